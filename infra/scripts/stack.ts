@@ -1,0 +1,90 @@
+// The whole stack on this machine (`npm start`): prepares the database and the broker, runs the four
+// services with readable logs, prints where to connect, and stops them all on Ctrl-C.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import pg from 'pg';
+import { PinoPretty } from 'pino-pretty';
+
+const services = ['payment', 'trade', 'reporting', 'gateway'] as const;
+const env = { ...process.env };
+const databaseUrl = env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/trading';
+const gatewayPort = env.GATEWAY_PORT ?? '3000';
+const reportingPort = env.REPORTING_PORT ?? '3002';
+const pretty = env.LOG_FORMAT === 'json' ? process.stdout : PinoPretty({ colorize: true, ignore: 'pid,hostname', messageFormat: '[{service}] {msg}' });
+
+async function ensureDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+function enableManagementUi(): string {
+  try {
+    execFileSync('rabbitmq-plugins', ['enable', '--quiet', 'rabbitmq_management'], { stdio: 'ignore', timeout: 60_000 });
+    return 'http://127.0.0.1:15672 (guest / guest)';
+  } catch {
+    return 'not enabled here (run `rabbitmq-plugins enable rabbitmq_management` as the broker user), then http://127.0.0.1:15672';
+  }
+}
+
+function startService(name: (typeof services)[number]): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', `packages/${name}/src/main.ts`], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let ready = false;
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      pretty.write(`${line}\n`);
+      if (!ready && line.includes('"msg":"ready"')) {
+        ready = true;
+        resolve(child);
+      }
+    });
+    child.once('exit', (code) => {
+      if (!ready) reject(new Error(`${name} exited (${code}) before it was ready`));
+      else if (!stopping) {
+        process.stderr.write(`${name} exited unexpectedly (${code}); stopping the stack\n`);
+        void stop(1);
+      }
+    });
+  });
+}
+
+let stopping = false;
+const children: ChildProcess[] = [];
+async function stop(code: number): Promise<void> {
+  stopping = true;
+  await Promise.all(
+    children.map((child) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM'))))),
+  );
+  process.exit(code);
+}
+process.once('SIGINT', () => void stop(0));
+process.once('SIGTERM', () => void stop(0));
+
+await ensureDatabase(databaseUrl);
+execFileSync('pnpm', ['exec', 'prisma', 'migrate', 'deploy'], { stdio: ['ignore', 'ignore', 'inherit'], env });
+const managementUi = enableManagementUi();
+try {
+  for (const name of services) children.push(await startService(name));
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n`);
+  await stop(1);
+}
+process.stdout.write(`
+  Trading stack is up.
+    WebSocket      ws://127.0.0.1:${gatewayPort}      try: npx wscat -c 127.0.0.1:${gatewayPort}   then {"id":"1","type":"ADD_USER"}
+    Dashboard      http://127.0.0.1:${reportingPort}/
+    Reports API    http://127.0.0.1:${reportingPort}/api/report
+    Health         http://127.0.0.1:${gatewayPort}/health
+    RabbitMQ UI    ${managementUi}
+  Ctrl-C stops everything.
+
+`);

@@ -1,0 +1,312 @@
+import { exchanges, type Topology } from '@trading/contracts';
+import { type Logger, UnreachableError } from '@trading/platform';
+import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import { once } from 'node:events';
+import { assertTopology } from './assertTopology.ts';
+import { type Delivery, type Handler, type OutgoingMessage, PoisonMessageError } from './types.ts';
+
+export type BusOptions = {
+  url: string;
+  logger: Logger;
+  /** Name written as the AMQP app-id of every published message. */
+  service: string;
+  /** Asserted on every (re)connect. */
+  topology?: Topology;
+  /** Unacked messages a consumer holds at once. */
+  prefetch: number;
+  /** Handler failures before a message is dead-lettered with the error as its reason. */
+  maxAttempts?: number;
+  heartbeatSeconds?: number;
+  /** How long `publish` waits for a connection before failing. */
+  publishTimeoutMs?: number;
+  /** Connection attempts at start before giving up with one clear line. */
+  startAttempts?: number;
+};
+
+type Consumer = {
+  handler: Handler;
+  queue?: string;
+  /** For a private reply queue: the server names it, it lives as long as the connection. */
+  bindings?: readonly { exchange: string; routingKey: string }[];
+  channel?: Channel;
+  tag?: string;
+};
+
+export type Bus = RabbitBus;
+
+/** Connects to RabbitMQ with automatic recovery: channels, topology and consumers are re-created after every reconnect. */
+export async function connectBus(options: BusOptions): Promise<Bus> {
+  const bus = new RabbitBus(options);
+  await bus.start();
+  return bus;
+}
+
+class RabbitBus {
+  private connection?: amqp.RecoveringChannelModel;
+  private model: ChannelModel | null = null;
+  private publishChannel: ConfirmChannel | null = null;
+  private waiters: Array<(channel: ConfirmChannel) => void> = [];
+  private drained: Promise<unknown> | null = null;
+  private readonly consumers: Consumer[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private consuming = true;
+  private closing = false;
+  private isBlocked = false;
+  private readonly log: Logger;
+
+  constructor(private readonly options: BusOptions) {
+    this.log = options.logger.child({ component: 'bus' });
+  }
+
+  get connected(): boolean {
+    return this.publishChannel !== null;
+  }
+
+  /** True while the broker blocks publishers (a memory or disk alarm). */
+  get blocked(): boolean {
+    return this.isBlocked;
+  }
+
+  async start(): Promise<void> {
+    const url = new URL(this.options.url);
+    if (!url.searchParams.has('heartbeat')) url.searchParams.set('heartbeat', String(this.options.heartbeatSeconds ?? 10));
+    try {
+      this.connection = await amqp.connect(url.toString(), {
+        recovery: {
+          initialDelay: 100,
+          maxDelay: 5000,
+          maxRetries: Infinity,
+          initialMaxRetries: this.options.startAttempts ?? 3,
+          setup: (model: ChannelModel) => this.setup(model),
+        },
+      });
+    } catch (err) {
+      const where = `${url.hostname}:${url.port || 5672}${url.pathname === '/' ? '' : ` vhost ${decodeURIComponent(url.pathname.slice(1))}`}`;
+      throw new UnreachableError(
+        `cannot reach RabbitMQ at ${where} (${(err as Error).message}); start it (rabbitmq-server -detached) or set AMQP_URL`,
+      );
+    }
+    this.connection.on('disconnect', (err: Error) => {
+      this.model = null;
+      this.publishChannel = null;
+      this.log.warn({ err: err.message }, 'broker connection lost; reconnecting');
+    });
+    this.connection.on('connect', () => this.log.info('broker connected'));
+    this.connection.on('blocked', (reason: string) => {
+      this.isBlocked = true;
+      this.log.warn({ reason }, 'broker blocked publishing');
+    });
+    this.connection.on('unblocked', () => {
+      this.isBlocked = false;
+      this.log.info('broker unblocked publishing');
+    });
+    this.connection.on('error', (err: Error) => this.log.warn({ err: err.message }, 'broker connection error'));
+  }
+
+  /** Runs after every successful (re)connect, before the connection is handed out. */
+  private async setup(model: ChannelModel): Promise<void> {
+    const channel = await model.createConfirmChannel();
+    if (this.options.topology) await assertTopology(channel, this.options.topology);
+    // A channel closed by the broker while the connection stays up would leave us half-connected:
+    // close the connection instead, so recovery rebuilds everything.
+    channel.on('close', () => this.recoverFrom(model, channel === this.publishChannel));
+    channel.on('error', (err: Error) => this.log.warn({ err: err.message }, 'publish channel error'));
+    for (const consumer of this.consumers) await this.startConsumer(model, consumer);
+    this.isBlocked = false;
+    this.model = model;
+    this.publishChannel = channel;
+    for (const resolve of this.waiters.splice(0)) resolve(channel);
+  }
+
+  private recoverFrom(model: ChannelModel, current: boolean): void {
+    if (this.closing || !current) return;
+    this.model = null;
+    this.publishChannel = null;
+    model.close().catch(() => undefined);
+  }
+
+  /** Publishes and resolves once the broker has confirmed the message (persisted on a quorum queue). */
+  async publish(message: OutgoingMessage): Promise<void> {
+    const channel = await this.channel();
+    if (this.drained) await this.drained;
+    const content = Buffer.from(JSON.stringify(message.body));
+    await new Promise<void>((resolve, reject) => {
+      const accepted = channel.publish(
+        message.exchange,
+        message.routingKey,
+        content,
+        {
+          persistent: true,
+          contentType: 'application/json',
+          messageId: message.messageId,
+          type: message.type,
+          correlationId: message.correlationId,
+          replyTo: message.replyTo,
+          headers: message.headers,
+          appId: this.options.service,
+          timestamp: Math.floor(Date.now() / 1000),
+        },
+        (err) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()),
+      );
+      if (!accepted && !this.drained) {
+        this.drained = once(channel, 'drain').finally(() => {
+          this.drained = null;
+        });
+      }
+    });
+  }
+
+  private channel(): Promise<ConfirmChannel> {
+    if (this.publishChannel) return Promise.resolve(this.publishChannel);
+    const timeoutMs = this.options.publishTimeoutMs ?? 5000;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`no broker connection within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const waiter = (channel: ConfirmChannel) => {
+        clearTimeout(timer);
+        resolve(channel);
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Consumes a durable queue of the topology; each message is acked only after `handler` resolves. */
+  async consume(queue: string, handler: Handler): Promise<void> {
+    await this.addConsumer({ queue, handler });
+  }
+
+  /** Consumes a private, server-named queue bound with `bindings` (a gateway's replies). */
+  async consumePrivate(bindings: readonly { exchange: string; routingKey: string }[], handler: Handler): Promise<void> {
+    await this.addConsumer({ bindings, handler });
+  }
+
+  private async addConsumer(consumer: Consumer): Promise<void> {
+    this.consumers.push(consumer);
+    // setup() starts every registered consumer after each reconnect; start this one on the live connection now.
+    if (this.model) await this.startConsumer(this.model, consumer);
+  }
+
+  private async startConsumer(model: ChannelModel, consumer: Consumer): Promise<void> {
+    const channel = await model.createChannel();
+    channel.on('error', (err: Error) => this.log.warn({ err: err.message, queue: consumer.queue }, 'consumer channel error'));
+    channel.on('close', () => {
+      if (!this.closing && this.consuming && this.model === model) this.recoverFrom(model, true);
+    });
+    await channel.prefetch(this.options.prefetch);
+    let queue = consumer.queue;
+    if (consumer.bindings) {
+      queue = (await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false })).queue;
+      for (const b of consumer.bindings) await channel.bindQueue(queue, b.exchange, b.routingKey);
+    }
+    if (!queue) throw new Error('consumer without queue');
+    const { consumerTag } = await channel.consume(
+      queue,
+      (msg) => {
+        if (msg === null) {
+          this.log.warn({ queue }, 'consumer cancelled by the broker; reconnecting');
+          model.close().catch(() => undefined);
+          return;
+        }
+        const work = this.handle(channel, queue, consumer.handler, msg);
+        this.inFlight.add(work);
+        void work.finally(() => this.inFlight.delete(work));
+      },
+      { noAck: false },
+    );
+    consumer.channel = channel;
+    consumer.tag = consumerTag;
+  }
+
+  private async handle(channel: Channel, queue: string, handler: Handler, msg: ConsumeMessage): Promise<void> {
+    const headers = msg.properties.headers ?? {};
+    let delivery: Delivery;
+    try {
+      delivery = {
+        body: JSON.parse(msg.content.toString('utf8')),
+        messageId: msg.properties.messageId,
+        type: msg.properties.type,
+        correlationId: msg.properties.correlationId,
+        replyTo: msg.properties.replyTo,
+        headers,
+        exchange: msg.fields.exchange,
+        routingKey: msg.fields.routingKey,
+        redelivered: msg.fields.redelivered,
+        deliveryCount: Number(headers['x-delivery-count'] ?? 0),
+      };
+    } catch {
+      await this.deadLetter(channel, queue, msg, new PoisonMessageError('body is not valid JSON'));
+      return;
+    }
+    try {
+      await handler(delivery);
+      settle(() => channel.ack(msg));
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      const attempts = delivery.deliveryCount + 1;
+      const maxAttempts = this.options.maxAttempts ?? 3;
+      if (error instanceof PoisonMessageError || attempts >= maxAttempts) {
+        await this.deadLetter(channel, queue, msg, error);
+      } else {
+        this.log.warn({ err: error.message, queue, messageId: delivery.messageId, attempts }, 'handler failed; will retry');
+        await new Promise((r) => setTimeout(r, 50 * attempts));
+        settle(() => channel.nack(msg, false, true));
+      }
+    }
+  }
+
+  /** Sends the message to the dead-letter exchange with the reason, then acks it. Left unacked if that fails. */
+  private async deadLetter(channel: Channel, queue: string, msg: ConsumeMessage, error: Error): Promise<void> {
+    this.log.error({ err: error.message, queue, messageId: msg.properties.messageId }, 'dead-lettering message');
+    try {
+      await this.publishRaw(msg, queue, error);
+      settle(() => channel.ack(msg));
+    } catch (publishError) {
+      this.log.warn({ err: (publishError as Error).message }, 'could not dead-letter; leaving the message unacked');
+    }
+  }
+
+  private async publishRaw(msg: ConsumeMessage, queue: string, error: Error): Promise<void> {
+    const channel = await this.channel();
+    const headers = {
+      ...(msg.properties.headers ?? {}),
+      'x-error': error.message.slice(0, 1000),
+      'x-error-name': error.name,
+      'x-failed-queue': queue,
+      'x-failed-service': this.options.service,
+      'x-failed-at': new Date().toISOString(),
+    };
+    await new Promise<void>((resolve, reject) =>
+      channel.publish(exchanges.deadLetter, msg.fields.routingKey, msg.content, { ...msg.properties, headers, persistent: true }, (err) =>
+        err ? reject(err) : resolve(),
+      ),
+    );
+  }
+
+  /** Stops taking new messages and waits until every message in hand is settled (acked or requeued). */
+  async stopConsuming(): Promise<void> {
+    this.consuming = false;
+    for (const consumer of this.consumers) {
+      if (consumer.channel && consumer.tag) await consumer.channel.cancel(consumer.tag).catch(() => undefined);
+    }
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  async close(): Promise<void> {
+    if (this.consuming) await this.stopConsuming();
+    this.closing = true;
+    this.model = null;
+    this.publishChannel = null;
+    await this.connection?.close();
+  }
+}
+
+/** Acking on a channel that died with its connection throws; the broker redelivers such messages anyway. */
+function settle(action: () => void): void {
+  try {
+    action();
+  } catch {
+    // channel closed: the message returns to its queue and its handler is idempotent
+  }
+}

@@ -1,0 +1,5 @@
+export * from './assertTopology.ts';
+export * from './connectBus.ts';
+export * from './definitions.ts';
+export * from './types.ts';
+export * from './messages.ts';

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { exchanges, queues, topology } from '@trading/contracts';
+import { createLogger } from '@trading/platform';
+import { rabbitmqctl, testEnv } from '@trading/testkit';
+import { expect } from 'chai';
+import { type Bus, connectBus, type Delivery, toDefinitions } from '../src/index.ts';
+
+const logger = createLogger('bus-test', 'silent');
+
+async function waitFor<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('RabbitMQ bus', () => {
+  let bus: Bus;
+
+  beforeEach(async () => {
+    bus = await connectBus({ url: testEnv().amqpUrl, logger, service: 'bus-test', topology, prefetch: 10, maxAttempts: 2 });
+  });
+  afterEach(async () => {
+    await bus.close();
+  });
+
+  it('infra/rabbitmq/definitions.json is exactly the topology declared in code', () => {
+    const file = JSON.parse(readFileSync(new URL('../../../infra/rabbitmq/definitions.json', import.meta.url), 'utf8'));
+    expect(file).to.deep.equal(toDefinitions(topology));
+  });
+
+  it('declares every exchange, queue and binding of the topology on the broker', async () => {
+    const listed = await rabbitmqctl('list_queues', '-p', testEnv().vhost, 'name', 'type', 'durable', '--no-table-headers');
+    for (const queue of Object.values(queues)) expect(listed).to.match(new RegExp(`^${queue}\\s+quorum\\s+true$`, 'm'));
+    const bindings = await rabbitmqctl('list_bindings', '-p', testEnv().vhost, 'source_name', 'destination_name', 'routing_key', '--no-table-headers');
+    for (const b of topology.bindings) {
+      expect(bindings).to.include(`${b.source}\t${b.destination}\t${b.routingKey}`);
+    }
+  });
+
+  it('delivers a confirmed persistent message to its consumer, which acks it', async () => {
+    const received: Delivery[] = [];
+    await bus.consumePrivate([{ exchange: exchanges.apiResponse, routingKey: 'gateway.bus-test' }], async (d) => {
+      received.push(d);
+    });
+    const messageId = randomUUID();
+    await bus.publish({ exchange: exchanges.apiResponse, routingKey: 'gateway.bus-test', messageId, type: 'Ping', body: { n: 1 }, correlationId: 'c-1' });
+    const delivery = await waitFor(() => received[0]);
+    expect(delivery).to.include({ messageId, type: 'Ping', correlationId: 'c-1' });
+    expect(delivery.body).to.deep.equal({ n: 1 });
+  });
+
+  it('dead-letters a message whose handler keeps failing, with the reason, after the allowed attempts', async () => {
+    const poison = randomUUID();
+    let attempts = 0;
+    await bus.consume(queues.payment, async (d) => {
+      if (d.messageId === poison) {
+        attempts += 1;
+        throw new Error('handler exploded');
+      }
+    });
+    const dead: Delivery[] = [];
+    await bus.consume(queues.deadLetter, async (d) => {
+      dead.push(d);
+    });
+    await bus.publish({ exchange: exchanges.payment, routingKey: 'payment.deposit', messageId: poison, type: 'DEPOSIT', body: {} });
+    const letter = await waitFor(() => dead.find((d) => d.messageId === poison));
+    expect(attempts).to.equal(2);
+    expect(letter.headers['x-error']).to.equal('handler exploded');
+    expect(letter.headers['x-failed-queue']).to.equal(queues.payment);
+  });
+
+  it('recovers by itself after the broker closes every connection', async () => {
+    const received: string[] = [];
+    await bus.consumePrivate([{ exchange: exchanges.paymentResponse, routingKey: 'gateway.recover' }], async (d) => {
+      received.push(String(d.messageId));
+    });
+    await rabbitmqctl('close_all_connections', '--vhost', testEnv().vhost, 'test: broker closes connections');
+    const messageId = randomUUID();
+    await waitFor(() => (bus.connected ? true : undefined));
+    await bus.publish({ exchange: exchanges.paymentResponse, routingKey: 'gateway.recover', messageId, type: 'Ping', body: {} });
+    await waitFor(() => (received.includes(messageId) ? true : undefined));
+  });
+});

@@ -1,0 +1,32 @@
+/**
+ * Every error code a client or another service can see, in one place. Tests assert codes, never texts.
+ * `kind` says whose fault it is: the request's (client), the state of the world (conflict), or ours (unavailable).
+ */
+export const errorCodes = {
+  // gateway: the request never reached a service
+  INVALID_JSON: { kind: 'client', message: 'the frame is not valid JSON' },
+  BINARY_FRAME: { kind: 'client', message: 'binary frames are not accepted; send JSON text' },
+  FRAME_TOO_LARGE: { kind: 'client', message: 'the frame is larger than the gateway accepts' },
+  UNKNOWN_TYPE: { kind: 'client', message: 'unknown request type' },
+  INVALID_REQUEST: { kind: 'client', message: 'the request has a missing or malformed field' },
+  INVALID_AMOUNT: { kind: 'client', message: 'the amount breaks a money rule' },
+  RATE_LIMITED: { kind: 'client', message: 'too many requests in flight on this connection' },
+  BROKER_BUSY: { kind: 'unavailable', message: 'the message broker is not accepting messages right now; retry later' },
+  REPLY_TIMEOUT: { kind: 'unavailable', message: 'no reply in time: the outcome is not known yet; re-send the same id to learn it' },
+  SHUTTING_DOWN: { kind: 'unavailable', message: 'the gateway is shutting down; reconnect and re-send' },
+  // any service
+  DUPLICATE_REQUEST_ID: { kind: 'conflict', message: 'this id was already used for a different request' },
+  INTERNAL: { kind: 'unavailable', message: 'internal error' },
+  // payment
+  USER_NOT_FOUND: { kind: 'conflict', message: 'no such user' },
+  INSUFFICIENT_FUNDS: { kind: 'conflict', message: 'insufficient available funds' },
+  ACCOUNT_NOT_EMPTY: { kind: 'conflict', message: 'the account still holds funds, reservations or holdings' },
+  // trade
+  SYMBOL_NOT_FOUND: { kind: 'client', message: 'unknown symbol' },
+  MARKET_CLOSED: { kind: 'conflict', message: 'the market of this symbol is closed' },
+  INSUFFICIENT_HOLDINGS: { kind: 'conflict', message: 'the user does not hold enough of this symbol' },
+  SAGA_TIMEOUT: { kind: 'unavailable', message: 'a step of the trade did not answer in time; the trade was cancelled' },
+  TRADE_FAILED: { kind: 'unavailable', message: 'the trade failed after funds were reserved and was rolled back' },
+} as const satisfies Record<string, { kind: 'client' | 'conflict' | 'unavailable'; message: string }>;
+
+export type ErrorCode = keyof typeof errorCodes;

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+/*
+ * Messages between services: commands are imperative (ReserveFunds), events are past tense (FundsReserved).
+ * Every body carries its `type`; the AMQP envelope carries messageId, correlationId and replyTo.
+ */
+const decimal = z.string().regex(/^\d+(\.\d+)?$/);
+const uuid = z.uuid();
+const errorCode = z.string();
+
+// ---- Trade -> Payment saga commands (exchange `payment`)
+export const reserveFunds = z.object({ type: z.literal('ReserveFunds'), saga_id: uuid, user_id: uuid, amount: decimal });
+export const captureFunds = z.object({
+  type: z.literal('CaptureFunds'),
+  saga_id: uuid,
+  user_id: uuid,
+  symbol: z.string(),
+  quantity: decimal,
+});
+export const releaseFunds = z.object({ type: z.literal('ReleaseFunds'), saga_id: uuid, user_id: uuid, reason: z.string() });
+export const creditFunds = z.object({
+  type: z.literal('CreditFunds'),
+  saga_id: uuid,
+  user_id: uuid,
+  amount: decimal,
+  symbol: z.string(),
+  quantity: decimal,
+});
+export const paymentCommand = z.discriminatedUnion('type', [reserveFunds, captureFunds, releaseFunds, creditFunds]);
+export type PaymentCommand = z.infer<typeof paymentCommand>;
+
+// ---- Payment events (exchange `payment-response`, routing key payment.<entity>.<event>)
+const userEvent = { user_id: uuid, at: z.iso.datetime() };
+export const userCreated = z.object({ type: z.literal('UserCreated'), ...userEvent });
+export const userRemoved = z.object({ type: z.literal('UserRemoved'), ...userEvent });
+export const fundsDeposited = z.object({ type: z.literal('FundsDeposited'), ...userEvent, amount: decimal, available: decimal });
+export const fundsWithdrawn = z.object({ type: z.literal('FundsWithdrawn'), ...userEvent, amount: decimal, available: decimal });
+const sagaEvent = { ...userEvent, saga_id: uuid };
+export const fundsReserved = z.object({ type: z.literal('FundsReserved'), ...sagaEvent, amount: decimal });
+export const fundsRejected = z.object({ type: z.literal('FundsRejected'), ...sagaEvent, amount: decimal, code: errorCode, reason: z.string() });
+export const fundsCaptured = z.object({ type: z.literal('FundsCaptured'), ...sagaEvent, amount: decimal });
+export const fundsReleased = z.object({ type: z.literal('FundsReleased'), ...sagaEvent, amount: decimal });
+export const fundsCredited = z.object({ type: z.literal('FundsCredited'), ...sagaEvent, amount: decimal });
+export const creditRejected = z.object({ type: z.literal('CreditRejected'), ...sagaEvent, amount: decimal, code: errorCode, reason: z.string() });
+export const paymentEvent = z.discriminatedUnion('type', [
+  userCreated,
+  userRemoved,
+  fundsDeposited,
+  fundsWithdrawn,
+  fundsReserved,
+  fundsRejected,
+  fundsCaptured,
+  fundsReleased,
+  fundsCredited,
+  creditRejected,
+]);
+export type PaymentEvent = z.infer<typeof paymentEvent>;
+/** The payment events that answer a saga command; Trade's queue is bound to these. */
+export const sagaReplyTypes = ['FundsReserved', 'FundsRejected', 'FundsCaptured', 'FundsReleased', 'FundsCredited', 'CreditRejected'] as const;
+
+// ---- Trade events (exchange `api-response`, routing key trade.<entity>.<event>)
+const side = z.enum(['BUY', 'SELL']);
+const sagaFacts = { ...sagaEvent, side, symbol: z.string(), quantity: decimal, price: decimal, notional: decimal };
+export const sagaStarted = z.object({ type: z.literal('SagaStarted'), ...sagaFacts });
+export const holdingReserved = z.object({ type: z.literal('HoldingReserved'), ...sagaFacts });
+export const tradeRecorded = z.object({ type: z.literal('TradeRecorded'), ...sagaFacts, trade_id: uuid });
+export const sagaCompleted = z.object({ type: z.literal('SagaCompleted'), ...sagaFacts, trade_id: uuid, duration_ms: z.number() });
+export const sagaFailed = z.object({
+  type: z.literal('SagaFailed'),
+  ...sagaFacts,
+  outcome: z.enum(['REJECTED', 'COMPENSATED', 'TIMED_OUT']),
+  code: errorCode,
+  reason: z.string(),
+  duration_ms: z.number(),
+});
+export const tradeEvent = z.discriminatedUnion('type', [sagaStarted, holdingReserved, tradeRecorded, sagaCompleted, sagaFailed]);
+export type TradeEvent = z.infer<typeof tradeEvent>;
+
+export const domainEvent = z.union([paymentEvent, tradeEvent]);
+export type DomainEvent = PaymentEvent | TradeEvent;
+
+/** Routing key of a domain event: producer.entity.event, e.g. payment.funds.reserved. */
+export const eventRoutingKeys: Record<DomainEvent['type'], string> = {
+  UserCreated: 'payment.user.created',
+  UserRemoved: 'payment.user.removed',
+  FundsDeposited: 'payment.funds.deposited',
+  FundsWithdrawn: 'payment.funds.withdrawn',
+  FundsReserved: 'payment.funds.reserved',
+  FundsRejected: 'payment.funds.rejected',
+  FundsCaptured: 'payment.funds.captured',
+  FundsReleased: 'payment.funds.released',
+  FundsCredited: 'payment.funds.credited',
+  CreditRejected: 'payment.credit.rejected',
+  SagaStarted: 'trade.saga.started',
+  HoldingReserved: 'trade.holding.reserved',
+  TradeRecorded: 'trade.trade.recorded',
+  SagaCompleted: 'trade.saga.completed',
+  SagaFailed: 'trade.saga.failed',
+};
+
+export const commandRoutingKeys: Record<PaymentCommand['type'], string> = {
+  ReserveFunds: 'payment.reserve_funds',
+  CaptureFunds: 'payment.capture_funds',
+  ReleaseFunds: 'payment.release_funds',
+  CreditFunds: 'payment.credit_funds',
+};

@@ -1,0 +1,82 @@
+import { eventRoutingKeys, sagaReplyTypes } from './messages.ts';
+
+/*
+ * The whole RabbitMQ topology as data: asserted by every service at start, and written out as
+ * infra/rabbitmq/definitions.json (`pnpm --filter @trading/bus definitions`).
+ *
+ * - `api` and `payment` (topic) carry requests and commands, routing key <consumer>.<action>.
+ * - `api-response` and `payment-response` (topic) carry replies, routing key gateway.<instance>,
+ *   and the producer's domain events, routing key <producer>.<entity>.<event>.
+ * - Each response exchange forwards its producer's events (<producer>.#) into the `events` fanout,
+ *   so every domain event reaches Reporting exactly once and no event is published twice.
+ * - One durable quorum queue per consuming service; failures go to `dead-letter`.
+ */
+export const exchanges = {
+  api: 'api',
+  payment: 'payment',
+  apiResponse: 'api-response',
+  paymentResponse: 'payment-response',
+  events: 'events',
+  deadLetter: 'dead-letter',
+} as const;
+
+export const queues = {
+  payment: 'payment.commands',
+  trade: 'trade.commands',
+  reporting: 'reporting.events',
+  deadLetter: 'dead-letter',
+} as const;
+
+export type ExchangeDeclaration = { name: string; type: 'topic' | 'fanout'; durable: true };
+export type QueueDeclaration = { name: string; durable: true; arguments: Record<string, string | number> };
+export type BindingDeclaration = { source: string; destination: string; destinationType: 'queue' | 'exchange'; routingKey: string };
+export type Topology = { exchanges: ExchangeDeclaration[]; queues: QueueDeclaration[]; bindings: BindingDeclaration[] };
+
+/** Deliveries of one message before it is dead-lettered by the broker, even if its consumer keeps crashing. */
+export const DELIVERY_LIMIT = 5;
+
+const serviceQueue = (name: string): QueueDeclaration => ({
+  name,
+  durable: true,
+  arguments: {
+    'x-queue-type': 'quorum',
+    'x-dead-letter-exchange': exchanges.deadLetter,
+    'x-delivery-limit': DELIVERY_LIMIT,
+  },
+});
+
+const toQueue = (source: string, destination: string, routingKey: string): BindingDeclaration => ({
+  source,
+  destination,
+  destinationType: 'queue',
+  routingKey,
+});
+
+const sagaReplyKeys = sagaReplyTypes.map((type) => eventRoutingKeys[type]);
+
+export const topology: Topology = {
+  exchanges: Object.values(exchanges).map((name) => ({
+    name,
+    type: name === exchanges.events || name === exchanges.deadLetter ? 'fanout' : 'topic',
+    durable: true,
+  })),
+  queues: [
+    serviceQueue(queues.payment),
+    serviceQueue(queues.trade),
+    serviceQueue(queues.reporting),
+    { name: queues.deadLetter, durable: true, arguments: { 'x-queue-type': 'quorum' } },
+  ],
+  bindings: [
+    { source: exchanges.paymentResponse, destination: exchanges.events, destinationType: 'exchange', routingKey: 'payment.#' },
+    { source: exchanges.apiResponse, destination: exchanges.events, destinationType: 'exchange', routingKey: 'trade.#' },
+    toQueue(exchanges.payment, queues.payment, 'payment.#'),
+    toQueue(exchanges.api, queues.trade, 'trade.*'),
+    ...sagaReplyKeys.map((key) => toQueue(exchanges.paymentResponse, queues.trade, key)),
+    toQueue(exchanges.api, queues.reporting, 'reporting.*'),
+    toQueue(exchanges.events, queues.reporting, ''),
+    toQueue(exchanges.deadLetter, queues.deadLetter, ''),
+  ],
+};
+
+/** Each gateway instance has its own exclusive reply queue, bound with this routing key on both response exchanges. */
+export const gatewayReplyKey = (instanceId: string): string => `gateway.${instanceId}`;

@@ -1,0 +1,136 @@
+import type { Bus, OutgoingMessage } from '@trading/bus';
+import type { Logger } from '@trading/platform';
+import { type ServiceSchema, type SqlClient, table } from './sql.ts';
+
+type Transactional = SqlClient & {
+  $transaction<T>(fn: (tx: SqlClient) => Promise<T>, options?: { timeout?: number; maxWait?: number }): Promise<T>;
+};
+
+type OutboxRow = {
+  id: string;
+  exchange: string;
+  routing_key: string;
+  type: string;
+  body: unknown;
+  correlation_id: string | null;
+  reply_to: string | null;
+  headers: Record<string, string | number> | null;
+};
+
+export type Outbox = ReturnType<typeof createOutbox>;
+
+/**
+ * Transactional outbox. `add` writes messages in the caller's transaction; after commit `flush` publishes
+ * them at once and deletes each row when the broker confirms it. Whatever a crash or a broker outage
+ * leaves behind is published by the sweep (at start and then every `sweepIntervalMs`). Consumers
+ * deduplicate on messageId, so a message published twice has one effect.
+ */
+export function createOutbox(deps: { prisma: Transactional; bus: Bus; schema: ServiceSchema; logger: Logger; sweepIntervalMs?: number }) {
+  const { prisma, bus, logger } = deps;
+  const outbox = table(deps.schema, 'outbox');
+  const published = new Set<string>();
+  const inFlight = new Set<Promise<unknown>>();
+  let deleteTimer: NodeJS.Timeout | undefined;
+  let sweepTimer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  async function add(tx: SqlClient, messages: readonly OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await tx.$executeRawUnsafe(
+      `INSERT INTO ${outbox} (id, exchange, routing_key, type, body, correlation_id, reply_to, headers)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::jsonb[])`,
+      messages.map((m) => m.messageId),
+      messages.map((m) => m.exchange),
+      messages.map((m) => m.routingKey),
+      messages.map((m) => m.type),
+      messages.map((m) => JSON.stringify(m.body)),
+      messages.map((m) => m.correlationId ?? null),
+      messages.map((m) => m.replyTo ?? null),
+      messages.map((m) => (m.headers ? JSON.stringify(m.headers) : null)),
+    );
+  }
+
+  function flush(messages: readonly OutgoingMessage[]): void {
+    for (const message of messages) {
+      const work = bus.publish(message).then(
+        () => markPublished(message.messageId),
+        (err: Error) => logger.warn({ err: err.message, messageId: message.messageId }, 'publish failed; the outbox sweep will retry'),
+      );
+      inFlight.add(work);
+      void work.finally(() => inFlight.delete(work));
+    }
+  }
+
+  function markPublished(id: string): void {
+    published.add(id);
+    deleteTimer ??= setTimeout(() => void deletePublished(), 5);
+  }
+
+  async function deletePublished(): Promise<void> {
+    deleteTimer = undefined;
+    const ids = [...published];
+    published.clear();
+    try {
+      await prisma.$executeRawUnsafe(`DELETE FROM ${outbox} WHERE id = ANY($1::uuid[])`, ids);
+    } catch (err) {
+      // Rows left behind are published again by the sweep; consumers deduplicate them.
+      logger.warn({ err: (err as Error).message, count: ids.length }, 'could not delete published outbox rows');
+    }
+  }
+
+  /** Publishes rows older than `minAgeMs` (rows of a crashed process, or of a failed publish), oldest first. */
+  async function sweep(minAgeMs: number): Promise<number> {
+    return prisma.$transaction(
+      async (tx) => {
+        const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
+          `SELECT id, exchange, routing_key, type, body, correlation_id, reply_to, headers FROM ${outbox}
+           WHERE created_at < now() - make_interval(secs => $1) ORDER BY seq LIMIT 500 FOR UPDATE SKIP LOCKED`,
+          minAgeMs / 1000,
+        );
+        if (rows.length === 0) return 0;
+        await Promise.all(rows.map((row) => bus.publish(toMessage(row))));
+        await tx.$executeRawUnsafe(`DELETE FROM ${outbox} WHERE id = ANY($1::uuid[])`, rows.map((r) => r.id));
+        return rows.length;
+      },
+      { timeout: 60_000, maxWait: 10_000 },
+    );
+  }
+
+  function start(): void {
+    const interval = deps.sweepIntervalMs ?? 1000;
+    const loop = async (minAgeMs: number) => {
+      try {
+        const count = await sweep(minAgeMs);
+        if (count > 0) logger.info({ count }, 'outbox sweep published messages');
+      } catch (err) {
+        logger.warn({ err: (err as Error).message }, 'outbox sweep failed; will retry');
+      }
+      if (!stopped) sweepTimer = setTimeout(() => void loop(interval), interval);
+    };
+    void loop(0);
+  }
+
+  /** Stops the sweep and waits for publishes in flight and their deletions. */
+  async function stop(): Promise<void> {
+    stopped = true;
+    clearTimeout(sweepTimer);
+    await Promise.allSettled([...inFlight]);
+    clearTimeout(deleteTimer);
+    if (published.size > 0) await deletePublished();
+  }
+
+  return { add, flush, start, stop, sweep };
+}
+
+function toMessage(row: OutboxRow): OutgoingMessage {
+  return {
+    messageId: row.id,
+    exchange: row.exchange,
+    routingKey: row.routing_key,
+    type: row.type,
+    body: row.body,
+    ...(row.correlation_id ? { correlationId: row.correlation_id } : {}),
+    ...(row.reply_to ? { replyTo: row.reply_to } : {}),
+    ...(row.headers ? { headers: row.headers } : {}),
+  };
+}

@@ -1,0 +1,4 @@
+export * from './closeGracefully.ts';
+export * from './config.ts';
+export * from './logger.ts';
+export * from './runMain.ts';

@@ -1,0 +1,5 @@
+export * from './isolation.ts';
+export * from './mochaHooks.ts';
+export * from './serviceProcess.ts';
+export * from './stack.ts';
+export * from './wsClient.ts';

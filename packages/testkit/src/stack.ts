@@ -1,0 +1,51 @@
+import { testEnv } from './mochaHooks.ts';
+import { freePort, type ServiceName, ServiceProcess } from './serviceProcess.ts';
+
+export type Stack = {
+  services: Record<ServiceName, ServiceProcess[]>;
+  gatewayUrl: string;
+  reportingUrl: string;
+  /** Starts one more instance of a service (several instances share its queue). */
+  addInstance(name: ServiceName): Promise<ServiceProcess>;
+  stop(): Promise<void>;
+};
+
+/**
+ * Starts the named services as processes against this run's database and vhost.
+ * `env` adds settings (e.g. SAGA_TIMEOUT_MS) to every service.
+ */
+export async function startStack(names: readonly ServiceName[], env: Record<string, string> = {}): Promise<Stack> {
+  const { amqpUrl, databaseUrl, runId } = testEnv();
+  const gatewayPort = await freePort();
+  const reportingPort = await freePort();
+  const common = {
+    AMQP_URL: amqpUrl,
+    DATABASE_URL: databaseUrl,
+    GATEWAY_PORT: String(gatewayPort),
+    REPORTING_PORT: String(reportingPort),
+    ...env,
+  };
+  const services: Record<ServiceName, ServiceProcess[]> = { gateway: [], payment: [], trade: [], reporting: [] };
+  const addInstance = async (name: ServiceName) => {
+    const service = new ServiceProcess(name, common, runId);
+    services[name].push(service);
+    await service.start();
+    return service;
+  };
+  const stop = async () => {
+    await Promise.all(Object.values(services).flat().map((s) => s.stop()));
+  };
+  try {
+    await Promise.all(names.map(addInstance));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    services,
+    gatewayUrl: `ws://127.0.0.1:${gatewayPort}`,
+    reportingUrl: `http://127.0.0.1:${reportingPort}`,
+    addInstance,
+    stop,
+  };
+}
