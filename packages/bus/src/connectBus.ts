@@ -91,7 +91,8 @@ class RabbitBus {
       this.publishChannel = null;
       this.log.warn({ err: err.message }, 'broker connection lost; reconnecting');
     });
-    this.connection.on('connect', () => this.log.info('broker connected'));
+    this.log.info('broker connected');
+    this.connection.on('connect', () => this.log.info('broker reconnected'));
     this.connection.on('blocked', (reason: string) => {
       this.isBlocked = true;
       this.log.warn({ reason }, 'broker blocked publishing');

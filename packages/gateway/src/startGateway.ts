@@ -1,0 +1,83 @@
+import type { Bus } from '@trading/bus';
+import { errorReply, exchanges, gatewayReplyKey } from '@trading/contracts';
+import type { Logger } from '@trading/platform';
+import uWS from 'uWebSockets.js';
+import { type Clock, orAfter } from './clock.ts';
+import type { Connection, SocketData } from './connection.ts';
+import type { FrameContext } from './handleFrame.ts';
+import { healthRoute } from './healthRoute.ts';
+import { listen } from './listen.ts';
+import { createPendingReplies } from './pendingReplies.ts';
+import { routeReply } from './routeReply.ts';
+import { MAX_BUFFERED_BYTES, socketBehavior } from './socketBehavior.ts';
+
+export type GatewayDeps = {
+  logger: Logger;
+  bus: Pick<Bus, 'publish' | 'connected' | 'blocked' | 'consumePrivate'>;
+  /** Names this instance's reply queue binding (gateway.<instanceId>). */
+  instanceId: string;
+  clock: Clock;
+  newId: () => string;
+  probeDatabase: () => Promise<boolean>;
+  settings: { host: string; port: number; replyTimeoutMs: number; maxFrameBytes: number; maxInFlightPerSocket: number };
+};
+
+export type Gateway = {
+  /** The bound port (useful when `settings.port` is 0). */
+  port: number;
+  /** Shutdown, step 1: no new connections. */
+  stopListening(): void;
+  /** Step 2: refuse new requests SHUTTING_DOWN, wait up to `graceMs` for replies, answer the rest SHUTTING_DOWN. */
+  drain(graceMs: number): Promise<void>;
+  /** Step 3: close every socket with 1001 (going away). */
+  closeSockets(): void;
+};
+
+const UNANSWERED_AT_SHUTDOWN = 'the gateway stopped before the reply arrived; the outcome is not known: reconnect and re-send the same id';
+
+/** Starts consuming replies, then serves WebSocket requests and GET /health. */
+export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
+  const { bus, logger, settings, clock } = deps;
+  let accepting = true;
+  const connections = new Set<Connection>();
+  const pending = createPendingReplies(clock, settings.replyTimeoutMs, (request) => {
+    request.log.debug('no reply in time');
+    request.connection.send(errorReply(request.requestId, request.type, 'REPLY_TIMEOUT'));
+  });
+  const replyTo = gatewayReplyKey(deps.instanceId);
+  const replyBindings = [exchanges.apiResponse, exchanges.paymentResponse].map((exchange) => ({ exchange, routingKey: replyTo }));
+  await bus.consumePrivate(replyBindings, routeReply(pending, logger));
+
+  const frames: FrameContext = {
+    bus,
+    pending,
+    replyTo,
+    newId: deps.newId,
+    logger,
+    accepting: () => accepting,
+    maxFrameBytes: settings.maxFrameBytes,
+    maxInFlightPerSocket: settings.maxInFlightPerSocket,
+    maxBufferedBytes: MAX_BUFFERED_BYTES,
+  };
+  const app = uWS
+    .App()
+    .ws<SocketData>('/*', socketBehavior(frames, connections, logger))
+    .get('/health', healthRoute({ broker: () => bus.connected && !bus.blocked, database: deps.probeDatabase }))
+    .any('/*', (res) => void res.writeStatus('404 Not Found').end());
+  const listening = await listen(app, settings.host, settings.port);
+
+  return {
+    port: listening.port,
+    stopListening: () => uWS.us_listen_socket_close(listening.socket),
+    async drain(graceMs) {
+      accepting = false;
+      await orAfter(clock, graceMs, pending.empty(), undefined);
+      for (const request of pending.takeAll()) {
+        request.connection.send(errorReply(request.requestId, request.type, 'SHUTTING_DOWN', UNANSWERED_AT_SHUTDOWN));
+      }
+    },
+    closeSockets() {
+      for (const connection of [...connections]) connection.end(1001, 'shutting down');
+    },
+  };
+}
