@@ -5,8 +5,8 @@ export type Stack = {
   services: Record<ServiceName, ServiceProcess[]>;
   gatewayUrl: string;
   reportingUrl: string;
-  /** Starts one more instance of a service (several instances share its queue). */
-  addInstance(name: ServiceName): Promise<ServiceProcess>;
+  /** Starts one more instance of a service (several instances share its queue); `env` overrides settings (a port). */
+  addInstance(name: ServiceName, env?: Record<string, string>): Promise<ServiceProcess>;
   stop(): Promise<void>;
 };
 
@@ -26,8 +26,8 @@ export async function startStack(names: readonly ServiceName[], env: Record<stri
     ...env,
   };
   const services: Record<ServiceName, ServiceProcess[]> = { gateway: [], payment: [], trade: [], reporting: [] };
-  const addInstance = async (name: ServiceName) => {
-    const service = new ServiceProcess(name, common, runId);
+  const addInstance = async (name: ServiceName, env: Record<string, string> = {}) => {
+    const service = new ServiceProcess(name, { ...common, ...env }, runId);
     services[name].push(service);
     await service.start();
     return service;
@@ -36,7 +36,7 @@ export async function startStack(names: readonly ServiceName[], env: Record<stri
     await Promise.all(Object.values(services).flat().map((s) => s.stop()));
   };
   try {
-    await Promise.all(names.map(addInstance));
+    await Promise.all(names.map((name) => addInstance(name)));
   } catch (err) {
     await stop();
     throw err;
