@@ -1,0 +1,20 @@
+import type { Bus, Handler } from '@trading/bus';
+import { commandRoutingKeys } from '@trading/contracts';
+import type { Outbox, PrismaClient } from '@trading/db';
+import type { Logger } from '@trading/platform';
+import { handleCommand } from './handleCommand.ts';
+import { handleRequest } from './handleRequest.ts';
+
+export type PaymentDeps = { prisma: PrismaClient; bus: Bus; outbox: Outbox; logger: Logger; clock: () => Date };
+
+/**
+ * The consumer of `payment.commands`: client requests (from the gateway) and saga commands (from Trade).
+ * A message that is not even a request (no id to answer) is dead-lettered at once; a malformed request is answered ERROR.
+ */
+export function createHandler(deps: PaymentDeps): Handler {
+  return async (delivery) => {
+    const type = (delivery.body as { type?: unknown } | null)?.type;
+    const isCommand = typeof type === 'string' && Object.hasOwn(commandRoutingKeys, type);
+    return isCommand ? handleCommand(deps, delivery) : handleRequest(deps, delivery);
+  };
+}

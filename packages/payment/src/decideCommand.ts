@@ -1,0 +1,106 @@
+import { Decimal, type ErrorCode, errorCodes, type PaymentCommand } from '@trading/contracts';
+import type { Account, CommandDecision, CommandState, Reservation } from './domain.ts';
+
+type ReserveFunds = Extract<PaymentCommand, { type: 'ReserveFunds' }>;
+type CaptureFunds = Extract<PaymentCommand, { type: 'CaptureFunds' }>;
+type ReleaseFunds = Extract<PaymentCommand, { type: 'ReleaseFunds' }>;
+type CreditFunds = Extract<PaymentCommand, { type: 'CreditFunds' }>;
+
+/**
+ * Decides a saga command of the Trade service on the account and the saga's reservation: the one event that
+ * answers it and the changes. Pure.
+ */
+export function decideCommand(command: PaymentCommand, state: CommandState, at: string): CommandDecision {
+  switch (command.type) {
+    case 'ReserveFunds':
+      return reserve(command, state, at);
+    case 'CaptureFunds':
+      return capture(command, state.reservation, at);
+    case 'ReleaseFunds':
+      return release(command, state.reservation, at);
+    case 'CreditFunds':
+      return credit(command, state.account, at);
+    default: {
+      const _exhaustive: never = command;
+      return _exhaustive;
+    }
+  }
+}
+
+function reserve(command: ReserveFunds, { account, reservation }: CommandState, at: string): CommandDecision {
+  const { saga_id, user_id, amount } = command;
+  const rejected = (code: ErrorCode, reason: string): CommandDecision => ({
+    event: { type: 'FundsRejected', saga_id, user_id, at, amount, code, reason },
+    changes: [],
+  });
+  // Trade released this saga (it timed out) before its ReserveFunds arrived: reserving now would strand the funds.
+  if (reservation) return rejected('SAGA_TIMEOUT', `saga ${saga_id} was released before its funds were reserved`);
+  if (!account) return rejected('USER_NOT_FOUND', errorCodes.USER_NOT_FOUND.message);
+  if (new Decimal(account.available).lt(amount)) {
+    return rejected('INSUFFICIENT_FUNDS', `needs ${amount}, ${account.available} available`);
+  }
+  return {
+    event: { type: 'FundsReserved', saga_id, user_id, at, amount },
+    changes: [
+      { type: 'MoveFunds', userId: user_id, kind: 'RESERVE', available: negate(amount), reserved: amount, sagaId: saga_id, at },
+      { type: 'SetReservation', sagaId: saga_id, userId: user_id, amount, status: 'RESERVED', at },
+    ],
+  };
+}
+
+function capture(command: CaptureFunds, reservation: Reservation | undefined, at: string): CommandDecision {
+  const { saga_id, user_id, symbol, quantity } = command;
+  if (reservation?.status !== 'RESERVED' || reservation.userId !== user_id) {
+    return { refused: `cannot capture saga ${saga_id} of user ${user_id}: its reservation is ${describe(reservation)}` };
+  }
+  const { amount } = reservation;
+  return {
+    event: { type: 'FundsCaptured', saga_id, user_id, at, amount },
+    changes: [
+      { type: 'MoveFunds', userId: user_id, kind: 'CAPTURE', available: '0', reserved: negate(amount), sagaId: saga_id, at },
+      { type: 'SetReservation', sagaId: saga_id, userId: user_id, amount, status: 'CAPTURED', at },
+      { type: 'AdjustHeldAsset', userId: user_id, symbol, quantity },
+    ],
+  };
+}
+
+/**
+ * Returns a RESERVED reservation to the available balance. Releasing anything else moves nothing and answers
+ * FundsReleased with amount "0": a CAPTURED reservation stays captured, and an unknown one is recorded as
+ * released (amount 0) so that a ReserveFunds arriving late is rejected instead of holding funds forever.
+ */
+function release(command: ReleaseFunds, reservation: Reservation | undefined, at: string): CommandDecision {
+  const { saga_id, user_id } = command;
+  if (reservation?.status === 'RESERVED') {
+    const { amount, userId } = reservation;
+    return {
+      event: { type: 'FundsReleased', saga_id, user_id, at, amount },
+      changes: [
+        { type: 'MoveFunds', userId, kind: 'RELEASE', available: amount, reserved: negate(amount), sagaId: saga_id, at },
+        { type: 'SetReservation', sagaId: saga_id, userId, amount, status: 'RELEASED', at },
+      ],
+    };
+  }
+  const tombstone = { type: 'SetReservation', sagaId: saga_id, userId: user_id, amount: '0', status: 'RELEASED', at } as const;
+  return { event: { type: 'FundsReleased', saga_id, user_id, at, amount: '0' }, changes: reservation ? [] : [tombstone] };
+}
+
+function credit(command: CreditFunds, account: Account | undefined, at: string): CommandDecision {
+  const { saga_id, user_id, amount, symbol, quantity } = command;
+  if (!account) {
+    const reason = errorCodes.USER_NOT_FOUND.message;
+    return { event: { type: 'CreditRejected', saga_id, user_id, at, amount, code: 'USER_NOT_FOUND', reason }, changes: [] };
+  }
+  return {
+    event: { type: 'FundsCredited', saga_id, user_id, at, amount },
+    changes: [
+      { type: 'MoveFunds', userId: user_id, kind: 'CREDIT', available: amount, reserved: '0', sagaId: saga_id, at },
+      { type: 'AdjustHeldAsset', userId: user_id, symbol, quantity: negate(quantity) },
+    ],
+  };
+}
+
+const negate = (amount: string): string => new Decimal(amount).neg().toFixed();
+
+const describe = (reservation: Reservation | undefined): string =>
+  reservation ? `${reservation.status} for user ${reservation.userId}` : 'unknown';

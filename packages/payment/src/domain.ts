@@ -1,0 +1,36 @@
+import type { PaymentEvent, Reply } from '@trading/contracts';
+
+/*
+ * Payment's state and the changes its decisions make. Amounts are canonical decimal strings ("100.5"), never numbers.
+ */
+
+/** An open account. A removed account (removed_at set) is never loaded: it behaves as unknown. */
+export type Account = { userId: string; available: string; reserved: string; createdAt: string };
+
+export type ReservationStatus = 'RESERVED' | 'CAPTURED' | 'RELEASED';
+/** Funds held for one BUY saga. A RELEASED reservation of amount 0 marks a saga released before its ReserveFunds arrived. */
+export type Reservation = { sagaId: string; userId: string; amount: string; status: ReservationStatus };
+
+/** Payment's own view of what a user holds (fed by CaptureFunds and CreditFunds). */
+export type HeldAsset = { symbol: string; quantity: string };
+
+export type LedgerKind = 'DEPOSIT' | 'WITHDRAWAL' | 'RESERVE' | 'RELEASE' | 'CAPTURE' | 'CREDIT';
+
+/** What a decision changes; the store turns each into SQL in the message's transaction. */
+export type Change =
+  | { type: 'OpenAccount'; userId: string; at: string }
+  | { type: 'CloseAccount'; userId: string; at: string }
+  /** Signed deltas of the two balances, written to the account and appended to the ledger. */
+  | { type: 'MoveFunds'; userId: string; kind: LedgerKind; available: string; reserved: string; sagaId?: string; at: string }
+  | { type: 'SetReservation'; sagaId: string; userId: string; amount: string; status: ReservationStatus; at: string }
+  /** Signed delta of a held quantity. */
+  | { type: 'AdjustHeldAsset'; userId: string; symbol: string; quantity: string };
+
+/** The state a client request is decided on, read (and locked) in its transaction. */
+export type RequestState = { account: Account | undefined; heldAssets: HeldAsset[] };
+/** The state a saga command is decided on, read (and locked) in its transaction. */
+export type CommandState = { account: Account | undefined; reservation: Reservation | undefined };
+
+export type RequestDecision = { reply: Reply; changes: Change[]; events: PaymentEvent[] };
+/** `refused`: the command contradicts the saga's state (a protocol error of its sender); it is dead-lettered. */
+export type CommandDecision = { event: PaymentEvent; changes: Change[] } | { refused: string };

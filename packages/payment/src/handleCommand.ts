@@ -1,0 +1,37 @@
+import { type Delivery, eventMessage, type OutgoingMessage, PoisonMessageError } from '@trading/bus';
+import { exchanges } from '@trading/contracts';
+import { hashRequest, processOnce } from '@trading/db';
+import { applyChanges } from './applyChanges.ts';
+import type { PaymentDeps } from './createHandler.ts';
+import { decideCommand } from './decideCommand.ts';
+import { parseCommand } from './parseCommand.ts';
+import { readCommandState } from './readState.ts';
+
+/**
+ * A saga command of the Trade service, applied once per saga and command type. Its answer is an event on
+ * `payment-response` (routing key payment.funds.*), remembered as the very message sent: a duplicate
+ * command re-publishes the same message, with the same messageId.
+ */
+export async function handleCommand(deps: PaymentDeps, delivery: Delivery): Promise<void> {
+  const command = parseCommand(delivery.body);
+  const log = deps.logger.child({ sagaId: command.saga_id, correlationId: delivery.correlationId, type: command.type });
+  await processOnce<OutgoingMessage[]>(
+    { ...deps, schema: 'payment' },
+    {
+      key: `saga:${command.saga_id}:${command.type}`,
+      hash: hashRequest(command),
+      apply: async (tx) => {
+        const decision = decideCommand(command, await readCommandState(tx, command), deps.clock().toISOString());
+        if ('refused' in decision) throw new PoisonMessageError(decision.refused);
+        await applyChanges(tx, decision.changes);
+        const messages = [eventMessage(exchanges.paymentResponse, decision.event, command.saga_id)];
+        return { response: messages, messages };
+      },
+      replay: (messages) => messages,
+      conflict: () => {
+        throw new PoisonMessageError(`saga ${command.saga_id} sent another ${command.type} with different contents`);
+      },
+    },
+  );
+  log.debug('command handled');
+}

@@ -1,0 +1,2 @@
+export { createHandler, type PaymentDeps } from './createHandler.ts';
+export { ledgerDiscrepancies, type LedgerDiscrepancy } from './ledgerDiscrepancies.ts';

@@ -1,0 +1,29 @@
+import { connectBus } from '@trading/bus';
+import { queues, topology } from '@trading/contracts';
+import { connectDatabase, createOutbox } from '@trading/db';
+import { baseConfigShape, booleanSetting, closeGracefully, createLogger, loadConfig, runMain } from '@trading/platform';
+import { crashAfterCommit } from './crashAfterCommit.ts';
+import { createHandler } from './createHandler.ts';
+
+runMain('payment', async () => {
+  const config = loadConfig({
+    ...baseConfigShape,
+    /** Fault injection for tests: exit right after a commit, before publishing (see crashAfterCommit.ts). */
+    PAYMENT_CRASH_AFTER_COMMIT: booleanSetting.default(false),
+  });
+  const logger = createLogger('payment', config.LOG_LEVEL);
+  const prisma = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger });
+  const bus = await connectBus({ url: config.AMQP_URL, logger, service: 'payment', topology, prefetch: config.PREFETCH });
+  const outbox = createOutbox({ prisma, bus, schema: 'payment', logger });
+  outbox.start();
+  const clock = () => new Date();
+  const handlerOutbox = config.PAYMENT_CRASH_AFTER_COMMIT ? crashAfterCommit(outbox, logger) : outbox;
+  await bus.consume(queues.payment, createHandler({ prisma, bus, outbox: handlerOutbox, logger, clock }));
+  closeGracefully(logger, [
+    ['consumers', () => bus.stopConsuming()],
+    ['outbox', () => outbox.stop()],
+    ['bus', () => bus.close()],
+    ['database', () => prisma.$disconnect()],
+  ]);
+  logger.info('ready');
+});

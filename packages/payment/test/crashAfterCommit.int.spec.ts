@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import type { PrismaClient } from '@trading/db';
+import { ServiceProcess, type Stack, startStack, testEnv } from '@trading/testkit';
+import { expect } from 'chai';
+import { CRASH_EXIT_CODE } from '../src/crashAfterCommit.ts';
+import { ledgerOf, testDatabase } from './support/database.ts';
+import { PaymentProbe, waitFor } from './support/paymentProbe.ts';
+
+describe('payment killed between commit and publish', function () {
+  this.timeout(90_000);
+  let stack: Stack;
+  let probe: PaymentProbe;
+  let prisma: PrismaClient;
+
+  before(async () => {
+    stack = await startStack(['payment']);
+    probe = await PaymentProbe.connect();
+    prisma = testDatabase();
+  });
+  after(async () => {
+    await prisma?.$disconnect();
+    await probe?.close();
+    await stack?.stop();
+  });
+
+  it('publishes the reply and the event from the outbox at the next start, and credits once', async () => {
+    const userId = await probe.addUser();
+    await stack.services.payment[0]?.stop();
+    const { amqpUrl, databaseUrl, runId } = testEnv();
+    const crashing = new ServiceProcess('payment', { AMQP_URL: amqpUrl, DATABASE_URL: databaseUrl, PAYMENT_CRASH_AFTER_COMMIT: '1' }, runId);
+    await crashing.start();
+
+    const correlationId = await probe.send({ id: 'crash-1', type: 'DEPOSIT', user_id: userId, amount: '42' });
+    const pending = await waitFor(async () => {
+      const rows = await prisma.paymentOutbox.findMany({ where: { OR: [{ correlationId }, { type: 'FundsDeposited' }] } });
+      return rows.length === 2 ? rows : undefined;
+    });
+    expect(await crashing.stop()).to.equal(CRASH_EXIT_CODE);
+    expect(probe.replies.some((d) => d.correlationId === correlationId)).to.equal(false);
+
+    await stack.services.payment[0]?.start();
+    const reply = await probe.reply(correlationId);
+    expect(reply).to.include({ id: 'crash-1', status: 'OK', balance: '42' });
+    const eventId = pending.find((row) => row.type === 'FundsDeposited')?.id;
+    await waitFor(() => probe.events.find((d) => d.messageId === eventId));
+    expect((await probe.request({ type: 'USER_INFO', user_id: userId })).amount).to.equal('42');
+    expect((await ledgerOf(prisma, userId)).map((e) => e.availableDelta.toFixed())).to.deep.equal(['42']);
+    await waitFor(async () => ((await prisma.paymentOutbox.count()) === 0 ? true : undefined));
+  });
+
+  it('has not lost the message itself: a re-sent id still gets the same reply', async () => {
+    const userId = await probe.userWith('1');
+    const body = { id: randomUUID(), type: 'WITHDRAW', user_id: userId, amount: '1' };
+    const first = await probe.request(body);
+    expect(await probe.request(body)).to.deep.equal(first);
+  });
+});

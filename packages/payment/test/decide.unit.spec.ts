@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import { decideCommand } from '../src/decideCommand.ts';
+import { decideRequest } from '../src/decideRequest.ts';
+import type { Account, Reservation } from '../src/domain.ts';
+
+const at = '2026-01-31T09:00:00.000Z';
+const userId = randomUUID();
+const sagaId = randomUUID();
+const account = (available: string, reserved = '0'): Account => ({ userId, available, reserved, createdAt: at });
+const reservation = (status: Reservation['status'], amount = '60'): Reservation => ({ sagaId, userId, amount, status });
+const context = { at, newUserId: userId };
+
+describe('decideRequest', () => {
+  describe('WITHDRAW of exactly the available balance', () => {
+    it('is accepted and leaves a balance of 0', () => {
+      const decision = decideRequest({ id: 1, type: 'WITHDRAW', user_id: userId, amount: '10.5' }, { account: account('10.5'), heldAssets: [] }, context);
+      expect(decision.reply).to.include({ status: 'OK', balance: '0' });
+      expect(decision.changes).to.deep.equal([{ type: 'MoveFunds', userId, kind: 'WITHDRAWAL', available: '-10.5', reserved: '0', at }]);
+    });
+  });
+
+  describe('WITHDRAW above the available balance (reserved funds are not available)', () => {
+    it('replies INSUFFICIENT_FUNDS and changes nothing', () => {
+      const decision = decideRequest({ id: 1, type: 'WITHDRAW', user_id: userId, amount: '10' }, { account: account('5', '50'), heldAssets: [] }, context);
+      expect(decision.reply).to.include({ status: 'ERROR', code: 'INSUFFICIENT_FUNDS' });
+      expect(decision.changes).to.deep.equal([]);
+      expect(decision.events).to.deep.equal([]);
+    });
+  });
+
+  describe('DEPOSIT without float arithmetic', () => {
+    it('adds 0.1 and 0.2 to exactly 0.3', () => {
+      const decision = decideRequest({ id: 1, type: 'DEPOSIT', user_id: userId, amount: '0.2' }, { account: account('0.1'), heldAssets: [] }, context);
+      expect(decision.events[0]).to.include({ type: 'FundsDeposited', available: '0.3' });
+    });
+  });
+
+  describe('REMOVE_USER of an account that is not empty', () => {
+    it('names everything left: available, reserved and holdings', () => {
+      const state = { account: account('1', '2'), heldAssets: [{ symbol: 'AAPL', quantity: '3' }] };
+      const decision = decideRequest({ id: 1, type: 'REMOVE_USER', user_id: userId }, state, context);
+      expect(decision.reply).to.include({ code: 'ACCOUNT_NOT_EMPTY' });
+      expect(decision.reply.message).to.include('1 available').and.include('2 reserved').and.include('3 AAPL');
+      expect(decision.changes).to.deep.equal([]);
+    });
+  });
+
+  describe('a request for an unknown or removed user', () => {
+    it('replies USER_NOT_FOUND', () => {
+      const decision = decideRequest({ id: 1, type: 'DEPOSIT', user_id: userId, amount: '1' }, { account: undefined, heldAssets: [] }, context);
+      expect(decision.reply).to.include({ code: 'USER_NOT_FOUND' });
+    });
+  });
+});
+
+describe('decideCommand', () => {
+  const release = { type: 'ReleaseFunds', saga_id: sagaId, user_id: userId, reason: 'timeout' } as const;
+  const capture = { type: 'CaptureFunds', saga_id: sagaId, user_id: userId, symbol: 'AAPL', quantity: '2' } as const;
+
+  describe('ReleaseFunds of a captured reservation', () => {
+    it('moves nothing and answers FundsReleased with amount 0', () => {
+      const decision = decideCommand(release, { account: account('0'), reservation: reservation('CAPTURED') }, at);
+      expect(decision).to.deep.equal({ event: { type: 'FundsReleased', saga_id: sagaId, user_id: userId, at, amount: '0' }, changes: [] });
+    });
+  });
+
+  describe('ReleaseFunds of an unknown reservation', () => {
+    it('records the saga as released with amount 0, so a late ReserveFunds is rejected', () => {
+      const decision = decideCommand(release, { account: account('100'), reservation: undefined }, at);
+      expect(decision).to.have.nested.property('event.amount', '0');
+      expect(decision).to.have.deep.property('changes', [{ type: 'SetReservation', sagaId, userId, amount: '0', status: 'RELEASED', at }]);
+      const late = decideCommand(
+        { type: 'ReserveFunds', saga_id: sagaId, user_id: userId, amount: '1' },
+        { account: account('100'), reservation: reservation('RELEASED', '0') },
+        at,
+      );
+      expect(late).to.have.nested.property('event.code', 'SAGA_TIMEOUT');
+      expect(late).to.have.deep.property('changes', []);
+    });
+  });
+
+  describe('CaptureFunds of a reservation that is not RESERVED', () => {
+    it('is refused', () => {
+      for (const state of [reservation('RELEASED'), reservation('CAPTURED'), undefined]) {
+        expect(decideCommand(capture, { account: account('0'), reservation: state }, at)).to.have.property('refused');
+      }
+    });
+  });
+
+  describe('CaptureFunds of a RESERVED reservation', () => {
+    it('takes the reserved amount and adds the quantity to the held asset', () => {
+      const decision = decideCommand(capture, { account: account('0', '60'), reservation: reservation('RESERVED') }, at);
+      expect(decision).to.have.deep.property('changes').that.deep.includes({ type: 'AdjustHeldAsset', userId, symbol: 'AAPL', quantity: '2' });
+      expect(decision).to.have.nested.property('event.amount', '60');
+    });
+  });
+});

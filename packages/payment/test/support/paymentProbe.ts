@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { type Bus, connectBus, type Delivery } from '@trading/bus';
+import {
+  commandRoutingKeys,
+  exchanges,
+  gatewayReplyKey,
+  type PaymentCommand,
+  queues,
+  type Reply,
+  topology,
+} from '@trading/contracts';
+import { createLogger } from '@trading/platform';
+import { testEnv } from '@trading/testkit';
+
+export type SendOptions = { messageId?: string; session?: string; correlationId?: string };
+
+/**
+ * Talks to the payment service the way the gateway and the Trade service do: requests and commands on the
+ * `payment` exchange, replies read from its own reply key on `payment-response`, events from `payment.#`.
+ */
+export class PaymentProbe {
+  readonly replies: Delivery[] = [];
+  readonly events: Delivery[] = [];
+  readonly deadLetters: Delivery[] = [];
+  /** The x-session of this probe's "connection". */
+  readonly session = randomUUID();
+  private readonly replyTo = gatewayReplyKey(`probe-${randomUUID()}`);
+
+  private constructor(private readonly bus: Bus) {}
+
+  static async connect(): Promise<PaymentProbe> {
+    const logger = createLogger('payment-probe', 'silent');
+    const bus = await connectBus({ url: testEnv().amqpUrl, logger, service: 'payment-probe', topology, prefetch: 100 });
+    const probe = new PaymentProbe(bus);
+    await bus.consumePrivate([{ exchange: exchanges.paymentResponse, routingKey: probe.replyTo }], async (d) => {
+      probe.replies.push(d);
+    });
+    await bus.consumePrivate([{ exchange: exchanges.paymentResponse, routingKey: 'payment.#' }], async (d) => {
+      probe.events.push(d);
+    });
+    await bus.consume(queues.deadLetter, async (d) => {
+      probe.deadLetters.push(d);
+    });
+    return probe;
+  }
+
+  /** Publishes any JSON body on the payment exchange, without request headers; resolves with its messageId. */
+  async sendRaw(body: unknown): Promise<string> {
+    const messageId = randomUUID();
+    await this.bus.publish({ exchange: exchanges.payment, routingKey: 'payment.raw', messageId, type: 'Raw', body, replyTo: this.replyTo });
+    return messageId;
+  }
+
+  /** Publishes a client request as the gateway does; resolves with the correlation id its reply will carry. */
+  async send(body: Record<string, unknown>, options: SendOptions = {}): Promise<string> {
+    const correlationId = options.correlationId ?? randomUUID();
+    await this.bus.publish({
+      exchange: exchanges.payment,
+      routingKey: `payment.${String(body.type).toLowerCase()}`,
+      messageId: options.messageId ?? randomUUID(),
+      type: String(body.type),
+      body,
+      correlationId,
+      replyTo: this.replyTo,
+      headers: { 'x-session': options.session ?? this.session, 'x-request-id': String(body.id) },
+    });
+    return correlationId;
+  }
+
+  /** Sends a request and resolves with its reply. */
+  async request(body: Record<string, unknown>, options: SendOptions = {}): Promise<Reply> {
+    const correlationId = await this.send({ id: randomUUID(), ...body }, options);
+    return this.reply(correlationId);
+  }
+
+  async reply(correlationId: string): Promise<Reply> {
+    const delivery = await waitFor(() => this.replies.find((d) => d.correlationId === correlationId));
+    return delivery.body as Reply;
+  }
+
+  async addUser(): Promise<string> {
+    const reply = await this.request({ type: 'ADD_USER' });
+    return String(reply.user_id);
+  }
+
+  async userWith(amount: string): Promise<string> {
+    const userId = await this.addUser();
+    const reply = await this.request({ type: 'DEPOSIT', user_id: userId, amount });
+    if (reply.status !== 'OK') throw new Error(`deposit failed: ${JSON.stringify(reply)}`);
+    return userId;
+  }
+
+  /** Publishes a saga command as the Trade service does (body may be malformed on purpose). */
+  async command(body: PaymentCommand | Record<string, unknown>, messageId = randomUUID()): Promise<string> {
+    const type = String(body.type);
+    await this.bus.publish({
+      exchange: exchanges.payment,
+      routingKey: commandRoutingKeys[type as PaymentCommand['type']] ?? 'payment.unknown',
+      messageId,
+      type,
+      body,
+      correlationId: String(body.saga_id),
+    });
+    return messageId;
+  }
+
+  /** Resolves with the first event of `type` about the user. */
+  async userEvent(type: string, userId: string): Promise<Delivery> {
+    return waitFor(() => this.events.find((d) => d.type === type && (d.body as { user_id?: string }).user_id === userId));
+  }
+
+  /** The events of one saga, in arrival order. */
+  sagaEvents(sagaId: string): Delivery[] {
+    return this.events.filter((d) => (d.body as { saga_id?: string }).saga_id === sagaId);
+  }
+
+  /** Resolves with the `count`-th event (1-based) of the saga whose type is one of `types`. */
+  async sagaEvent(sagaId: string, types: readonly string[], count = 1): Promise<Delivery> {
+    return waitFor(() => this.sagaEvents(sagaId).filter((d) => types.includes(String(d.type)))[count - 1]);
+  }
+
+  async close(): Promise<void> {
+    await this.bus.close();
+  }
+}
+
+export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,0 +1,27 @@
+import { baseConfigShape, booleanSetting } from '@trading/platform';
+import { z } from 'zod';
+
+/** The Trade service's settings, read once by main.ts through loadConfig. */
+export const tradeConfigShape = {
+  ...baseConfigShape,
+  /** How long a saga waits for Payment's next answer. */
+  SAGA_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(10_000),
+  /** How often sagas past their deadline are looked for. */
+  SAGA_SWEEP_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  /** Demos at any hour: every market is open. */
+  MARKETS_ALWAYS_OPEN: booleanSetting.default(false),
+  /** Tests and demos: the clock starts at this instant (e.g. 2026-01-05T20:00:00Z) and runs on from there. */
+  CLOCK_FIXED_AT: z.iso.datetime({ offset: true }).optional(),
+  /** Fault injection for tests: comma-separated symbols whose BUY trade recording fails after the reservation. */
+  TRADE_FAIL_RECORDING_FOR: z
+    .string()
+    .default('')
+    .transform((list) => new Set(list.split(',').map((symbol) => symbol.trim().toUpperCase()).filter(Boolean))),
+};
+
+/** The service's clock: the real one, or one that starts at `startAt` and advances in real time. */
+export function clockFrom(startAt: string | undefined): () => Date {
+  if (startAt === undefined) return () => new Date();
+  const offsetMs = new Date(startAt).getTime() - Date.now();
+  return () => new Date(Date.now() + offsetMs);
+}

@@ -1,0 +1,29 @@
+import type { Bus } from '@trading/bus';
+import type { Outbox, PrismaClient } from '@trading/db';
+import type { Logger } from '@trading/platform';
+import type { Catalogue } from './domain.ts';
+
+/** Everything the Trade service's handlers need, built once by main.ts. */
+export type TradeDeps = {
+  prisma: PrismaClient;
+  bus: Bus;
+  outbox: Outbox;
+  logger: Logger;
+  /** The only source of "now": market hours, deadlines, trade times and saga durations. */
+  clock: () => Date;
+  catalogue: Catalogue;
+  settings: TradeSettings;
+};
+
+export type TradeSettings = {
+  /** How long a saga waits for Payment's next answer before its deadline passes. */
+  sagaTimeoutMs: number;
+  /** Every market open at any hour (demos). */
+  marketsAlwaysOpen: boolean;
+  /** Fault injection for tests: symbols whose BUY trade recording fails after the funds are reserved. */
+  failRecordingFor: ReadonlySet<string>;
+};
+
+export function deadlineAfter(now: Date, settings: TradeSettings): Date {
+  return new Date(now.getTime() + settings.sagaTimeoutMs);
+}

@@ -1,0 +1,70 @@
+import type { BuyRequest, ErrorCode, PaymentEvent, RequestId, SellRequest, sagaReplyTypes } from '@trading/contracts';
+
+/*
+ * Trade's state and the inputs and steps of its sagas. Amounts are canonical decimal strings ("0.5"), never numbers.
+ */
+
+export type Order = BuyRequest | SellRequest;
+export type Side = Order['type'];
+
+/** Opening hours in UTC as 'HH:MM:SS'; open from `opens` through the last second of `closes`. */
+export type Market = { name: string; opens: string; closes: string };
+/** A tradable symbol, with the price a market order (one without `price`) executes at. */
+export type Instrument = { symbol: string; referencePrice: string; market: Market };
+export type Catalogue = ReadonlyMap<string, Instrument>;
+
+export type SagaState = 'STARTED' | 'CAPTURING' | 'COMPENSATING' | 'COMPLETED' | 'REJECTED' | 'COMPENSATED' | 'TIMED_OUT';
+/** States that still wait for an event; every other state is terminal and has its reply. */
+export const openStates = ['STARTED', 'CAPTURING', 'COMPENSATING'] as const satisfies readonly SagaState[];
+
+/**
+ * One BUY or SELL. BUY: STARTED (ReserveFunds sent) → CAPTURING (trade and holding recorded, CaptureFunds sent)
+ * → COMPLETED; or REJECTED, COMPENSATING → COMPENSATED, TIMED_OUT. SELL: STARTED (holding reserved, trade recorded,
+ * CreditFunds sent) → COMPLETED, or REJECTED with the holding restored and the trade voided.
+ */
+export type Saga = {
+  id: string;
+  requestId: RequestId;
+  side: Side;
+  userId: string;
+  symbol: string;
+  quantity: string;
+  price: string;
+  notional: string;
+  marketOrder: boolean;
+  state: SagaState;
+  tradeId: string | null;
+  failureReason: string | null;
+  createdAt: Date;
+};
+
+type SagaReply = Extract<PaymentEvent, { type: (typeof sagaReplyTypes)[number] }>;
+
+/** What moves a saga on: Payment's answers, a failed step of Trade's own, and its deadline passing. */
+export type SagaInput = SagaReply | { type: 'StepFailed'; reason: string } | { type: 'DeadlinePassed' };
+
+/** The command a saga past its point of no return waits on; sent again at each deadline (Payment deduplicates it). */
+export type PendingCommand = 'CaptureFunds' | 'CreditFunds' | 'ReleaseFunds';
+
+/** What a saga does on an input: decided by decideStep (pure), carried out by runStep in the input's transaction. */
+export type Step =
+  /** BUY funds reserved: record the trade and the holding, send CaptureFunds → CAPTURING. */
+  | { kind: 'record' }
+  /** Funds captured (BUY) or credited (SELL): settle → COMPLETED, reply OK. */
+  | { kind: 'complete' }
+  /** Payment refused: undo what Trade did (SELL: restore the holding, void the trade) → REJECTED, reply ERROR. */
+  | { kind: 'reject'; code: ErrorCode; reason: string }
+  /** A step after the reservation failed: send ReleaseFunds → COMPENSATING. */
+  | { kind: 'compensate'; reason: string }
+  /** Funds released after a failure → COMPENSATED, reply ERROR TRADE_FAILED. */
+  | { kind: 'compensated' }
+  /** No reservation in time: send ReleaseFunds → TIMED_OUT, reply ERROR SAGA_TIMEOUT. */
+  | { kind: 'timeOut' }
+  /** Past the deadline after the point of no return: keep waiting, and send the pending command again. */
+  | { kind: 'resend'; command: PendingCommand }
+  /** A reservation arrived after the saga gave up: release it. */
+  | { kind: 'releaseLate' }
+  | { kind: 'ignore'; why: string };
+
+/** A user's position in one symbol. `quantity` can be sold; `reserved` is held by SELL sagas in flight. */
+export type Holding = { symbol: string; quantity: string; reserved: string; costBasis: string };

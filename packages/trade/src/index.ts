@@ -1,0 +1,3 @@
+export * from './decideOrder.ts';
+export * from './decideStep.ts';
+export * from './domain.ts';

@@ -1,0 +1,47 @@
+import { connectBus } from '@trading/bus';
+import { queues, topology } from '@trading/contracts';
+import { connectDatabase, createOutbox } from '@trading/db';
+import { closeGracefully, createLogger, loadConfig, runMain } from '@trading/platform';
+import { loadCatalogue } from './catalogue.ts';
+import { clockFrom, tradeConfigShape } from './config.ts';
+import { createHandler } from './createHandler.ts';
+import type { TradeDeps } from './deps.ts';
+import { startTimeoutSweeper } from './timeoutSweeper.ts';
+
+/** The Trade service's composition root: the only place that reads config and builds the logger, database and bus. */
+runMain('trade', async () => {
+  const config = loadConfig(tradeConfigShape);
+  const logger = createLogger('trade', config.LOG_LEVEL);
+  const prisma = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger });
+  const bus = await connectBus({ url: config.AMQP_URL, logger, service: 'trade', topology, prefetch: config.PREFETCH });
+  const outbox = createOutbox({ prisma, bus, schema: 'trade', logger });
+  const deps: TradeDeps = {
+    prisma,
+    bus,
+    outbox,
+    logger,
+    clock: clockFrom(config.CLOCK_FIXED_AT),
+    catalogue: await loadCatalogue(prisma),
+    settings: {
+      sagaTimeoutMs: config.SAGA_TIMEOUT_MS,
+      marketsAlwaysOpen: config.MARKETS_ALWAYS_OPEN,
+      failRecordingFor: config.TRADE_FAIL_RECORDING_FOR,
+    },
+  };
+  outbox.start();
+  const sweeper = startTimeoutSweeper(deps, config.SAGA_SWEEP_INTERVAL_MS);
+  await bus.consume(queues.trade, createHandler(deps));
+  closeGracefully(logger, [
+    ['consumers', () => bus.stopConsuming()],
+    ['timeout sweeper', () => sweeper.stop()],
+    ['outbox', () => outbox.stop()],
+    ['bus', () => bus.close()],
+    ['database', () => prisma.$disconnect()],
+  ]);
+  const { sagaTimeoutMs, marketsAlwaysOpen, failRecordingFor } = deps.settings;
+  logger.info(
+    { symbols: deps.catalogue.size, sagaTimeoutMs, marketsAlwaysOpen, clockFixedAt: config.CLOCK_FIXED_AT, failRecordingFor: [...failRecordingFor] },
+    'trade service started',
+  );
+  logger.info('ready');
+});

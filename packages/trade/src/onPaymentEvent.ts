@@ -1,0 +1,53 @@
+import { type Delivery, PoisonMessageError } from '@trading/bus';
+import { paymentEvent, sagaReplyTypes } from '@trading/contracts';
+import { hashRequest, processOnce, type SqlClient } from '@trading/db';
+import type { Logger } from '@trading/platform';
+import { decideStep } from './decideStep.ts';
+import type { TradeDeps } from './deps.ts';
+import type { SagaInput } from './domain.ts';
+import { runStep, StepFailedError } from './runStep.ts';
+import { lockSaga } from './sagaStore.ts';
+
+const isSagaReply = (type: string): boolean => (sagaReplyTypes as readonly string[]).includes(type);
+
+/**
+ * Payment's answer to a saga command moves the saga on, once per message id: the step's effects, the saga's
+ * new state and its messages commit together, and a duplicate does nothing. When the step fails (recording a
+ * BUY's trade throws), its transaction rolls back and a new one starts the compensation.
+ */
+export async function onPaymentEvent(deps: TradeDeps, delivery: Delivery, log: Logger): Promise<void> {
+  const parsed = paymentEvent.safeParse(delivery.body);
+  if (!parsed.success || !isSagaReply(parsed.data.type)) throw new PoisonMessageError(`not a saga answer from Payment: ${delivery.type}`);
+  if (!delivery.messageId) throw new PoisonMessageError('a payment event without a message id cannot be deduplicated');
+  const event = parsed.data as Extract<SagaInput, { saga_id: string }>;
+  const sagaLog = log.child({ sagaId: event.saga_id });
+  const advance = (input: SagaInput) =>
+    processOnce(
+      { ...deps, schema: 'trade' },
+      {
+        key: `event:${delivery.messageId}`,
+        hash: hashRequest(event),
+        apply: async (tx) => ({ response: null, messages: await advanceSaga(tx, deps, event.saga_id, input, sagaLog) }),
+        replay: () => [],
+        conflict: () => [],
+      },
+    );
+  try {
+    await advance(event);
+  } catch (err) {
+    if (!(err instanceof StepFailedError)) throw err;
+    sagaLog.warn({ err: err.message }, 'saga step failed; compensating');
+    await advance({ type: 'StepFailed', reason: err.message });
+  }
+}
+
+async function advanceSaga(tx: SqlClient, deps: TradeDeps, sagaId: string, input: SagaInput, log: Logger) {
+  const saga = await lockSaga(tx, sagaId);
+  if (!saga) {
+    log.warn({ input: input.type }, 'answer for an unknown saga ignored');
+    return [];
+  }
+  const step = decideStep(saga, input);
+  log.debug({ input: input.type, state: saga.state, step: step.kind }, 'saga step');
+  return runStep(tx, deps, saga, step);
+}

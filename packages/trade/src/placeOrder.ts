@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { type Delivery, type OutgoingMessage, replyMessage } from '@trading/bus';
+import { errorReply, exchanges, type Reply } from '@trading/contracts';
+import { claimInbox, completeInbox, hashRequest, retryOnConflict, type SqlClient } from '@trading/db';
+import { decideOrder } from './decideOrder.ts';
+import { deadlineAfter, type TradeDeps } from './deps.ts';
+import type { Order, Saga } from './domain.ts';
+import { reserveHolding } from './holdingStore.ts';
+import { paymentCommand, sagaFacts, tradeEvent } from './sagaMessages.ts';
+import { addWaiter, insertSaga, lockSagaReply, type Waiter } from './sagaStore.ts';
+import { insertTrade } from './tradeStore.ts';
+
+/** What the inbox remembers of an order: its final reply if it never became a saga, else the saga. */
+type OrderReceipt = { reply: Reply } | { sagaId: string };
+type Effect = { receipt: OrderReceipt; messages: OutgoingMessage[] };
+
+/**
+ * A BUY or SELL, exactly once per user and request id. A new order is decided and either answered at once or
+ * started as a saga; a re-sent one gets its saga's reply, or waits for it; the same id for another order
+ * is DUPLICATE_REQUEST_ID. The inbox claim, the saga and its first messages commit in one transaction.
+ */
+export async function placeOrder(deps: TradeDeps, delivery: Delivery, order: Order): Promise<void> {
+  const key = `user:${order.user_id}:${order.id}`;
+  const hash = hashRequest(order);
+  const waiter = delivery.replyTo ? { clientId: order.id, replyTo: delivery.replyTo, correlationId: delivery.correlationId ?? '' } : undefined;
+  const messages = await retryOnConflict(() =>
+    deps.prisma.$transaction(async (tx) => {
+      const claim = await claimInbox<OrderReceipt>(tx, 'trade', key, hash);
+      let outgoing: OutgoingMessage[];
+      if (claim.status === 'new') {
+        const effect = await startOrder(tx, deps, delivery, order, { key, hash }, waiter);
+        await completeInbox(tx, 'trade', key, effect.receipt);
+        outgoing = effect.messages;
+      } else if (claim.status === 'duplicate') {
+        outgoing = await rejoin(tx, delivery, order, claim.response, waiter);
+      } else {
+        outgoing = replyMessage(delivery, exchanges.apiResponse, errorReply(order.id, order.type, 'DUPLICATE_REQUEST_ID'));
+      }
+      await deps.outbox.add(tx, outgoing);
+      return outgoing;
+    }),
+  );
+  deps.outbox.flush(messages);
+}
+
+async function startOrder(
+  tx: SqlClient,
+  deps: TradeDeps,
+  delivery: Delivery,
+  order: Order,
+  request: { key: string; hash: string },
+  waiter?: Waiter,
+): Promise<Effect> {
+  const now = deps.clock();
+  const decision = decideOrder(order, deps.catalogue.get(order.symbol), { now, marketsAlwaysOpen: deps.settings.marketsAlwaysOpen });
+  if (!decision.ok) return answered(delivery, errorReply(order.id, order.type, decision.code, decision.message));
+  const sell = order.type === 'SELL';
+  if (sell && !(await reserveHolding(tx, order.user_id, order.symbol, order.amount))) {
+    return answered(delivery, errorReply(order.id, order.type, 'INSUFFICIENT_HOLDINGS', `${order.user_id} holds less than ${order.amount} ${order.symbol}`));
+  }
+  const saga: Saga = {
+    id: randomUUID(),
+    requestId: order.id,
+    side: order.type,
+    userId: order.user_id,
+    symbol: order.symbol,
+    quantity: order.amount,
+    price: decision.price,
+    notional: decision.notional,
+    marketOrder: decision.marketOrder,
+    state: 'STARTED',
+    tradeId: sell ? randomUUID() : null,
+    failureReason: null,
+    createdAt: now,
+  };
+  await insertSaga(tx, saga, request, deadlineAfter(now, deps.settings));
+  if (waiter) await addWaiter(tx, saga.id, waiter);
+  const facts = sagaFacts(saga, now);
+  const started = tradeEvent({ type: 'SagaStarted', ...facts });
+  if (!saga.tradeId) return { receipt: { sagaId: saga.id }, messages: [started, paymentCommand(saga, 'ReserveFunds')] };
+  await insertTrade(tx, saga, saga.tradeId, now);
+  const messages = [
+    started,
+    tradeEvent({ type: 'HoldingReserved', ...facts }),
+    tradeEvent({ type: 'TradeRecorded', ...facts, trade_id: saga.tradeId }),
+    paymentCommand(saga, 'CreditFunds'),
+  ];
+  return { receipt: { sagaId: saga.id }, messages };
+}
+
+/** A re-sent order: the remembered reply, the finished saga's reply, or a place among the running saga's waiters. */
+async function rejoin(tx: SqlClient, delivery: Delivery, order: Order, receipt: OrderReceipt, waiter?: Waiter): Promise<OutgoingMessage[]> {
+  const reply = 'reply' in receipt ? receipt.reply : await lockSagaReply(tx, receipt.sagaId);
+  if (reply) return replyMessage(delivery, exchanges.apiResponse, { ...reply, id: order.id });
+  if (waiter && 'sagaId' in receipt) await addWaiter(tx, receipt.sagaId, waiter);
+  return [];
+}
+
+function answered(delivery: Delivery, reply: Reply): Effect {
+  return { receipt: { reply }, messages: replyMessage(delivery, exchanges.apiResponse, reply) };
+}

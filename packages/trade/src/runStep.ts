@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import type { OutgoingMessage } from '@trading/bus';
+import { errorCodes, type Reply, type TradeEvent } from '@trading/contracts';
+import type { SqlClient } from '@trading/db';
+import { deadlineAfter, type TradeDeps } from './deps.ts';
+import type { Saga, Step } from './domain.ts';
+import { addToHolding, restoreHolding, settleSale } from './holdingStore.ts';
+import { completedReply, failedReply, paymentCommand, replyToWaiter, sagaDuration, sagaFacts, tradeEvent } from './sagaMessages.ts';
+import { type SagaChange, takeWaiters, updateSaga } from './sagaStore.ts';
+import { deleteTrade, insertTrade } from './tradeStore.ts';
+
+/** Thrown when a step after the reservation fails: its transaction rolls back, and a new one compensates. */
+export class StepFailedError extends Error {
+  override name = 'StepFailedError';
+}
+
+/**
+ * Carries out a step in the caller's transaction: the saga's new state, the effects on trades and holdings,
+ * and the messages to send (commands, domain events, replies to waiters), which commit together.
+ */
+export async function runStep(tx: SqlClient, deps: TradeDeps, saga: Saga, step: Step): Promise<OutgoingMessage[]> {
+  const now = deps.clock();
+  const facts = sagaFacts(saga, now);
+  const durationMs = sagaDuration(saga, now);
+  switch (step.kind) {
+    case 'record':
+      return record(tx, deps, saga, now);
+    case 'complete': {
+      if (!saga.tradeId) throw new Error(`saga ${saga.id} completes without a recorded trade`);
+      if (saga.side === 'SELL') await settleSale(tx, saga);
+      const completed: TradeEvent = { type: 'SagaCompleted', ...facts, trade_id: saga.tradeId, duration_ms: durationMs };
+      return finish(tx, saga, now, { state: 'COMPLETED', reply: completedReply(saga) }, [tradeEvent(completed)]);
+    }
+    case 'reject': {
+      if (saga.side === 'SELL') {
+        await restoreHolding(tx, saga);
+        await deleteTrade(tx, saga.id);
+      }
+      const failed: TradeEvent = { type: 'SagaFailed', ...facts, outcome: 'REJECTED', code: step.code, reason: step.reason, duration_ms: durationMs };
+      const reply = failedReply(saga, step.code, step.reason);
+      return finish(tx, saga, now, { state: 'REJECTED', reply, failureCode: step.code, failureReason: step.reason }, [tradeEvent(failed)]);
+    }
+    case 'compensate':
+      await updateSaga(tx, saga.id, now, { state: 'COMPENSATING', deadline: deadlineAfter(now, deps.settings), failureReason: step.reason });
+      return [paymentCommand(saga, 'ReleaseFunds', step.reason)];
+    case 'compensated': {
+      const reason = `${errorCodes.TRADE_FAILED.message}: ${saga.failureReason ?? 'a step failed'}`;
+      const failed: TradeEvent = { type: 'SagaFailed', ...facts, outcome: 'COMPENSATED', code: 'TRADE_FAILED', reason, duration_ms: durationMs };
+      const change: Ending = { state: 'COMPENSATED', reply: failedReply(saga, 'TRADE_FAILED', reason), failureCode: 'TRADE_FAILED' };
+      return finish(tx, saga, now, change, [tradeEvent(failed)]);
+    }
+    case 'timeOut': {
+      const reason = `Payment did not reserve the funds within ${deps.settings.sagaTimeoutMs} ms; the trade was cancelled`;
+      const failed: TradeEvent = { type: 'SagaFailed', ...facts, outcome: 'TIMED_OUT', code: 'SAGA_TIMEOUT', reason, duration_ms: durationMs };
+      const change: Ending = { state: 'TIMED_OUT', reply: failedReply(saga, 'SAGA_TIMEOUT', reason), failureCode: 'SAGA_TIMEOUT', failureReason: reason };
+      return finish(tx, saga, now, change, [paymentCommand(saga, 'ReleaseFunds', reason), tradeEvent(failed)]);
+    }
+    case 'resend': {
+      await updateSaga(tx, saga.id, now, { state: saga.state, deadline: deadlineAfter(now, deps.settings) });
+      return [paymentCommand(saga, step.command, saga.failureReason ?? '')];
+    }
+    case 'releaseLate':
+      return [paymentCommand(saga, 'ReleaseFunds', 'the reservation arrived after the saga timed out')];
+    case 'ignore':
+      return [];
+    default: {
+      const _exhaustive: never = step;
+      return _exhaustive;
+    }
+  }
+}
+
+/** BUY: the trade and the holding are recorded, then CaptureFunds; any failure rolls them back with the transaction. */
+async function record(tx: SqlClient, deps: TradeDeps, saga: Saga, now: Date): Promise<OutgoingMessage[]> {
+  const tradeId = randomUUID();
+  try {
+    await insertTrade(tx, saga, tradeId, now);
+    await addToHolding(tx, saga);
+    if (deps.settings.failRecordingFor.has(saga.symbol)) throw new Error(`injected fault for ${saga.symbol} (TRADE_FAIL_RECORDING_FOR)`);
+  } catch (err) {
+    throw new StepFailedError(`recording the trade failed: ${(err as Error).message}`, { cause: err });
+  }
+  await updateSaga(tx, saga.id, now, { state: 'CAPTURING', tradeId, deadline: deadlineAfter(now, deps.settings) });
+  const recorded = { ...saga, tradeId };
+  return [paymentCommand(recorded, 'CaptureFunds'), tradeEvent({ type: 'TradeRecorded', ...sagaFacts(recorded, now), trade_id: tradeId })];
+}
+
+/** A saga's last change: a terminal state with its reply. */
+type Ending = SagaChange & { reply: Reply };
+
+/** A terminal state: its reply is stored (for re-sends) and sent to every waiter, with the step's events. */
+async function finish(tx: SqlClient, saga: Saga, now: Date, change: Ending, events: OutgoingMessage[]): Promise<OutgoingMessage[]> {
+  await updateSaga(tx, saga.id, now, change);
+  const waiters = await takeWaiters(tx, saga.id);
+  return [...waiters.map((waiter) => replyToWaiter(waiter, change.reply)), ...events];
+}

@@ -1,0 +1,43 @@
+import type { SqlClient } from '@trading/db';
+import type { Saga, Side } from './domain.ts';
+import { canonical } from './canonical.ts';
+
+/** A recorded trade, as TRADES lists it. */
+export type TradeRecord = { id: string; side: Side; symbol: string; quantity: string; price: string; notional: string; executedAt: Date };
+
+/** Where a page of trades continues: after this trade, newest first. */
+export type TradePosition = { executedAt: Date; id: string };
+
+export async function insertTrade(tx: SqlClient, saga: Saga, tradeId: string, executedAt: Date): Promise<void> {
+  await tx.$executeRawUnsafe(
+    `INSERT INTO trade.trade (id, saga_id, user_id, side, symbol, quantity, price, notional, executed_at)
+     VALUES ($1::uuid, $2::uuid, $3::uuid, $4::trade."Side", $5, $6::numeric, $7::numeric, $8::numeric, $9::timestamptz)`,
+    tradeId, saga.id, saga.userId, saga.side, saga.symbol, saga.quantity, saga.price, saga.notional, executedAt,
+  );
+}
+
+/** Voids the trade of a SELL whose credit Payment refused. */
+export async function deleteTrade(tx: SqlClient, sagaId: string): Promise<void> {
+  await tx.$executeRawUnsafe(`DELETE FROM trade.trade WHERE saga_id = $1::uuid`, sagaId);
+}
+
+/** A user's trades, newest first, after `after` when given. */
+export async function pageTrades(db: SqlClient, userId: string, after: TradePosition | undefined, limit: number): Promise<TradeRecord[]> {
+  const rows = await db.$queryRawUnsafe<
+    { id: string; side: Side; symbol: string; quantity: string; price: string; notional: string; executed_at: Date }[]
+  >(
+    `SELECT id, side, symbol, quantity::text, price::text, notional::text, executed_at FROM trade.trade
+     WHERE user_id = $1::uuid AND ($2::timestamptz IS NULL OR (executed_at, id) < ($2::timestamptz, $3::uuid))
+     ORDER BY executed_at DESC, id DESC LIMIT $4`,
+    userId, after?.executedAt ?? null, after?.id ?? null, limit,
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    side: r.side,
+    symbol: r.symbol,
+    quantity: canonical(r.quantity),
+    price: canonical(r.price),
+    notional: canonical(r.notional),
+    executedAt: new Date(r.executed_at),
+  }));
+}

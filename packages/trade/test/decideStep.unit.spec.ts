@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import { decideStep } from '../src/decideStep.ts';
+import type { Saga, SagaInput, SagaState, Side } from '../src/domain.ts';
+
+const saga = (side: Side, state: SagaState): Saga => ({
+  id: randomUUID(),
+  requestId: 'r-1',
+  side,
+  userId: randomUUID(),
+  symbol: 'BTC',
+  quantity: '1',
+  price: '100',
+  notional: '100',
+  marketOrder: false,
+  state,
+  tradeId: null,
+  failureReason: null,
+  createdAt: new Date('2026-01-05T10:00:00Z'),
+});
+
+const facts = { saga_id: randomUUID(), user_id: randomUUID(), at: '2026-01-05T10:00:01Z', amount: '100' };
+const input = {
+  reserved: { type: 'FundsReserved', ...facts },
+  rejected: { type: 'FundsRejected', ...facts, code: 'INSUFFICIENT_FUNDS', reason: 'needs 100, 5 available' },
+  captured: { type: 'FundsCaptured', ...facts },
+  released: { type: 'FundsReleased', ...facts },
+  credited: { type: 'FundsCredited', ...facts },
+  creditRejected: { type: 'CreditRejected', ...facts, code: 'USER_NOT_FOUND', reason: 'no such user' },
+  failed: { type: 'StepFailed', reason: 'recording the trade failed' },
+  deadline: { type: 'DeadlinePassed' },
+} satisfies Record<string, SagaInput>;
+
+describe('decideStep: the BUY saga', () => {
+  it('records the trade when the funds are reserved', () => {
+    expect(decideStep(saga('BUY', 'STARTED'), input.reserved)).to.deep.equal({ kind: 'record' });
+  });
+
+  it('completes when the funds are captured', () => {
+    expect(decideStep(saga('BUY', 'CAPTURING'), input.captured)).to.deep.equal({ kind: 'complete' });
+  });
+
+  it('is rejected with Payment’s code when the reservation is refused', () => {
+    expect(decideStep(saga('BUY', 'STARTED'), input.rejected)).to.deep.equal({ kind: 'reject', code: 'INSUFFICIENT_FUNDS', reason: 'needs 100, 5 available' });
+  });
+
+  it('reports a code it does not know as INTERNAL', () => {
+    expect(decideStep(saga('BUY', 'STARTED'), { ...input.rejected, code: 'SOMETHING_NEW' })).to.include({ kind: 'reject', code: 'INTERNAL' });
+  });
+
+  it('compensates a failed step after the reservation, and ends COMPENSATED when the funds are released', () => {
+    expect(decideStep(saga('BUY', 'STARTED'), input.failed)).to.deep.equal({ kind: 'compensate', reason: 'recording the trade failed' });
+    expect(decideStep(saga('BUY', 'COMPENSATING'), input.released)).to.deep.equal({ kind: 'compensated' });
+  });
+
+  it('times out while waiting for the reservation', () => {
+    expect(decideStep(saga('BUY', 'STARTED'), input.deadline)).to.deep.equal({ kind: 'timeOut' });
+  });
+
+  it('releases a reservation that arrives after the saga timed out', () => {
+    expect(decideStep(saga('BUY', 'TIMED_OUT'), input.reserved)).to.deep.equal({ kind: 'releaseLate' });
+  });
+
+  it('never compensates past the point of no return: it re-sends the pending command instead', () => {
+    expect(decideStep(saga('BUY', 'CAPTURING'), input.deadline)).to.deep.equal({ kind: 'resend', command: 'CaptureFunds' });
+    expect(decideStep(saga('BUY', 'COMPENSATING'), input.deadline)).to.deep.equal({ kind: 'resend', command: 'ReleaseFunds' });
+  });
+
+  it('ignores answers its state does not expect (duplicates, late answers, another side’s events)', () => {
+    expect(decideStep(saga('BUY', 'CAPTURING'), input.reserved)).to.include({ kind: 'ignore' });
+    expect(decideStep(saga('BUY', 'COMPLETED'), input.captured)).to.include({ kind: 'ignore' });
+    expect(decideStep(saga('BUY', 'TIMED_OUT'), input.rejected)).to.include({ kind: 'ignore' });
+    expect(decideStep(saga('BUY', 'TIMED_OUT'), input.released)).to.include({ kind: 'ignore' });
+    expect(decideStep(saga('BUY', 'STARTED'), input.credited)).to.include({ kind: 'ignore' });
+    expect(decideStep(saga('BUY', 'COMPLETED'), input.deadline)).to.include({ kind: 'ignore' });
+  });
+});
+
+describe('decideStep: the SELL saga', () => {
+  it('completes when the proceeds are credited', () => {
+    expect(decideStep(saga('SELL', 'STARTED'), input.credited)).to.deep.equal({ kind: 'complete' });
+  });
+
+  it('is rejected with Payment’s code when the credit is refused', () => {
+    expect(decideStep(saga('SELL', 'STARTED'), input.creditRejected)).to.deep.equal({ kind: 'reject', code: 'USER_NOT_FOUND', reason: 'no such user' });
+  });
+
+  it('keeps waiting past its deadline and re-sends CreditFunds (the credit may have happened)', () => {
+    expect(decideStep(saga('SELL', 'STARTED'), input.deadline)).to.deep.equal({ kind: 'resend', command: 'CreditFunds' });
+  });
+
+  it('ignores BUY answers and a failed-step input', () => {
+    expect(decideStep(saga('SELL', 'STARTED'), input.reserved)).to.include({ kind: 'ignore' });
+    expect(decideStep(saga('SELL', 'STARTED'), input.failed)).to.include({ kind: 'ignore' });
+  });
+});

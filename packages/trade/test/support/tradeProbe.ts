@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import { type Bus, connectBus, type OutgoingMessage } from '@trading/bus';
+import { exchanges, gatewayReplyKey, type Reply, requestRoutes, type RequestType, topology } from '@trading/contracts';
+import { createLogger } from '@trading/platform';
+import { testEnv } from '@trading/testkit';
+
+/** Publishes client requests to Trade exactly as the gateway does, and collects the replies, so a test can send one AMQP message twice. */
+export class TradeProbe {
+  readonly replies: Reply[] = [];
+  private readonly replyTo = gatewayReplyKey(`probe-${randomUUID()}`);
+
+  private constructor(private readonly bus: Bus) {}
+
+  static async connect(): Promise<TradeProbe> {
+    const bus = await connectBus({ url: testEnv().amqpUrl, logger: createLogger('trade-probe', 'silent'), service: 'trade-probe', topology, prefetch: 100 });
+    const probe = new TradeProbe(bus);
+    await bus.consumePrivate([{ exchange: exchanges.apiResponse, routingKey: probe.replyTo }], async (delivery) => {
+      probe.replies.push(delivery.body as Reply);
+    });
+    return probe;
+  }
+
+  /** The AMQP message the gateway would publish for `body`. */
+  message(body: Record<string, unknown> & { id: string; type: RequestType }): OutgoingMessage {
+    const route = requestRoutes[body.type];
+    return {
+      exchange: route.exchange,
+      routingKey: route.routingKey,
+      messageId: randomUUID(),
+      type: body.type,
+      body,
+      correlationId: randomUUID(),
+      replyTo: this.replyTo,
+      headers: { 'x-session': randomUUID(), 'x-request-id': body.id },
+    };
+  }
+
+  publish(message: OutgoingMessage): Promise<void> {
+    return this.bus.publish(message);
+  }
+
+  close(): Promise<void> {
+    return this.bus.close();
+  }
+}
