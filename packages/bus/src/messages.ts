@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { type DomainEvent, eventRoutingKeys, type Reply } from '@trading/contracts';
 import type { Delivery, OutgoingMessage } from './types.ts';
 
+/** Where a reply goes: the gateway instance and the correlation id a request came with. */
+export type ReplyAddress = Pick<Delivery, 'replyTo' | 'correlationId'>;
+
 /** The reply to a request, addressed to the gateway instance and correlation id the request came with. */
-export function replyMessage(request: Delivery, responseExchange: string, reply: Reply): OutgoingMessage[] {
+export function replyMessage(request: ReplyAddress, responseExchange: string, reply: Reply): OutgoingMessage[] {
   if (!request.replyTo) return [];
   return [
     {

@@ -18,7 +18,7 @@ export type OnceSpec<R> = {
   /** The effect, in the transaction: returns what to remember and the messages to send. */
   apply: (tx: SqlClient) => Promise<Effect<R>>;
   /** Messages to send again for a duplicate, from what was remembered (e.g. the reply, re-addressed). */
-  replay: (response: R) => OutgoingMessage[];
+  replay: (response: R, tx: SqlClient) => OutgoingMessage[] | Promise<OutgoingMessage[]>;
   /** Messages for a reused key with a different request (e.g. a DUPLICATE_REQUEST_ID error reply). */
   conflict: () => OutgoingMessage[];
 };
@@ -32,7 +32,7 @@ export async function processOnce<R>(deps: ProcessOnceDeps, spec: OnceSpec<R>): 
   const outcome = await retryOnConflict(() =>
     deps.prisma.$transaction(async (tx) => {
       const claim = await claimInbox<R>(tx, deps.schema, spec.key, spec.hash);
-      if (claim.status === 'duplicate') return { stored: false, messages: spec.replay(claim.response) };
+      if (claim.status === 'duplicate') return { stored: false, messages: await spec.replay(claim.response, tx) };
       if (claim.status === 'conflict') return { stored: false, messages: spec.conflict() };
       const { response, messages } = await spec.apply(tx);
       await deps.outbox.add(tx, messages);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Delivery, type OutgoingMessage, replyMessage } from '@trading/bus';
 import { errorReply, exchanges, type Reply } from '@trading/contracts';
-import { claimInbox, completeInbox, hashRequest, retryOnConflict, type SqlClient } from '@trading/db';
+import { type Effect, hashRequest, processOnce, type SqlClient } from '@trading/db';
 import { decideOrder } from './decideOrder.ts';
 import { deadlineAfter, type TradeDeps } from './deps.ts';
 import type { Order, Saga } from './domain.ts';
@@ -12,7 +12,6 @@ import { insertTrade } from './tradeStore.ts';
 
 /** What the inbox remembers of an order: its final reply if it never became a saga, else the saga. */
 type OrderReceipt = { reply: Reply } | { sagaId: string };
-type Effect = { receipt: OrderReceipt; messages: OutgoingMessage[] };
 
 /**
  * A BUY or SELL, exactly once per user and request id. A new order is decided and either answered at once or
@@ -23,24 +22,13 @@ export async function placeOrder(deps: TradeDeps, delivery: Delivery, order: Ord
   const key = `user:${order.user_id}:${order.id}`;
   const hash = hashRequest(order);
   const waiter = delivery.replyTo ? { clientId: order.id, replyTo: delivery.replyTo, correlationId: delivery.correlationId ?? '' } : undefined;
-  const messages = await retryOnConflict(() =>
-    deps.prisma.$transaction(async (tx) => {
-      const claim = await claimInbox<OrderReceipt>(tx, 'trade', key, hash);
-      let outgoing: OutgoingMessage[];
-      if (claim.status === 'new') {
-        const effect = await startOrder(tx, deps, delivery, order, { key, hash }, waiter);
-        await completeInbox(tx, 'trade', key, effect.receipt);
-        outgoing = effect.messages;
-      } else if (claim.status === 'duplicate') {
-        outgoing = await rejoin(tx, delivery, order, claim.response, waiter);
-      } else {
-        outgoing = replyMessage(delivery, exchanges.apiResponse, errorReply(order.id, order.type, 'DUPLICATE_REQUEST_ID'));
-      }
-      await deps.outbox.add(tx, outgoing);
-      return outgoing;
-    }),
-  );
-  deps.outbox.flush(messages);
+  await processOnce<OrderReceipt>({ ...deps, schema: 'trade' }, {
+    key,
+    hash,
+    apply: (tx) => startOrder(tx, deps, delivery, order, { key, hash }, waiter),
+    replay: (receipt, tx) => rejoin(tx, delivery, order, receipt, waiter),
+    conflict: () => replyMessage(delivery, exchanges.apiResponse, errorReply(order.id, order.type, 'DUPLICATE_REQUEST_ID')),
+  });
 }
 
 async function startOrder(
@@ -50,7 +38,7 @@ async function startOrder(
   order: Order,
   request: { key: string; hash: string },
   waiter?: Waiter,
-): Promise<Effect> {
+): Promise<Effect<OrderReceipt>> {
   const now = deps.clock();
   const decision = decideOrder(order, deps.catalogue.get(order.symbol), { now, marketsAlwaysOpen: deps.settings.marketsAlwaysOpen });
   if (!decision.ok) return answered(delivery, errorReply(order.id, order.type, decision.code, decision.message));
@@ -77,7 +65,7 @@ async function startOrder(
   if (waiter) await addWaiter(tx, saga.id, waiter);
   const facts = sagaFacts(saga, now);
   const started = tradeEvent({ type: 'SagaStarted', ...facts });
-  if (!saga.tradeId) return { receipt: { sagaId: saga.id }, messages: [started, paymentCommand(saga, 'ReserveFunds')] };
+  if (!saga.tradeId) return { response: { sagaId: saga.id }, messages: [started, paymentCommand(saga, 'ReserveFunds')] };
   await insertTrade(tx, saga, saga.tradeId, now);
   const messages = [
     started,
@@ -85,7 +73,7 @@ async function startOrder(
     tradeEvent({ type: 'TradeRecorded', ...facts, trade_id: saga.tradeId }),
     paymentCommand(saga, 'CreditFunds'),
   ];
-  return { receipt: { sagaId: saga.id }, messages };
+  return { response: { sagaId: saga.id }, messages };
 }
 
 /** A re-sent order: the remembered reply, the finished saga's reply, or a place among the running saga's waiters. */
@@ -96,6 +84,6 @@ async function rejoin(tx: SqlClient, delivery: Delivery, order: Order, receipt: 
   return [];
 }
 
-function answered(delivery: Delivery, reply: Reply): Effect {
-  return { receipt: { reply }, messages: replyMessage(delivery, exchanges.apiResponse, reply) };
+function answered(delivery: Delivery, reply: Reply): Effect<OrderReceipt> {
+  return { response: { reply }, messages: replyMessage(delivery, exchanges.apiResponse, reply) };
 }

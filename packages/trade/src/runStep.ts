@@ -92,5 +92,5 @@ type Ending = SagaChange & { reply: Reply };
 async function finish(tx: SqlClient, saga: Saga, now: Date, change: Ending, events: OutgoingMessage[]): Promise<OutgoingMessage[]> {
   await updateSaga(tx, saga.id, now, change);
   const waiters = await takeWaiters(tx, saga.id);
-  return [...waiters.map((waiter) => replyToWaiter(waiter, change.reply)), ...events];
+  return [...waiters.flatMap((waiter) => replyToWaiter(waiter, change.reply)), ...events];
 }

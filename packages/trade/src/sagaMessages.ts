@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { eventMessage, type OutgoingMessage } from '@trading/bus';
+import { eventMessage, type OutgoingMessage, replyMessage } from '@trading/bus';
 import { commandRoutingKeys, type ErrorCode, errorReply, exchanges, okReply, type PaymentCommand, type Reply, type TradeEvent } from '@trading/contracts';
 import type { Saga } from './domain.ts';
 import type { Waiter } from './sagaStore.ts';
@@ -67,13 +67,6 @@ export function failedReply(saga: Saga, code: ErrorCode, reason: string): Reply 
 }
 
 /** A saga's reply, addressed to one waiter's gateway and request, with the id that waiter used. */
-export function replyToWaiter(waiter: Waiter, reply: Reply): OutgoingMessage {
-  return {
-    exchange: exchanges.apiResponse,
-    routingKey: waiter.replyTo,
-    messageId: randomUUID(),
-    type: 'Reply',
-    body: { ...reply, id: waiter.clientId },
-    ...(waiter.correlationId ? { correlationId: waiter.correlationId } : {}),
-  };
+export function replyToWaiter(waiter: Waiter, reply: Reply): OutgoingMessage[] {
+  return replyMessage(waiter, exchanges.apiResponse, { ...reply, id: waiter.clientId });
 }
