@@ -12,7 +12,7 @@ const command = process.argv[2];
 const targets = {
   start: ['exec', 'tsx', 'infra/scripts/stack.ts'],
   test: ['run', 'test:all'],
-  bench: ['--filter', '@trading/bench', 'run', 'bench'],
+  bench: ['--filter', '@trading/bench', 'run', 'bench', ...process.argv.slice(3)],
 };
 if (!targets[command]) fail(`usage: bootstrap.mjs ${Object.keys(targets).join('|')}`);
 

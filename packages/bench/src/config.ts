@@ -1,0 +1,70 @@
+import { baseConfigShape, booleanSetting, ConfigError } from '@trading/platform';
+import { z } from 'zod';
+
+/** A comma-separated list of `item`s. */
+const list = <T extends z.ZodType>(item: T) =>
+  z.string().transform((text, ctx) => {
+    const parsed = text.split(',').map((part) => item.safeParse(part.trim()));
+    const bad = parsed.findIndex((p) => !p.success);
+    if (bad < 0) return parsed.map((p) => p.data as z.output<T>);
+    ctx.addIssue({ code: 'custom', message: `item ${bad + 1} of "${text}" is not valid` });
+    return z.NEVER;
+  });
+
+/** A target rate in sagas per second, or `max` for flat out. */
+const rate = z.union([z.literal('max'), z.coerce.number().int().min(1).max(100_000)]);
+
+/** The bench's settings: environment variables, or the same names as flags (`--rates 500,max` is BENCH_RATES). */
+export const benchConfigShape = {
+  ...baseConfigShape,
+  LOG_LEVEL: baseConfigShape.LOG_LEVEL.unwrap().default('warn'),
+  GATEWAY_URL: z.string().url().default('ws://127.0.0.1:3000'),
+  /** The gateway process to measure in idle mode; found through the port's listener when unset. */
+  GATEWAY_PID: z.coerce.number().int().min(1).optional(),
+  /** `sagas`: rate steps, baselines and the chart. `idle`: hold idle connections and read the gateway's memory. */
+  BENCH_MODE: z.enum(['sagas', 'idle']).default('sagas'),
+  /** One measured step per rate, in order; `max` runs flat out with BENCH_DEPTH requests in flight per connection. */
+  BENCH_RATES: list(rate).prefault('250,500,750,max'),
+  BENCH_DURATION_S: z.coerce.number().min(0.2).max(600).default(10),
+  BENCH_WARMUP_S: z.coerce.number().min(0).max(60).default(2),
+  BENCH_CONNECTIONS: z.coerce.number().int().min(1).max(5000).default(50),
+  BENCH_DEPTH: z.coerce.number().int().min(1).max(256).default(8),
+  BENCH_USERS: z.coerce.number().int().min(1).max(100_000).default(200),
+  BENCH_MIX: z.enum(['both', 'buy']).default('both'),
+  BENCH_SYMBOLS: list(z.string().regex(/^[A-Za-z0-9]{1,16}$/).transform((s) => s.toUpperCase())).prefault('BTC,ETH'),
+  BENCH_PRICE: z.string().regex(/^\d+(\.\d+)?$/).default('100'),
+  BENCH_QUANTITY: z.string().regex(/^\d+(\.\d+)?$/).default('0.01'),
+  BENCH_REPLY_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  BENCH_BASELINES: booleanSetting.default(true),
+  BENCH_BASELINE_MESSAGES: z.coerce.number().int().min(10).default(20_000),
+  BENCH_BASELINE_TRANSACTIONS: z.coerce.number().int().min(10).default(10_000),
+  /** Where the throughput/latency chart is written, relative to the repository root; `none` for no chart. */
+  BENCH_CHART: z.string().min(1).default('docs/bench-throughput-latency.svg'),
+  BENCH_IDLE_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(10_000),
+  BENCH_IDLE_HOLD_S: z.coerce.number().min(0).max(600).default(10),
+};
+
+export type BenchConfig = Readonly<z.output<z.ZodObject<typeof benchConfigShape>>>;
+export type Rate = z.output<typeof rate>;
+
+/**
+ * Turns `--rates 500,max --gateway-url ws://…` (or `--rates=500`) into environment keys: a flag names a key of
+ * the shape, with or without its BENCH_ prefix. An unknown flag fails with the list of known ones.
+ */
+export function flagsToEnv(argv: readonly string[], keys: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] ?? '';
+    if (arg === '--') continue;
+    const match = /^--([a-z0-9-]+)(?:=(.*))?$/.exec(arg);
+    const name = match?.[1]?.toUpperCase().replaceAll('-', '_');
+    const key = name && [name, `BENCH_${name}`].find((k) => keys.includes(k));
+    if (!match || !key) throw new ConfigError(`unknown argument ${arg}; flags: ${keys.map(flagName).join(' ')}`);
+    const value = match[2] ?? argv[++i];
+    if (value === undefined) throw new ConfigError(`flag ${arg} needs a value`);
+    env[key] = value;
+  }
+  return env;
+}
+
+const flagName = (key: string) => `--${key.replace(/^BENCH_/, '').toLowerCase().replaceAll('_', '-')}`;

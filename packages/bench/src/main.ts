@@ -1,0 +1,70 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { createLogger, loadConfig, runMain } from '@trading/platform';
+import { renderChart } from './chart.ts';
+import { benchConfigShape, type BenchConfig, flagsToEnv } from './config.ts';
+import { holdIdleConnections } from './idleConnections.ts';
+import { listenerPid } from './processInfo.ts';
+import { runBench } from './runBench.ts';
+
+/** Paths given to the bench are relative to the repository root, wherever pnpm runs the script from. */
+const ROOT = new URL('../../../', import.meta.url).pathname;
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+/** `pnpm bench [--flags]`: the bench's composition root. Its last line of output is one JSON object. */
+runMain('bench', async () => {
+  const config = loadConfig(benchConfigShape, { ...process.env, ...flagsToEnv(process.argv.slice(2), Object.keys(benchConfigShape)) });
+  const result = config.BENCH_MODE === 'idle' ? await idle(config) : await sagas(config);
+  print(JSON.stringify(result));
+  process.exit(0);
+});
+
+async function sagas(config: BenchConfig) {
+  const logger = createLogger('bench', config.LOG_LEVEL);
+  print(`• bench against ${config.GATEWAY_URL}: steps ${config.BENCH_RATES.join(', ')} (${config.BENCH_WARMUP_S} s warm-up + ${config.BENCH_DURATION_S} s each), mix ${config.BENCH_MIX}`);
+  const summary = await runBench({
+    gatewayUrl: config.GATEWAY_URL,
+    connections: config.BENCH_CONNECTIONS,
+    users: config.BENCH_USERS,
+    rates: config.BENCH_RATES,
+    warmupS: config.BENCH_WARMUP_S,
+    durationS: config.BENCH_DURATION_S,
+    depth: config.BENCH_DEPTH,
+    mix: config.BENCH_MIX,
+    symbols: config.BENCH_SYMBOLS,
+    price: config.BENCH_PRICE,
+    quantity: config.BENCH_QUANTITY,
+    replyTimeoutMs: config.BENCH_REPLY_TIMEOUT_MS,
+    ...(config.BENCH_BASELINES && {
+      baselines: {
+        amqpUrl: config.AMQP_URL,
+        databaseUrl: config.DATABASE_URL,
+        prefetch: config.PREFETCH,
+        poolMax: config.DB_POOL_MAX,
+        messages: config.BENCH_BASELINE_MESSAGES,
+        transactions: config.BENCH_BASELINE_TRANSACTIONS,
+      },
+    }),
+    logger,
+    progress: print,
+  });
+  if (summary.baseline_sagas_per_s) {
+    print(`• baselines: broker ${summary.broker_msgs_per_s} msg/s, PostgreSQL ${summary.pg_tx_per_s} tx/s; a saga costs ${summary.messages_per_saga} messages and ${summary.transactions_per_saga} transactions`);
+    print(`  → they allow ${summary.baseline_sagas_per_s} sagas/s; measured ${summary.sagas_per_s} (ratio ${summary.ratio_to_baseline})`);
+  }
+  if (config.BENCH_CHART !== 'none') {
+    const path = resolve(ROOT, config.BENCH_CHART);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, renderChart(summary.steps, `Sagas (mix ${config.BENCH_MIX}): throughput against latency, ${new Date().toISOString().slice(0, 10)}`));
+    print(`• chart written to ${path}`);
+  }
+  return summary;
+}
+
+async function idle(config: BenchConfig) {
+  const port = Number(new URL(config.GATEWAY_URL).port || 80);
+  const gatewayPid = config.GATEWAY_PID ?? listenerPid(port);
+  if (!gatewayPid) throw new Error(`no process seen listening on port ${port}: start the stack, or pass --gateway-pid`);
+  print(`• opening ${config.BENCH_IDLE_CONNECTIONS} idle connections to ${config.GATEWAY_URL} (gateway pid ${gatewayPid})`);
+  return holdIdleConnections({ url: config.GATEWAY_URL, gatewayPid, count: config.BENCH_IDLE_CONNECTIONS, holdS: config.BENCH_IDLE_HOLD_S, progress: print });
+}

@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { type Logger, UnreachableError } from '@trading/platform';
+import { measureBroker } from './brokerBaseline.ts';
+import type { Rate } from './config.ts';
+import { measureDatabase } from './databaseBaseline.ts';
+import { GatewaySocket } from './gatewaySocket.ts';
+import { prepareUsers } from './prepareUsers.ts';
+import { runStep, type StepResult } from './runStep.ts';
+import { sagaCost } from './sagaCost.ts';
+import type { OrderPlan } from './sagaOrders.ts';
+import { type Baselines, buildSummary, type Summary } from './summary.ts';
+
+export type BenchOptions = {
+  gatewayUrl: string;
+  connections: number;
+  users: number;
+  rates: readonly Rate[];
+  warmupS: number;
+  durationS: number;
+  depth: number;
+  mix: OrderPlan['mix'];
+  symbols: readonly string[];
+  price: string;
+  quantity: string;
+  replyTimeoutMs: number;
+  /** Measured after the saga steps, on the same machine; omitted: no baselines. */
+  baselines?: { amqpUrl: string; databaseUrl: string; prefetch: number; poolMax: number; messages: number; transactions: number };
+  logger: Logger;
+  progress: (line: string) => void;
+};
+
+/** Sets up users, runs one step per rate, then measures the baselines and sums it all up. */
+export async function runBench(options: BenchOptions): Promise<Summary> {
+  const run = randomBytes(3).toString('hex');
+  const sockets = await Promise.all(
+    Array.from({ length: options.connections }, (_, i) => GatewaySocket.open(options.gatewayUrl, `b${run}c${i}`, options.replyTimeoutMs)),
+  ).catch((err: Error) => {
+    throw new UnreachableError(`cannot reach the gateway at ${options.gatewayUrl} (${err.message}); start the stack (pnpm start) or set GATEWAY_URL`);
+  });
+  const steps: StepResult[] = [];
+  try {
+    const seedHoldings = options.mix === 'both';
+    options.progress(`• creating and funding ${options.users} users over ${sockets.length} connections`);
+    const { users } = await prepareUsers(sockets, options.users, { symbols: options.symbols, price: options.price, seedHoldings });
+    const plan: OrderPlan = { users, symbols: options.symbols, mix: options.mix, price: options.price, quantity: options.quantity };
+    let sent = 0;
+    for (const rate of options.rates) {
+      const step = await runStep(sockets, plan, rate, options, sent);
+      sent += step.sent;
+      steps.push(step);
+      options.progress(describeStep(step));
+    }
+  } finally {
+    await Promise.all(sockets.map((s) => s.close()));
+  }
+  return buildSummary(steps, sagaCost(options.mix), options.baselines && (await measureBaselines(options)));
+}
+
+async function measureBaselines(options: BenchOptions): Promise<Baselines> {
+  const settings = options.baselines!;
+  options.progress(`• baseline: ${settings.messages} persistent confirmed messages through one quorum queue`);
+  const broker = await measureBroker({ url: settings.amqpUrl, logger: options.logger, prefetch: settings.prefetch, messages: settings.messages });
+  options.progress(`• baseline: ${settings.transactions} one-row UPDATE transactions`);
+  const database = await measureDatabase({ url: settings.databaseUrl, poolMax: settings.poolMax, logger: options.logger, transactions: settings.transactions });
+  return { broker, database };
+}
+
+function describeStep(step: StepResult): string {
+  const target = step.target === 'max' ? 'flat out' : `${step.target}/s`;
+  const errors = step.errors ? ` errors ${JSON.stringify(step.errors_by_code)}` : ' errors 0';
+  return `  ${target.padEnd(9)} ${String(step.sagas_per_s).padStart(7)} sagas/s  p50 ${step.p50_ms} ms  p95 ${step.p95_ms} ms  p99 ${step.p99_ms} ms${errors}`;
+}

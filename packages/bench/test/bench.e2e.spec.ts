@@ -1,0 +1,56 @@
+import { createLogger } from '@trading/platform';
+import { type Stack, startStack, testEnv } from '@trading/testkit';
+import { expect } from 'chai';
+import { holdIdleConnections } from '../src/idleConnections.ts';
+import { runBench } from '../src/runBench.ts';
+
+describe('the bench on a tiny load', () => {
+  let stack: Stack;
+
+  before(async function () {
+    this.timeout(90_000);
+    stack = await startStack(['gateway', 'payment', 'trade'], { MARKETS_ALWAYS_OPEN: 'true' });
+  });
+  after(async function () {
+    this.timeout(30_000);
+    await stack?.stop();
+  });
+
+  it('runs BUY and SELL sagas at a rate and flat out, measures the baselines, and sums up as one JSON object without errors', async function () {
+    this.timeout(90_000);
+    const lines: string[] = [];
+    const summary = await runBench({
+      gatewayUrl: stack.gatewayUrl,
+      connections: 2,
+      users: 3,
+      rates: [10, 'max'],
+      warmupS: 0.2,
+      durationS: 1,
+      depth: 2,
+      mix: 'both',
+      symbols: ['BTC', 'ETH'],
+      price: '100',
+      quantity: '0.01',
+      replyTimeoutMs: 10_000,
+      baselines: { amqpUrl: testEnv().amqpUrl, databaseUrl: testEnv().databaseUrl, prefetch: 50, poolMax: 4, messages: 200, transactions: 100 },
+      logger: createLogger('bench-test', 'silent'),
+      progress: (line) => lines.push(line),
+    });
+    const json = JSON.parse(JSON.stringify(summary));
+    for (const key of ['sagas_per_s', 'p50_ms', 'p95_ms', 'p99_ms', 'broker_msgs_per_s', 'pg_tx_per_s', 'baseline_sagas_per_s', 'ratio_to_baseline']) {
+      expect(json[key], key).to.be.a('number');
+    }
+    expect(json.errors).to.equal(0);
+    expect(json.completed).to.be.greaterThan(0);
+    expect(json.steps.map((s: { target: unknown }) => s.target)).to.deep.equal([10, 'max']);
+    expect(lines.some((line) => line.includes('flat out'))).to.equal(true);
+  });
+
+  it('holds idle connections and reads the gateway’s resident memory', async function () {
+    this.timeout(30_000);
+    const gatewayPid = stack.services.gateway[0]!.pid!;
+    const result = await holdIdleConnections({ url: stack.gatewayUrl, gatewayPid, count: 50, holdS: 0.2, progress: () => undefined });
+    expect(result).to.include({ idle_connections: 50, gateway_pid: gatewayPid, errors: 0 });
+    expect(result.gateway_rss_mb).to.be.greaterThan(0);
+  });
+});

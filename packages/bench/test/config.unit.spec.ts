@@ -1,0 +1,29 @@
+import { loadConfig } from '@trading/platform';
+import { expect } from 'chai';
+import { benchConfigShape, flagsToEnv } from '../src/config.ts';
+
+const keys = Object.keys(benchConfigShape);
+
+describe('bench flags and settings', () => {
+  it('reads `--rates 500,max` and `--gateway-url=…` as BENCH_RATES and GATEWAY_URL', () => {
+    expect(flagsToEnv(['--', '--rates', '500,max', '--gateway-url=ws://127.0.0.1:4000'], keys)).to.deep.equal({
+      BENCH_RATES: '500,max',
+      GATEWAY_URL: 'ws://127.0.0.1:4000',
+    });
+  });
+
+  it('refuses an unknown flag, naming the known ones', () => {
+    expect(() => flagsToEnv(['--speed', '9'], keys)).to.throw(/unknown argument --speed; flags: .*--rates/);
+  });
+
+  it('defaults to rate steps ending flat out against ws://127.0.0.1:3000, and parses lists', () => {
+    const config = loadConfig(benchConfigShape, {});
+    expect(config.BENCH_RATES).to.deep.equal([250, 500, 750, 'max']);
+    expect(config.GATEWAY_URL).to.equal('ws://127.0.0.1:3000');
+    expect(loadConfig(benchConfigShape, { BENCH_SYMBOLS: 'btc, eth' }).BENCH_SYMBOLS).to.deep.equal(['BTC', 'ETH']);
+  });
+
+  it('fails on a rate that is neither a number nor max', () => {
+    expect(() => loadConfig(benchConfigShape, { BENCH_RATES: '500,fast' })).to.throw(/BENCH_RATES/);
+  });
+});
