@@ -1,0 +1,40 @@
+import { type Bus, type Delivery, PoisonMessageError, replyMessage } from '@trading/bus';
+import { errorReply, exchanges, okReply, type Reply, reportRequest, requestIdSchema, requestRoutes } from '@trading/contracts';
+import type { SqlClient } from '@trading/db';
+import type { Logger } from '@trading/platform';
+import { recordEvent, type Transactional } from './recordEvent.ts';
+import { computeReport } from './report.ts';
+
+export type HandlerDeps = { prisma: Transactional & SqlClient; bus: Bus; logger: Logger };
+
+/** The consumer of reporting.events: REPORT requests from the gateway, and every domain event from the fanout. */
+export function createHandler(deps: HandlerDeps): (delivery: Delivery) => Promise<void> {
+  return async (delivery) => {
+    const sagaId = (delivery.body as { saga_id?: unknown } | null)?.saga_id;
+    const log = deps.logger.child({ messageId: delivery.messageId, correlationId: delivery.correlationId, requestId: delivery.headers['x-request-id'], sagaId });
+    if (delivery.routingKey === requestRoutes.REPORT.routingKey) {
+      await answerReport(deps, delivery);
+      log.debug('report answered');
+      return;
+    }
+    const stored = await recordEvent(deps.prisma, delivery);
+    log.debug({ type: delivery.type, duplicate: !stored }, stored ? 'event stored' : 'event already stored');
+  };
+}
+
+async function answerReport(deps: HandlerDeps, delivery: Delivery): Promise<void> {
+  const request = reportRequest.safeParse(delivery.body);
+  if (!request.success) {
+    const id = requestIdSchema.safeParse((delivery.body as { id?: unknown } | null)?.id);
+    if (!id.success) throw new PoisonMessageError('REPORT request without a valid id');
+    const message = request.error.issues[0]?.message;
+    return publish(deps, delivery, errorReply(id.data, 'REPORT', 'INVALID_REQUEST', message));
+  }
+  const { id, type: _type, ...criteria } = request.data;
+  const report = await computeReport(deps.prisma, criteria);
+  return publish(deps, delivery, okReply(id, 'REPORT', 'report over the matching events', { report }));
+}
+
+async function publish(deps: HandlerDeps, delivery: Delivery, reply: Reply): Promise<void> {
+  await Promise.all(replyMessage(delivery, exchanges.apiResponse, reply).map((m) => deps.bus.publish(m)));
+}

@@ -1,0 +1,14 @@
+import { connectDatabase } from '@trading/db';
+import { baseConfigShape, createLogger, loadConfig, runMain } from '@trading/platform';
+import { rebuildProjections } from './rebuildProjections.ts';
+
+/** `pnpm rebuild-projections` (or `pnpm --filter @trading/reporting rebuild-projections`): recomputes every projection from the event store. */
+runMain('reporting-rebuild', async () => {
+  const config = loadConfig(baseConfigShape);
+  const logger = createLogger('reporting-rebuild', config.LOG_LEVEL);
+  const prisma = await connectDatabase({ url: config.DATABASE_URL, poolMax: 1, logger });
+  const started = Date.now();
+  const events = await rebuildProjections(prisma);
+  logger.info({ events, ms: Date.now() - started }, 'projections rebuilt from the event store');
+  await prisma.$disconnect();
+});

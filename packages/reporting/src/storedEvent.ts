@@ -1,0 +1,96 @@
+import type { DomainEvent } from '@trading/contracts';
+
+/** One row of the event store: the facts reports filter and add up, and the whole event as payload. */
+export type StoredEvent = {
+  id: string;
+  type: DomainEvent['type'];
+  source: string;
+  userId: string;
+  symbol: string | null;
+  side: 'BUY' | 'SELL' | null;
+  amount: string | null;
+  quantity: string | null;
+  price: string | null;
+  notional: string | null;
+  sagaId: string | null;
+  outcome: string | null;
+  code: string | null;
+  durationMs: number | null;
+  occurredAt: string;
+  payload: DomainEvent;
+};
+
+/** The producing service is the first word of the routing key: payment.funds.deposited -> payment. */
+export function sourceOf(routingKey: string): string {
+  return routingKey.split('.')[0] ?? routingKey;
+}
+
+export function toStoredEvent(id: string, source: string, event: DomainEvent): StoredEvent {
+  const row: StoredEvent = {
+    id,
+    type: event.type,
+    source,
+    userId: event.user_id,
+    symbol: null,
+    side: null,
+    amount: null,
+    quantity: null,
+    price: null,
+    notional: null,
+    sagaId: 'saga_id' in event ? event.saga_id : null,
+    outcome: null,
+    code: null,
+    durationMs: null,
+    occurredAt: event.at,
+    payload: event,
+  };
+  if ('amount' in event) row.amount = event.amount;
+  if ('code' in event) row.code = event.code;
+  if ('symbol' in event) {
+    Object.assign(row, { symbol: event.symbol, side: event.side, quantity: event.quantity, price: event.price, notional: event.notional });
+  }
+  if (event.type === 'SagaCompleted') Object.assign(row, { outcome: 'COMPLETED', durationMs: event.duration_ms });
+  if (event.type === 'SagaFailed') Object.assign(row, { outcome: event.outcome, durationMs: event.duration_ms });
+  return row;
+}
+
+/** An event as the API, the live stream and the dashboard show it. */
+export type EventView = {
+  seq: string;
+  id: string;
+  type: string;
+  source: string;
+  user_id: string;
+  symbol: string | null;
+  side: string | null;
+  amount: string | null;
+  quantity: string | null;
+  price: string | null;
+  notional: string | null;
+  saga_id: string | null;
+  outcome: string | null;
+  code: string | null;
+  duration_ms: number | null;
+  at: string;
+};
+
+export function toEventView(seq: string, e: StoredEvent): EventView {
+  return {
+    seq,
+    id: e.id,
+    type: e.type,
+    source: e.source,
+    user_id: e.userId,
+    symbol: e.symbol,
+    side: e.side,
+    amount: e.amount,
+    quantity: e.quantity,
+    price: e.price,
+    notional: e.notional,
+    saga_id: e.sagaId,
+    outcome: e.outcome,
+    code: e.code,
+    duration_ms: e.durationMs,
+    at: new Date(e.occurredAt).toISOString(),
+  };
+}

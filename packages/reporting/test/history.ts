@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { type DomainEvent, notional } from '@trading/contracts';
+
+const MARKET: Record<string, number> = { BTC: 61000, ETH: 3000, AAPL: 190, MSFT: 410, TSLA: 250, NVDA: 120 };
+const FAILURES = [
+  ['REJECTED', 'INSUFFICIENT_FUNDS'],
+  ['REJECTED', 'INSUFFICIENT_HOLDINGS'],
+  ['COMPENSATED', 'TRADE_FAILED'],
+  ['TIMED_OUT', 'SAGA_TIMEOUT'],
+] as const;
+
+const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)] as T;
+
+/**
+ * An hour of varied trading ending now, as Payment and Trade publish it (a few users, deposits, sagas that
+ * complete or fail), so the dashboard's charts have a shape. Random: nothing asserts on these figures.
+ */
+export function scriptHistory(now: number, users = 6): { users: string[]; events: DomainEvent[] } {
+  const ids = Array.from({ length: users }, () => randomUUID());
+  const events: DomainEvent[] = [];
+  for (const user_id of ids) {
+    const at = new Date(now - 60 * 60_000).toISOString();
+    events.push({ type: 'UserCreated', user_id, at }, { type: 'FundsDeposited', user_id, amount: '500000', available: '500000', at });
+  }
+  for (let minute = 59; minute >= 1; minute -= 1) {
+    const busy = 1 + Math.round(3 * (1 + Math.sin(minute / 6)) * Math.random());
+    for (let i = 0; i < busy; i += 1) {
+      const at = new Date(now - minute * 60_000 + i * 1000).toISOString();
+      const symbol = pick(Object.keys(MARKET));
+      const price = ((MARKET[symbol] ?? 1) * (0.97 + Math.random() * 0.06)).toFixed(2);
+      const quantity = symbol === 'BTC' ? '0.5' : symbol === 'ETH' ? '4' : String(5 + Math.floor(Math.random() * 40));
+      const facts = { user_id: pick(ids), saga_id: randomUUID(), side: pick(['BUY', 'BUY', 'SELL'] as const), symbol, quantity, price, notional: notional(price, quantity), at };
+      const duration_ms = Math.round(25 + Math.random() * 90);
+      events.push({ type: 'SagaStarted', ...facts });
+      if (Math.random() < 0.82) {
+        events.push({ type: 'TradeRecorded', ...facts, trade_id: randomUUID() }, { type: 'SagaCompleted', ...facts, trade_id: randomUUID(), duration_ms });
+      } else {
+        const [outcome, code] = pick(FAILURES);
+        events.push({ type: 'SagaFailed', ...facts, outcome, code, reason: code, duration_ms: outcome === 'TIMED_OUT' ? 5000 : duration_ms });
+      }
+    }
+  }
+  return { users: ids, events };
+}

@@ -1,0 +1,41 @@
+import { Decimal } from '@trading/contracts';
+import { expect } from 'chai';
+import { foldEvents, pairKey } from '../src/projection.ts';
+import { sourceOf, toStoredEvent } from '../src/storedEvent.ts';
+
+const user = '11111111-1111-4111-8111-111111111111';
+const saga = '22222222-2222-4222-8222-222222222222';
+const facts = { user_id: user, saga_id: saga, symbol: 'AAPL', quantity: '3', price: '10.5', notional: '31.5' };
+const plain = (value: Decimal | undefined) => value?.toFixed();
+
+describe('projection of events into statistics', () => {
+  it('a completed BUY adds to the symbol volume, the user trades and holdings, and takes cash out', () => {
+    const delta = foldEvents([
+      { type: 'FundsDeposited', user_id: user, amount: '100', available: '100', at: '2026-01-01T10:00:05Z' },
+      { type: 'SagaCompleted', side: 'BUY', ...facts, trade_id: saga, duration_ms: 42, at: '2026-01-01T10:00:59.999Z' },
+    ]);
+    const symbol = delta.symbols.get('AAPL');
+    expect(symbol?.trades).to.equal(1);
+    expect([plain(symbol?.quantityBought), plain(symbol?.quantitySold), plain(symbol?.notional)]).to.deep.equal(['3', '0', '31.5']);
+    expect(plain(delta.users.get(user)?.netCashFlow)).to.equal('68.5');
+    expect(plain(delta.holdings.get(pairKey(user, 'AAPL')))).to.equal('3');
+    expect(delta.outcomes.get(pairKey('COMPLETED', ''))).to.deep.equal({ count: 1, lastReason: null });
+    expect(delta.minutes.get('2026-01-01T10:00:00.000Z')).to.deep.equal({ events: 2, trades: 1 });
+  });
+
+  it('a failed saga counts its outcome and code with the reason, and no trade', () => {
+    const delta = foldEvents([
+      { type: 'SagaFailed', side: 'SELL', ...facts, outcome: 'REJECTED', code: 'INSUFFICIENT_HOLDINGS', reason: 'holds 0', duration_ms: 7, at: '2026-01-01T10:00:00Z' },
+    ]);
+    expect(delta.symbols.size).to.equal(0);
+    expect(delta.outcomes.get(pairKey('REJECTED', 'INSUFFICIENT_HOLDINGS'))).to.deep.equal({ count: 1, lastReason: 'holds 0' });
+    expect(delta.durations.get(saga)).to.deep.equal({ outcome: 'REJECTED', durationMs: 7 });
+    expect(delta.users.get(user)?.trades).to.equal(0);
+  });
+
+  it('stores an event with its source service, money facts and outcome as columns', () => {
+    const event = { type: 'SagaCompleted' as const, side: 'SELL' as const, ...facts, trade_id: saga, duration_ms: 42, at: '2026-01-01T10:00:00Z' };
+    const row = toStoredEvent('33333333-3333-4333-8333-333333333333', sourceOf('trade.saga.completed'), event);
+    expect(row).to.include({ source: 'trade', symbol: 'AAPL', side: 'SELL', quantity: '3', notional: '31.5', outcome: 'COMPLETED', durationMs: 42, amount: null });
+  });
+});

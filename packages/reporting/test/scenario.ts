@@ -1,0 +1,89 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Bus } from '@trading/bus';
+import { eventMessage } from '@trading/bus';
+import { type DomainEvent, eventRoutingKeys, exchanges, notional } from '@trading/contracts';
+
+/*
+ * A scripted day of two fresh users on two fresh symbols, as Payment and Trade would publish it: deposits, a
+ * withdrawal, completed trades both ways and one saga of each failure outcome. Event times are one every 30 s
+ * from `start`, so time ranges select exact parts of it.
+ */
+export type Scenario = { users: [string, string]; symbols: [string, string]; start: Date; events: DomainEvent[] };
+
+export const freshSymbol = (): string => `Z${randomBytes(4).toString('hex').toUpperCase()}`;
+
+export function scriptScenario(start: Date, [s1, s2]: [string, string] = [freshSymbol(), freshSymbol()]): Scenario {
+  const a = randomUUID();
+  const b = randomUUID();
+  let tick = 0;
+  const at = () => new Date(start.getTime() + 30_000 * tick++).toISOString();
+  const trade = (user_id: string, side: 'BUY' | 'SELL', symbol: string, quantity: string, price: string) => ({
+    user_id, side, symbol, quantity, price, notional: notional(price, quantity), saga_id: randomUUID(),
+  });
+  const completed = (facts: ReturnType<typeof trade>, duration_ms: number): DomainEvent[] => [
+    { type: 'SagaStarted', ...facts, at: at() },
+    { type: 'TradeRecorded', ...facts, trade_id: randomUUID(), at: at() },
+    { type: 'SagaCompleted', ...facts, trade_id: randomUUID(), duration_ms, at: at() },
+  ];
+  const failed = (facts: ReturnType<typeof trade>, outcome: 'REJECTED' | 'COMPENSATED' | 'TIMED_OUT', code: string, duration_ms: number): DomainEvent => ({
+    type: 'SagaFailed', ...facts, outcome, code, reason: `${code} in test`, duration_ms, at: at(),
+  });
+  const events: DomainEvent[] = [
+    { type: 'UserCreated', user_id: a, at: at() },
+    { type: 'UserCreated', user_id: b, at: at() },
+    { type: 'FundsDeposited', user_id: a, amount: '1000', available: '1000', at: at() },
+    { type: 'FundsDeposited', user_id: b, amount: '500.25', available: '500.25', at: at() },
+    { type: 'FundsWithdrawn', user_id: a, amount: '100.5', available: '899.5', at: at() },
+    ...completed(trade(a, 'BUY', s1, '2', '100'), 40),
+    ...completed(trade(b, 'BUY', s1, '1.5', '110.1'), 80),
+    ...completed(trade(a, 'SELL', s1, '0.5', '120'), 55),
+    ...completed(trade(b, 'BUY', s2, '10', '3.33333333'), 20),
+    failed(trade(a, 'BUY', s2, '1000', '3'), 'REJECTED', 'INSUFFICIENT_FUNDS', 10),
+    failed(trade(b, 'SELL', s1, '1', '100'), 'COMPENSATED', 'TRADE_FAILED', 300),
+    failed(trade(a, 'BUY', s1, '1', '100'), 'TIMED_OUT', 'SAGA_TIMEOUT', 5000),
+    { type: 'FundsDeposited', user_id: b, amount: '0.00000001', available: '303.85000002', at: at() },
+  ];
+  return { users: [a, b], symbols: [s1, s2], start, events };
+}
+
+/** Publishes events the way their producers do: on the producer's response exchange, one message id each. */
+export async function publishEvents(bus: Bus, events: readonly DomainEvent[], ids: string[] = events.map(() => randomUUID())): Promise<string[]> {
+  for (const [i, event] of events.entries()) {
+    const exchange = eventRoutingKeys[event.type].startsWith('trade.') ? exchanges.apiResponse : exchanges.paymentResponse;
+    await bus.publish(eventMessage(exchange, event, undefined, ids[i]));
+  }
+  return ids;
+}
+
+export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function getJson<T = Record<string, unknown>>(url: string): Promise<{ status: number; body: T }> {
+  const res = await fetch(url);
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+/** Waits until Reporting lists the event `id` of `userId`. */
+export async function waitForStored(reportingUrl: string, userId: string, id: string): Promise<void> {
+  await waitFor(async () => {
+    const { body } = await getJson<{ events: { id: string }[] }>(`${reportingUrl}/api/events?user_id=${userId}&limit=500`);
+    return body.events.some((e) => e.id === id) ? true : undefined;
+  });
+}
+
+/**
+ * Publishes a UserCreated of a fresh user and waits until Reporting stored it. With PREFETCH=1 Reporting handles
+ * its queue in order, so every event published before has been handled too.
+ */
+export async function settle(bus: Bus, reportingUrl: string): Promise<void> {
+  const userId = randomUUID();
+  const [id = ''] = await publishEvents(bus, [{ type: 'UserCreated', user_id: userId, at: new Date().toISOString() }]);
+  await waitForStored(reportingUrl, userId, id);
+}
