@@ -18,11 +18,15 @@ export type TestEnv = {
 const ADMIN_DATABASE_URL = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const AMQP_BASE = process.env.TEST_AMQP_BASE_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
+/** Runs older than this are abandoned (a killed test process); the next run removes what they left. */
+const STALE_AFTER_MS = 3 * 60 * 60 * 1000;
+
 /** Creates a database (migrated with the project's own migrations) and a RabbitMQ vhost for this run only. */
 export async function createTestEnv(): Promise<TestEnv> {
-  const runId = randomBytes(4).toString('hex');
+  await removeStaleEnvs();
+  const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const database = `trading_test_${runId}`;
-  const vhost = `test-${runId}`;
+  const vhost = `test_${runId}`;
   const databaseUrl = withDatabase(ADMIN_DATABASE_URL, database);
   await adminQuery(`CREATE DATABASE "${database}"`);
   await run('pnpm', ['exec', 'prisma', 'migrate', 'deploy'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl } });
@@ -36,16 +40,27 @@ export async function destroyTestEnv(env: TestEnv): Promise<void> {
   await adminQuery(`DROP DATABASE IF EXISTS "${env.database}" WITH (FORCE)`);
 }
 
+async function removeStaleEnvs(): Promise<void> {
+  const isStale = (name: string) => {
+    const started = Number.parseInt(/_test_([0-9a-z]+)_|^test_([0-9a-z]+)_/.exec(name)?.slice(1).find(Boolean) ?? '', 36);
+    return Number.isFinite(started) && Date.now() - started > STALE_AFTER_MS;
+  };
+  const databases = await adminQuery<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'trading\\_test\\_%'`);
+  for (const { datname } of databases.filter((d) => isStale(d.datname))) await adminQuery(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  const vhosts = (await rabbitmqctl('list_vhosts', '--no-table-headers')).split('\n').map((v) => v.trim());
+  for (const vhost of vhosts.filter((v) => v.startsWith('test_') && isStale(v))) await rabbitmqctl('delete_vhost', vhost);
+}
+
 export async function rabbitmqctl(...args: string[]): Promise<string> {
   const { stdout } = await run('rabbitmqctl', ['--quiet', ...args], { timeout: 60_000 });
   return stdout;
 }
 
-async function adminQuery(sql: string): Promise<void> {
+async function adminQuery<T extends pg.QueryResultRow = never>(sql: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
   await client.connect();
   try {
-    await client.query(sql);
+    return (await client.query<T>(sql)).rows;
   } finally {
     await client.end();
   }
