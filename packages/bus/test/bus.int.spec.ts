@@ -2,21 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { exchanges, queues, topology } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
-import { rabbitmqctl, testEnv } from '@trading/testkit';
+import { rabbitmqctl, testEnv, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
 import { type Bus, connectBus, type Delivery, toDefinitions } from '../src/index.ts';
 
-const logger = createLogger('bus-test', 'silent');
 
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const logger = createLogger('bus-test', 'silent');
 
 describe('RabbitMQ bus', () => {
   let bus: Bus;

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@trading/db';
-import { ServiceProcess, type Stack, startStack, testEnv } from '@trading/testkit';
+import { ServiceProcess, type Stack, startStack, testEnv, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
 import { CRASH_EXIT_CODE } from '../src/crashAfterCommit.ts';
+
 import { ledgerOf, testDatabase } from './support/database.ts';
-import { PaymentProbe, waitFor } from './support/paymentProbe.ts';
+
+import { PaymentProbe } from './support/paymentProbe.ts';
 
 describe('payment killed between commit and publish', function () {
   this.timeout(90_000);

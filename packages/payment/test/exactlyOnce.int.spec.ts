@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@trading/db';
-import { type Stack, startStack } from '@trading/testkit';
+import { type Stack, startStack, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
 import { ledgerOf, testDatabase } from './support/database.ts';
-import { PaymentProbe, waitFor } from './support/paymentProbe.ts';
+
+import { PaymentProbe } from './support/paymentProbe.ts';
 
 describe('payment requests take effect exactly once', function () {
   this.timeout(60_000);

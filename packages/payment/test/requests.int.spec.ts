@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { type Stack, startStack } from '@trading/testkit';
+import { type Stack, startStack, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
-import { PaymentProbe, waitFor } from './support/paymentProbe.ts';
+import { PaymentProbe } from './support/paymentProbe.ts';
 
 describe('payment requests on the payment exchange', function () {
   this.timeout(60_000);

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@trading/db';
-import { type Stack, startStack } from '@trading/testkit';
+import { type Stack, startStack, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
 import { ledgerDiscrepancies } from '../src/index.ts';
+
 import { testDatabase } from './support/database.ts';
-import { PaymentProbe, waitFor } from './support/paymentProbe.ts';
+
+import { PaymentProbe } from './support/paymentProbe.ts';
 
 describe('saga commands of the Trade service', function () {
   this.timeout(60_000);

@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { type Bus, connectBus } from '@trading/bus';
 import { topology } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
-import { type Stack, startStack, testEnv, TradingClient } from '@trading/testkit';
+import { type Stack, startStack, testEnv, TradingClient, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
 import type { Report, Stats } from '../src/index.ts';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { scriptHistory } from './history.ts';
-import { getJson, publishEvents, waitFor } from './scenario.ts';
+
+import { getJson, publishEvents } from './scenario.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = new URL('../../../.tmp/screenshots/dashboard.png', import.meta.url).pathname;

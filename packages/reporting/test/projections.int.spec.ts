@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { type Bus, connectBus } from '@trading/bus';
 import { topology } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
-import { type Stack, startStack, testEnv } from '@trading/testkit';
+import { type Stack, startStack, testEnv, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
 import type { Stats, UserView } from '../src/index.ts';
 import { expectedOutcomes, expectedSymbol, expectedTypeCounts, expectedUser } from './expected.ts';
+
 import { getJson, publishEvents, type Scenario, scriptScenario, settle, waitForStored } from './scenario.ts';
+
 
 const minuteAgo = (minutes: number) => new Date(Math.floor(Date.now() / 60_000) * 60_000 - minutes * 60_000);
 const outcomeCounts = (stats: Stats) => Object.fromEntries(stats.saga_outcomes.map((o) => [`${o.outcome} ${o.code}`, o.count]));

@@ -3,11 +3,12 @@ import { promisify } from 'node:util';
 import { type Bus, connectBus } from '@trading/bus';
 import { topology } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
-import { type Stack, startStack, testEnv } from '@trading/testkit';
+import { type Stack, startStack, testEnv, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
 import pg from 'pg';
 import { PROJECTION_TABLES } from '../src/projectionStore.ts';
-import { getJson, publishEvents, scriptScenario, waitFor } from './scenario.ts';
+
+import { getJson, publishEvents, scriptScenario } from './scenario.ts';
 
 const run = promisify(execFile);
 const ROOT = new URL('../../../', import.meta.url).pathname;

@@ -2,11 +2,12 @@ import { randomInt } from 'node:crypto';
 import { type Bus, connectBus } from '@trading/bus';
 import { type DomainEvent, topology } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
-import { type Stack, startStack, testEnv, TradingClient } from '@trading/testkit';
+import { type Stack, startStack, testEnv, TradingClient, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
 import type { EventView, Report } from '../src/index.ts';
 import { durationsOf, expectedOutcomes, expectedSymbol, expectedTypeCounts, expectedUser, percentileCont } from './expected.ts';
-import { getJson, publishEvents, type Scenario, scriptScenario, waitFor } from './scenario.ts';
+
+import { getJson, publishEvents, type Scenario, scriptScenario } from './scenario.ts';
 
 const outcomesOf = (report: Report) => Object.fromEntries(report.saga_outcomes.map((o) => [`${o.outcome} ${o.code}`, o.count]));
 

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Bus } from '@trading/bus';
 import { eventMessage } from '@trading/bus';
 import { type DomainEvent, eventRoutingKeys, exchanges, notional } from '@trading/contracts';
+import { waitFor } from '@trading/testkit';
 
 /*
  * A scripted day of two fresh users on two fresh symbols, as Payment and Trade would publish it: deposits, a
@@ -53,16 +54,6 @@ export async function publishEvents(bus: Bus, events: readonly DomainEvent[], id
     await bus.publish(eventMessage(exchange, event, undefined, ids[i]));
   }
   return ids;
-}
-
-export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 export async function getJson<T = Record<string, unknown>>(url: string): Promise<{ status: number; body: T }> {

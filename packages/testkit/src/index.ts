@@ -3,3 +3,4 @@ export * from './mochaHooks.ts';
 export * from './serviceProcess.ts';
 export * from './stack.ts';
 export * from './wsClient.ts';
+export * from './waitFor.ts';

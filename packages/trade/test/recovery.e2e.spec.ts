@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@trading/db';
-import { type Stack, startStack, TradingClient } from '@trading/testkit';
+import { type Stack, startStack, TradingClient, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
 import { sagasOf, testDatabase } from './support/tradeDatabase.ts';
-import { balanceOf, expectError, fundedUser, waitFor } from './support/tradingUser.ts';
+
+import { balanceOf, expectError, fundedUser } from './support/tradingUser.ts';
 
 const SAGA_TIMEOUT_MS = 1000;
 const TERMINAL = ['COMPLETED', 'REJECTED', 'COMPENSATED', 'TIMED_OUT'];

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@trading/db';
-import { type Stack, startStack, TradingClient } from '@trading/testkit';
+import { type Stack, startStack, TradingClient, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
 import { EventTap } from './support/eventTap.ts';
+
 import { sagasOf, testDatabase } from './support/tradeDatabase.ts';
+
 import { TradeProbe } from './support/tradeProbe.ts';
-import { balanceOf, expectError, fundedUser, holdingsOf, waitFor } from './support/tradingUser.ts';
+
+import { balanceOf, expectError, fundedUser, holdingsOf } from './support/tradingUser.ts';
 
 /** BUY and SELL sagas through the gateway, Payment and Trade as processes, over the real broker and database. */
 describe('BUY and SELL sagas (gateway + payment + trade)', function () {

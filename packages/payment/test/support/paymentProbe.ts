@@ -10,7 +10,7 @@ import {
   topology,
 } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
-import { testEnv } from '@trading/testkit';
+import { testEnv, waitFor } from '@trading/testkit';
 
 export type SendOptions = { messageId?: string; session?: string; correlationId?: string };
 
@@ -121,15 +121,5 @@ export class PaymentProbe {
 
   async close(): Promise<void> {
     await this.bus.close();
-  }
-}
-
-export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -32,14 +32,3 @@ export async function holdingsOf(client: TradingClient, userId: string): Promise
 export function expectError(reply: Reply, code: string): void {
   expect(reply, JSON.stringify(reply)).to.include({ status: 'ERROR', code });
 }
-
-/** Polls `probe` until it returns something other than undefined. */
-export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
