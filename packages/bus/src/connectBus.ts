@@ -81,7 +81,7 @@ class RabbitBus {
         },
       });
     } catch (err) {
-      const where = `${url.hostname}:${url.port || 5672}${url.pathname === '/' ? '' : ` vhost ${decodeURIComponent(url.pathname.slice(1))}`}`;
+      const where = `${url.hostname}:${url.port || 5672}${url.pathname.length > 1 ? ` vhost ${decodeURIComponent(url.pathname.slice(1))}` : ''}`;
       throw new UnreachableError(
         `cannot reach RabbitMQ at ${where} (${(err as Error).message}); start it (rabbitmq-server -detached) or set AMQP_URL`,
       );
