@@ -1,32 +1,38 @@
 import type { SqlClient } from '@trading/db';
 import type { StoredEvent } from './storedEvent.ts';
 
-/** Stores an event once. Returns its sequence number, or null when that event id was stored before. */
-export async function insertEvent(tx: SqlClient, e: StoredEvent): Promise<string | null> {
-  const rows = await tx.$queryRawUnsafe<{ seq: string }[]>(
-    `INSERT INTO reporting.event (id, type, source, user_id, symbol, side, amount, quantity, price, notional, saga_id,
-       outcome, code, duration_ms, occurred_at, payload)
-     VALUES ($1::uuid, $2, $3, $4::uuid, $5, $6, $7::numeric, $8::numeric, $9::numeric, $10::numeric, $11::uuid,
-       $12, $13, $14::int, $15::timestamptz, $16::jsonb)
-     ON CONFLICT (id) DO NOTHING RETURNING seq::text AS seq`,
-    e.id,
-    e.type,
-    e.source,
-    e.userId,
-    e.symbol,
-    e.side,
-    e.amount,
-    e.quantity,
-    e.price,
-    e.notional,
-    e.sagaId,
-    e.outcome,
-    e.code,
-    e.durationMs,
-    e.occurredAt,
-    JSON.stringify(e.payload),
+const COLUMNS: [keyof StoredEvent, string, string][] = [
+  ['id', 'id', 'uuid'],
+  ['type', 'type', 'text'],
+  ['source', 'source', 'text'],
+  ['userId', 'user_id', 'uuid'],
+  ['symbol', 'symbol', 'text'],
+  ['side', 'side', 'text'],
+  ['amount', 'amount', 'numeric'],
+  ['quantity', 'quantity', 'numeric'],
+  ['price', 'price', 'numeric'],
+  ['notional', 'notional', 'numeric'],
+  ['sagaId', 'saga_id', 'uuid'],
+  ['outcome', 'outcome', 'text'],
+  ['code', 'code', 'text'],
+  ['durationMs', 'duration_ms', 'int'],
+  ['occurredAt', 'occurred_at', 'timestamptz'],
+  ['payload', 'payload', 'jsonb'],
+];
+
+/**
+ * Stores events once, in one statement. Returns the sequence number of each event stored now, by id; an event
+ * whose id was stored before is left out.
+ */
+export async function insertEvents(tx: SqlClient, events: readonly StoredEvent[]): Promise<Map<string, string>> {
+  const names = COLUMNS.map(([, column]) => column).join(', ');
+  const arrays = COLUMNS.map(([, , type], i) => `$${i + 1}::${type}[]`).join(', ');
+  const rows = await tx.$queryRawUnsafe<{ id: string; seq: string }[]>(
+    `INSERT INTO reporting.event (${names}) SELECT * FROM unnest(${arrays})
+     ON CONFLICT (id) DO NOTHING RETURNING id::text AS id, seq::text AS seq`,
+    ...COLUMNS.map(([field]) => events.map((e) => (field === 'payload' ? JSON.stringify(e.payload) : e[field]))),
   );
-  return rows[0]?.seq ?? null;
+  return new Map(rows.map((r) => [r.id, r.seq]));
 }
 
 export type StoredPayload = { seq: string; payload: StoredEvent['payload'] };

@@ -2,13 +2,14 @@ import { type Bus, type Delivery, PoisonMessageError, replyMessage } from '@trad
 import { errorReply, exchanges, okReply, type Reply, reportRequest, requestIdSchema, requestRoutes } from '@trading/contracts';
 import type { SqlClient } from '@trading/db';
 import type { Logger } from '@trading/platform';
-import { recordEvent, type Transactional } from './recordEvent.ts';
+import { createEventRecorder, type Transactional } from './recordEvent.ts';
 import { computeReport } from './report.ts';
 
 export type HandlerDeps = { prisma: Transactional & SqlClient; bus: Bus; logger: Logger };
 
 /** The consumer of reporting.events: REPORT requests from the gateway, and every domain event from the fanout. */
 export function createHandler(deps: HandlerDeps): (delivery: Delivery) => Promise<void> {
+  const recordEvent = createEventRecorder(deps.prisma);
   return async (delivery) => {
     const sagaId = (delivery.body as { saga_id?: unknown } | null)?.saga_id;
     const log = deps.logger.child({ messageId: delivery.messageId, correlationId: delivery.correlationId, requestId: delivery.headers['x-request-id'], sagaId });
@@ -17,7 +18,7 @@ export function createHandler(deps: HandlerDeps): (delivery: Delivery) => Promis
       log.debug('report answered');
       return;
     }
-    const stored = await recordEvent(deps.prisma, delivery);
+    const stored = await recordEvent(delivery);
     log.debug({ type: delivery.type, duplicate: !stored }, stored ? 'event stored' : 'event already stored');
   };
 }

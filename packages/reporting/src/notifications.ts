@@ -11,8 +11,9 @@ const CHANNEL = 'reporting_updates';
 
 export type Update = { kind: 'stored'; event: EventView } | { kind: 'rebuilt' };
 
-export async function notifyUpdate(tx: SqlClient, update: Update): Promise<void> {
-  await tx.$executeRawUnsafe('SELECT pg_notify($1, $2)', CHANNEL, JSON.stringify(update));
+export async function notifyUpdates(tx: SqlClient, updates: readonly Update[]): Promise<void> {
+  if (updates.length === 0) return;
+  await tx.$executeRawUnsafe('SELECT pg_notify($1, u) FROM unnest($2::text[]) AS u', CHANNEL, updates.map((u) => JSON.stringify(u)));
 }
 
 /** LISTENs on its own connection, reconnecting after a failure, until `close`. */

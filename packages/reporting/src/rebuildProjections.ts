@@ -1,6 +1,6 @@
 import type { SqlClient } from '@trading/db';
 import { readEventsAfter } from './eventStore.ts';
-import { notifyUpdate } from './notifications.ts';
+import { notifyUpdates } from './notifications.ts';
 import { foldEvents } from './projection.ts';
 import { applyDelta, PROJECTION_TABLES } from './projectionStore.ts';
 
@@ -27,7 +27,7 @@ export function rebuildProjections(prisma: LongTransactions): Promise<number> {
         after = page[page.length - 1]?.seq ?? after;
         count += page.length;
       }
-      await notifyUpdate(tx, { kind: 'rebuilt' });
+      await notifyUpdates(tx, [{ kind: 'rebuilt' }]);
       return count;
     },
     { timeout: 10 * 60_000, maxWait: 30_000 },

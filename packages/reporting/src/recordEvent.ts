@@ -1,35 +1,85 @@
+import { type Delivery, PoisonMessageError } from '@trading/bus';
 import { domainEvent } from '@trading/contracts';
-import { PoisonMessageError, type Delivery } from '@trading/bus';
 import { retryOnConflict, type SqlClient } from '@trading/db';
 import { z } from 'zod';
-import { insertEvent } from './eventStore.ts';
-import { notifyUpdate } from './notifications.ts';
+import { insertEvents } from './eventStore.ts';
+import { notifyUpdates } from './notifications.ts';
 import { foldEvents } from './projection.ts';
 import { applyDelta } from './projectionStore.ts';
-import { sourceOf, toEventView, toStoredEvent } from './storedEvent.ts';
+import { sourceOf, type StoredEvent, toEventView, toStoredEvent } from './storedEvent.ts';
 
 export type Transactional = { $transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> };
 
+/** Resolves whether the event was new: false for a redelivered or re-published one. */
+export type RecordEvent = (delivery: Delivery) => Promise<boolean>;
+
 const eventId = z.uuid();
+const MAX_BATCH = 200;
+
+type Waiting = { row: StoredEvent; settle: (err: unknown, stored?: boolean) => void };
 
 /**
- * Stores a domain event and adds it to the projections in one transaction. The event id is the AMQP
- * messageId: a redelivered or re-published event inserts nothing and so changes no projection.
- * Returns whether the event was new.
+ * Stores each domain event once and adds it to the projections, in the same transaction. The event id is the
+ * AMQP messageId, so a redelivered event inserts nothing and changes no projection.
+ *
+ * The deliveries a consumer holds at once (its prefetch) are stored together: events that arrive while a batch
+ * commits wait and form the next one, so a busy queue costs a handful of statements per batch instead of per event.
+ * Each delivery is acked only once its batch has committed. A batch that fails is retried one event at a time,
+ * so one bad event cannot take its neighbours to the dead-letter queue.
  */
-export async function recordEvent(prisma: Transactional, delivery: Delivery): Promise<boolean> {
+export function createEventRecorder(prisma: Transactional): RecordEvent {
+  const waiting: Waiting[] = [];
+  let draining = false;
+
+  const drain = async () => {
+    while (waiting.length > 0) {
+      const batch = waiting.splice(0, MAX_BATCH);
+      try {
+        await store(prisma, batch);
+      } catch (err) {
+        if (batch.length === 1) batch[0]!.settle(err);
+        else for (const one of batch) await store(prisma, [one]).catch((e: unknown) => one.settle(e));
+      }
+    }
+    draining = false;
+  };
+
+  return (delivery) => {
+    const row = toRow(delivery);
+    return new Promise((resolve, reject) => {
+      waiting.push({ row, settle: (err, stored) => (err ? reject(err) : resolve(stored === true)) });
+      if (draining) return;
+      draining = true;
+      setImmediate(() => void drain());
+    });
+  };
+}
+
+/** One transaction for the batch; settles each waiting delivery on success, leaves them unsettled on failure. */
+async function store(prisma: Transactional, batch: Waiting[]): Promise<void> {
+  const unique = [...new Map(batch.map((w) => [w.row.id, w.row])).values()];
+  const stored = await retryOnConflict(() =>
+    prisma.$transaction(async (tx) => {
+      const seqs = await insertEvents(tx, unique);
+      const fresh = unique.filter((row) => seqs.has(row.id));
+      if (fresh.length === 0) return seqs;
+      await applyDelta(tx, foldEvents(fresh.map((row) => row.payload)));
+      await notifyUpdates(tx, fresh.map((row) => ({ kind: 'stored' as const, event: toEventView(seqs.get(row.id)!, row) })));
+      return seqs;
+    }),
+  );
+  const counted = new Set<string>();
+  for (const w of batch) {
+    const isNew = stored.has(w.row.id) && !counted.has(w.row.id);
+    counted.add(w.row.id);
+    w.settle(undefined, isNew);
+  }
+}
+
+function toRow(delivery: Delivery): StoredEvent {
   const id = eventId.safeParse(delivery.messageId);
   if (!id.success) throw new PoisonMessageError('an event needs a uuid messageId: it is the event id');
   const parsed = domainEvent.safeParse(delivery.body);
   if (!parsed.success) throw new PoisonMessageError(`not a domain event: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-  const row = toStoredEvent(id.data, sourceOf(delivery.routingKey), parsed.data);
-  return retryOnConflict(() =>
-    prisma.$transaction(async (tx) => {
-      const seq = await insertEvent(tx, row);
-      if (seq === null) return false;
-      await applyDelta(tx, foldEvents([row.payload]));
-      await notifyUpdate(tx, { kind: 'stored', event: toEventView(seq, row) });
-      return true;
-    }),
-  );
+  return toStoredEvent(id.data, sourceOf(delivery.routingKey), parsed.data);
 }
