@@ -37,15 +37,14 @@ function enableManagementUi(): string {
 }
 
 function startService(name: (typeof services)[number]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', `packages/${name}/src/main.ts`], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', `packages/${name}/src/main.ts`], { env, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  createInterface({ input: child.stdout! }).on('line', (line) => pretty.write(`${line}\n`));
   return new Promise((resolve, reject) => {
     let ready = false;
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      pretty.write(`${line}\n`);
-      if (!ready && line.includes('"msg":"ready"')) {
-        ready = true;
-        resolve(child);
-      }
+    child.on('message', (message) => {
+      if (message !== 'ready' || ready) return;
+      ready = true;
+      resolve(child);
     });
     child.once('exit', (code) => {
       if (!ready) reject(new Error(`${name} exited (${code}) before it was ready`));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connectBus } from '@trading/bus';
 import { topology } from '@trading/contracts';
-import { closeGracefully, createLogger, loadConfig, runMain } from '@trading/platform';
+import { announceReady, closeGracefully, createLogger, loadConfig, runMain } from '@trading/platform';
 import pg from 'pg';
 import { systemClock } from './clock.ts';
 import { gatewayConfigShape } from './config.ts';
@@ -50,5 +50,5 @@ runMain('gateway', async () => {
     ['close database pool', () => pool.end()],
   ]);
   logger.info({ host: config.GATEWAY_HOST, port: gateway.port, instanceId }, 'gateway listening');
-  logger.info('ready');
+  announceReady(logger);
 });

@@ -1,7 +1,7 @@
 import { connectBus } from '@trading/bus';
 import { queues, topology } from '@trading/contracts';
 import { connectDatabase, createOutbox } from '@trading/db';
-import { baseConfigShape, booleanSetting, closeGracefully, createLogger, loadConfig, runMain } from '@trading/platform';
+import { announceReady, baseConfigShape, booleanSetting, closeGracefully, createLogger, loadConfig, runMain } from '@trading/platform';
 import { crashAfterCommit } from './crashAfterCommit.ts';
 import { createHandler } from './createHandler.ts';
 
@@ -25,5 +25,5 @@ runMain('payment', async () => {
     ['bus', () => bus.close()],
     ['database', () => prisma.$disconnect()],
   ]);
-  logger.info('ready');
+  announceReady(logger);
 });

@@ -2,3 +2,4 @@ export * from './closeGracefully.ts';
 export * from './config.ts';
 export * from './logger.ts';
 export * from './runMain.ts';
+export * from './announceReady.ts';

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { connectBus } from '@trading/bus';
 import { queues, topology } from '@trading/contracts';
 import { connectDatabase } from '@trading/db';
-import { closeGracefully, createLogger, loadConfig, runMain } from '@trading/platform';
+import { announceReady, closeGracefully, createLogger, loadConfig, runMain } from '@trading/platform';
 import { reportingConfigShape } from './config.ts';
 import { createHandler } from './handleDelivery.ts';
 import { createLiveStream } from './http/liveStream.ts';
@@ -39,5 +39,5 @@ runMain('reporting', async () => {
     ['database', () => prisma.$disconnect()],
   ]);
   logger.info(`dashboard at http://127.0.0.1:${http.port}/`);
-  logger.info('ready');
+  announceReady(logger);
 });

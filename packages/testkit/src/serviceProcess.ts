@@ -8,13 +8,15 @@ export const LOG_DIR = `${ROOT}.tmp/test-logs`;
 
 export type ServiceName = 'gateway' | 'payment' | 'trade' | 'reporting';
 
+/** Numbers every process this test run starts, so each one has its own log file. */
+let launches = 0;
+
 /**
  * One service as a real child process (`tsx packages/<name>/src/main.ts`), so tests can kill, pause and
- * restart it. Its JSON logs go to .tmp/test-logs/<run>-<name>-<n>.log; `start` resolves on the `ready` line.
+ * restart it. Its JSON logs go to .tmp/test-logs/<run>-<n>-<name>.log; `start` resolves when it announces it is ready.
  */
 export class ServiceProcess {
   private child: ChildProcess | undefined;
-  private starts = 0;
 
   constructor(
     readonly name: ServiceName,
@@ -28,31 +30,30 @@ export class ServiceProcess {
 
   async start(timeoutMs = 30_000): Promise<void> {
     mkdirSync(LOG_DIR, { recursive: true });
-    this.starts += 1;
-    const log = createWriteStream(`${LOG_DIR}/${this.runId}-${this.name}-${this.starts}.log`);
+    launches += 1;
+    const log = createWriteStream(`${LOG_DIR}/${this.runId}-${String(launches).padStart(3, '0')}-${this.name}.log`);
     const child = spawn(process.execPath, ['--import', 'tsx', `packages/${this.name}/src/main.ts`], {
       cwd: ROOT,
       env: { ...process.env, LOG_LEVEL: 'info', ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     this.child = child;
-    child.stdout.pipe(log);
-    child.stderr.pipe(log);
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    let tail = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      tail = (tail + chunk.toString()).slice(-1000);
+    });
     await new Promise<void>((resolve, reject) => {
-      let seen = '';
-      const timer = setTimeout(() => reject(new Error(`${this.name} did not log "ready" within ${timeoutMs} ms`)), timeoutMs);
-      const onData = (chunk: Buffer) => {
-        seen = (seen + chunk.toString()).slice(-4096);
-        if (seen.includes('"msg":"ready"')) {
-          clearTimeout(timer);
-          child.stdout.off('data', onData);
-          resolve();
-        }
-      };
-      child.stdout.on('data', onData);
+      const timer = setTimeout(() => reject(new Error(`${this.name} was not ready within ${timeoutMs} ms`)), timeoutMs);
+      child.on('message', (message) => {
+        if (message !== 'ready') return;
+        clearTimeout(timer);
+        resolve();
+      });
       child.once('exit', (code) => {
         clearTimeout(timer);
-        reject(new Error(`${this.name} exited with ${code} before it was ready: ${seen.slice(-500)}`));
+        reject(new Error(`${this.name} exited with ${code} before it was ready: ${tail}`));
       });
     });
   }

@@ -1,7 +1,7 @@
 import { connectBus } from '@trading/bus';
 import { queues, topology } from '@trading/contracts';
 import { connectDatabase, createOutbox } from '@trading/db';
-import { closeGracefully, createLogger, loadConfig, runMain } from '@trading/platform';
+import { announceReady, closeGracefully, createLogger, loadConfig, runMain } from '@trading/platform';
 import { loadCatalogue } from './catalogue.ts';
 import { clockFrom, tradeConfigShape } from './config.ts';
 import { createHandler } from './createHandler.ts';
@@ -43,5 +43,5 @@ runMain('trade', async () => {
     { symbols: deps.catalogue.size, sagaTimeoutMs, marketsAlwaysOpen, clockFixedAt: config.CLOCK_FIXED_AT, failRecordingFor: [...failRecordingFor] },
     'trade service started',
   );
-  logger.info('ready');
+  announceReady(logger);
 });
