@@ -1,5 +1,5 @@
 import { type Delivery, eventMessage, type OutgoingMessage, PoisonMessageError } from '@trading/bus';
-import { exchanges } from '@trading/contracts';
+import { exchanges, type PaymentCommand } from '@trading/contracts';
 import { hashRequest, processOnce } from '@trading/db';
 import { applyChanges } from './applyChanges.ts';
 import type { PaymentDeps } from './createHandler.ts';
@@ -19,7 +19,7 @@ export async function handleCommand(deps: PaymentDeps, delivery: Delivery): Prom
     { ...deps, schema: 'payment' },
     {
       key: `saga:${command.saga_id}:${command.type}`,
-      hash: hashRequest(command),
+      hash: hashRequest(identityOf(command)),
       apply: async (tx) => {
         const decision = decideCommand(command, await readCommandState(tx, command), deps.clock().toISOString());
         if ('refused' in decision) throw new PoisonMessageError(decision.refused);
@@ -34,4 +34,14 @@ export async function handleCommand(deps: PaymentDeps, delivery: Delivery): Prom
     },
   );
   log.debug('command handled');
+}
+
+/**
+ * What makes two commands the same command. A release's `reason` is a note for people: Trade may release a saga
+ * again with another reason (a reservation that arrived after the timeout), and that is the same release.
+ */
+function identityOf(command: PaymentCommand): Record<string, unknown> {
+  if (command.type !== 'ReleaseFunds') return command;
+  const { reason: _reason, ...identity } = command;
+  return identity;
 }

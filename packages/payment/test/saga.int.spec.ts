@@ -152,6 +152,15 @@ describe('saga commands of the Trade service', function () {
       expect((await probe.sagaEvent(sagaId, ['FundsReleased'], 2)).messageId).to.equal(first.messageId);
       expect(await funds(userId)).to.deep.equal({ available: '100', reserved: '0' });
     });
+
+    it('treats a release with another reason as the same release, not as a conflicting command', async () => {
+      const userId = await probe.userWith('100');
+      const { sagaId } = await reserve(userId, '60');
+      const first = await release(userId, sagaId);
+      await probe.command({ type: 'ReleaseFunds', saga_id: sagaId, user_id: userId, reason: 'the reservation arrived after the saga timed out' });
+      expect((await probe.sagaEvent(sagaId, ['FundsReleased'], 2)).messageId).to.equal(first.messageId);
+      expect(await funds(userId)).to.deep.equal({ available: '100', reserved: '0' });
+    });
   });
 
   describe('CreditFunds', () => {
