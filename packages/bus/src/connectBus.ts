@@ -3,7 +3,7 @@ import { type Logger, UnreachableError } from '@trading/platform';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { once } from 'node:events';
 import { assertTopology } from './assertTopology.ts';
-import { type Delivery, type Handler, type OutgoingMessage, PoisonMessageError } from './types.ts';
+import { type Delivery, type Handler, type OutgoingMessage, PoisonMessageError, TransientError } from './types.ts';
 
 export type BusOptions = {
   url: string;
@@ -240,20 +240,39 @@ class RabbitBus {
       await this.deadLetter(channel, queue, msg, new PoisonMessageError('body is not valid JSON'));
       return;
     }
-    try {
-      await handler(delivery);
-      settle(() => channel.ack(msg));
-    } catch (err) {
-      const error = err instanceof Error ? err : new Error(String(err));
-      const attempts = delivery.deliveryCount + 1;
-      const maxAttempts = this.options.maxAttempts ?? 3;
-      if (error instanceof PoisonMessageError || attempts >= maxAttempts) {
-        await this.deadLetter(channel, queue, msg, error);
-      } else {
-        this.log.warn({ err: error.message, queue, messageId: delivery.messageId, attempts }, 'handler failed; will retry');
-        await new Promise((r) => setTimeout(r, 50 * attempts));
-        settle(() => channel.nack(msg, false, true));
+    for (let transientFailures = 0; ; transientFailures += 1) {
+      try {
+        await handler(delivery);
+        settle(() => channel.ack(msg));
+        return;
+      } catch (err) {
+        const error = err instanceof Error ? err : new Error(String(err));
+        if (error instanceof TransientError && this.consuming) {
+          // The message is fine and stays in hand; wait for the infrastructure to come back, then run it again.
+          const delayMs = Math.min(5000, 100 * 2 ** transientFailures);
+          this.log.warn({ err: error.message, queue, messageId: delivery.messageId, delayMs }, 'transient failure; retrying');
+          await new Promise((r) => setTimeout(r, delayMs));
+          continue;
+        }
+        await this.fail(channel, queue, msg, delivery, error);
+        return;
       }
+    }
+  }
+
+  /** A handler failure: retried through the queue, or dead-lettered with its reason once the attempts are spent. */
+  private async fail(channel: Channel, queue: string, msg: ConsumeMessage, delivery: Delivery, error: Error): Promise<void> {
+    const attempts = delivery.deliveryCount + 1;
+    const maxAttempts = this.options.maxAttempts ?? 3;
+    if (error instanceof TransientError) {
+      // Shutting down in the middle of an outage: the message goes back to its queue for another instance.
+      settle(() => channel.nack(msg, false, true));
+    } else if (error instanceof PoisonMessageError || attempts >= maxAttempts) {
+      await this.deadLetter(channel, queue, msg, error);
+    } else {
+      this.log.warn({ err: error.message, queue, messageId: delivery.messageId, attempts }, 'handler failed; will retry');
+      await new Promise((r) => setTimeout(r, 50 * attempts));
+      settle(() => channel.nack(msg, false, true));
     }
   }
 

@@ -35,3 +35,12 @@ export type Handler = (delivery: Delivery) => Promise<void>;
 export class PoisonMessageError extends Error {
   override name = 'PoisonMessageError';
 }
+
+/**
+ * Throw this (with the original error as `cause`) for a failure of the infrastructure rather than of the message,
+ * such as a lost database connection: the bus keeps the message and runs the handler again with backoff, for as
+ * long as it takes, instead of counting the failure towards dead-lettering.
+ */
+export class TransientError extends Error {
+  override name = 'TransientError';
+}

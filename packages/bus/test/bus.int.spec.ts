@@ -4,7 +4,7 @@ import { exchanges, queues, topology } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
 import { rabbitmqctl, testEnv, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
-import { type Bus, connectBus, type Delivery, toDefinitions } from '../src/index.ts';
+import { type Bus, connectBus, type Delivery, toDefinitions, TransientError } from '../src/index.ts';
 
 
 const logger = createLogger('bus-test', 'silent');
@@ -63,6 +63,26 @@ describe('RabbitMQ bus', () => {
     expect(attempts).to.equal(2);
     expect(letter.headers['x-error']).to.equal('handler exploded');
     expect(letter.headers['x-failed-queue']).to.equal(queues.payment);
+  });
+
+  it('keeps a message through transient failures, however many, and never dead-letters it for them', async () => {
+    const id = randomUUID();
+    let calls = 0;
+    const handled: string[] = [];
+    await bus.consume(queues.trade, async (d) => {
+      if (d.messageId !== id) return;
+      calls += 1;
+      if (calls <= 4) throw new TransientError('database unavailable');
+      handled.push(String(d.messageId));
+    });
+    const dead: Delivery[] = [];
+    await bus.consume(queues.deadLetter, async (d) => {
+      dead.push(d);
+    });
+    await bus.publish({ exchange: exchanges.api, routingKey: 'trade.buy', messageId: id, type: 'BUY', body: {} });
+    await waitFor(() => (handled.includes(id) ? true : undefined));
+    expect(calls).to.equal(5);
+    expect(dead.find((d) => d.messageId === id)).to.equal(undefined);
   });
 
   it('recovers by itself after the broker closes every connection', async () => {

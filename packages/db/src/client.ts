@@ -25,7 +25,7 @@ export interface CreatePrismaClientOptions {
  */
 export function createPrismaClient({ url, poolMax, logger }: CreatePrismaClientOptions): PrismaClient {
   const adapter = new PrismaPg(
-    { connectionString: url, max: poolMax },
+    { connectionString: url, max: poolMax, connectionTimeoutMillis: 10_000 },
     { onPoolError: (err) => logger?.error({ err }, "idle PostgreSQL connection failed") },
   );
   if (!logger) return new PrismaClient({ adapter });

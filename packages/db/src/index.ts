@@ -4,5 +4,5 @@ export * from "./connectDatabase.ts";
 export * from "./inbox.ts";
 export * from "./outbox.ts";
 export * from "./processOnce.ts";
-export * from "./retryOnConflict.ts";
+export * from "./withDatabaseRetries.ts";
 export * from "./sql.ts";

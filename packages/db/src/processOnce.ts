@@ -1,7 +1,7 @@
 import type { Bus, OutgoingMessage } from '@trading/bus';
 import { claimInbox, completeInbox } from './inbox.ts';
 import type { Outbox } from './outbox.ts';
-import { retryOnConflict } from './retryOnConflict.ts';
+import { withDatabaseRetries } from './withDatabaseRetries.ts';
 import type { ServiceSchema, SqlClient } from './sql.ts';
 
 type Transactional = { $transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> };
@@ -29,7 +29,7 @@ export type OnceSpec<R> = {
  * A duplicate or a conflict changes nothing and its answer is published directly before the message is acked.
  */
 export async function processOnce<R>(deps: ProcessOnceDeps, spec: OnceSpec<R>): Promise<void> {
-  const outcome = await retryOnConflict(() =>
+  const outcome = await withDatabaseRetries(() =>
     deps.prisma.$transaction(async (tx) => {
       const claim = await claimInbox<R>(tx, deps.schema, spec.key, spec.hash);
       if (claim.status === 'duplicate') return { stored: false, messages: await spec.replay(claim.response, tx) };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Delivery, eventMessage, PoisonMessageError, replyMessage } from '@trading/bus';
 import { type ClientRequest, errorReply, exchanges, isRequestType, type PaymentRequest, parseRequest, type Reply, requestRoutes } from '@trading/contracts';
-import { hashRequest, processOnce } from '@trading/db';
+import { hashRequest, processOnce, withDatabaseRetries } from '@trading/db';
 import { applyChanges } from './applyChanges.ts';
 import type { PaymentDeps } from './createHandler.ts';
 import { type ChangingRequest, decideRequest, describeAccount } from './decideRequest.ts';
@@ -26,7 +26,7 @@ export async function handleRequest(deps: PaymentDeps, delivery: Delivery): Prom
     return send(deps, delivery, errorReply(request.id, request.type, 'UNKNOWN_TYPE', `${request.type} is not a payment request`));
   }
   const log = deps.logger.child({ requestId: request.id, correlationId: delivery.correlationId, type: request.type });
-  if (request.type === 'USER_INFO') await send(deps, delivery, describeAccount(request, await readAccount(deps.prisma, request.user_id)));
+  if (request.type === 'USER_INFO') await send(deps, delivery, describeAccount(request, await withDatabaseRetries(() => readAccount(deps.prisma, request.user_id))));
   else await changeOnce(deps, delivery, request);
   log.debug('request handled');
 }

@@ -1,6 +1,6 @@
 import { type Bus, type Delivery, PoisonMessageError, replyMessage } from '@trading/bus';
 import { errorReply, exchanges, okReply, type Reply, reportRequest, requestIdSchema, requestRoutes } from '@trading/contracts';
-import type { SqlClient } from '@trading/db';
+import { type SqlClient, withDatabaseRetries } from '@trading/db';
 import type { Logger } from '@trading/platform';
 import { createEventRecorder, type Transactional } from './recordEvent.ts';
 import { computeReport } from './report.ts';
@@ -32,7 +32,7 @@ async function answerReport(deps: HandlerDeps, delivery: Delivery): Promise<void
     return publish(deps, delivery, errorReply(id.data, 'REPORT', 'INVALID_REQUEST', message));
   }
   const { id, type: _type, ...criteria } = request.data;
-  const report = await computeReport(deps.prisma, criteria);
+  const report = await withDatabaseRetries(() => computeReport(deps.prisma, criteria));
   return publish(deps, delivery, okReply(id, 'REPORT', 'report over the matching events', { report }));
 }
 

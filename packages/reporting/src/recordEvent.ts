@@ -1,6 +1,6 @@
 import { type Delivery, PoisonMessageError } from '@trading/bus';
 import { domainEvent } from '@trading/contracts';
-import { retryOnConflict, type SqlClient } from '@trading/db';
+import { withDatabaseRetries, type SqlClient } from '@trading/db';
 import { z } from 'zod';
 import { insertEvents } from './eventStore.ts';
 import { notifyUpdates } from './notifications.ts';
@@ -58,7 +58,7 @@ export function createEventRecorder(prisma: Transactional): RecordEvent {
 /** One transaction for the batch; settles each waiting delivery on success, leaves them unsettled on failure. */
 async function store(prisma: Transactional, batch: Waiting[]): Promise<void> {
   const unique = [...new Map(batch.map((w) => [w.row.id, w.row])).values()];
-  const stored = await retryOnConflict(() =>
+  const stored = await withDatabaseRetries(() =>
     prisma.$transaction(async (tx) => {
       const seqs = await insertEvents(tx, unique);
       const fresh = unique.filter((row) => seqs.has(row.id));

@@ -1,5 +1,6 @@
 import { type Delivery, type Handler, PoisonMessageError, replyMessage } from '@trading/bus';
 import { errorReply, exchanges, parseRequest, type Reply } from '@trading/contracts';
+import { withDatabaseRetries } from '@trading/db';
 import type { TradeDeps } from './deps.ts';
 import { onPaymentEvent } from './onPaymentEvent.ts';
 import { placeOrder } from './placeOrder.ts';
@@ -21,9 +22,9 @@ export function createHandler(deps: TradeDeps): Handler {
       case 'SELL':
         return placeOrder(deps, delivery, request);
       case 'PORTFOLIO':
-        return reply(deps, delivery, await portfolioReply(deps.prisma, request));
+        return reply(deps, delivery, await withDatabaseRetries(() => portfolioReply(deps.prisma, request)));
       case 'TRADES':
-        return reply(deps, delivery, await tradesReply(deps.prisma, request));
+        return reply(deps, delivery, await withDatabaseRetries(() => tradesReply(deps.prisma, request)));
       default:
         return reply(deps, delivery, errorReply(request.id, request.type, 'UNKNOWN_TYPE', `the Trade service does not handle ${request.type}`));
     }
