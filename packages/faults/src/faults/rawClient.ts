@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { type Bus, connectBus, type Delivery } from '@trading/bus';
+import { exchanges, gatewayReplyKey, queues, type Reply, requestRoutes, type RequestType, topology } from '@trading/contracts';
+import type { Logger } from '@trading/platform';
+
+export type RawRequest = Record<string, unknown> & { id: string; type: RequestType };
+
+/**
+ * Talks to the services straight over AMQP, as a gateway does but without its checks: to publish the same
+ * message twice, or one no gateway would let through. It collects the replies addressed to it and, if asked,
+ * drains the dead-letter queue.
+ */
+export class RawClient {
+  readonly replyTo = gatewayReplyKey(`faults-${randomUUID()}`);
+  readonly session = randomUUID();
+  private readonly replies = new Map<string, Reply[]>();
+  readonly deadLetters: Delivery[] = [];
+
+  private constructor(private readonly bus: Bus) {}
+
+  static async connect(amqpUrl: string, logger: Logger): Promise<RawClient> {
+    const client = new RawClient(await connectBus({ url: amqpUrl, logger, service: 'faults', topology, prefetch: 50 }));
+    const bindings = [exchanges.apiResponse, exchanges.paymentResponse].map((exchange) => ({ exchange, routingKey: client.replyTo }));
+    await client.bus.consumePrivate(bindings, async (delivery) => {
+      const id = delivery.correlationId ?? '';
+      client.replies.set(id, [...(client.replies.get(id) ?? []), delivery.body as Reply]);
+    });
+    return client;
+  }
+
+  /** Consumes the dead-letter queue of this vhost into `deadLetters`. */
+  async watchDeadLetters(): Promise<void> {
+    await this.bus.consume(queues.deadLetter, async (delivery) => {
+      this.deadLetters.push(delivery);
+    });
+  }
+
+  /** Publishes a client request `copies` times as one and the same AMQP message (same messageId, body, correlationId). */
+  async publishRequest(body: RawRequest, copies = 1, correlationId = randomUUID()): Promise<string> {
+    const route = requestRoutes[body.type];
+    const messageId = randomUUID();
+    for (let i = 0; i < copies; i += 1) {
+      await this.bus.publish({
+        exchange: route.exchange,
+        routingKey: route.routingKey,
+        messageId,
+        type: body.type,
+        body,
+        correlationId,
+        replyTo: this.replyTo,
+        headers: { 'x-session': this.session, 'x-request-id': body.id },
+      });
+    }
+    return correlationId;
+  }
+
+  /** Publishes any message to any exchange (a poison message, a command no saga sent). */
+  async publish(exchange: string, routingKey: string, type: string, body: unknown): Promise<string> {
+    const messageId = randomUUID();
+    await this.bus.publish({ exchange, routingKey, messageId, type, body });
+    return messageId;
+  }
+
+  repliesTo(correlationId: string): Reply[] {
+    return this.replies.get(correlationId) ?? [];
+  }
+
+  /** Resolves with the replies to `correlationId` once there are `count` of them. */
+  async whenReplies(correlationId: string, count: number, timeoutMs = 30_000): Promise<Reply[]> {
+    const until = Date.now() + timeoutMs;
+    while (this.repliesTo(correlationId).length < count) {
+      if (Date.now() > until) throw new Error(`${this.repliesTo(correlationId).length} of ${count} replies to ${correlationId} within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return this.repliesTo(correlationId);
+  }
+
+  close(): Promise<void> {
+    return this.bus.close();
+  }
+}

@@ -1,0 +1,52 @@
+import { inScope, type SqlCheck } from './types.ts';
+
+/** Money: the account is its ledger, the ledger is the users' flows, and nothing is below zero. */
+export const balanceChecks: SqlCheck[] = [
+  {
+    name: 'account-equals-ledger',
+    rule: 'payment.account available and reserved equal the sums of available_delta and reserved_delta of the user\'s ledger rows',
+    sql: `
+      WITH acc AS (SELECT user_id, available, reserved FROM payment.account WHERE ${inScope('user_id')}),
+           led AS (SELECT user_id, sum(available_delta) AS available, sum(reserved_delta) AS reserved
+                   FROM payment.ledger WHERE ${inScope('user_id')} GROUP BY user_id)
+      SELECT coalesce(acc.user_id, led.user_id) AS user_id, acc.available, acc.reserved,
+             coalesce(led.available, 0) AS ledger_available, coalesce(led.reserved, 0) AS ledger_reserved
+      FROM acc FULL JOIN led ON led.user_id = acc.user_id
+      WHERE acc.user_id IS NULL OR acc.available <> coalesce(led.available, 0) OR acc.reserved <> coalesce(led.reserved, 0)`,
+  },
+  {
+    name: 'cash-equals-flows',
+    rule: 'available + reserved = deposits - withdrawals - bought notional + sold notional (ledger DEPOSIT/WITHDRAWAL, trade.trade)',
+    sql: `
+      WITH users AS (SELECT user_id FROM payment.account WHERE ${inScope('user_id')}
+                     UNION SELECT user_id FROM trade.trade WHERE ${inScope('user_id')}),
+           flows AS (SELECT user_id,
+                            coalesce(sum(available_delta) FILTER (WHERE kind = 'DEPOSIT'), 0) AS deposited,
+                            coalesce(-sum(available_delta) FILTER (WHERE kind = 'WITHDRAWAL'), 0) AS withdrawn
+                     FROM payment.ledger WHERE ${inScope('user_id')} GROUP BY user_id),
+           trades AS (SELECT user_id,
+                             coalesce(sum(notional) FILTER (WHERE side = 'BUY'), 0) AS bought,
+                             coalesce(sum(notional) FILTER (WHERE side = 'SELL'), 0) AS sold
+                      FROM trade.trade WHERE ${inScope('user_id')} GROUP BY user_id),
+           sides AS (SELECT u.user_id, coalesce(a.available + a.reserved, 0) AS cash,
+                            coalesce(f.deposited, 0) AS deposited, coalesce(f.withdrawn, 0) AS withdrawn,
+                            coalesce(t.bought, 0) AS bought, coalesce(t.sold, 0) AS sold
+                     FROM users u LEFT JOIN payment.account a USING (user_id)
+                     LEFT JOIN flows f USING (user_id) LEFT JOIN trades t USING (user_id))
+      SELECT user_id, cash, deposited, withdrawn, bought, sold, deposited - withdrawn - bought + sold AS expected
+      FROM sides WHERE cash <> deposited - withdrawn - bought + sold`,
+  },
+  {
+    name: 'nothing-negative',
+    rule: 'no available, reserved, holding quantity or held quantity is below zero',
+    sql: `
+      SELECT 'payment.account' AS "table", user_id, NULL AS symbol, available AS quantity, reserved
+        FROM payment.account WHERE ${inScope('user_id')} AND (available < 0 OR reserved < 0)
+      UNION ALL
+      SELECT 'trade.holding', user_id, symbol, quantity, reserved
+        FROM trade.holding WHERE ${inScope('user_id')} AND (quantity < 0 OR reserved < 0)
+      UNION ALL
+      SELECT 'payment.held_asset', user_id, symbol, quantity, NULL
+        FROM payment.held_asset WHERE ${inScope('user_id')} AND quantity < 0`,
+  },
+];

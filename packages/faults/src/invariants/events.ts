@@ -1,0 +1,49 @@
+import { inScope, type SqlCheck, TERMINAL_SAGA_STATES } from './types.ts';
+
+/*
+ * Reporting's event store against the facts of record. Each fact implies exactly one event: a ledger row its
+ * Funds* event, an account its UserCreated (and UserRemoved once removed), a trade its TradeRecorded, an ended
+ * saga its SagaCompleted or SagaFailed with that outcome. Facts and stored events are counted per
+ * (type, user, saga) and must be equal: a lost event shows as stored < expected, an event stored twice under
+ * two ids (or one no fact explains) as stored > expected. Events that leave no row of record (SagaStarted,
+ * HoldingReserved, FundsRejected, CreditRejected, and FundsReleased of amount 0: Payment's answer to a release
+ * with nothing reserved) are checked to be stored at most once per saga.
+ */
+const ledgerEventType = `CASE kind WHEN 'DEPOSIT' THEN 'FundsDeposited' WHEN 'WITHDRAWAL' THEN 'FundsWithdrawn'
+  WHEN 'RESERVE' THEN 'FundsReserved' WHEN 'RELEASE' THEN 'FundsReleased' WHEN 'CAPTURE' THEN 'FundsCaptured'
+  WHEN 'CREDIT' THEN 'FundsCredited' END`;
+
+const derived = `('FundsDeposited', 'FundsWithdrawn', 'FundsReserved', 'FundsReleased', 'FundsCaptured', 'FundsCredited',
+  'UserCreated', 'UserRemoved', 'TradeRecorded', 'SagaCompleted', 'SagaFailed')`;
+
+const releasedNothing = `(type = 'FundsReleased' AND amount = 0)`;
+
+export const eventChecks: SqlCheck[] = [
+  {
+    name: 'events-stored-once',
+    rule: 'reporting.event holds exactly one event per fact of record, counted per (type, user, saga); un-derivable saga events at most once per saga',
+    sql: `
+      WITH facts AS (
+             SELECT ${ledgerEventType} AS type, user_id, saga_id FROM payment.ledger WHERE ${inScope('user_id')}
+             UNION ALL SELECT 'UserCreated', user_id, NULL FROM payment.account WHERE ${inScope('user_id')}
+             UNION ALL SELECT 'UserRemoved', user_id, NULL FROM payment.account WHERE removed_at IS NOT NULL AND ${inScope('user_id')}
+             UNION ALL SELECT 'TradeRecorded', user_id, saga_id FROM trade.trade WHERE ${inScope('user_id')}
+             UNION ALL SELECT CASE state WHEN 'COMPLETED' THEN 'SagaCompleted' ELSE 'SagaFailed/' || state::text END, user_id, id
+               FROM trade.saga WHERE state::text IN ${TERMINAL_SAGA_STATES} AND ${inScope('user_id')}),
+           expected AS (SELECT type, user_id, saga_id, count(*) AS n FROM facts GROUP BY 1, 2, 3),
+           stored AS (SELECT CASE type WHEN 'SagaFailed' THEN 'SagaFailed/' || coalesce(outcome, '?') ELSE type END AS type,
+                             user_id, saga_id, count(*) AS n
+                      FROM reporting.event
+                      WHERE type IN ${derived} AND NOT ${releasedNothing} AND ${inScope('user_id')} GROUP BY 1, 2, 3)
+      SELECT coalesce(e.type, s.type) AS type, coalesce(e.user_id, s.user_id) AS user_id,
+             coalesce(e.saga_id, s.saga_id) AS saga_id, coalesce(e.n, 0) AS expected, coalesce(s.n, 0) AS stored
+      FROM expected e FULL JOIN stored s
+        ON s.type = e.type AND s.user_id IS NOT DISTINCT FROM e.user_id AND s.saga_id IS NOT DISTINCT FROM e.saga_id
+      WHERE coalesce(e.n, 0) <> coalesce(s.n, 0)
+      UNION ALL
+      SELECT CASE WHEN ${releasedNothing} THEN 'FundsReleased/0' ELSE type END, user_id, saga_id, NULL, count(*)
+      FROM reporting.event
+      WHERE (type IN ('SagaStarted', 'HoldingReserved', 'FundsRejected', 'CreditRejected') OR ${releasedNothing}) AND ${inScope('user_id')}
+      GROUP BY 1, 2, 3 HAVING count(*) > 1`,
+  },
+];

@@ -1,0 +1,60 @@
+import { inScope, type SqlCheck, TERMINAL_SAGA_STATES } from './types.ts';
+
+/** Trades: every saga ends, ends clean, and moves money exactly once. Meant for after the load and a settle time. */
+export const sagaChecks: SqlCheck[] = [
+  {
+    name: 'sagas-terminal',
+    rule: `every trade.saga is in a terminal state ${TERMINAL_SAGA_STATES}`,
+    sql: `
+      SELECT id AS saga_id, user_id, side, state, created_at, deadline
+      FROM trade.saga WHERE ${inScope('user_id')} AND state::text NOT IN ${TERMINAL_SAGA_STATES}`,
+  },
+  {
+    name: 'nothing-held',
+    rule: 'with every saga ended, no funds are reserved (account, open reservation) and no holding is reserved',
+    sql: `
+      SELECT 'payment.account' AS "table", user_id, NULL::uuid AS saga_id, reserved
+        FROM payment.account WHERE ${inScope('user_id')} AND reserved <> 0
+      UNION ALL
+      SELECT 'payment.reservation', user_id, saga_id, amount
+        FROM payment.reservation WHERE ${inScope('user_id')} AND status = 'RESERVED'
+      UNION ALL
+      SELECT 'trade.holding', user_id, NULL, reserved
+        FROM trade.holding WHERE ${inScope('user_id')} AND reserved <> 0`,
+  },
+  {
+    name: 'saga-money-once',
+    rule:
+      'per saga: at most one RESERVE, RELEASE, CAPTURE and CREDIT ledger row; a COMPLETED BUY captured its notional once, ' +
+      'a COMPLETED SELL was credited its notional once, any other ended saga captured and credited nothing, an ended saga holds ' +
+      'nothing; no ledger row names a saga Trade does not have or another user',
+    sql: `
+      WITH s AS (SELECT id, user_id, side::text AS side, state::text AS state, notional
+                 FROM trade.saga WHERE ${inScope('user_id')}),
+           l AS (SELECT saga_id, min(user_id::text)::uuid AS user_id, count(DISTINCT user_id) AS users,
+                        count(*) FILTER (WHERE kind = 'RESERVE') AS reserves,
+                        count(*) FILTER (WHERE kind = 'RELEASE') AS releases,
+                        count(*) FILTER (WHERE kind = 'CAPTURE') AS captures,
+                        count(*) FILTER (WHERE kind = 'CREDIT') AS credits,
+                        coalesce(-sum(reserved_delta) FILTER (WHERE kind = 'CAPTURE'), 0) AS captured,
+                        coalesce(sum(available_delta) FILTER (WHERE kind = 'CREDIT'), 0) AS credited,
+                        sum(reserved_delta) AS still_reserved
+                 FROM payment.ledger WHERE saga_id IS NOT NULL AND ${inScope('user_id')} GROUP BY saga_id),
+           j AS (SELECT coalesce(s.id, l.saga_id) AS saga_id, s.user_id, s.side, s.state, s.notional, l.users,
+                        l.user_id AS ledger_user_id, coalesce(l.reserves, 0) AS reserves, coalesce(l.releases, 0) AS releases,
+                        coalesce(l.captures, 0) AS captures, coalesce(l.credits, 0) AS credits,
+                        coalesce(l.captured, 0) AS captured, coalesce(l.credited, 0) AS credited,
+                        coalesce(l.still_reserved, 0) AS still_reserved
+                 FROM s FULL JOIN l ON l.saga_id = s.id)
+      SELECT * FROM j
+      WHERE state IS NULL
+         OR (users IS NOT NULL AND (users > 1 OR ledger_user_id <> user_id))
+         OR reserves > 1 OR releases > 1 OR captures > 1 OR credits > 1
+         OR (side = 'SELL' AND (reserves > 0 OR captures > 0))
+         OR (side = 'BUY' AND credits > 0)
+         OR (state = 'COMPLETED' AND side = 'BUY' AND (captures <> 1 OR captured <> notional))
+         OR (state = 'COMPLETED' AND side = 'SELL' AND (credits <> 1 OR credited <> notional))
+         OR (state IN ${TERMINAL_SAGA_STATES} AND state <> 'COMPLETED' AND (captures > 0 OR credits > 0))
+         OR (state IN ${TERMINAL_SAGA_STATES} AND still_reserved <> 0)`,
+  },
+];

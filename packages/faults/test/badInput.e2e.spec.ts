@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { Decimal, type ErrorCode, type Reply } from '@trading/contracts';
+import { type Stack, startStack, testEnv, TradingClient } from '@trading/testkit';
+import { expect } from 'chai';
+import pg from 'pg';
+import { summarize, waitForInvariants } from '../src/index.ts';
+import { ALL_SERVICES, SCENARIO_ENV, waitFor } from './support/scenario.ts';
+
+const BAD_AMOUNTS = ['-1', '0', '1e3', 'NaN', 'Infinity', '0.0000000001', '99999999999999999999'];
+const SQL = "'; DROP TABLE payment.ledger; --";
+const SCRIPT = '<script>alert(1)</script>';
+
+/**
+ * Bad input through the whole stack: each is answered with a clear ERROR code and has no effect anywhere
+ * (the user's ledger, sagas, account and holdings are unchanged). The gateway's unit tests cover the codes
+ * frame by frame; this suite proves nothing reaches the services' state.
+ */
+describe('bad input through the gateway', function () {
+  this.timeout(60_000);
+  let stack: Stack;
+  let client: TradingClient;
+  let db: pg.Client;
+  let user: string;
+
+  const effects = async (userId = user) =>
+    (
+      await db.query(
+        `SELECT (SELECT count(*) FROM payment.ledger WHERE user_id = $1)::int AS ledger,
+                (SELECT count(*) FROM trade.saga WHERE user_id = $1)::int AS sagas,
+                (SELECT available || '/' || reserved FROM payment.account WHERE user_id = $1) AS account,
+                (SELECT string_agg(symbol || ':' || quantity || '/' || reserved, ',') FROM trade.holding WHERE user_id = $1) AS holdings`,
+        [userId],
+      )
+    ).rows[0];
+
+  async function expectRefused(code: ErrorCode, send: () => Promise<Reply>, userId = user): Promise<Reply> {
+    const before = await effects(userId);
+    const reply = await send();
+    expect(reply, JSON.stringify(reply)).to.include({ status: 'ERROR', code });
+    expect(reply.message).to.be.a('string').and.not.equal('');
+    expect(await effects(userId), `effects of ${JSON.stringify(reply)}`).to.deep.equal(before);
+    return reply;
+  }
+
+  before(async () => {
+    stack = await startStack(ALL_SERVICES, SCENARIO_ENV);
+    client = await TradingClient.connect(stack.gatewayUrl);
+    db = new pg.Client({ connectionString: testEnv().databaseUrl });
+    await db.connect();
+    user = String((await client.request({ type: 'ADD_USER' })).user_id);
+    expect(await client.request({ type: 'DEPOSIT', user_id: user, amount: '1000' })).to.include({ status: 'OK' });
+    expect(await client.request({ type: 'BUY', user_id: user, symbol: 'BTC', amount: '1', price: '100' })).to.include({ status: 'OK' });
+  });
+  after(async () => {
+    await client?.close();
+    await db?.end();
+    await stack?.stop();
+  });
+
+  describe('frames that are not JSON requests', () => {
+    it('answers malformed JSON INVALID_JSON', () => expectRefused('INVALID_JSON', () => client.sendRaw(`{"type":"DEPOSIT","user_id":"${user}",`)));
+    it('answers a binary frame BINARY_FRAME, even one holding a valid request', () =>
+      expectRefused('BINARY_FRAME', () => client.sendRaw(Buffer.from(JSON.stringify({ id: 'b1', type: 'DEPOSIT', user_id: user, amount: '1' })))));
+    it('answers an oversize frame FRAME_TOO_LARGE', () =>
+      expectRefused('FRAME_TOO_LARGE', () => client.sendRaw(JSON.stringify({ type: 'DEPOSIT', user_id: user, amount: '1', pad: 'x'.repeat(20_000) }))));
+  });
+
+  describe('requests of unknown type or with missing or mistyped fields', () => {
+    it('answers an unknown or missing type UNKNOWN_TYPE', async () => {
+      await expectRefused('UNKNOWN_TYPE', () => client.request({ type: 'TRANSFER', user_id: user, amount: '1' }));
+      await expectRefused('UNKNOWN_TYPE', () => client.request({ user_id: user, amount: '1' }));
+    });
+    it('answers missing fields INVALID_REQUEST', async () => {
+      await expectRefused('INVALID_REQUEST', () => client.request({ type: 'DEPOSIT', amount: '1' }));
+      await expectRefused('INVALID_REQUEST', () => client.request({ type: 'WITHDRAW', user_id: user }));
+      await expectRefused('INVALID_REQUEST', () => client.request({ type: 'BUY', user_id: user, amount: '1' }));
+    });
+    it('answers mistyped fields INVALID_REQUEST or INVALID_AMOUNT', async () => {
+      await expectRefused('INVALID_REQUEST', () => client.request({ type: 'DEPOSIT', user_id: 42, amount: '1' }));
+      await expectRefused('INVALID_AMOUNT', () => client.request({ type: 'DEPOSIT', user_id: user, amount: { value: 1 } }));
+      await expectRefused('INVALID_AMOUNT', () => client.request({ type: 'WITHDRAW', user_id: user, amount: true }));
+      await expectRefused('INVALID_REQUEST', () => client.request({ type: 'SELL', user_id: user, symbol: 7, amount: '1' }));
+      await expectRefused('INVALID_REQUEST', () => client.request({ type: 'DEPOSIT', user_id: user, amount: '1', admin: true }));
+      const reply = await expectRefused('INVALID_REQUEST', () => client.sendRaw(JSON.stringify({ id: { nested: 1 }, type: 'DEPOSIT', user_id: user, amount: '1' })));
+      expect(reply.id).to.be.a('string');
+    });
+  });
+
+  describe('amounts that break a money rule', () => {
+    for (const amount of BAD_AMOUNTS) {
+      it(`answers "${amount}" INVALID_AMOUNT in DEPOSIT, WITHDRAW, BUY (amount and price) and SELL`, async () => {
+        await expectRefused('INVALID_AMOUNT', () => client.request({ type: 'DEPOSIT', user_id: user, amount }));
+        await expectRefused('INVALID_AMOUNT', () => client.request({ type: 'WITHDRAW', user_id: user, amount }));
+        await expectRefused('INVALID_AMOUNT', () => client.request({ type: 'BUY', user_id: user, symbol: 'BTC', amount }));
+        await expectRefused('INVALID_AMOUNT', () => client.request({ type: 'BUY', user_id: user, symbol: 'BTC', amount: '1', price: amount }));
+        await expectRefused('INVALID_AMOUNT', () => client.request({ type: 'SELL', user_id: user, symbol: 'BTC', amount, price: '100' }));
+      });
+    }
+  });
+
+  describe('a user id that does not exist', () => {
+    it('is answered USER_NOT_FOUND by Payment, and an order for it changes nothing', async () => {
+      const ghost = randomUUID();
+      await expectRefused('USER_NOT_FOUND', () => client.request({ type: 'DEPOSIT', user_id: ghost, amount: '1' }), ghost);
+      await expectRefused('USER_NOT_FOUND', () => client.request({ type: 'WITHDRAW', user_id: ghost, amount: '1' }), ghost);
+      await expectRefused('USER_NOT_FOUND', () => client.request({ type: 'USER_INFO', user_id: ghost }), ghost);
+      await expectRefused('INSUFFICIENT_HOLDINGS', () => client.request({ type: 'SELL', user_id: ghost, symbol: 'BTC', amount: '1', price: '1' }), ghost);
+      const buy = await client.request({ type: 'BUY', user_id: ghost, symbol: 'BTC', amount: '1', price: '1' });
+      expect(buy).to.include({ status: 'ERROR', code: 'USER_NOT_FOUND' });
+      expect(await effects(ghost)).to.include({ ledger: 0, account: null, holdings: null });
+    });
+  });
+
+  describe('SQL and script text in string fields', () => {
+    it('is refused where the field has a shape (user id, symbol) and never reaches a query', async () => {
+      await expectRefused('INVALID_REQUEST', () => client.request({ type: 'SELL', user_id: user, symbol: SQL, amount: '1', price: '1' }));
+      await expectRefused('INVALID_REQUEST', () => client.request({ type: 'DEPOSIT', user_id: SCRIPT, amount: '1' }));
+      await expectRefused('INVALID_AMOUNT', () => client.request({ type: 'DEPOSIT', user_id: user, amount: SQL }));
+    });
+    it('is kept as plain data where any text is allowed (the request id), and echoed back verbatim', async () => {
+      for (const id of [SQL, SCRIPT]) {
+        const reply = await client.request({ id, type: 'USER_INFO', user_id: user });
+        expect(reply).to.include({ id, status: 'OK' });
+      }
+      const { rows } = await db.query(`SELECT to_regclass('payment.ledger') IS NOT NULL AS present`);
+      expect(rows[0]).to.deep.equal({ present: true });
+    });
+  });
+
+  describe('a flood of requests from one socket', () => {
+    it('answers every one (OK or RATE_LIMITED, never a crash), and only the accepted ones take effect', async () => {
+      const flood = await TradingClient.connect(stack.gatewayUrl);
+      const count = 1500;
+      const before = await client.request({ type: 'USER_INFO', user_id: user });
+      for (let i = 0; i < count; i += 1) flood.socket.send(JSON.stringify({ id: `flood-${i}`, type: 'DEPOSIT', user_id: user, amount: '0.01' }));
+      await waitFor('a reply to every flood request', () => flood.replies.length >= count, 50_000);
+      const codes = flood.replies.map((r) => r.code ?? r.status);
+      const accepted = codes.filter((c) => c === 'OK').length;
+      expect([...new Set(codes)].sort()).to.deep.equal(['OK', 'RATE_LIMITED']);
+      expect(new Set(flood.replies.map((r) => r.id)).size).to.equal(count);
+      const after = await client.request({ type: 'USER_INFO', user_id: user });
+      expect(new Decimal(String(after.amount)).minus(String(before.amount)).toFixed()).to.equal(new Decimal('0.01').mul(accepted).toFixed());
+      await flood.close();
+    });
+  });
+
+  describe('after all of the above', () => {
+    it('every invariant of the user holds', async function () {
+      this.timeout(40_000);
+      const report = await waitForInvariants(testEnv().databaseUrl, { users: [user], settleMs: 30_000 });
+      expect(report.ok, summarize(report)).to.equal(true);
+    });
+  });
+});

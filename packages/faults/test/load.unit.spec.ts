@@ -1,0 +1,72 @@
+import { checkAmount, type Reply } from '@trading/contracts';
+import { expect } from 'chai';
+import { checkReplies, definitiveReply, randomAmount, type RequestRecord, requestBody, seededRandom, summarizeLoad } from '../src/index.ts';
+
+const ok = (id: string): Reply => ({ id, status: 'OK', message: 'done' });
+const error = (id: string, code: Reply['code']): Reply => ({ id, status: 'ERROR', code, message: 'no' });
+const record = (replies: Reply[], sends = replies.length): RequestRecord => ({
+  id: 'r1',
+  client: 0,
+  type: 'DEPOSIT',
+  body: { id: 'r1', type: 'DEPOSIT' },
+  sends: Array.from({ length: sends }, (_, i) => i * 10),
+  replies: replies.map((reply, i) => ({ at: i * 10 + 5, reply })),
+});
+
+describe('a request whose reply timed out', () => {
+  it('has no definitive reply until a re-send with its id is answered by the service', () => {
+    expect(definitiveReply(record([error('r1', 'REPLY_TIMEOUT')]))).to.equal(undefined);
+    expect(definitiveReply(record([error('r1', 'REPLY_TIMEOUT'), error('r1', 'BROKER_BUSY')]))).to.equal(undefined);
+    expect(definitiveReply(record([error('r1', 'REPLY_TIMEOUT'), ok('r1')]))).to.deep.equal(ok('r1'));
+  });
+
+  it('stays unknown when the re-send is refused at the gateway, but a first RATE_LIMITED is definitive (never published)', () => {
+    expect(definitiveReply(record([error('r1', 'SHUTTING_DOWN'), error('r1', 'RATE_LIMITED')]))).to.equal(undefined);
+    expect(definitiveReply(record([error('r1', 'RATE_LIMITED')]))).to.deep.include({ code: 'RATE_LIMITED' });
+  });
+});
+
+describe('the reply check', () => {
+  const verdict = (r: RequestRecord) => checkReplies([r]).examples[0] as { defect: string } | undefined;
+
+  it('accepts one well-formed reply per send ending with a definitive one', () => {
+    expect(checkReplies([record([ok('r1')]), record([error('r1', 'REPLY_TIMEOUT'), error('r1', 'INSUFFICIENT_FUNDS')])]).ok).to.equal(true);
+  });
+
+  it('flags a missing reply, an extra reply, a malformed reply and an outcome left unknown', () => {
+    expect(verdict(record([], 1))?.defect).to.equal('1 sends, 0 replies');
+    expect(verdict(record([ok('r1'), ok('r1')], 1))?.defect).to.equal('2 replies to 1 sends');
+    expect(verdict(record([{ id: 'r1', status: 'ERROR', message: 'x', code: 'NOPE' as Reply['code'] }]))?.defect).to.match(/known code/);
+    expect(verdict(record([{ id: 'r1', status: 'MAYBE' as 'OK', message: 'x' }]))?.defect).to.match(/status/);
+    expect(verdict(record([error('r1', 'REPLY_TIMEOUT')]))?.defect).to.match(/no definitive reply/);
+  });
+});
+
+describe('the load generator', () => {
+  it('sends the same requests for the same seed', () => {
+    const draw = (seed: number) => {
+      const random = seededRandom(seed);
+      return Array.from({ length: 5 }, () => requestBody(random, 'BUY', 'u', ['BTC', 'ETH']));
+    };
+    expect(draw(7)).to.deep.equal(draw(7));
+    expect(draw(7)).to.not.deep.equal(draw(8));
+    expect(new Set(draw(7).map((body) => JSON.stringify(body))).size).to.equal(5);
+  });
+
+  it('draws amounts inside the range, with the scale asked, that pass the money rules', () => {
+    const random = seededRandom(3);
+    for (let i = 0; i < 500; i += 1) {
+      const amount = randomAmount(random, '0.01', '2', 4);
+      expect(checkAmount(amount)).to.deep.equal({ ok: true, value: amount });
+      expect(Number(amount)).to.be.within(0.01, 2);
+      expect(amount.split('.')[1]?.length ?? 0).to.be.at.most(4);
+    }
+  });
+
+  it('summarizes outcomes, requests first answered unknown, re-sends and latency', () => {
+    const summary = summarizeLoad([record([ok('r1')]), record([error('r1', 'REPLY_TIMEOUT'), error('r1', 'INSUFFICIENT_FUNDS')])]);
+    expect(summary).to.deep.include({ requests: 2, resends: 1, unknown: 0, unknownAtFirst: { REPLY_TIMEOUT: 1 } });
+    expect(summary.outcomes).to.deep.equal({ DEPOSIT: { OK: 1, INSUFFICIENT_FUNDS: 1 } });
+    expect(summary.latencyMs).to.deep.equal({ p50: 15, p95: 15, p99: 15, max: 15 });
+  });
+});

@@ -1,0 +1,103 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Delivery } from '@trading/bus';
+import { createLogger } from '@trading/platform';
+import { type ServiceName, type Stack, startStack, testEnv } from '@trading/testkit';
+import { expect } from 'chai';
+import {
+  type InvariantReport,
+  definitiveReply,
+  type Load,
+  type LoadSummary,
+  RawClient,
+  type RequestRecord,
+  startLoad,
+  summarize,
+  summarizeLoad,
+  waitForInvariants,
+} from '../../src/index.ts';
+
+/** Every fault scenario runs the whole stack, with markets open around the clock and a short reply timeout. */
+export const SCENARIO_ENV = { MARKETS_ALWAYS_OPEN: 'true', REPLY_TIMEOUT_MS: '5000' };
+export const ALL_SERVICES: readonly ServiceName[] = ['gateway', 'payment', 'trade', 'reporting'];
+
+export function startScenarioStack(env: Record<string, string> = {}): Promise<Stack> {
+  return startStack(ALL_SERVICES, { ...SCENARIO_ENV, ...env });
+}
+
+export type ScenarioResult = { records: RequestRecord[]; summary: LoadSummary; report: InvariantReport; deadLetters: Delivery[] };
+
+/**
+ * The shape of every fault scenario: a load of `requests` from `clients` WebSocket clients; once a third of them
+ * are answered, `fault` runs while the load goes on; then the load ends, every request whose outcome is
+ * unknown is re-sent with its id, and the invariants must hold within the settle time. Figures go to
+ * .tmp/faults/figures.json for RELIABILITY.md.
+ */
+export async function runScenario(
+  name: string,
+  stack: Stack,
+  fault: (load: Load) => Promise<void>,
+  options: {
+    requests?: number;
+    clients?: number;
+    settleMs?: number;
+    /** Requests the fault itself sent, checked with the load's. */
+    extraRecords?: () => RequestRecord[];
+    /** Messages the fault means to dead-letter (by message id); any other dead letter fails the scenario. */
+    expectedDeadLetters?: () => string[];
+  } = {},
+): Promise<ScenarioResult> {
+  const requests = options.requests ?? 400;
+  const watcher = await RawClient.connect(testEnv().amqpUrl, createLogger('dead-letters', 'silent'));
+  await watcher.watchDeadLetters();
+  const load = await startLoad({ gatewayUrl: stack.gatewayUrl, clients: options.clients ?? 8, requests, seed: name.length });
+  await load.whenAnswered(Math.floor(requests / 3));
+  await fault(load);
+  await load.finished;
+  await load.resendUnknown(45_000);
+  await load.close();
+  const records = [...load.records, ...(options.extraRecords?.() ?? [])];
+  const report = await waitForInvariants(testEnv().databaseUrl, { records, settleMs: options.settleMs ?? 30_000 });
+  const summary = summarizeLoad(records);
+  await watcher.close();
+  const expected = new Set(options.expectedDeadLetters?.() ?? []);
+  // Dead letters about users of earlier scenarios of the same run (same vhost) are theirs, not this one's.
+  const users = new Set(records.flatMap((r) => [r.body.user_id, definitiveReply(r)?.user_id]).filter(Boolean));
+  const deadLetters = watcher.deadLetters.filter((d) => {
+    const userId = (d.body as { user_id?: unknown } | null)?.user_id;
+    return expected.has(d.messageId ?? '') || userId === undefined || users.has(userId);
+  });
+  const unexpected = deadLetters.filter((d) => !expected.has(d.messageId ?? ''));
+  saveFigures(name, summary, report, unexpected.length);
+  expect(report.ok, summarize(report)).to.equal(true);
+  expect(unexpected.map(describeDeadLetter), 'messages dead-lettered').to.deep.equal([]);
+  return { records, summary, report, deadLetters };
+}
+
+const FIGURES = new URL('../../../../.tmp/faults/figures.json', import.meta.url).pathname;
+
+const describeDeadLetter = (d: Delivery) =>
+  `${d.type} ${d.messageId} from ${String(d.headers['x-failed-queue'])}: ${String(d.headers['x-error'])} ${JSON.stringify(d.body).slice(0, 300)}`;
+
+function saveFigures(name: string, summary: LoadSummary, report: InvariantReport, deadLetters: number): void {
+  mkdirSync(FIGURES.replace(/\/[^/]+$/, ''), { recursive: true });
+  let all: Record<string, unknown> = {};
+  try {
+    all = JSON.parse(readFileSync(FIGURES, 'utf8')) as Record<string, unknown>;
+  } catch {
+    // first scenario of the run
+  }
+  const failed = report.checks.filter((c) => !c.ok).map((c) => c.name);
+  all[name] = { at: new Date().toISOString(), ...summary, invariants: report.ok ? 'hold' : failed, deadLetters, totals: report.totals };
+  writeFileSync(FIGURES, `${JSON.stringify(all, null, 2)}\n`);
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `probe` until it returns true, failing after `timeoutMs`. */
+export async function waitFor(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > until) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
