@@ -1,22 +1,15 @@
-import { type Stack, testEnv } from '@trading/testkit';
+import { testEnv } from '@trading/testkit';
 import { expect } from 'chai';
 import { terminateDatabaseConnections } from '../src/index.ts';
-import { runScenario, sleep, startScenarioStack } from './support/scenario.ts';
+import { runScenario, sleep, useScenarioStack } from './support/scenario.ts';
 
 describe("every database connection of the services terminated mid-load", function () {
   this.timeout(120_000);
-  let stack: Stack;
-
-  before(async () => {
-    stack = await startScenarioStack();
-  });
-  after(async () => {
-    await stack?.stop();
-  });
+  const stack = useScenarioStack();
 
   it('the services reconnect, failed transactions are retried or re-sent, and every invariant holds', async () => {
     const terminated: number[] = [];
-    await runScenario('database connections terminated', stack, async () => {
+    await runScenario('database connections terminated', stack(), async () => {
       terminated.push(await terminateDatabaseConnections(testEnv().databaseUrl));
       await sleep(1500);
       terminated.push(await terminateDatabaseConnections(testEnv().databaseUrl));

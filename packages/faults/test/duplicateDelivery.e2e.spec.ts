@@ -1,23 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { Reply } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
-import { type Stack, testEnv } from '@trading/testkit';
+import { testEnv } from '@trading/testkit';
 import { expect } from 'chai';
 import { RawClient, type RawRequest, type RequestRecord } from '../src/index.ts';
-import { runScenario, startScenarioStack } from './support/scenario.ts';
+import { runScenario, useScenarioStack } from './support/scenario.ts';
 
 describe('client requests delivered twice (the same AMQP message published twice) mid-load', function () {
   this.timeout(120_000);
-  let stack: Stack;
+  const stack = useScenarioStack();
   let raw: RawClient;
 
   before(async () => {
-    stack = await startScenarioStack();
     raw = await RawClient.connect(testEnv().amqpUrl, createLogger('faults-test', 'silent'));
   });
   after(async () => {
     await raw?.close();
-    await stack?.stop();
   });
 
   /*
@@ -39,7 +37,7 @@ describe('client requests delivered twice (the same AMQP message published twice
     };
     await runScenario(
       'duplicated deliveries',
-      stack,
+      stack(),
       async () => {
         const added = await twice({ type: 'ADD_USER' });
         expect(added).to.include({ status: 'OK' });

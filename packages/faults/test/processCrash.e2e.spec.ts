@@ -1,22 +1,15 @@
 import type { Stack } from '@trading/testkit';
 import { expect } from 'chai';
-import { runScenario, sleep, startScenarioStack } from './support/scenario.ts';
+import { runScenario, sleep, useScenarioStack } from './support/scenario.ts';
 
 for (const service of ['trade', 'payment'] as const) {
   describe(`the ${service} service killed with SIGKILL mid-load and restarted`, function () {
     this.timeout(120_000);
-    let stack: Stack;
-
-    before(async () => {
-      stack = await startScenarioStack();
-    });
-    after(async () => {
-      await stack?.stop();
-    });
+    const stack = useScenarioStack();
 
     it('loses, creates and repeats nothing: every request gets its definitive reply and every invariant holds', async () => {
-      const { summary } = await runScenario(`${service} SIGKILL`, stack, async () => {
-        const victim = stack.services[service][0]!;
+      const { summary } = await runScenario(`${service} SIGKILL`, stack(), async () => {
+        const victim = stack().services[service][0]!;
         await victim.kill();
         await sleep(1000);
         await victim.start();

@@ -1,25 +1,17 @@
-import type { Stack } from '@trading/testkit';
 import { expect } from 'chai';
 import { brokerAlarmed, clearMemoryAlarm, raiseMemoryAlarm, restartBrokerApp } from '../src/index.ts';
-import { runScenario, sleep, startScenarioStack, waitFor } from './support/scenario.ts';
+import { runScenario, sleep, useScenarioStack, waitFor } from './support/scenario.ts';
 
 /*
  * These faults hit the whole RabbitMQ node, every vhost: run last, and never beside another suite.
  */
 describe('a broker memory alarm mid-load', function () {
   this.timeout(120_000);
-  let stack: Stack;
-
-  before(async () => {
-    stack = await startScenarioStack();
-  });
-  after(async () => {
-    await clearMemoryAlarm();
-    await stack?.stop();
-  });
+  after(clearMemoryAlarm); // registered first, so it runs before the stack stops
+  const stack = useScenarioStack();
 
   it('blocks publishers; the gateway answers BROKER_BUSY instead of buffering, and everything proceeds once it clears', async () => {
-    const { summary } = await runScenario('memory alarm', stack, async () => {
+    const { summary } = await runScenario('memory alarm', stack(), async () => {
       await raiseMemoryAlarm();
       try {
         await waitFor('the memory alarm', brokerAlarmed, 10_000);
@@ -34,17 +26,10 @@ describe('a broker memory alarm mid-load', function () {
 
 describe('the broker application stopped and started mid-load', function () {
   this.timeout(120_000);
-  let stack: Stack;
-
-  before(async () => {
-    stack = await startScenarioStack();
-  });
-  after(async () => {
-    await stack?.stop();
-  });
+  const stack = useScenarioStack();
 
   it('every service reconnects, quorum queues keep every message, and every invariant holds', async () => {
-    const { summary } = await runScenario('broker app restarted', stack, restartBrokerApp);
+    const { summary } = await runScenario('broker app restarted', stack(), restartBrokerApp);
     expect(summary.unknown).to.equal(0);
   });
 });

@@ -4,3 +4,4 @@ export * from './serviceProcess.ts';
 export * from './stack.ts';
 export * from './wsClient.ts';
 export * from './waitFor.ts';
+export * from './useStack.ts';

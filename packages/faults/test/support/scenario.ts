@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Delivery } from '@trading/bus';
 import { createLogger } from '@trading/platform';
-import { type ServiceName, type Stack, startStack, testEnv } from '@trading/testkit';
+import { type ServiceName, type Stack, type StackEnv, testEnv, useStack } from '@trading/testkit';
 import { expect } from 'chai';
 import {
   type InvariantReport,
@@ -20,8 +20,9 @@ import {
 export const SCENARIO_ENV = { MARKETS_ALWAYS_OPEN: 'true', REPLY_TIMEOUT_MS: '5000' };
 export const ALL_SERVICES: readonly ServiceName[] = ['gateway', 'payment', 'trade', 'reporting'];
 
-export function startScenarioStack(env: Record<string, string> = {}): Promise<Stack> {
-  return startStack(ALL_SERVICES, { ...SCENARIO_ENV, ...env });
+/** The four services for a scenario suite, started before its tests and stopped after them. */
+export function useScenarioStack(env: () => StackEnv = () => ({})): () => Stack {
+  return useStack(ALL_SERVICES, () => ({ ...SCENARIO_ENV, ...env() }));
 }
 
 export type ScenarioResult = { records: RequestRecord[]; summary: LoadSummary; report: InvariantReport; deadLetters: Delivery[] };
