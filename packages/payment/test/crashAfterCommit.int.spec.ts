@@ -1,59 +1,43 @@
 import { randomUUID } from 'node:crypto';
-import type { PrismaClient } from '@trading/db';
-import { ServiceProcess, type Stack, startStack, testEnv, waitFor } from '@trading/testkit';
+import { ServiceProcess, testEnv, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
 import { CRASH_EXIT_CODE } from '../src/crashAfterCommit.ts';
-
-import { ledgerOf, testDatabase } from './support/database.ts';
-
-import { PaymentProbe } from './support/paymentProbe.ts';
+import { ledgerOf } from './support/database.ts';
+import { usePaymentHarness } from './support/harness.ts';
 
 describe('payment killed between commit and publish', function () {
   this.timeout(90_000);
-  let stack: Stack;
-  let probe: PaymentProbe;
-  let prisma: PrismaClient;
-
-  before(async () => {
-    stack = await startStack(['payment']);
-    probe = await PaymentProbe.connect();
-    prisma = testDatabase();
-  });
-  after(async () => {
-    await prisma?.$disconnect();
-    await probe?.close();
-    await stack?.stop();
-  });
+  const h = usePaymentHarness();
 
   it('publishes the reply and the event from the outbox at the next start, and credits once', async () => {
-    const userId = await probe.addUser();
-    await stack.services.payment[0]?.stop();
+    const userId = await h.probe.addUser();
+    await h.stack.services.payment[0]?.stop();
     const { amqpUrl, databaseUrl, runId } = testEnv();
     const crashing = new ServiceProcess('payment', { AMQP_URL: amqpUrl, DATABASE_URL: databaseUrl, PAYMENT_CRASH_AFTER_COMMIT: '1' }, runId);
     await crashing.start();
 
-    const correlationId = await probe.send({ id: 'crash-1', type: 'DEPOSIT', user_id: userId, amount: '42' });
+    const correlationId = await h.probe.send({ id: 'crash-1', type: 'DEPOSIT', user_id: userId, amount: '42' });
     const pending = await waitFor(async () => {
-      const rows = await prisma.paymentOutbox.findMany({ where: { OR: [{ correlationId }, { type: 'FundsDeposited' }] } });
+      const rows = await h.prisma.paymentOutbox.findMany({ where: { OR: [{ correlationId }, { type: 'FundsDeposited' }] } });
       return rows.length === 2 ? rows : undefined;
     });
     expect(await crashing.stop()).to.equal(CRASH_EXIT_CODE);
-    expect(probe.replies.some((d) => d.correlationId === correlationId)).to.equal(false);
+    expect(h.probe.replies.some((d) => d.correlationId === correlationId)).to.equal(false);
 
-    await stack.services.payment[0]?.start();
-    const reply = await probe.reply(correlationId);
+    await h.stack.services.payment[0]?.start();
+    const reply = await h.probe.reply(correlationId);
     expect(reply).to.include({ id: 'crash-1', status: 'OK', balance: '42' });
     const eventId = pending.find((row) => row.type === 'FundsDeposited')?.id;
-    await waitFor(() => probe.events.find((d) => d.messageId === eventId));
-    expect((await probe.request({ type: 'USER_INFO', user_id: userId })).amount).to.equal('42');
-    expect((await ledgerOf(prisma, userId)).map((e) => e.availableDelta.toFixed())).to.deep.equal(['42']);
-    await waitFor(async () => ((await prisma.paymentOutbox.count()) === 0 ? true : undefined));
+    await waitFor(() => h.probe.events.find((d) => d.messageId === eventId));
+    expect((await h.probe.request({ type: 'USER_INFO', user_id: userId })).amount).to.equal('42');
+    expect((await ledgerOf(h.prisma, userId)).map((e) => e.availableDelta.toFixed())).to.deep.equal(['42']);
+    await waitFor(async () => ((await h.prisma.paymentOutbox.count()) === 0 ? true : undefined));
   });
 
   it('has not lost the message itself: a re-sent id still gets the same reply', async () => {
-    const userId = await probe.userWith('1');
+    const userId = await h.probe.userWith('1');
     const body = { id: randomUUID(), type: 'WITHDRAW', user_id: userId, amount: '1' };
-    const first = await probe.request(body);
-    expect(await probe.request(body)).to.deep.equal(first);
+    const first = await h.probe.request(body);
+    expect(await h.probe.request(body)).to.deep.equal(first);
   });
 });

@@ -1,50 +1,33 @@
 import { randomUUID } from 'node:crypto';
-import type { PrismaClient } from '@trading/db';
-import { type Stack, startStack, waitFor } from '@trading/testkit';
+import { waitFor } from '@trading/testkit';
 import { expect } from 'chai';
 import { ledgerDiscrepancies } from '../src/index.ts';
-
-import { testDatabase } from './support/database.ts';
-
-import { PaymentProbe } from './support/paymentProbe.ts';
+import { usePaymentHarness } from './support/harness.ts';
 
 describe('saga commands of the Trade service', function () {
   this.timeout(60_000);
-  let stack: Stack;
-  let probe: PaymentProbe;
-  let prisma: PrismaClient;
-
-  before(async () => {
-    stack = await startStack(['payment']);
-    probe = await PaymentProbe.connect();
-    prisma = testDatabase();
-  });
-  after(async () => {
-    await prisma?.$disconnect();
-    await probe?.close();
-    await stack?.stop();
-  });
+  const h = usePaymentHarness();
 
   const funds = async (userId: string) => {
-    const info = await probe.request({ type: 'USER_INFO', user_id: userId });
+    const info = await h.probe.request({ type: 'USER_INFO', user_id: userId });
     return { available: info.amount, reserved: info.reserved };
   };
   const reserve = async (userId: string, amount: string, sagaId = randomUUID()) => {
-    await probe.command({ type: 'ReserveFunds', saga_id: sagaId, user_id: userId, amount });
-    return { sagaId, event: await probe.sagaEvent(sagaId, ['FundsReserved', 'FundsRejected']) };
+    await h.probe.command({ type: 'ReserveFunds', saga_id: sagaId, user_id: userId, amount });
+    return { sagaId, event: await h.probe.sagaEvent(sagaId, ['FundsReserved', 'FundsRejected']) };
   };
   const capture = async (userId: string, sagaId: string, quantity = '2') => {
-    await probe.command({ type: 'CaptureFunds', saga_id: sagaId, user_id: userId, symbol: 'AAPL', quantity });
-    return probe.sagaEvent(sagaId, ['FundsCaptured']);
+    await h.probe.command({ type: 'CaptureFunds', saga_id: sagaId, user_id: userId, symbol: 'AAPL', quantity });
+    return h.probe.sagaEvent(sagaId, ['FundsCaptured']);
   };
   const release = async (userId: string, sagaId: string) => {
-    await probe.command({ type: 'ReleaseFunds', saga_id: sagaId, user_id: userId, reason: 'test' });
-    return probe.sagaEvent(sagaId, ['FundsReleased']);
+    await h.probe.command({ type: 'ReleaseFunds', saga_id: sagaId, user_id: userId, reason: 'test' });
+    return h.probe.sagaEvent(sagaId, ['FundsReleased']);
   };
 
   describe('ReserveFunds', () => {
     it('moves the amount from available to reserved and answers FundsReserved on payment-response', async () => {
-      const userId = await probe.userWith('100');
+      const userId = await h.probe.userWith('100');
       const { sagaId, event } = await reserve(userId, '60');
       expect(event.routingKey).to.equal('payment.funds.reserved');
       expect(event.correlationId).to.equal(sagaId);
@@ -53,7 +36,7 @@ describe('saga commands of the Trade service', function () {
     });
 
     it('answers FundsRejected INSUFFICIENT_FUNDS beyond the available balance, reserved funds included', async () => {
-      const userId = await probe.userWith('100');
+      const userId = await h.probe.userWith('100');
       await reserve(userId, '60');
       const { event } = await reserve(userId, '40.00000001');
       expect(event.body).to.include({ type: 'FundsRejected', code: 'INSUFFICIENT_FUNDS' });
@@ -67,25 +50,25 @@ describe('saga commands of the Trade service', function () {
     });
 
     it('keeps reserved funds from WITHDRAW and REMOVE_USER', async () => {
-      const userId = await probe.userWith('10');
+      const userId = await h.probe.userWith('10');
       await reserve(userId, '10');
-      expect(await probe.request({ type: 'WITHDRAW', user_id: userId, amount: '1' })).to.include({ code: 'INSUFFICIENT_FUNDS' });
-      const removal = await probe.request({ type: 'REMOVE_USER', user_id: userId });
+      expect(await h.probe.request({ type: 'WITHDRAW', user_id: userId, amount: '1' })).to.include({ code: 'INSUFFICIENT_FUNDS' });
+      const removal = await h.probe.request({ type: 'REMOVE_USER', user_id: userId });
       expect(removal).to.include({ code: 'ACCOUNT_NOT_EMPTY', reserved: '10' });
     });
 
     it('re-publishes the same event message (same messageId) for a duplicate command, and reserves once', async () => {
-      const userId = await probe.userWith('100');
+      const userId = await h.probe.userWith('100');
       const { sagaId, event } = await reserve(userId, '30');
-      await probe.command({ type: 'ReserveFunds', saga_id: sagaId, user_id: userId, amount: '30' });
-      const again = await probe.sagaEvent(sagaId, ['FundsReserved'], 2);
+      await h.probe.command({ type: 'ReserveFunds', saga_id: sagaId, user_id: userId, amount: '30' });
+      const again = await h.probe.sagaEvent(sagaId, ['FundsReserved'], 2);
       expect(again.messageId).to.equal(event.messageId);
       expect(again.body).to.deep.equal(event.body);
       expect(await funds(userId)).to.deep.equal({ available: '70', reserved: '30' });
     });
 
     it('is rejected (SAGA_TIMEOUT) when its saga was already released, and reserves nothing', async () => {
-      const userId = await probe.userWith('100');
+      const userId = await h.probe.userWith('100');
       const sagaId = randomUUID();
       expect((await release(userId, sagaId)).body).to.include({ type: 'FundsReleased', amount: '0' });
       const { event } = await reserve(userId, '30', sagaId);
@@ -96,30 +79,30 @@ describe('saga commands of the Trade service', function () {
 
   describe('CaptureFunds', () => {
     it('takes the reserved amount, records the holding, and answers FundsCaptured', async () => {
-      const userId = await probe.userWith('100');
+      const userId = await h.probe.userWith('100');
       const { sagaId } = await reserve(userId, '60');
       const event = await capture(userId, sagaId, '3');
       expect(event.body).to.include({ type: 'FundsCaptured', saga_id: sagaId, amount: '60' });
       expect(await funds(userId)).to.deep.equal({ available: '40', reserved: '0' });
-      const held = await prisma.heldAsset.findUnique({ where: { userId_symbol: { userId, symbol: 'AAPL' } } });
+      const held = await h.prisma.heldAsset.findUnique({ where: { userId_symbol: { userId, symbol: 'AAPL' } } });
       expect(held?.quantity.toFixed()).to.equal('3');
     });
 
     it('captures once when the command is repeated', async () => {
-      const userId = await probe.userWith('100');
+      const userId = await h.probe.userWith('100');
       const { sagaId } = await reserve(userId, '60');
       const first = await capture(userId, sagaId);
-      await probe.command({ type: 'CaptureFunds', saga_id: sagaId, user_id: userId, symbol: 'AAPL', quantity: '2' });
-      expect((await probe.sagaEvent(sagaId, ['FundsCaptured'], 2)).messageId).to.equal(first.messageId);
+      await h.probe.command({ type: 'CaptureFunds', saga_id: sagaId, user_id: userId, symbol: 'AAPL', quantity: '2' });
+      expect((await h.probe.sagaEvent(sagaId, ['FundsCaptured'], 2)).messageId).to.equal(first.messageId);
       expect(await funds(userId)).to.deep.equal({ available: '40', reserved: '0' });
     });
 
     it('dead-letters a capture of a reservation that was released', async () => {
-      const userId = await probe.userWith('100');
+      const userId = await h.probe.userWith('100');
       const { sagaId } = await reserve(userId, '60');
       await release(userId, sagaId);
-      const messageId = await probe.command({ type: 'CaptureFunds', saga_id: sagaId, user_id: userId, symbol: 'AAPL', quantity: '2' });
-      const letter = await waitFor(() => probe.deadLetters.find((d) => d.messageId === messageId));
+      const messageId = await h.probe.command({ type: 'CaptureFunds', saga_id: sagaId, user_id: userId, symbol: 'AAPL', quantity: '2' });
+      const letter = await waitFor(() => h.probe.deadLetters.find((d) => d.messageId === messageId));
       expect(letter.headers['x-error-name']).to.equal('PoisonMessageError');
       expect(await funds(userId)).to.deep.equal({ available: '100', reserved: '0' });
     });
@@ -127,7 +110,7 @@ describe('saga commands of the Trade service', function () {
 
   describe('ReleaseFunds', () => {
     it('returns the reserved amount to available and answers FundsReleased with it', async () => {
-      const userId = await probe.userWith('100');
+      const userId = await h.probe.userWith('100');
       const { sagaId } = await reserve(userId, '60');
       const event = await release(userId, sagaId);
       expect(event.routingKey).to.equal('payment.funds.released');
@@ -136,7 +119,7 @@ describe('saga commands of the Trade service', function () {
     });
 
     it('moves nothing after a capture, and answers FundsReleased with amount 0', async () => {
-      const userId = await probe.userWith('100');
+      const userId = await h.probe.userWith('100');
       const { sagaId } = await reserve(userId, '60');
       await capture(userId, sagaId);
       const event = await release(userId, sagaId);
@@ -145,52 +128,52 @@ describe('saga commands of the Trade service', function () {
     });
 
     it('releases once when the command is repeated', async () => {
-      const userId = await probe.userWith('100');
+      const userId = await h.probe.userWith('100');
       const { sagaId } = await reserve(userId, '60');
       const first = await release(userId, sagaId);
-      await probe.command({ type: 'ReleaseFunds', saga_id: sagaId, user_id: userId, reason: 'test' });
-      expect((await probe.sagaEvent(sagaId, ['FundsReleased'], 2)).messageId).to.equal(first.messageId);
+      await h.probe.command({ type: 'ReleaseFunds', saga_id: sagaId, user_id: userId, reason: 'test' });
+      expect((await h.probe.sagaEvent(sagaId, ['FundsReleased'], 2)).messageId).to.equal(first.messageId);
       expect(await funds(userId)).to.deep.equal({ available: '100', reserved: '0' });
     });
 
     it('treats a release with another reason as the same release, not as a conflicting command', async () => {
-      const userId = await probe.userWith('100');
+      const userId = await h.probe.userWith('100');
       const { sagaId } = await reserve(userId, '60');
       const first = await release(userId, sagaId);
-      await probe.command({ type: 'ReleaseFunds', saga_id: sagaId, user_id: userId, reason: 'the reservation arrived after the saga timed out' });
-      expect((await probe.sagaEvent(sagaId, ['FundsReleased'], 2)).messageId).to.equal(first.messageId);
+      await h.probe.command({ type: 'ReleaseFunds', saga_id: sagaId, user_id: userId, reason: 'the reservation arrived after the saga timed out' });
+      expect((await h.probe.sagaEvent(sagaId, ['FundsReleased'], 2)).messageId).to.equal(first.messageId);
       expect(await funds(userId)).to.deep.equal({ available: '100', reserved: '0' });
     });
   });
 
   describe('CreditFunds', () => {
     it('adds the proceeds to available, lowers the holding, and answers FundsCredited', async () => {
-      const userId = await probe.userWith('100');
+      const userId = await h.probe.userWith('100');
       const { sagaId } = await reserve(userId, '60');
       await capture(userId, sagaId, '3');
       const sellId = randomUUID();
-      await probe.command({ type: 'CreditFunds', saga_id: sellId, user_id: userId, amount: '75.5', symbol: 'AAPL', quantity: '3' });
-      const event = await probe.sagaEvent(sellId, ['FundsCredited', 'CreditRejected']);
+      await h.probe.command({ type: 'CreditFunds', saga_id: sellId, user_id: userId, amount: '75.5', symbol: 'AAPL', quantity: '3' });
+      const event = await h.probe.sagaEvent(sellId, ['FundsCredited', 'CreditRejected']);
       expect(event.body).to.include({ type: 'FundsCredited', amount: '75.5' });
       expect(await funds(userId)).to.deep.equal({ available: '115.5', reserved: '0' });
-      await probe.request({ type: 'WITHDRAW', user_id: userId, amount: '115.5' });
-      expect(await probe.request({ type: 'REMOVE_USER', user_id: userId })).to.include({ status: 'OK' });
+      await h.probe.request({ type: 'WITHDRAW', user_id: userId, amount: '115.5' });
+      expect(await h.probe.request({ type: 'REMOVE_USER', user_id: userId })).to.include({ status: 'OK' });
     });
 
     it('answers CreditRejected USER_NOT_FOUND for an unknown user', async () => {
       const sagaId = randomUUID();
-      await probe.command({ type: 'CreditFunds', saga_id: sagaId, user_id: randomUUID(), amount: '1', symbol: 'AAPL', quantity: '1' });
-      const event = await probe.sagaEvent(sagaId, ['FundsCredited', 'CreditRejected']);
+      await h.probe.command({ type: 'CreditFunds', saga_id: sagaId, user_id: randomUUID(), amount: '1', symbol: 'AAPL', quantity: '1' });
+      const event = await h.probe.sagaEvent(sagaId, ['FundsCredited', 'CreditRejected']);
       expect(event.body).to.include({ type: 'CreditRejected', code: 'USER_NOT_FOUND' });
     });
   });
 
   describe('REMOVE_USER with holdings', () => {
     it('replies ERROR ACCOUNT_NOT_EMPTY naming the held symbol', async () => {
-      const userId = await probe.userWith('60');
+      const userId = await h.probe.userWith('60');
       const { sagaId } = await reserve(userId, '60');
       await capture(userId, sagaId, '2.5');
-      const reply = await probe.request({ type: 'REMOVE_USER', user_id: userId });
+      const reply = await h.probe.request({ type: 'REMOVE_USER', user_id: userId });
       expect(reply).to.include({ code: 'ACCOUNT_NOT_EMPTY' });
       expect(reply.holdings).to.deep.equal([{ symbol: 'AAPL', quantity: '2.5' }]);
     });
@@ -198,7 +181,7 @@ describe('saga commands of the Trade service', function () {
 
   describe('after every saga command above', () => {
     it('leaves every balance equal to the sums of its ledger', async () => {
-      expect(await ledgerDiscrepancies(prisma)).to.deep.equal([]);
+      expect(await ledgerDiscrepancies(h.prisma)).to.deep.equal([]);
     });
   });
 });
