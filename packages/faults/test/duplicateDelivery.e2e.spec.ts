@@ -1,22 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Reply } from '@trading/contracts';
-import { createLogger } from '@trading/platform';
-import { testEnv } from '@trading/testkit';
 import { expect } from 'chai';
-import { RawClient, type RawRequest, type RequestRecord } from '../src/index.ts';
-import { runScenario, useScenarioStack } from './support/scenario.ts';
+import type { RawRequest, RequestRecord } from '../src/index.ts';
+import { runScenario, useRawClient, useScenarioStack } from './support/scenario.ts';
 
 describe('client requests delivered twice (the same AMQP message published twice) mid-load', function () {
   this.timeout(120_000);
   const stack = useScenarioStack();
-  let raw: RawClient;
-
-  before(async () => {
-    raw = await RawClient.connect(testEnv().amqpUrl, createLogger('faults-test', 'silent'));
-  });
-  after(async () => {
-    await raw?.close();
-  });
+  const raw = useRawClient();
 
   /*
    * A duplicated delivery is one client request: the gateway takes the first reply of a correlation id and drops
@@ -29,8 +20,8 @@ describe('client requests delivered twice (the same AMQP message published twice
     const twice = async (request: Omit<RawRequest, 'id'>): Promise<Reply> => {
       const body = { ...request, id: `dup-${randomUUID()}` } as RawRequest;
       const sentAt = Date.now();
-      const correlationId = await raw.publishRequest(body, 2);
-      const [first] = await raw.whenReplies(correlationId, 1);
+      const correlationId = await raw().publishRequest(body, 2);
+      const [first] = await raw().whenReplies(correlationId, 1);
       records.push({ id: body.id, client: -1, type: body.type, body, sends: [sentAt], replies: [{ at: Date.now(), reply: first! }] });
       sent.push({ correlationId, first: first! });
       return first!;
@@ -52,7 +43,7 @@ describe('client requests delivered twice (the same AMQP message published twice
       { extraRecords: () => records },
     );
     for (const { correlationId, first } of sent) {
-      for (const reply of raw.repliesTo(correlationId)) expect(reply, `a reply to ${first.type}`).to.deep.equal(first);
+      for (const reply of raw().repliesTo(correlationId)) expect(reply, `a reply to ${first.type}`).to.deep.equal(first);
     }
   });
 });

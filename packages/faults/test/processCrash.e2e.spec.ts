@@ -1,4 +1,3 @@
-import type { Stack } from '@trading/testkit';
 import { expect } from 'chai';
 import { runScenario, sleep, useScenarioStack } from './support/scenario.ts';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Bus, connectBus } from '@trading/bus';
 import { topology } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
-import { type Stack, startStack, testEnv, waitFor } from '@trading/testkit';
+import { type Stack, startStack, testEnv } from '@trading/testkit';
 import { expect } from 'chai';
 import type { Stats, UserView } from '../src/index.ts';
 import { expectedOutcomes, expectedSymbol, expectedTypeCounts, expectedUser } from './expected.ts';

@@ -25,6 +25,21 @@ export function useScenarioStack(env: () => StackEnv = () => ({})): () => Stack 
   return useStack(ALL_SERVICES, () => ({ ...SCENARIO_ENV, ...env() }));
 }
 
+/** A client that publishes straight to the run's exchanges, as a misbehaving service would, for one suite. */
+export function useRawClient(): () => RawClient {
+  let raw: RawClient | undefined;
+  before(async () => {
+    raw = await RawClient.connect(testEnv().amqpUrl, createLogger('faults-test', 'silent'));
+  });
+  after(async () => {
+    await raw?.close();
+  });
+  return () => {
+    if (!raw) throw new Error('the raw client is not connected: call useRawClient inside a describe block');
+    return raw;
+  };
+}
+
 export type ScenarioResult = { records: RequestRecord[]; summary: LoadSummary; report: InvariantReport; deadLetters: Delivery[] };
 
 /**
