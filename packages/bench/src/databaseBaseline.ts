@@ -14,19 +14,19 @@ const ROWS = 1000;
  * throwaway schema (bench_<hex>) dropped afterwards.
  */
 export async function measureDatabase(options: { url: string; poolMax: number; logger: DbLogger; transactions: number }): Promise<DatabaseBaseline> {
-  const prisma = await connectDatabase({ url: options.url, poolMax: options.poolMax, logger: options.logger });
+  const db = await connectDatabase({ url: options.url, poolMax: options.poolMax, logger: options.logger });
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   try {
-    await prisma.$executeRawUnsafe(`CREATE SCHEMA ${schema}`);
-    await prisma.$executeRawUnsafe(`CREATE TABLE ${schema}.counter (id int PRIMARY KEY, n bigint NOT NULL DEFAULT 0)`);
-    await prisma.$executeRawUnsafe(`INSERT INTO ${schema}.counter (id) SELECT generate_series(1, ${ROWS})`);
+    await db.$executeRawUnsafe(`CREATE SCHEMA ${schema}`);
+    await db.$executeRawUnsafe(`CREATE TABLE ${schema}.counter (id int PRIMARY KEY, n bigint NOT NULL DEFAULT 0)`);
+    await db.$executeRawUnsafe(`INSERT INTO ${schema}.counter (id) SELECT generate_series(1, ${ROWS})`);
     const update = `UPDATE ${schema}.counter SET n = n + 1 WHERE id = $1`;
     const started = performance.now();
-    await concurrently(options.transactions, options.poolMax, (i) => prisma.$transaction((tx) => tx.$executeRawUnsafe(update, (i % ROWS) + 1)));
+    await concurrently(options.transactions, options.poolMax, (i) => db.$transaction((tx) => tx.$executeRawUnsafe(update, (i % ROWS) + 1)));
     const seconds = (performance.now() - started) / 1000;
     return { transactions: options.transactions, tx_per_s: Math.round(options.transactions / seconds) };
   } finally {
-    await prisma.$executeRawUnsafe(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
-    await prisma.$disconnect();
+    await db.$executeRawUnsafe(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await db.$disconnect();
   }
 }

@@ -1,6 +1,7 @@
 export { createPrismaClient, type CreatePrismaClientOptions, type DbLogger } from "./client.ts";
 export * from "./generated/prisma/client.ts";
 export * from "./connectDatabase.ts";
+export * from "./database.ts";
 export * from "./inbox.ts";
 export * from "./outbox.ts";
 export * from "./processOnce.ts";

@@ -1,10 +1,6 @@
 import type { Bus, OutgoingMessage } from '@trading/bus';
 import type { Logger } from '@trading/platform';
-import { type ServiceSchema, type SqlClient, table } from './sql.ts';
-
-type Transactional = SqlClient & {
-  $transaction<T>(fn: (tx: SqlClient) => Promise<T>, options?: { timeout?: number; maxWait?: number }): Promise<T>;
-};
+import { type ServiceSchema, type SqlClient, type Transactional, table } from './sql.ts';
 
 type OutboxRow = {
   id: string;
@@ -25,8 +21,8 @@ export type Outbox = ReturnType<typeof createOutbox>;
  * leaves behind is published by the sweep (at start and then every `sweepIntervalMs`). Consumers
  * deduplicate on messageId, so a message published twice has one effect.
  */
-export function createOutbox(deps: { prisma: Transactional; bus: Bus; schema: ServiceSchema; logger: Logger; sweepIntervalMs?: number }) {
-  const { prisma, bus, logger } = deps;
+export function createOutbox(deps: { db: Transactional; bus: Bus; schema: ServiceSchema; logger: Logger; sweepIntervalMs?: number }) {
+  const { db, bus, logger } = deps;
   const outbox = table(deps.schema, 'outbox');
   const published = new Set<string>();
   const inFlight = new Set<Promise<unknown>>();
@@ -71,7 +67,7 @@ export function createOutbox(deps: { prisma: Transactional; bus: Bus; schema: Se
     const ids = [...published];
     published.clear();
     try {
-      await prisma.$executeRawUnsafe(`DELETE FROM ${outbox} WHERE id = ANY($1::uuid[])`, ids);
+      await db.$executeRawUnsafe(`DELETE FROM ${outbox} WHERE id = ANY($1::uuid[])`, ids);
     } catch (err) {
       // Rows left behind are published again by the sweep; consumers deduplicate them.
       logger.warn({ err: (err as Error).message, count: ids.length }, 'could not delete published outbox rows');
@@ -80,20 +76,17 @@ export function createOutbox(deps: { prisma: Transactional; bus: Bus; schema: Se
 
   /** Publishes rows older than `minAgeMs` (rows of a crashed process, or of a failed publish), oldest first. */
   async function sweep(minAgeMs: number): Promise<number> {
-    return prisma.$transaction(
-      async (tx) => {
-        const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
-          `SELECT id, exchange, routing_key, type, body, correlation_id, reply_to, headers FROM ${outbox}
-           WHERE created_at < now() - make_interval(secs => $1) ORDER BY seq LIMIT 500 FOR UPDATE SKIP LOCKED`,
-          minAgeMs / 1000,
-        );
-        if (rows.length === 0) return 0;
-        await Promise.all(rows.map((row) => bus.publish(toMessage(row))));
-        await tx.$executeRawUnsafe(`DELETE FROM ${outbox} WHERE id = ANY($1::uuid[])`, rows.map((r) => r.id));
-        return rows.length;
-      },
-      { timeout: 60_000, maxWait: 10_000 },
-    );
+    return db.$transaction(async (tx) => {
+      const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
+        `SELECT id, exchange, routing_key, type, body, correlation_id, reply_to, headers FROM ${outbox}
+         WHERE created_at < now() - make_interval(secs => $1) ORDER BY seq LIMIT 500 FOR UPDATE SKIP LOCKED`,
+        minAgeMs / 1000,
+      );
+      if (rows.length === 0) return 0;
+      await Promise.all(rows.map((row) => bus.publish(toMessage(row))));
+      await tx.$executeRawUnsafe(`DELETE FROM ${outbox} WHERE id = ANY($1::uuid[])`, rows.map((r) => r.id));
+      return rows.length;
+    });
   }
 
   function start(): void {

@@ -2,13 +2,11 @@ import type { Bus, OutgoingMessage } from '@trading/bus';
 import { claimInbox, completeInbox } from './inbox.ts';
 import type { Outbox } from './outbox.ts';
 import { withDatabaseRetries } from './withDatabaseRetries.ts';
-import type { ServiceSchema, SqlClient } from './sql.ts';
-
-type Transactional = { $transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> };
+import type { ServiceSchema, SqlClient, Transactional } from './sql.ts';
 
 export type Effect<R> = { response: R; messages: OutgoingMessage[] };
 
-export type ProcessOnceDeps = { prisma: Transactional; bus: Bus; outbox: Outbox; schema: ServiceSchema };
+export type ProcessOnceDeps = { db: Transactional; bus: Bus; outbox: Outbox; schema: ServiceSchema };
 
 export type OnceSpec<R> = {
   /** Idempotency key: the request id scoped to its user or connection, or the command's saga id and type. */
@@ -30,7 +28,7 @@ export type OnceSpec<R> = {
  */
 export async function processOnce<R>(deps: ProcessOnceDeps, spec: OnceSpec<R>): Promise<void> {
   const outcome = await withDatabaseRetries(() =>
-    deps.prisma.$transaction(async (tx) => {
+    deps.db.$transaction(async (tx) => {
       const claim = await claimInbox<R>(tx, deps.schema, spec.key, spec.hash);
       if (claim.status === 'duplicate') return { stored: false, messages: await spec.replay(claim.response, tx) };
       if (claim.status === 'conflict') return { stored: false, messages: spec.conflict() };

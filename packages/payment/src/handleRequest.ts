@@ -26,7 +26,7 @@ export async function handleRequest(deps: PaymentDeps, delivery: Delivery): Prom
     return send(deps, delivery, errorReply(request.id, request.type, 'UNKNOWN_TYPE', `${request.type} is not a payment request`));
   }
   const log = deps.logger.child({ requestId: request.id, correlationId: delivery.correlationId, type: request.type });
-  if (request.type === 'USER_INFO') await send(deps, delivery, describeAccount(request, await withDatabaseRetries(() => readAccount(deps.prisma, request.user_id))));
+  if (request.type === 'USER_INFO') await send(deps, delivery, describeAccount(request, await withDatabaseRetries(() => readAccount(deps.db, request.user_id))));
   else await changeOnce(deps, delivery, request);
   log.debug('request handled');
 }

@@ -12,18 +12,18 @@ runMain('payment', async () => {
     PAYMENT_CRASH_AFTER_COMMIT: booleanSetting.default(false),
   });
   const logger = createLogger('payment', config.LOG_LEVEL);
-  const prisma = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger });
+  const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger });
   const bus = await connectBus({ url: config.AMQP_URL, logger, service: 'payment', topology, prefetch: config.PREFETCH });
-  const outbox = createOutbox({ prisma, bus, schema: 'payment', logger });
+  const outbox = createOutbox({ db, bus, schema: 'payment', logger });
   outbox.start();
   const clock = () => new Date();
   const handlerOutbox = config.PAYMENT_CRASH_AFTER_COMMIT ? crashAfterCommit(outbox, logger) : outbox;
-  await bus.consume(queues.payment, createHandler({ prisma, bus, outbox: handlerOutbox, logger, clock }));
+  await bus.consume(queues.payment, createHandler({ db, bus, outbox: handlerOutbox, logger, clock }));
   closeGracefully(logger, [
     ['consumers', () => bus.stopConsuming()],
     ['outbox', () => outbox.stop()],
     ['bus', () => bus.close()],
-    ['database', () => prisma.$disconnect()],
+    ['database', () => db.$disconnect()],
   ]);
   announceReady(logger);
 });

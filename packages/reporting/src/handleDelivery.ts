@@ -1,15 +1,15 @@
 import { type Bus, type Delivery, PoisonMessageError, replyMessage } from '@trading/bus';
 import { errorReply, exchanges, okReply, type Reply, reportRequest, requestIdSchema, requestRoutes } from '@trading/contracts';
-import { type SqlClient, withDatabaseRetries } from '@trading/db';
+import { type Transactional, withDatabaseRetries } from '@trading/db';
 import type { Logger } from '@trading/platform';
-import { createEventRecorder, type Transactional } from './recordEvent.ts';
+import { createEventRecorder } from './recordEvent.ts';
 import { computeReport } from './report.ts';
 
-export type HandlerDeps = { prisma: Transactional & SqlClient; bus: Bus; logger: Logger };
+export type HandlerDeps = { db: Transactional; bus: Bus; logger: Logger };
 
 /** The consumer of reporting.events: REPORT requests from the gateway, and every domain event from the fanout. */
 export function createHandler(deps: HandlerDeps): (delivery: Delivery) => Promise<void> {
-  const recordEvent = createEventRecorder(deps.prisma);
+  const recordEvent = createEventRecorder(deps.db);
   return async (delivery) => {
     const sagaId = (delivery.body as { saga_id?: unknown } | null)?.saga_id;
     const log = deps.logger.child({ messageId: delivery.messageId, correlationId: delivery.correlationId, requestId: delivery.headers['x-request-id'], sagaId });
@@ -32,7 +32,7 @@ async function answerReport(deps: HandlerDeps, delivery: Delivery): Promise<void
     return publish(deps, delivery, errorReply(id.data, 'REPORT', 'INVALID_REQUEST', message));
   }
   const { id, type: _type, ...criteria } = request.data;
-  const report = await withDatabaseRetries(() => computeReport(deps.prisma, criteria));
+  const report = await withDatabaseRetries(() => computeReport(deps.db, criteria));
   return publish(deps, delivery, okReply(id, 'REPORT', 'report over the matching events', { report }));
 }
 

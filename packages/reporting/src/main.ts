@@ -13,30 +13,30 @@ import { listenForUpdates } from './notifications.ts';
 runMain('reporting', async () => {
   const config = loadConfig(reportingConfigShape);
   const logger = createLogger('reporting', config.LOG_LEVEL);
-  const prisma = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger });
+  const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger });
   const bus = await connectBus({ url: config.AMQP_URL, logger, service: 'reporting', topology, prefetch: config.PREFETCH });
   const stream = createLiveStream();
   const listener = listenForUpdates(config.DATABASE_URL, logger, (update) => stream.broadcast(update.kind, update));
   const http = await startHttpServer({
-    db: prisma,
+    db,
     stream,
     logger,
     host: config.REPORTING_HOST,
     port: config.REPORTING_PORT,
     files: loadStaticFiles(fileURLToPath(new URL('../public', import.meta.url))),
     health: async () => {
-      const database = await prisma.$queryRawUnsafe('SELECT 1').then(() => 'up', () => 'down');
+      const database = await db.$queryRawUnsafe('SELECT 1').then(() => 'up', () => 'down');
       const broker = bus.connected ? 'up' : 'down';
       return { healthy: database === 'up' && broker === 'up', broker, database };
     },
   });
-  await bus.consume(queues.reporting, createHandler({ prisma, bus, logger }));
+  await bus.consume(queues.reporting, createHandler({ db, bus, logger }));
   closeGracefully(logger, [
     ['consumers', () => bus.stopConsuming()],
     ['http', () => http.close()],
     ['update listener', () => listener.close()],
     ['bus', () => bus.close()],
-    ['database', () => prisma.$disconnect()],
+    ['database', () => db.$disconnect()],
   ]);
   logger.info(`dashboard at http://127.0.0.1:${http.port}/`);
   announceReady(logger);

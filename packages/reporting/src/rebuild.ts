@@ -6,9 +6,9 @@ import { rebuildProjections } from './rebuildProjections.ts';
 runMain('reporting-rebuild', async () => {
   const config = loadConfig(baseConfigShape);
   const logger = createLogger('reporting-rebuild', config.LOG_LEVEL);
-  const prisma = await connectDatabase({ url: config.DATABASE_URL, poolMax: 1, logger });
+  const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: 1, logger });
   const started = Date.now();
-  const events = await rebuildProjections(prisma);
+  const events = await rebuildProjections(db);
   logger.info({ events, ms: Date.now() - started }, 'projections rebuilt from the event store');
-  await prisma.$disconnect();
+  await db.$disconnect();
 });

@@ -1,10 +1,8 @@
-import type { SqlClient } from '@trading/db';
+import type { Transactional } from '@trading/db';
 import { readEventsAfter } from './eventStore.ts';
 import { notifyUpdates } from './notifications.ts';
 import { foldEvents } from './projection.ts';
 import { applyDelta, PROJECTION_TABLES } from './projectionStore.ts';
-
-type LongTransactions = { $transaction<T>(fn: (tx: SqlClient) => Promise<T>, options?: { timeout?: number; maxWait?: number }): Promise<T> };
 
 const PAGE = 5000;
 
@@ -13,23 +11,20 @@ const PAGE = 5000;
  * against new events meanwhile (they wait, then count once), so the result is exactly the live figures.
  * Returns how many events were replayed.
  */
-export function rebuildProjections(prisma: LongTransactions): Promise<number> {
-  return prisma.$transaction(
-    async (tx) => {
-      await tx.$executeRawUnsafe('LOCK TABLE reporting.event IN SHARE MODE');
-      await tx.$executeRawUnsafe(`TRUNCATE ${PROJECTION_TABLES.map((t) => `reporting.${t}`).join(', ')}`);
-      let after = '0';
-      let count = 0;
-      for (;;) {
-        const page = await readEventsAfter(tx, after, PAGE);
-        if (page.length === 0) break;
-        await applyDelta(tx, foldEvents(page.map((row) => row.payload)));
-        after = page[page.length - 1]?.seq ?? after;
-        count += page.length;
-      }
-      await notifyUpdates(tx, [{ kind: 'rebuilt' }]);
-      return count;
-    },
-    { timeout: 10 * 60_000, maxWait: 30_000 },
-  );
+export function rebuildProjections(db: Transactional): Promise<number> {
+  return db.$transaction(async (tx) => {
+    await tx.$executeRawUnsafe('LOCK TABLE reporting.event IN SHARE MODE');
+    await tx.$executeRawUnsafe(`TRUNCATE ${PROJECTION_TABLES.map((t) => `reporting.${t}`).join(', ')}`);
+    let after = '0';
+    let count = 0;
+    for (;;) {
+      const page = await readEventsAfter(tx, after, PAGE);
+      if (page.length === 0) break;
+      await applyDelta(tx, foldEvents(page.map((row) => row.payload)));
+      after = page[page.length - 1]?.seq ?? after;
+      count += page.length;
+    }
+    await notifyUpdates(tx, [{ kind: 'rebuilt' }]);
+    return count;
+  });
 }

@@ -1,6 +1,6 @@
 import { type Delivery, PoisonMessageError } from '@trading/bus';
 import { domainEvent } from '@trading/contracts';
-import { withDatabaseRetries, type SqlClient } from '@trading/db';
+import { type Transactional, withDatabaseRetries } from '@trading/db';
 import { z } from 'zod';
 import { insertEvents } from './eventStore.ts';
 import { notifyUpdates } from './notifications.ts';
@@ -8,7 +8,6 @@ import { foldEvents } from './projection.ts';
 import { applyDelta } from './projectionStore.ts';
 import { sourceOf, type StoredEvent, toEventView, toStoredEvent } from './storedEvent.ts';
 
-export type Transactional = { $transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> };
 
 /** Resolves whether the event was new: false for a redelivered or re-published one. */
 export type RecordEvent = (delivery: Delivery) => Promise<boolean>;
@@ -27,7 +26,7 @@ type Waiting = { row: StoredEvent; settle: (err: unknown, stored?: boolean) => v
  * Each delivery is acked only once its batch has committed. A batch that fails is retried one event at a time,
  * so one bad event cannot take its neighbours to the dead-letter queue.
  */
-export function createEventRecorder(prisma: Transactional): RecordEvent {
+export function createEventRecorder(db: Transactional): RecordEvent {
   const waiting: Waiting[] = [];
   let draining = false;
 
@@ -35,10 +34,10 @@ export function createEventRecorder(prisma: Transactional): RecordEvent {
     while (waiting.length > 0) {
       const batch = waiting.splice(0, MAX_BATCH);
       try {
-        await store(prisma, batch);
+        await store(db, batch);
       } catch (err) {
         if (batch.length === 1) batch[0]!.settle(err);
-        else for (const one of batch) await store(prisma, [one]).catch((e: unknown) => one.settle(e));
+        else for (const one of batch) await store(db, [one]).catch((e: unknown) => one.settle(e));
       }
     }
     draining = false;
@@ -56,10 +55,10 @@ export function createEventRecorder(prisma: Transactional): RecordEvent {
 }
 
 /** One transaction for the batch; settles each waiting delivery on success, leaves them unsettled on failure. */
-async function store(prisma: Transactional, batch: Waiting[]): Promise<void> {
+async function store(db: Transactional, batch: Waiting[]): Promise<void> {
   const unique = [...new Map(batch.map((w) => [w.row.id, w.row])).values()];
   const stored = await withDatabaseRetries(() =>
-    prisma.$transaction(async (tx) => {
+    db.$transaction(async (tx) => {
       const seqs = await insertEvents(tx, unique);
       const fresh = unique.filter((row) => seqs.has(row.id));
       if (fresh.length === 0) return seqs;

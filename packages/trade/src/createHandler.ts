@@ -22,9 +22,9 @@ export function createHandler(deps: TradeDeps): Handler {
       case 'SELL':
         return placeOrder(deps, delivery, request);
       case 'PORTFOLIO':
-        return reply(deps, delivery, await withDatabaseRetries(() => portfolioReply(deps.prisma, request)));
+        return reply(deps, delivery, await withDatabaseRetries(() => portfolioReply(deps.db, request)));
       case 'TRADES':
-        return reply(deps, delivery, await withDatabaseRetries(() => tradesReply(deps.prisma, request)));
+        return reply(deps, delivery, await withDatabaseRetries(() => tradesReply(deps.db, request)));
       default:
         return reply(deps, delivery, errorReply(request.id, request.type, 'UNKNOWN_TYPE', `the Trade service does not handle ${request.type}`));
     }

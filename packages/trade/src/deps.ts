@@ -1,11 +1,11 @@
 import type { Bus } from '@trading/bus';
-import type { Outbox, PrismaClient } from '@trading/db';
+import type { Database, Outbox } from '@trading/db';
 import type { Logger } from '@trading/platform';
 import type { Catalogue } from './domain.ts';
 
 /** Everything the Trade service's handlers need, built once by main.ts. */
 export type TradeDeps = {
-  prisma: PrismaClient;
+  db: Database;
   bus: Bus;
   outbox: Outbox;
   logger: Logger;

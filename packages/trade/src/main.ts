@@ -12,16 +12,16 @@ import { startTimeoutSweeper } from './timeoutSweeper.ts';
 runMain('trade', async () => {
   const config = loadConfig(tradeConfigShape);
   const logger = createLogger('trade', config.LOG_LEVEL);
-  const prisma = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger });
+  const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger });
   const bus = await connectBus({ url: config.AMQP_URL, logger, service: 'trade', topology, prefetch: config.PREFETCH });
-  const outbox = createOutbox({ prisma, bus, schema: 'trade', logger });
+  const outbox = createOutbox({ db, bus, schema: 'trade', logger });
   const deps: TradeDeps = {
-    prisma,
+    db,
     bus,
     outbox,
     logger,
     clock: clockFrom(config.CLOCK_FIXED_AT),
-    catalogue: await loadCatalogue(prisma),
+    catalogue: await loadCatalogue(db.prisma),
     settings: {
       sagaTimeoutMs: config.SAGA_TIMEOUT_MS,
       marketsAlwaysOpen: config.MARKETS_ALWAYS_OPEN,
@@ -36,7 +36,7 @@ runMain('trade', async () => {
     ['timeout sweeper', () => sweeper.stop()],
     ['outbox', () => outbox.stop()],
     ['bus', () => bus.close()],
-    ['database', () => prisma.$disconnect()],
+    ['database', () => db.$disconnect()],
   ]);
   const { sagaTimeoutMs, marketsAlwaysOpen, failRecordingFor } = deps.settings;
   logger.info(

@@ -36,7 +36,7 @@ export function startTimeoutSweeper(deps: TradeDeps, intervalMs: number): { stop
 
 /** One sweep: returns how many sagas took a deadline step. */
 export async function sweepOverdueSagas(deps: TradeDeps): Promise<number> {
-  const { count, messages } = await deps.prisma.$transaction(async (tx) => {
+  const { count, messages } = await deps.db.$transaction(async (tx) => {
     const sagas = await lockOverdueSagas(tx, deps.clock(), BATCH);
     const outgoing = [];
     for (const saga of sagas) {

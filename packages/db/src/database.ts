@@ -1,0 +1,79 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import type { DbLogger } from './client.ts';
+import { PrismaClient } from './generated/prisma/client.ts';
+import type { SqlClient } from './sql.ts';
+
+/**
+ * A service's database: SQL on node-postgres for the message-handling paths, and a typed Prisma Client on the
+ * same connection pool for reads where the query builder helps. The hot paths bypass Prisma Client because
+ * its interactive transactions cost about three times the client CPU of the same statements on node-postgres
+ * (BENCHMARKS.md); statements are prepared once per connection.
+ */
+export type Database = SqlClient & {
+  /** Runs `fn` in one transaction: commits what it returns, rolls back what it throws. */
+  $transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
+  prisma: PrismaClient;
+  $disconnect(): Promise<void>;
+};
+
+export type DatabaseOptions = {
+  /** PostgreSQL connection string, e.g. postgresql://postgres@127.0.0.1:5432/trading. */
+  url: string;
+  /** Most connections in the pool (pg's default: 10). */
+  poolMax?: number;
+  /** Receives errors of idle pool connections; query errors are thrown to the caller. */
+  logger?: DbLogger;
+};
+
+/** Distinct statement texts prepared per connection; rarer texts (e.g. a LIMIT spelled into the text) run unnamed. */
+const MAX_PREPARED = 200;
+
+export function createDatabase({ url, poolMax, logger }: DatabaseOptions): Database {
+  const pool = new pg.Pool({ connectionString: url, max: poolMax, connectionTimeoutMillis: 10_000 });
+  pool.on('error', (err) => logger?.error({ err }, 'idle PostgreSQL connection failed'));
+  const names = new Map<string, string>();
+
+  function statement(text: string, values: unknown[]): pg.QueryConfig {
+    let name = names.get(text);
+    if (name === undefined && names.size < MAX_PREPARED) names.set(text, (name = `trading_${names.size}`));
+    return name === undefined ? { text, values } : { name, text, values };
+  }
+
+  const on = (queryable: pg.Pool | pg.PoolClient): SqlClient => ({
+    $queryRawUnsafe: async <T>(text: string, ...values: unknown[]) => (await queryable.query(statement(text, values))).rows as T,
+    $executeRawUnsafe: async (text: string, ...values: unknown[]) => (await queryable.query(statement(text, values))).rowCount ?? 0,
+  });
+
+  async function $transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    // A checked-out client has no pool listener: without this one, a connection that dies mid-transaction would
+    // crash the process. A dead connection is destroyed on release instead of returning to the pool.
+    let broken: Error | undefined;
+    const onError = (err: Error) => (broken = err);
+    client.on('error', onError);
+    try {
+      await client.query('BEGIN');
+      const result = await fn(on(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      if (!broken) await client.query('ROLLBACK').catch((rollbackFailed: Error) => (broken = rollbackFailed));
+      throw err;
+    } finally {
+      client.off('error', onError);
+      client.release(broken ?? false);
+    }
+  }
+
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    ...on(pool),
+    $transaction,
+    prisma,
+    async $disconnect() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
