@@ -16,6 +16,12 @@ type OutboxRow = {
 export type Outbox = ReturnType<typeof createOutbox>;
 
 /**
+ * How long confirmed rows wait to be deleted together: one DELETE (and one commit) for every message confirmed in
+ * that time. Well under the sweep's minimum age, so the sweep never re-publishes a row waiting here.
+ */
+const DELETE_DELAY_MS = 100;
+
+/**
  * Transactional outbox. `add` writes messages in the caller's transaction; after commit `flush` publishes
  * them at once and deletes each row when the broker confirms it. Whatever a crash or a broker outage
  * leaves behind is published by the sweep (at start and then every `sweepIntervalMs`). Consumers
@@ -59,7 +65,7 @@ export function createOutbox(deps: { db: Transactional; bus: Bus; schema: Servic
 
   function markPublished(id: string): void {
     published.add(id);
-    deleteTimer ??= setTimeout(() => void deletePublished(), 5);
+    deleteTimer ??= setTimeout(() => void deletePublished(), DELETE_DELAY_MS);
   }
 
   async function deletePublished(): Promise<void> {

@@ -1,11 +1,11 @@
 import type { Bus, Handler } from '@trading/bus';
 import { commandRoutingKeys } from '@trading/contracts';
-import type { Database, Outbox } from '@trading/db';
+import type { Database, ProcessOnce } from '@trading/db';
 import type { Logger } from '@trading/platform';
 import { handleCommand } from './handleCommand.ts';
 import { handleRequest } from './handleRequest.ts';
 
-export type PaymentDeps = { db: Database; bus: Bus; outbox: Outbox; logger: Logger; clock: () => Date };
+export type PaymentDeps = { db: Database; bus: Bus; processOnce: ProcessOnce; logger: Logger; clock: () => Date };
 
 /**
  * The consumer of `payment.commands`: client requests (from the gateway) and saga commands (from Trade).

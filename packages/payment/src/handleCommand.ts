@@ -1,6 +1,6 @@
 import { type Delivery, eventMessage, type OutgoingMessage, PoisonMessageError } from '@trading/bus';
 import { exchanges, type PaymentCommand } from '@trading/contracts';
-import { hashRequest, processOnce } from '@trading/db';
+import { hashRequest } from '@trading/db';
 import { applyChanges } from './applyChanges.ts';
 import type { PaymentDeps } from './createHandler.ts';
 import { decideCommand } from './decideCommand.ts';
@@ -15,24 +15,21 @@ import { readCommandState } from './readState.ts';
 export async function handleCommand(deps: PaymentDeps, delivery: Delivery): Promise<void> {
   const command = parseCommand(delivery.body);
   const log = deps.logger.child({ sagaId: command.saga_id, correlationId: delivery.correlationId, type: command.type });
-  await processOnce<OutgoingMessage[]>(
-    { ...deps, schema: 'payment' },
-    {
-      key: `saga:${command.saga_id}:${command.type}`,
-      hash: hashRequest(identityOf(command)),
-      apply: async (tx) => {
-        const decision = decideCommand(command, await readCommandState(tx, command), deps.clock().toISOString());
-        if ('refused' in decision) throw new PoisonMessageError(decision.refused);
-        await applyChanges(tx, decision.changes);
-        const messages = [eventMessage(exchanges.paymentResponse, decision.event, command.saga_id)];
-        return { response: messages, messages };
-      },
-      replay: (messages) => messages,
-      conflict: () => {
-        throw new PoisonMessageError(`saga ${command.saga_id} sent another ${command.type} with different contents`);
-      },
+  await deps.processOnce<OutgoingMessage[]>({
+    key: `saga:${command.saga_id}:${command.type}`,
+    hash: hashRequest(identityOf(command)),
+    apply: async (tx) => {
+      const decision = decideCommand(command, await readCommandState(tx, command), deps.clock().toISOString());
+      if ('refused' in decision) throw new PoisonMessageError(decision.refused);
+      await applyChanges(tx, decision.changes);
+      const messages = [eventMessage(exchanges.paymentResponse, decision.event, command.saga_id)];
+      return { response: messages, messages };
     },
-  );
+    replay: (messages) => messages,
+    conflict: () => {
+      throw new PoisonMessageError(`saga ${command.saga_id} sent another ${command.type} with different contents`);
+    },
+  });
   log.debug('command handled');
 }
 

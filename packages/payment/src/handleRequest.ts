@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Delivery, eventMessage, PoisonMessageError, replyMessage } from '@trading/bus';
 import { type ClientRequest, errorReply, exchanges, isRequestType, type PaymentRequest, parseRequest, type Reply, requestRoutes } from '@trading/contracts';
-import { hashRequest, processOnce, withDatabaseRetries } from '@trading/db';
+import { hashRequest, withDatabaseRetries } from '@trading/db';
 import { applyChanges } from './applyChanges.ts';
 import type { PaymentDeps } from './createHandler.ts';
 import { type ChangingRequest, decideRequest, describeAccount } from './decideRequest.ts';
@@ -34,22 +34,19 @@ export async function handleRequest(deps: PaymentDeps, delivery: Delivery): Prom
 async function changeOnce(deps: PaymentDeps, delivery: Delivery, request: ChangingRequest): Promise<void> {
   const key = inboxKey(request, delivery);
   if (key === undefined) return send(deps, delivery, errorReply(request.id, request.type, 'INVALID_REQUEST', 'ADD_USER needs the x-session header'));
-  await processOnce<Reply>(
-    { ...deps, schema: 'payment' },
-    {
-      key,
-      hash: hashRequest(request),
-      apply: async (tx) => {
-        const context = { at: deps.clock().toISOString(), newUserId: randomUUID() };
-        const decision = decideRequest(request, await readRequestState(tx, request), context);
-        await applyChanges(tx, decision.changes);
-        const events = decision.events.map((event) => eventMessage(replies, event, delivery.correlationId));
-        return { response: decision.reply, messages: [...replyMessage(delivery, replies, decision.reply), ...events] };
-      },
-      replay: (reply) => replyMessage(delivery, replies, reply),
-      conflict: () => replyMessage(delivery, replies, errorReply(request.id, request.type, 'DUPLICATE_REQUEST_ID')),
+  await deps.processOnce<Reply>({
+    key,
+    hash: hashRequest(request),
+    apply: async (tx) => {
+      const context = { at: deps.clock().toISOString(), newUserId: randomUUID() };
+      const decision = decideRequest(request, await readRequestState(tx, request), context);
+      await applyChanges(tx, decision.changes);
+      const events = decision.events.map((event) => eventMessage(replies, event, delivery.correlationId));
+      return { response: decision.reply, messages: [...replyMessage(delivery, replies, decision.reply), ...events] };
     },
-  );
+    replay: (reply) => replyMessage(delivery, replies, reply),
+    conflict: () => replyMessage(delivery, replies, errorReply(request.id, request.type, 'DUPLICATE_REQUEST_ID')),
+  });
 }
 
 /** A request id is the client's: scoped to its user, or for ADD_USER to the client's connection (x-session). */

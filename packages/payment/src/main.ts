@@ -1,6 +1,6 @@
 import { connectBus } from '@trading/bus';
 import { queues, topology } from '@trading/contracts';
-import { connectDatabase, createOutbox } from '@trading/db';
+import { connectDatabase, createOutbox, createProcessOnce } from '@trading/db';
 import { announceReady, baseConfigShape, booleanSetting, closeGracefully, createLogger, loadConfig, runMain } from '@trading/platform';
 import { crashAfterCommit } from './crashAfterCommit.ts';
 import { createHandler } from './createHandler.ts';
@@ -18,7 +18,8 @@ runMain('payment', async () => {
   outbox.start();
   const clock = () => new Date();
   const handlerOutbox = config.PAYMENT_CRASH_AFTER_COMMIT ? crashAfterCommit(outbox, logger) : outbox;
-  await bus.consume(queues.payment, createHandler({ db, bus, outbox: handlerOutbox, logger, clock }));
+  const processOnce = createProcessOnce({ db, bus, outbox: handlerOutbox, schema: 'payment', maxBatch: config.PREFETCH });
+  await bus.consume(queues.payment, createHandler({ db, bus, processOnce, logger, clock }));
   closeGracefully(logger, [
     ['consumers', () => bus.stopConsuming()],
     ['outbox', () => outbox.stop()],

@@ -3,3 +3,4 @@ export * from './config.ts';
 export * from './logger.ts';
 export * from './runMain.ts';
 export * from './announceReady.ts';
+export * from './batcher.ts';

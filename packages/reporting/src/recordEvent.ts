@@ -1,6 +1,7 @@
 import { type Delivery, PoisonMessageError } from '@trading/bus';
 import { domainEvent } from '@trading/contracts';
 import { type Transactional, withDatabaseRetries } from '@trading/db';
+import { createBatcher } from '@trading/platform';
 import { z } from 'zod';
 import { insertEvents } from './eventStore.ts';
 import { notifyUpdates } from './notifications.ts';
@@ -8,55 +9,29 @@ import { foldEvents } from './projection.ts';
 import { applyDelta } from './projectionStore.ts';
 import { sourceOf, type StoredEvent, toEventView, toStoredEvent } from './storedEvent.ts';
 
-
 /** Resolves whether the event was new: false for a redelivered or re-published one. */
 export type RecordEvent = (delivery: Delivery) => Promise<boolean>;
 
 const eventId = z.uuid();
 const MAX_BATCH = 200;
 
-type Waiting = { row: StoredEvent; settle: (err: unknown, stored?: boolean) => void };
-
 /**
  * Stores each domain event once and adds it to the projections, in the same transaction. The event id is the
  * AMQP messageId, so a redelivered event inserts nothing and changes no projection.
  *
- * The deliveries a consumer holds at once (its prefetch) are stored together: events that arrive while a batch
- * commits wait and form the next one, so a busy queue costs a handful of statements per batch instead of per event.
- * Each delivery is acked only once its batch has committed. A batch that fails is retried one event at a time,
- * so one bad event cannot take its neighbours to the dead-letter queue.
+ * The deliveries a consumer holds at once (its prefetch) are stored together (createBatcher): a busy queue costs
+ * a handful of statements per batch instead of per event. Each delivery is acked only once its batch has
+ * committed; a batch that fails is retried one event at a time, so one bad event cannot take its neighbours to
+ * the dead-letter queue.
  */
 export function createEventRecorder(db: Transactional): RecordEvent {
-  const waiting: Waiting[] = [];
-  let draining = false;
-
-  const drain = async () => {
-    while (waiting.length > 0) {
-      const batch = waiting.splice(0, MAX_BATCH);
-      try {
-        await store(db, batch);
-      } catch (err) {
-        if (batch.length === 1) batch[0]!.settle(err);
-        else for (const one of batch) await store(db, [one]).catch((e: unknown) => one.settle(e));
-      }
-    }
-    draining = false;
-  };
-
-  return (delivery) => {
-    const row = toRow(delivery);
-    return new Promise((resolve, reject) => {
-      waiting.push({ row, settle: (err, stored) => (err ? reject(err) : resolve(stored === true)) });
-      if (draining) return;
-      draining = true;
-      setImmediate(() => void drain());
-    });
-  };
+  const record = createBatcher((rows: StoredEvent[]) => store(db, rows), { maxBatch: MAX_BATCH });
+  return (delivery) => record(toRow(delivery));
 }
 
-/** One transaction for the batch; settles each waiting delivery on success, leaves them unsettled on failure. */
-async function store(db: Transactional, batch: Waiting[]): Promise<void> {
-  const unique = [...new Map(batch.map((w) => [w.row.id, w.row])).values()];
+/** One transaction for the batch; answers, per event, whether it was new. */
+async function store(db: Transactional, batch: StoredEvent[]): Promise<boolean[]> {
+  const unique = [...new Map(batch.map((row) => [row.id, row])).values()];
   const stored = await withDatabaseRetries(() =>
     db.$transaction(async (tx) => {
       const seqs = await insertEvents(tx, unique);
@@ -68,11 +43,11 @@ async function store(db: Transactional, batch: Waiting[]): Promise<void> {
     }),
   );
   const counted = new Set<string>();
-  for (const w of batch) {
-    const isNew = stored.has(w.row.id) && !counted.has(w.row.id);
-    counted.add(w.row.id);
-    w.settle(undefined, isNew);
-  }
+  return batch.map((row) => {
+    const isNew = stored.has(row.id) && !counted.has(row.id);
+    counted.add(row.id);
+    return isNew;
+  });
 }
 
 function toRow(delivery: Delivery): StoredEvent {

@@ -1,5 +1,5 @@
 import type { Bus } from '@trading/bus';
-import type { Database, Outbox } from '@trading/db';
+import type { Database, Outbox, ProcessOnce } from '@trading/db';
 import type { Logger } from '@trading/platform';
 import type { Catalogue } from './domain.ts';
 
@@ -8,6 +8,8 @@ export type TradeDeps = {
   db: Database;
   bus: Bus;
   outbox: Outbox;
+  /** Exactly-once application of a message's effect, batched per transaction (@trading/db). */
+  processOnce: ProcessOnce;
   logger: Logger;
   /** The only source of "now": market hours, deadlines, trade times and saga durations. */
   clock: () => Date;

@@ -1,6 +1,6 @@
 import { connectBus } from '@trading/bus';
 import { queues, topology } from '@trading/contracts';
-import { connectDatabase, createOutbox } from '@trading/db';
+import { connectDatabase, createOutbox, createProcessOnce } from '@trading/db';
 import { announceReady, closeGracefully, createLogger, loadConfig, runMain } from '@trading/platform';
 import { loadCatalogue } from './catalogue.ts';
 import { clockFrom, tradeConfigShape } from './config.ts';
@@ -19,6 +19,7 @@ runMain('trade', async () => {
     db,
     bus,
     outbox,
+    processOnce: createProcessOnce({ db, bus, outbox, schema: 'trade', maxBatch: config.PREFETCH }),
     logger,
     clock: clockFrom(config.CLOCK_FIXED_AT),
     catalogue: await loadCatalogue(db.prisma),

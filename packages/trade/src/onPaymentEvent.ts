@@ -1,6 +1,6 @@
 import { type Delivery, PoisonMessageError } from '@trading/bus';
 import { paymentEvent, sagaReplyTypes } from '@trading/contracts';
-import { hashRequest, processOnce, type SqlClient } from '@trading/db';
+import { hashRequest, type SqlClient } from '@trading/db';
 import type { Logger } from '@trading/platform';
 import { decideStep } from './decideStep.ts';
 import type { TradeDeps } from './deps.ts';
@@ -22,16 +22,13 @@ export async function onPaymentEvent(deps: TradeDeps, delivery: Delivery, log: L
   const event = parsed.data as Extract<SagaInput, { saga_id: string }>;
   const sagaLog = log.child({ sagaId: event.saga_id });
   const advance = (input: SagaInput) =>
-    processOnce(
-      { ...deps, schema: 'trade' },
-      {
-        key: `event:${delivery.messageId}`,
-        hash: hashRequest(event),
-        apply: async (tx) => ({ response: null, messages: await advanceSaga(tx, deps, event.saga_id, input, sagaLog) }),
-        replay: () => [],
-        conflict: () => [],
-      },
-    );
+    deps.processOnce({
+      key: `event:${delivery.messageId}`,
+      hash: hashRequest(event),
+      apply: async (tx) => ({ response: null, messages: await advanceSaga(tx, deps, event.saga_id, input, sagaLog) }),
+      replay: () => [],
+      conflict: () => [],
+    });
   try {
     await advance(event);
   } catch (err) {

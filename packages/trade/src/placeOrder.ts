@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Delivery, type OutgoingMessage, replyMessage } from '@trading/bus';
 import { errorReply, exchanges, type Reply } from '@trading/contracts';
-import { type Effect, hashRequest, processOnce, type SqlClient } from '@trading/db';
+import { type Effect, hashRequest, type SqlClient } from '@trading/db';
 import { decideOrder } from './decideOrder.ts';
 import { deadlineAfter, type TradeDeps } from './deps.ts';
 import type { Order, Saga } from './domain.ts';
@@ -22,7 +22,7 @@ export async function placeOrder(deps: TradeDeps, delivery: Delivery, order: Ord
   const key = `user:${order.user_id}:${order.id}`;
   const hash = hashRequest(order);
   const waiter = delivery.replyTo ? { clientId: order.id, replyTo: delivery.replyTo, correlationId: delivery.correlationId ?? '' } : undefined;
-  await processOnce<OrderReceipt>({ ...deps, schema: 'trade' }, {
+  await deps.processOnce<OrderReceipt>({
     key,
     hash,
     apply: (tx) => startOrder(tx, deps, delivery, order, { key, hash }, waiter),

@@ -1,0 +1,71 @@
+export type BatcherOptions<I> = {
+  /** Most items in one batch. */
+  maxBatch: number;
+  /** Batches running at once (default 1: the most batching, and no lock waits between a process's own batches). */
+  concurrency?: number;
+  /** Items with the same key never share a batch: a later one waits for a later batch. */
+  keyOf?: (item: I) => string;
+};
+
+type Entry<I, R> = { item: I; resolve: (result: R) => void; reject: (err: unknown) => void };
+
+/**
+ * Groups calls into batches: the items that arrive while a batch runs form the next one, so a busy consumer
+ * pays a transaction per batch instead of per message, and an idle one waits no longer than a setImmediate.
+ * `run` returns one result per item, in order. When a batch fails, its items run again one at a time, so a
+ * bad item fails alone and its neighbours succeed.
+ */
+export function createBatcher<I, R>(run: (items: I[]) => Promise<R[]>, options: BatcherOptions<I>): (item: I) => Promise<R> {
+  const { maxBatch, concurrency = 1, keyOf } = options;
+  const waiting: Entry<I, R>[] = [];
+  let running = 0;
+
+  function take(): Entry<I, R>[] {
+    if (!keyOf) return waiting.splice(0, maxBatch);
+    const batch: Entry<I, R>[] = [];
+    const keys = new Set<string>();
+    for (let i = 0; i < waiting.length && batch.length < maxBatch; ) {
+      const key = keyOf(waiting[i]!.item);
+      if (keys.has(key)) i += 1;
+      else {
+        keys.add(key);
+        batch.push(...waiting.splice(i, 1));
+      }
+    }
+    return batch;
+  }
+
+  async function runAlone(entry: Entry<I, R>): Promise<void> {
+    try {
+      const [result] = await run([entry.item]);
+      entry.resolve(result as R);
+    } catch (err) {
+      entry.reject(err);
+    }
+  }
+
+  async function drain(): Promise<void> {
+    while (waiting.length > 0) {
+      const batch = take();
+      if (batch.length === 1) {
+        await runAlone(batch[0]!);
+        continue;
+      }
+      try {
+        const results = await run(batch.map((entry) => entry.item));
+        batch.forEach((entry, i) => entry.resolve(results[i] as R));
+      } catch {
+        for (const entry of batch) await runAlone(entry);
+      }
+    }
+    running -= 1;
+  }
+
+  return (item) =>
+    new Promise<R>((resolve, reject) => {
+      waiting.push({ item, resolve, reject });
+      if (running >= concurrency) return;
+      running += 1;
+      setImmediate(() => void drain());
+    });
+}

@@ -1,0 +1,66 @@
+import { expect } from 'chai';
+import { createBatcher } from '../src/batcher.ts';
+
+/** A batch runner that records its batches; items named "bad" make the batch they are in fail. */
+function recordingRunner() {
+  const batches: string[][] = [];
+  const run = async (items: string[]) => {
+    batches.push(items);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    if (items.includes('bad')) throw new Error('bad item');
+    return items.map((item) => item.toUpperCase());
+  };
+  return { batches, run };
+}
+
+describe('batcher', () => {
+  it('runs calls made together as one batch and answers each with its own result, in order', async () => {
+    const { batches, run } = recordingRunner();
+    const call = createBatcher(run, { maxBatch: 10 });
+    const results = await Promise.all(['a', 'b', 'c'].map(call));
+    expect(results).to.deep.equal(['A', 'B', 'C']);
+    expect(batches).to.deep.equal([['a', 'b', 'c']]);
+  });
+
+  it('collects the calls made while a batch runs into the next batch, at most maxBatch at a time', async () => {
+    const { batches, run } = recordingRunner();
+    const call = createBatcher(run, { maxBatch: 2 });
+    const first = call('a');
+    await new Promise((resolve) => setImmediate(resolve));
+    const rest = ['b', 'c', 'd'].map(call);
+    expect(await Promise.all([first, ...rest])).to.deep.equal(['A', 'B', 'C', 'D']);
+    expect(batches).to.deep.equal([['a'], ['b', 'c'], ['d']]);
+  });
+
+  it('never puts two items with the same key in one batch', async () => {
+    const { batches, run } = recordingRunner();
+    const call = createBatcher(run, { maxBatch: 10, keyOf: (item) => item.slice(0, 1) });
+    await Promise.all(['a1', 'b1', 'a2', 'a3', 'c1'].map(call));
+    expect(batches).to.deep.equal([['a1', 'b1', 'c1'], ['a2'], ['a3']]);
+  });
+
+  it('when a batch fails, runs its items one at a time: the bad one fails alone and its neighbours succeed', async () => {
+    const { batches, run } = recordingRunner();
+    const call = createBatcher(run, { maxBatch: 10 });
+    const settled = await Promise.allSettled(['a', 'bad', 'c'].map(call));
+    expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).to.deep.equal(['A', 'bad item', 'C']);
+    expect(batches).to.deep.equal([['a', 'bad', 'c'], ['a'], ['bad'], ['c']]);
+  });
+
+  it('runs up to `concurrency` batches at once', async () => {
+    let running = 0;
+    let most = 0;
+    const call = createBatcher(
+      async (items: number[]) => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        running -= 1;
+        return items;
+      },
+      { maxBatch: 1, concurrency: 3 },
+    );
+    await Promise.all([1, 2, 3, 4, 5, 6].map(call));
+    expect(most).to.equal(3);
+  });
+});
