@@ -49,7 +49,7 @@ async function sagas(config: BenchConfig) {
     progress: print,
   });
   if (summary.baseline_sagas_per_s) {
-    print(`• baselines: broker ${summary.broker_msgs_per_s} msg/s, PostgreSQL ${summary.pg_tx_per_s} tx/s; a saga costs ${summary.messages_per_saga} messages and ${summary.transactions_per_saga} transactions`);
+    print(`• baselines: broker ${summary.broker_msgs_per_s} msg/s, PostgreSQL ${summary.pg_tx_per_s} tx/s; a saga costs ${summary.messages_per_saga} messages and ${summary.transactions_per_saga} commits (counted over the steps)`);
     print(`  → they allow ${summary.baseline_sagas_per_s} sagas/s; measured ${summary.sagas_per_s} (ratio ${summary.ratio_to_baseline})`);
   }
   if (config.BENCH_CHART !== 'none') {

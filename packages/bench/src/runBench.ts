@@ -3,6 +3,7 @@ import { type Logger, UnreachableError } from '@trading/platform';
 import { measureBroker } from './brokerBaseline.ts';
 import type { Rate } from './config.ts';
 import { measureDatabase } from './databaseBaseline.ts';
+import { readCommits } from './databaseCommits.ts';
 import { GatewaySocket } from './gatewaySocket.ts';
 import { prepareUsers } from './prepareUsers.ts';
 import { runStep, type StepResult } from './runStep.ts';
@@ -38,11 +39,14 @@ export async function runBench(options: BenchOptions): Promise<Summary> {
     throw new UnreachableError(`cannot reach the gateway at ${options.gatewayUrl} (${err.message}); start the stack (pnpm start) or set GATEWAY_URL`);
   });
   const steps: StepResult[] = [];
+  let commitsPerSaga: number | undefined;
   try {
     const seedHoldings = options.mix === 'both';
     options.progress(`• creating and funding ${options.users} users over ${sockets.length} connections`);
     const { users } = await prepareUsers(sockets, options.users, { symbols: options.symbols, price: options.price, seedHoldings });
     const plan: OrderPlan = { users, symbols: options.symbols, mix: options.mix, price: options.price, quantity: options.quantity };
+    const databaseUrl = options.baselines?.databaseUrl;
+    const commitsBefore = databaseUrl ? await readCommits(databaseUrl) : 0;
     let sent = 0;
     for (const rate of options.rates) {
       const step = await runStep(sockets, plan, rate, options, sent);
@@ -50,10 +54,13 @@ export async function runBench(options: BenchOptions): Promise<Summary> {
       steps.push(step);
       options.progress(describeStep(step));
     }
+    if (databaseUrl && sent > 0) commitsPerSaga = Math.round(((await readCommits(databaseUrl)) - commitsBefore) / sent * 100) / 100;
   } finally {
     await Promise.all(sockets.map((s) => s.close()));
   }
-  return buildSummary(steps, sagaCost(options.mix), options.baselines && (await measureBaselines(options)));
+  const cost = sagaCost(options.mix);
+  const measuredCost = commitsPerSaga === undefined ? cost : { ...cost, transactions: commitsPerSaga };
+  return buildSummary(steps, measuredCost, options.baselines && (await measureBaselines(options)));
 }
 
 async function measureBaselines(options: BenchOptions): Promise<Baselines> {

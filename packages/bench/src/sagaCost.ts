@@ -2,10 +2,11 @@ import { sagaReplyTypes } from '@trading/contracts';
 
 /**
  * What one saga costs the broker and the database, counted from the services' code. Each step below is one
- * message handled in one transaction (processOnce: inbox claim, the effect, the outbox rows, the remembered
- * response) that sends the listed messages through the outbox (one row inserted each; after the broker confirms
- * them, one DELETE commits per flush, batched over 5 ms, so under load several flushes share one).
- * Reporting stores every domain event it receives in one transaction of its own.
+ * message handled in a transaction (processOnce: inbox claim, the effect, the outbox rows, the remembered
+ * response) that sends the listed messages through the outbox (one row inserted each; the rows the broker has
+ * confirmed are deleted every 100 ms). Reporting stores the domain events it receives in transactions too.
+ * `transactions` is the most a saga can cost, when every message is its own batch; under load the services
+ * share one transaction among the messages they hold, and the bench measures the real count (databaseCommits.ts).
  */
 type Hop = { service: 'trade' | 'payment'; handles: string; sends: readonly string[] };
 
@@ -41,7 +42,7 @@ const isEvent = (message: string) => !commands.has(message) && message !== 'Repl
 export type SagaCost = {
   /** Persistent messages enqueued, delivered and acked per saga (the client's request included). */
   messages: number;
-  /** Database commits per saga: per hop its transaction and its outbox DELETE (at most), and one per event Reporting stores. */
+  /** Database commits per saga at most: per hop its transaction and an outbox DELETE, and one per event Reporting stores. */
   transactions: number;
   outboxRows: number;
   inboxRows: number;

@@ -18,6 +18,7 @@ export type Summary = {
   broker_msgs_per_s: number | null;
   pg_tx_per_s: number | null;
   messages_per_saga: number;
+  /** Commits per saga, as measured over the saga steps (or the unbatched most, without baselines). */
   transactions_per_saga: number;
   /** Sagas per second the baselines allow: 1 / (messages/broker rate + transactions/database rate). */
   baseline_sagas_per_s: number | null;

@@ -42,6 +42,7 @@ describe('the bench on a tiny load', () => {
     }
     expect(json.errors).to.equal(0);
     expect(json.completed).to.be.greaterThan(0);
+    expect(json.transactions_per_saga, 'commits per saga, counted in pg_stat_database').to.be.greaterThan(0);
     expect(json.steps.map((s: { target: unknown }) => s.target)).to.deep.equal([10, 'max']);
     expect(lines.some((line) => line.includes('flat out'))).to.equal(true);
   });
