@@ -30,7 +30,8 @@ export type DatabaseOptions = {
 const MAX_PREPARED = 200;
 
 export function createDatabase({ url, poolMax, logger }: DatabaseOptions): Database {
-  const pool = new pg.Pool({ connectionString: url, max: poolMax, connectionTimeoutMillis: 10_000 });
+  // keepAlive: a connection whose peer vanished without a reset is found out by TCP instead of hanging forever.
+  const pool = new pg.Pool({ connectionString: url, max: poolMax, connectionTimeoutMillis: 10_000, keepAlive: true });
   pool.on('error', (err) => logger?.error({ err }, 'idle PostgreSQL connection failed'));
   const names = new Map<string, string>();
 
