@@ -28,6 +28,11 @@ export function createPrismaClient({ url, poolMax, logger }: CreatePrismaClientO
     { connectionString: url, max: poolMax, connectionTimeoutMillis: 10_000 },
     { onPoolError: (err) => logger?.error({ err }, "idle PostgreSQL connection failed") },
   );
+  return prismaClientOn(adapter, logger);
+}
+
+/** A PrismaClient over `adapter` whose warnings go to `logger`. */
+export function prismaClientOn(adapter: PrismaPg, logger?: DbLogger): PrismaClient {
   if (!logger) return new PrismaClient({ adapter });
   const client = new PrismaClient({ adapter, log: [{ emit: "event", level: "warn" }] });
   client.$on("warn", (event) => logger.warn({ target: event.target }, event.message));

@@ -1,7 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import type { DbLogger } from './client.ts';
-import { PrismaClient } from './generated/prisma/client.ts';
+import { type DbLogger, prismaClientOn } from './client.ts';
+import type { PrismaClient } from './generated/prisma/client.ts';
 import type { SqlClient } from './sql.ts';
 
 /**
@@ -67,7 +67,8 @@ export function createDatabase({ url, poolMax, logger }: DatabaseOptions): Datab
     }
   }
 
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // The pool's own error listener (above) reports idle connections' errors; Prisma adds only its warnings.
+  const prisma = prismaClientOn(new PrismaPg(pool), logger);
   return {
     ...on(pool),
     $transaction,
