@@ -30,7 +30,9 @@ export type Load = {
   answered(): number;
   /** Resolves once `count` requests have a reply (to inject a fault mid-load). */
   whenAnswered(count: number): Promise<void>;
-  /** Resolves when the budget is spent and every request sent has its first reply (or its wait ran out). */
+  /** Sends no new request from now on; `finished` then waits only for the ones in flight. */
+  stop(): void;
+  /** Resolves when the budget is spent (or `stop` was called) and every request sent has its first reply (or its wait ran out). */
   finished: Promise<void>;
   /** Re-sends every request whose outcome is unknown, with its id, until all are definitive or `timeoutMs` passed. Returns the re-sends. */
   resendUnknown(timeoutMs: number): Promise<number>;
@@ -52,7 +54,8 @@ export async function startLoad(options: LoadOptions): Promise<Load> {
   );
   const deadline = options.durationMs === undefined ? Infinity : Date.now() + options.durationMs;
   let budget = options.requests ?? Infinity;
-  const take = () => Date.now() < deadline && budget-- > 0;
+  let stopped = false;
+  const take = () => !stopped && Date.now() < deadline && budget-- > 0;
 
   const drive = async (client: LoadClient) => {
     const random = seededRandom((options.seed ?? 1) * 1000 + client.index);
@@ -86,6 +89,9 @@ export async function startLoad(options: LoadOptions): Promise<Load> {
     answered,
     async whenAnswered(count) {
       while (answered() < count) await sleep(20);
+    },
+    stop() {
+      stopped = true;
     },
     finished,
     async resendUnknown(timeoutMs) {

@@ -45,7 +45,8 @@ export type ScenarioResult = { records: RequestRecord[]; summary: LoadSummary; r
 /**
  * The shape of every fault scenario: a load of `requests` from `clients` WebSocket clients; once a third of them
  * are answered, `fault` runs while the load goes on; then the load ends, every request whose outcome is
- * unknown is re-sent with its id, and the invariants must hold within the settle time. Figures go to
+ * unknown is re-sent with its id, and the invariants must hold within the settle time. With `loadOutlastsFault`
+ * the load has no request budget: it goes on until the fault has ended, however long the fault takes to start. Figures go to
  * .tmp/faults/figures.json for RELIABILITY.md.
  */
 export async function runScenario(
@@ -54,6 +55,8 @@ export async function runScenario(
   fault: (load: Load) => Promise<void>,
   options: {
     requests?: number;
+    /** Keep the load going for the whole fault instead of stopping after `requests` (which then only times the fault's start). */
+    loadOutlastsFault?: boolean;
     clients?: number;
     settleMs?: number;
     /** Requests the fault itself sent, checked with the load's. */
@@ -65,9 +68,11 @@ export async function runScenario(
   const requests = options.requests ?? 400;
   const watcher = await RawClient.connect(testEnv().amqpUrl, createLogger('dead-letters', 'silent'));
   await watcher.watchDeadLetters();
-  const load = await startLoad({ gatewayUrl: stack.gatewayUrl, clients: options.clients ?? 8, requests, seed: name.length });
+  const budget = options.loadOutlastsFault ? { durationMs: FAULT_LOAD_LIMIT_MS } : { requests };
+  const load = await startLoad({ gatewayUrl: stack.gatewayUrl, clients: options.clients ?? 8, ...budget, seed: name.length });
   await load.whenAnswered(Math.floor(requests / 3));
   await fault(load);
+  if (options.loadOutlastsFault) load.stop();
   await load.finished;
   await load.resendUnknown(45_000);
   await load.close();
@@ -88,6 +93,9 @@ export async function runScenario(
   expect(unexpected.map(describeDeadLetter), 'messages dead-lettered').to.deep.equal([]);
   return { records, summary, report, deadLetters };
 }
+
+/** The longest a load that outlasts its fault may run. */
+const FAULT_LOAD_LIMIT_MS = 60_000;
 
 const FIGURES = new URL('../../../../.tmp/faults/figures.json', import.meta.url).pathname;
 
