@@ -35,6 +35,7 @@ async function sagas(config: BenchConfig) {
     price: config.BENCH_PRICE,
     quantity: config.BENCH_QUANTITY,
     replyTimeoutMs: config.BENCH_REPLY_TIMEOUT_MS,
+    databaseUrl: config.DATABASE_URL,
     ...(config.BENCH_BASELINES && {
       baselines: {
         amqpUrl: config.AMQP_URL,

@@ -10,6 +10,7 @@ import { runStep, type StepResult } from './runStep.ts';
 import { sagaCost } from './sagaCost.ts';
 import type { OrderPlan } from './sagaOrders.ts';
 import { type Baselines, buildSummary, type Summary } from './summary.ts';
+import { vacuumIfAutovacuumOff } from './vacuumStandIn.ts';
 
 export type BenchOptions = {
   gatewayUrl: string;
@@ -24,6 +25,8 @@ export type BenchOptions = {
   price: string;
   quantity: string;
   replyTimeoutMs: number;
+  /** The stack's database: vacuumed before each step where the server runs without autovacuum. */
+  databaseUrl: string;
   /** Measured after the saga steps, on the same machine; omitted: no baselines. */
   baselines?: { amqpUrl: string; databaseUrl: string; prefetch: number; poolMax: number; messages: number; transactions: number };
   logger: Logger;
@@ -49,6 +52,7 @@ export async function runBench(options: BenchOptions): Promise<Summary> {
     const commitsBefore = databaseUrl ? await readCommits(databaseUrl) : 0;
     let sent = 0;
     for (const rate of options.rates) {
+      if ((await vacuumIfAutovacuumOff(options.databaseUrl)) === 'vacuumed') options.progress('  (autovacuum is off on this server: vacuumed before the step)');
       const step = await runStep(sockets, plan, rate, options, sent);
       sent += step.sent;
       steps.push(step);

@@ -1,8 +1,19 @@
 import { createLogger } from '@trading/platform';
 import { type Stack, startStack, testEnv } from '@trading/testkit';
 import { expect } from 'chai';
+import pg from 'pg';
 import { holdIdleConnections } from '../src/idleConnections.ts';
 import { runBench } from '../src/runBench.ts';
+
+async function autovacuumIsOff(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: testEnv().databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<{ autovacuum: string }>('SHOW autovacuum')).rows[0]?.autovacuum === 'off';
+  } finally {
+    await client.end();
+  }
+}
 
 describe('the bench on a tiny load', () => {
   let stack: Stack;
@@ -32,6 +43,7 @@ describe('the bench on a tiny load', () => {
       price: '100',
       quantity: '0.01',
       replyTimeoutMs: 10_000,
+      databaseUrl: testEnv().databaseUrl,
       baselines: { amqpUrl: testEnv().amqpUrl, databaseUrl: testEnv().databaseUrl, prefetch: 50, poolMax: 4, messages: 200, transactions: 100 },
       logger: createLogger('bench-test', 'silent'),
       progress: (line) => lines.push(line),
@@ -45,6 +57,8 @@ describe('the bench on a tiny load', () => {
     expect(json.transactions_per_saga, 'commits per saga, counted in pg_stat_database').to.be.greaterThan(0);
     expect(json.steps.map((s: { target: unknown }) => s.target)).to.deep.equal([10, 'max']);
     expect(lines.some((line) => line.includes('flat out'))).to.equal(true);
+    const vacuumed = lines.filter((line) => line.includes('vacuumed before the step')).length;
+    expect(vacuumed, 'a vacuum before each step exactly when the server runs without autovacuum').to.equal((await autovacuumIsOff()) ? 2 : 0);
   });
 
   it('holds idle connections and reads the gateway’s resident memory', async function () {

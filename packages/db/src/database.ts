@@ -41,10 +41,20 @@ export function createDatabase({ url, poolMax, logger }: DatabaseOptions): Datab
     return name === undefined ? { text, values } : { name, text, values };
   }
 
-  const on = (queryable: pg.Pool | pg.PoolClient): SqlClient => ({
-    $queryRawUnsafe: async <T>(text: string, ...values: unknown[]) => (await queryable.query(statement(text, values))).rows as T,
-    $executeRawUnsafe: async (text: string, ...values: unknown[]) => (await queryable.query(statement(text, values))).rowCount ?? 0,
+  const on = (query: (config: pg.QueryConfig) => Promise<pg.QueryResult>): SqlClient => ({
+    $queryRawUnsafe: async <T>(text: string, ...values: unknown[]) => (await query(statement(text, values))).rows as T,
+    $executeRawUnsafe: async (text: string, ...values: unknown[]) => (await query(statement(text, values))).rowCount ?? 0,
   });
+
+  /** A connection runs one statement at a time: the statements of a transaction's concurrent callers queue here. */
+  function inTurn(client: pg.PoolClient): (config: pg.QueryConfig) => Promise<pg.QueryResult> {
+    let last: Promise<unknown> = Promise.resolve();
+    return (config) => {
+      const result = last.then(() => client.query(config));
+      last = result.catch(() => undefined);
+      return result;
+    };
+  }
 
   async function $transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
     const client = await pool.connect();
@@ -53,13 +63,15 @@ export function createDatabase({ url, poolMax, logger }: DatabaseOptions): Datab
     let broken: Error | undefined;
     const onError = (err: Error) => (broken = err);
     client.on('error', onError);
+    // BEGIN, COMMIT and ROLLBACK queue behind the callers' statements: none can run after the transaction ended.
+    const query = inTurn(client);
     try {
-      await client.query('BEGIN');
-      const result = await fn(on(client));
-      await client.query('COMMIT');
+      await query({ text: 'BEGIN' });
+      const result = await fn(on(query));
+      await query({ text: 'COMMIT' });
       return result;
     } catch (err) {
-      if (!broken) await client.query('ROLLBACK').catch((rollbackFailed: Error) => (broken = rollbackFailed));
+      if (!broken) await query({ text: 'ROLLBACK' }).catch((rollbackFailed: Error) => (broken = rollbackFailed));
       throw err;
     } finally {
       client.off('error', onError);
@@ -70,7 +82,7 @@ export function createDatabase({ url, poolMax, logger }: DatabaseOptions): Datab
   // The pool's own error listener (above) reports idle connections' errors; Prisma adds only its warnings.
   const prisma = prismaClientOn(new PrismaPg(pool), logger);
   return {
-    ...on(pool),
+    ...on((config) => pool.query(config)),
     $transaction,
     prisma,
     async $disconnect() {

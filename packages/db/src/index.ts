@@ -7,3 +7,4 @@ export * from "./outbox.ts";
 export * from "./processOnce.ts";
 export * from "./withDatabaseRetries.ts";
 export * from "./sql.ts";
+export * from "./coalesce.ts";

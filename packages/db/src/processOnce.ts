@@ -1,6 +1,6 @@
 import type { Bus, OutgoingMessage } from '@trading/bus';
 import { createBatcher } from '@trading/platform';
-import { claimInbox, completeInbox } from './inbox.ts';
+import { claimInbox, completeInbox, type InboxClaim } from './inbox.ts';
 import type { Outbox } from './outbox.ts';
 import type { ServiceSchema, SqlClient, Transactional } from './sql.ts';
 import { withDatabaseRetries } from './withDatabaseRetries.ts';
@@ -12,6 +12,12 @@ export type OnceSpec<R> = {
   key: string;
   /** Fingerprint of the request; the same key with another fingerprint is a conflict. */
   hash: string;
+  /**
+   * What the effect reads and changes, e.g. the user whose account or holdings it touches. The messages of a batch
+   * are applied side by side, so two messages of one scope never share a batch: each decides on state that no
+   * other message of its batch changes.
+   */
+  scope: string;
   /** The effect, in the transaction: returns what to remember and the messages to send. */
   apply: (tx: SqlClient) => Promise<Effect<R>>;
   /** Messages to send again for a duplicate, from what was remembered (e.g. the reply, re-addressed). */
@@ -32,7 +38,17 @@ export type ProcessOnceDeps = {
   maxBatch?: number;
 };
 
-type Outcome = { stored: boolean; messages: OutgoingMessage[] };
+/** The scope of what a user owns (an account, holdings, sagas), whatever the case of the id's hex digits. */
+export const userScope = (userId: string): string => `user:${userId.toLowerCase()}`;
+
+type Outcome = { stored: boolean; response?: unknown; messages: OutgoingMessage[] };
+
+async function outcomeOf(tx: SqlClient, spec: OnceSpec<unknown>, claim: InboxClaim<unknown>): Promise<Outcome> {
+  if (claim.status === 'duplicate') return { stored: false, messages: await spec.replay(claim.response, tx) };
+  if (claim.status === 'conflict') return { stored: false, messages: spec.conflict() };
+  const { response, messages } = await spec.apply(tx);
+  return { stored: true, response, messages };
+}
 
 /**
  * Exactly-once processing. Each message's inbox claim, its effect, its outgoing messages (outbox) and its
@@ -40,8 +56,10 @@ type Outcome = { stored: boolean; messages: OutgoingMessage[] };
  * conflict changes nothing, and its answer is published directly before the message is acked.
  *
  * The messages a consumer holds at once share a transaction (one BEGIN, inbox claim, outbox insert and COMMIT
- * for the batch): that is what lets a busy service keep up. Two messages with the same key never share one,
- * and when a batch fails (one message is refused, say) each of its messages runs again on its own.
+ * for the batch), and their effects run side by side, so the statements the store functions coalesce are paid
+ * once per batch too (`coalesce`): that is what lets a busy service keep up. Two messages with the same key or
+ * scope never share a batch, and when a batch fails (one message is refused, say) each of its messages runs
+ * again on its own.
  */
 export function createProcessOnce(deps: ProcessOnceDeps): ProcessOnce {
   const { db, bus, outbox, schema } = deps;
@@ -51,18 +69,11 @@ export function createProcessOnce(deps: ProcessOnceDeps): ProcessOnce {
     const outcomes = await withDatabaseRetries(() =>
       db.$transaction(async (tx) => {
         const claims = await claimInbox<unknown>(tx, schema, specs);
-        const results: Outcome[] = [];
-        const answers: { key: string; response: unknown }[] = [];
-        for (const [i, spec] of specs.entries()) {
-          const claim = claims[i]!;
-          if (claim.status === 'duplicate') results.push({ stored: false, messages: await spec.replay(claim.response, tx) });
-          else if (claim.status === 'conflict') results.push({ stored: false, messages: spec.conflict() });
-          else {
-            const { response, messages } = await spec.apply(tx);
-            answers.push({ key: spec.key, response });
-            results.push({ stored: true, messages });
-          }
-        }
+        const settled = await Promise.allSettled(specs.map((spec, i) => outcomeOf(tx, spec, claims[i]!)));
+        const failed = settled.find((result) => result.status === 'rejected');
+        if (failed) throw failed.reason;
+        const results = settled.map((result) => (result as PromiseFulfilledResult<Outcome>).value);
+        const answers = results.flatMap((r, i) => (r.stored ? [{ key: specs[i]!.key, response: r.response }] : []));
         await outbox.add(tx, results.flatMap((r) => (r.stored ? r.messages : [])));
         await completeInbox(tx, schema, answers);
         return results;
@@ -74,7 +85,8 @@ export function createProcessOnce(deps: ProcessOnceDeps): ProcessOnce {
     });
   }
 
-  const process = createBatcher(runBatch, { maxBatch: deps.maxBatch ?? 100, keyOf: (spec) => spec.key });
+  const keysOf = (spec: OnceSpec<unknown>) => [`key:${spec.key}`, `scope:${spec.scope}`];
+  const process = createBatcher(runBatch, { maxBatch: deps.maxBatch ?? 100, keyOf: keysOf });
   return async <R>(spec: OnceSpec<R>) => {
     await process(spec as OnceSpec<unknown>);
   };

@@ -1,10 +1,24 @@
-import type { SqlClient } from '@trading/db';
+import { assertDistinct, byPosition, coalesce, coalesceWrites, columns, perTransaction, type SqlClient } from '@trading/db';
 import type { Change } from './domain.ts';
 
-/** Writes a decision's changes in the message's transaction. Each movement of money appends a ledger row. */
+type MoveFunds = Extract<Change, { type: 'MoveFunds' }>;
+type SetReservation = Extract<Change, { type: 'SetReservation' }>;
+type AdjustHeldAsset = Extract<Change, { type: 'AdjustHeldAsset' }>;
+
+/** Writes a decision's changes in the message's transaction, in order. Each movement of money appends a ledger row. */
 export async function applyChanges(tx: SqlClient, changes: readonly Change[]): Promise<void> {
   for (const change of changes) await applyChange(tx, change);
 }
+
+/*
+ * The statements the messages of a batch share (coalesce): one per round instead of one per message. A row
+ * appears at most once in a statement; two changes of one row fail the batch, which then runs message by message.
+ */
+const statements = perTransaction((tx) => ({
+  moveFunds: coalesce((moves: readonly MoveFunds[]) => moveFunds(tx, moves)),
+  setReservation: coalesceWrites((reservations: readonly SetReservation[]) => setReservations(tx, reservations)),
+  adjustHeldAsset: coalesceWrites((adjustments: readonly AdjustHeldAsset[]) => adjustHeldAssets(tx, adjustments)),
+}));
 
 async function applyChange(tx: SqlClient, change: Change): Promise<void> {
   switch (change.type) {
@@ -14,48 +28,63 @@ async function applyChange(tx: SqlClient, change: Change): Promise<void> {
     case 'CloseAccount':
       await tx.$executeRawUnsafe(`UPDATE payment.account SET removed_at = $2::timestamptz WHERE user_id = $1::uuid`, change.userId, change.at);
       return;
-    case 'MoveFunds': {
-      // One statement: the balances and their ledger row change together. CHECK constraints keep both balances >= 0.
-      const appended = await tx.$executeRawUnsafe(
-        `WITH moved AS (
-           UPDATE payment.account SET available = available + $3::numeric, reserved = reserved + $4::numeric
-           WHERE user_id = $1::uuid AND removed_at IS NULL RETURNING user_id)
-         INSERT INTO payment.ledger (user_id, kind, available_delta, reserved_delta, saga_id, created_at)
-         SELECT user_id, $2::payment."LedgerKind", $3::numeric, $4::numeric, $5::uuid, $6::timestamptz FROM moved`,
-        change.userId,
-        change.kind,
-        change.available,
-        change.reserved,
-        change.sagaId ?? null,
-        change.at,
-      );
-      if (appended !== 1) throw new Error(`no open account ${change.userId} to move funds of`);
+    case 'MoveFunds':
+      if (!(await statements(tx).moveFunds(change))) throw new Error(`no open account ${change.userId} to move funds of`);
       return;
-    }
     case 'SetReservation':
-      await tx.$executeRawUnsafe(
-        `INSERT INTO payment.reservation (saga_id, user_id, amount, status, created_at, updated_at)
-         VALUES ($1::uuid, $2::uuid, $3::numeric, $4::payment."ReservationStatus", $5::timestamptz, $5::timestamptz)
-         ON CONFLICT (saga_id) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at`,
-        change.sagaId,
-        change.userId,
-        change.amount,
-        change.status,
-        change.at,
-      );
+      await statements(tx).setReservation(change);
       return;
     case 'AdjustHeldAsset':
-      await tx.$executeRawUnsafe(
-        `INSERT INTO payment.held_asset (user_id, symbol, quantity) VALUES ($1::uuid, $2, $3::numeric)
-         ON CONFLICT (user_id, symbol) DO UPDATE SET quantity = held_asset.quantity + EXCLUDED.quantity`,
-        change.userId,
-        change.symbol,
-        change.quantity,
-      );
+      await statements(tx).adjustHeldAsset(change);
       return;
     default: {
       const _exhaustive: never = change;
       throw new Error(`unknown change ${JSON.stringify(_exhaustive)}`);
     }
   }
+}
+
+/**
+ * One statement: the balances and their ledger rows change together. CHECK constraints keep both balances >= 0.
+ * Answers, per movement, whether its account was open.
+ */
+async function moveFunds(tx: SqlClient, moves: readonly MoveFunds[]): Promise<boolean[]> {
+  assertDistinct(moves, (m) => m.userId.toLowerCase(), 'account');
+  const rows = await tx.$queryRawUnsafe<{ n: string }[]>(
+    `WITH change AS (
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::numeric[], $4::numeric[], $5::uuid[], $6::timestamptz[])
+         WITH ORDINALITY AS c(user_id, kind, available, reserved, saga_id, at, n)),
+     moved AS (
+       UPDATE payment.account AS account SET available = account.available + change.available, reserved = account.reserved + change.reserved
+       FROM change WHERE account.user_id = change.user_id AND account.removed_at IS NULL RETURNING change.n),
+     appended AS (
+       INSERT INTO payment.ledger (user_id, kind, available_delta, reserved_delta, saga_id, created_at)
+       SELECT user_id, kind::payment."LedgerKind", available, reserved, saga_id, at FROM change JOIN moved USING (n) ORDER BY n)
+     SELECT n FROM moved`,
+    ...columns(moves, [(m) => m.userId, (m) => m.kind, (m) => m.available, (m) => m.reserved, (m) => m.sagaId ?? null, (m) => m.at]),
+  );
+  return byPosition(rows, moves.length).map((row) => row !== undefined);
+}
+
+async function setReservations(tx: SqlClient, reservations: readonly SetReservation[]): Promise<void> {
+  assertDistinct(reservations, (r) => r.sagaId.toLowerCase(), 'reservation');
+  await tx.$executeRawUnsafe(
+    `INSERT INTO payment.reservation (saga_id, user_id, amount, status, created_at, updated_at)
+     SELECT saga_id, user_id, amount, status::payment."ReservationStatus", at, at
+     FROM unnest($1::uuid[], $2::uuid[], $3::numeric[], $4::text[], $5::timestamptz[]) AS r(saga_id, user_id, amount, status, at)
+     ORDER BY saga_id
+     ON CONFLICT (saga_id) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at`,
+    ...columns(reservations, [(r) => r.sagaId, (r) => r.userId, (r) => r.amount, (r) => r.status, (r) => r.at]),
+  );
+}
+
+async function adjustHeldAssets(tx: SqlClient, adjustments: readonly AdjustHeldAsset[]): Promise<void> {
+  assertDistinct(adjustments, (a) => `${a.userId.toLowerCase()}/${a.symbol}`, 'held asset');
+  await tx.$executeRawUnsafe(
+    `INSERT INTO payment.held_asset (user_id, symbol, quantity)
+     SELECT user_id, symbol, quantity FROM unnest($1::uuid[], $2::text[], $3::numeric[]) AS a(user_id, symbol, quantity)
+     ORDER BY user_id, symbol
+     ON CONFLICT (user_id, symbol) DO UPDATE SET quantity = held_asset.quantity + EXCLUDED.quantity`,
+    ...columns(adjustments, [(a) => a.userId, (a) => a.symbol, (a) => a.quantity]),
+  );
 }

@@ -1,6 +1,6 @@
 import { type Delivery, eventMessage, type OutgoingMessage, PoisonMessageError } from '@trading/bus';
 import { exchanges, type PaymentCommand } from '@trading/contracts';
-import { hashRequest } from '@trading/db';
+import { hashRequest, userScope } from '@trading/db';
 import { applyChanges } from './applyChanges.ts';
 import type { PaymentDeps } from './createHandler.ts';
 import { decideCommand } from './decideCommand.ts';
@@ -18,6 +18,7 @@ export async function handleCommand(deps: PaymentDeps, delivery: Delivery): Prom
   await deps.processOnce<OutgoingMessage[]>({
     key: `saga:${command.saga_id}:${command.type}`,
     hash: hashRequest(identityOf(command)),
+    scope: userScope(command.user_id),
     apply: async (tx) => {
       const decision = decideCommand(command, await readCommandState(tx, command), deps.clock().toISOString());
       if ('refused' in decision) throw new PoisonMessageError(decision.refused);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Delivery, eventMessage, PoisonMessageError, replyMessage } from '@trading/bus';
 import { type ClientRequest, errorReply, exchanges, isRequestType, type PaymentRequest, parseRequest, type Reply, requestRoutes } from '@trading/contracts';
-import { hashRequest, withDatabaseRetries } from '@trading/db';
+import { hashRequest, userScope, withDatabaseRetries } from '@trading/db';
 import { applyChanges } from './applyChanges.ts';
 import type { PaymentDeps } from './createHandler.ts';
 import { type ChangingRequest, decideRequest, describeAccount } from './decideRequest.ts';
@@ -37,6 +37,8 @@ async function changeOnce(deps: PaymentDeps, delivery: Delivery, request: Changi
   await deps.processOnce<Reply>({
     key,
     hash: hashRequest(request),
+    // ADD_USER opens a new account: nothing another message touches.
+    scope: request.type === 'ADD_USER' ? key : userScope(request.user_id),
     apply: async (tx) => {
       const context = { at: deps.clock().toISOString(), newUserId: randomUUID() };
       const decision = decideRequest(request, await readRequestState(tx, request), context);

@@ -1,20 +1,73 @@
 import { Decimal, type PaymentCommand } from '@trading/contracts';
-import type { SqlClient } from '@trading/db';
+import { byPosition, coalesce, perTransaction, type SqlClient } from '@trading/db';
 import type { ChangingRequest } from './decideRequest.ts';
 import type { Account, CommandState, HeldAsset, RequestState, Reservation } from './domain.ts';
 
 type AccountRow = { user_id: string; available: string; reserved: string; created_at: Date | string; removed_at: unknown };
 
-/**
- * The open account of `userId`. With `lock`, its row stays locked until the transaction ends, so decisions on
- * the same account run one after another and balances are never decided on a stale read.
- */
-export async function readAccount(db: SqlClient, userId: string, lock = false): Promise<Account | undefined> {
+/** The open account of `userId`, read without a lock (USER_INFO). */
+export async function readAccount(db: SqlClient, userId: string): Promise<Account | undefined> {
   const [row] = await db.$queryRawUnsafe<AccountRow[]>(
-    `SELECT user_id::text, available::text, reserved::text, created_at, removed_at FROM payment.account
-     WHERE user_id = $1::uuid ${lock ? 'FOR UPDATE' : ''}`,
+    `SELECT user_id::text, available::text, reserved::text, created_at, removed_at FROM payment.account WHERE user_id = $1::uuid`,
     userId,
   );
+  return toAccount(row);
+}
+
+/*
+ * The locking reads the messages of a batch share (coalesce): one statement per round, rows locked in key order
+ * as every transaction takes them, so two batches never wait on each other in a circle.
+ */
+const locks = perTransaction((tx) => ({
+  account: coalesce((userIds: readonly string[]) => lockAccounts(tx, userIds)),
+  reservation: coalesce((sagaIds: readonly string[]) => lockReservations(tx, sagaIds)),
+}));
+
+/**
+ * The open account of `userId`, its row locked until the transaction ends, so decisions on the same account
+ * run one after another and balances are never decided on a stale read.
+ */
+export async function lockAccount(tx: SqlClient, userId: string): Promise<Account | undefined> {
+  return locks(tx).account(userId);
+}
+
+export async function readRequestState(tx: SqlClient, request: ChangingRequest): Promise<RequestState> {
+  if (request.type === 'ADD_USER') return { account: undefined, heldAssets: [] };
+  const account = await lockAccount(tx, request.user_id);
+  const heldAssets = account && request.type === 'REMOVE_USER' ? await readHeldAssets(tx, account.userId) : [];
+  return { account, heldAssets };
+}
+
+/** Locks the account first and then the reservation: every transaction takes its locks in this order. */
+export async function readCommandState(tx: SqlClient, command: PaymentCommand): Promise<CommandState> {
+  const account = await lockAccount(tx, command.user_id);
+  const reservation = command.type === 'CreditFunds' ? undefined : await locks(tx).reservation(command.saga_id);
+  return { account, reservation };
+}
+
+async function lockAccounts(tx: SqlClient, userIds: readonly string[]): Promise<(Account | undefined)[]> {
+  const rows = await tx.$queryRawUnsafe<(AccountRow & { n: string })[]>(
+    `SELECT user_id::text, available::text, reserved::text, created_at, removed_at, wanted.n
+     FROM payment.account JOIN unnest($1::uuid[]) WITH ORDINALITY AS wanted(user_id, n) USING (user_id)
+     ORDER BY user_id FOR UPDATE OF account`,
+    userIds,
+  );
+  return byPosition(rows, userIds.length).map(toAccount);
+}
+
+async function lockReservations(tx: SqlClient, sagaIds: readonly string[]): Promise<(Reservation | undefined)[]> {
+  const rows = await tx.$queryRawUnsafe<{ n: string; saga_id: string; user_id: string; amount: string; status: Reservation['status'] }[]>(
+    `SELECT saga_id::text, user_id::text, amount::text, status::text, wanted.n
+     FROM payment.reservation JOIN unnest($1::uuid[]) WITH ORDINALITY AS wanted(saga_id, n) USING (saga_id)
+     ORDER BY saga_id FOR UPDATE OF reservation`,
+    sagaIds,
+  );
+  return byPosition(rows, sagaIds.length).map(
+    (row) => row && { sagaId: row.saga_id, userId: row.user_id, amount: canonical(row.amount), status: row.status },
+  );
+}
+
+function toAccount(row: AccountRow | undefined): Account | undefined {
   if (!row || row.removed_at !== null) return undefined;
   return {
     userId: row.user_id,
@@ -22,28 +75,6 @@ export async function readAccount(db: SqlClient, userId: string, lock = false): 
     reserved: canonical(row.reserved),
     createdAt: new Date(row.created_at).toISOString(),
   };
-}
-
-export async function readRequestState(tx: SqlClient, request: ChangingRequest): Promise<RequestState> {
-  if (request.type === 'ADD_USER') return { account: undefined, heldAssets: [] };
-  const account = await readAccount(tx, request.user_id, true);
-  const heldAssets = account && request.type === 'REMOVE_USER' ? await readHeldAssets(tx, account.userId) : [];
-  return { account, heldAssets };
-}
-
-/** Locks the account first and then the reservation: every transaction takes its locks in this order. */
-export async function readCommandState(tx: SqlClient, command: PaymentCommand): Promise<CommandState> {
-  const account = await readAccount(tx, command.user_id, true);
-  const reservation = command.type === 'CreditFunds' ? undefined : await readReservation(tx, command.saga_id);
-  return { account, reservation };
-}
-
-async function readReservation(tx: SqlClient, sagaId: string): Promise<Reservation | undefined> {
-  const [row] = await tx.$queryRawUnsafe<{ user_id: string; amount: string; status: Reservation['status'] }[]>(
-    `SELECT user_id::text, amount::text, status::text FROM payment.reservation WHERE saga_id = $1::uuid FOR UPDATE`,
-    sagaId,
-  );
-  return row && { sagaId, userId: row.user_id, amount: canonical(row.amount), status: row.status };
 }
 
 async function readHeldAssets(tx: SqlClient, userId: string): Promise<HeldAsset[]> {

@@ -3,8 +3,8 @@ export type BatcherOptions<I> = {
   maxBatch: number;
   /** Batches running at once (default 1: the most batching, and no lock waits between a process's own batches). */
   concurrency?: number;
-  /** Items with the same key never share a batch: a later one waits for a later batch. */
-  keyOf?: (item: I) => string;
+  /** Items that share a key never share a batch: a later one waits for a later batch. */
+  keyOf?: (item: I) => string | readonly string[];
 };
 
 type Entry<I, R> = { item: I; resolve: (result: R) => void; reject: (err: unknown) => void };
@@ -25,10 +25,10 @@ export function createBatcher<I, R>(run: (items: I[]) => Promise<R[]>, options: 
     const batch: Entry<I, R>[] = [];
     const keys = new Set<string>();
     for (let i = 0; i < waiting.length && batch.length < maxBatch; ) {
-      const key = keyOf(waiting[i]!.item);
-      if (keys.has(key)) i += 1;
+      const itemKeys = [keyOf(waiting[i]!.item)].flat();
+      if (itemKeys.some((key) => keys.has(key))) i += 1;
       else {
-        keys.add(key);
+        for (const key of itemKeys) keys.add(key);
         batch.push(...waiting.splice(i, 1));
       }
     }

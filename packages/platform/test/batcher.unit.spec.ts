@@ -39,6 +39,13 @@ describe('batcher', () => {
     expect(batches).to.deep.equal([['a1', 'b1', 'c1'], ['a2'], ['a3']]);
   });
 
+  it('keeps an item with several keys out of a batch that holds any one of them', async () => {
+    const { batches, run } = recordingRunner();
+    const call = createBatcher(run, { maxBatch: 10, keyOf: (item) => item.split('') });
+    await Promise.all(['ab', 'cd', 'bx', 'ey'].map(call));
+    expect(batches).to.deep.equal([['ab', 'cd', 'ey'], ['bx']]);
+  });
+
   it('when a batch fails, runs its items one at a time: the bad one fails alone and its neighbours succeed', async () => {
     const { batches, run } = recordingRunner();
     const call = createBatcher(run, { maxBatch: 10 });

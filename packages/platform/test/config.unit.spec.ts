@@ -7,7 +7,7 @@ describe('service configuration', () => {
     const config = loadConfig(baseConfigShape, {});
     expect(config.AMQP_URL).to.equal('amqp://guest:guest@127.0.0.1:5672');
     expect(config.DATABASE_URL).to.equal('postgresql://postgres@127.0.0.1:5432/trading');
-    expect(config.PREFETCH).to.equal(50);
+    expect(config.PREFETCH).to.equal(500);
   });
 
   it('reads only its own keys and freezes the result', () => {

@@ -1,4 +1,4 @@
-import type { SqlClient } from '@trading/db';
+import { assertDistinct, byPosition, coalesce, coalesceWrites, columns, perTransaction, type SqlClient } from '@trading/db';
 import type { Holding, Saga } from './domain.ts';
 import { canonical } from './canonical.ts';
 
@@ -7,45 +7,90 @@ import { canonical } from './canonical.ts';
  * concurrent sagas of the same user and symbol never lose an update or oversell.
  */
 
+type Movement = { userId: string; symbol: string; quantity: string };
+
+/*
+ * The statements the sagas of a batch share (coalesce). A holding appears at most once in a statement; two
+ * changes of one holding fail the batch, which then runs message by message.
+ */
+const statements = perTransaction((tx) => ({
+  add: coalesceWrites((sagas: readonly Saga[]) => addToHoldings(tx, sagas)),
+  reserve: coalesce((sales: readonly Movement[]) => reserveHoldings(tx, sales)),
+  settle: coalesceWrites((sagas: readonly Saga[]) => settleSales(tx, sagas)),
+  restore: coalesceWrites((sagas: readonly Saga[]) => restoreHoldings(tx, sagas)),
+}));
+
 /** A BUY adds its quantity and what it cost. */
 export async function addToHolding(tx: SqlClient, saga: Saga): Promise<void> {
-  await tx.$executeRawUnsafe(
-    `INSERT INTO trade.holding (user_id, symbol, quantity, reserved, cost_basis) VALUES ($1::uuid, $2, $3::numeric, 0, $4::numeric)
-     ON CONFLICT (user_id, symbol) DO UPDATE
-       SET quantity = holding.quantity + EXCLUDED.quantity, cost_basis = holding.cost_basis + EXCLUDED.cost_basis`,
-    saga.userId, saga.symbol, saga.quantity, saga.notional,
-  );
+  await statements(tx).add(saga);
 }
 
 /** A SELL moves its quantity from `quantity` to `reserved`; false (nothing changed) if the user holds less. */
 export async function reserveHolding(tx: SqlClient, userId: string, symbol: string, quantity: string): Promise<boolean> {
-  const changed = await tx.$executeRawUnsafe(
-    `UPDATE trade.holding SET quantity = quantity - $3::numeric, reserved = reserved + $3::numeric
-     WHERE user_id = $1::uuid AND symbol = $2 AND quantity >= $3::numeric`,
-    userId, symbol, quantity,
-  );
-  return changed === 1;
+  return statements(tx).reserve({ userId, symbol, quantity });
 }
 
 /** A completed SELL removes its reserved quantity and the matching share of the cost basis; an emptied holding goes. */
 export async function settleSale(tx: SqlClient, saga: Saga): Promise<void> {
-  await tx.$executeRawUnsafe(
-    `UPDATE trade.holding
-     SET reserved = reserved - $3::numeric, cost_basis = cost_basis - round(cost_basis * $3::numeric / (quantity + reserved), 8)
-     WHERE user_id = $1::uuid AND symbol = $2`,
-    saga.userId, saga.symbol, saga.quantity,
-  );
-  await tx.$executeRawUnsafe(
-    `DELETE FROM trade.holding WHERE user_id = $1::uuid AND symbol = $2 AND quantity = 0 AND reserved = 0`,
-    saga.userId, saga.symbol,
-  );
+  await statements(tx).settle(saga);
 }
 
 /** A rejected SELL gives its reserved quantity back. */
 export async function restoreHolding(tx: SqlClient, saga: Saga): Promise<void> {
+  await statements(tx).restore(saga);
+}
+
+const holdingOf = (m: { userId: string; symbol: string }) => `${m.userId.toLowerCase()}/${m.symbol}`;
+const movements = (items: readonly Movement[]) => columns(items, [(m) => m.userId, (m) => m.symbol, (m) => m.quantity]);
+
+/** In (user, symbol) order, as every transaction that upserts several holdings takes their locks. */
+async function addToHoldings(tx: SqlClient, sagas: readonly Saga[]): Promise<void> {
+  assertDistinct(sagas, holdingOf, 'holding');
   await tx.$executeRawUnsafe(
-    `UPDATE trade.holding SET quantity = quantity + $3::numeric, reserved = reserved - $3::numeric WHERE user_id = $1::uuid AND symbol = $2`,
-    saga.userId, saga.symbol, saga.quantity,
+    `INSERT INTO trade.holding (user_id, symbol, quantity, reserved, cost_basis)
+     SELECT user_id, symbol, quantity, 0, cost FROM unnest($1::uuid[], $2::text[], $3::numeric[], $4::numeric[]) AS b(user_id, symbol, quantity, cost)
+     ORDER BY user_id, symbol
+     ON CONFLICT (user_id, symbol) DO UPDATE
+       SET quantity = holding.quantity + EXCLUDED.quantity, cost_basis = holding.cost_basis + EXCLUDED.cost_basis`,
+    ...columns(sagas, [(s) => s.userId, (s) => s.symbol, (s) => s.quantity, (s) => s.notional]),
+  );
+}
+
+async function reserveHoldings(tx: SqlClient, sales: readonly Movement[]): Promise<boolean[]> {
+  assertDistinct(sales, holdingOf, 'holding');
+  const rows = await tx.$queryRawUnsafe<{ n: string }[]>(
+    `UPDATE trade.holding AS h SET quantity = h.quantity - s.quantity, reserved = h.reserved + s.quantity
+     FROM unnest($1::uuid[], $2::text[], $3::numeric[]) WITH ORDINALITY AS s(user_id, symbol, quantity, n)
+     WHERE h.user_id = s.user_id AND h.symbol = s.symbol AND h.quantity >= s.quantity
+     RETURNING s.n`,
+    ...movements(sales),
+  );
+  return byPosition(rows, sales.length).map((row) => row !== undefined);
+}
+
+async function settleSales(tx: SqlClient, sagas: readonly Saga[]): Promise<void> {
+  assertDistinct(sagas, holdingOf, 'holding');
+  await tx.$executeRawUnsafe(
+    `UPDATE trade.holding AS h
+     SET reserved = h.reserved - s.quantity, cost_basis = h.cost_basis - round(h.cost_basis * s.quantity / (h.quantity + h.reserved), 8)
+     FROM unnest($1::uuid[], $2::text[], $3::numeric[]) AS s(user_id, symbol, quantity)
+     WHERE h.user_id = s.user_id AND h.symbol = s.symbol`,
+    ...movements(sagas),
+  );
+  await tx.$executeRawUnsafe(
+    `DELETE FROM trade.holding AS h USING unnest($1::uuid[], $2::text[]) AS s(user_id, symbol)
+     WHERE h.user_id = s.user_id AND h.symbol = s.symbol AND h.quantity = 0 AND h.reserved = 0`,
+    ...columns(sagas, [(s) => s.userId, (s) => s.symbol]),
+  );
+}
+
+async function restoreHoldings(tx: SqlClient, sagas: readonly Saga[]): Promise<void> {
+  assertDistinct(sagas, holdingOf, 'holding');
+  await tx.$executeRawUnsafe(
+    `UPDATE trade.holding AS h SET quantity = h.quantity + s.quantity, reserved = h.reserved - s.quantity
+     FROM unnest($1::uuid[], $2::text[], $3::numeric[]) AS s(user_id, symbol, quantity)
+     WHERE h.user_id = s.user_id AND h.symbol = s.symbol`,
+    ...movements(sagas),
   );
 }
 

@@ -1,6 +1,6 @@
 import { type Delivery, PoisonMessageError } from '@trading/bus';
 import { paymentEvent, sagaReplyTypes } from '@trading/contracts';
-import { hashRequest, type SqlClient } from '@trading/db';
+import { hashRequest, userScope, type SqlClient } from '@trading/db';
 import type { Logger } from '@trading/platform';
 import { decideStep } from './decideStep.ts';
 import type { TradeDeps } from './deps.ts';
@@ -25,6 +25,7 @@ export async function onPaymentEvent(deps: TradeDeps, delivery: Delivery, log: L
     deps.processOnce({
       key: `event:${delivery.messageId}`,
       hash: hashRequest(event),
+      scope: userScope(event.user_id),
       apply: async (tx) => ({ response: null, messages: await advanceSaga(tx, deps, event.saga_id, input, sagaLog) }),
       replay: () => [],
       conflict: () => [],

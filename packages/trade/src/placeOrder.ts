@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Delivery, type OutgoingMessage, replyMessage } from '@trading/bus';
 import { errorReply, exchanges, type Reply } from '@trading/contracts';
-import { type Effect, hashRequest, type SqlClient } from '@trading/db';
+import { type Effect, hashRequest, userScope, type SqlClient } from '@trading/db';
 import { decideOrder } from './decideOrder.ts';
 import { deadlineAfter, type TradeDeps } from './deps.ts';
 import type { Order, Saga } from './domain.ts';
@@ -25,6 +25,7 @@ export async function placeOrder(deps: TradeDeps, delivery: Delivery, order: Ord
   await deps.processOnce<OrderReceipt>({
     key,
     hash,
+    scope: userScope(order.user_id),
     apply: (tx) => startOrder(tx, deps, delivery, order, { key, hash }, waiter),
     replay: (receipt, tx) => rejoin(tx, delivery, order, receipt, waiter),
     conflict: () => replyMessage(delivery, exchanges.apiResponse, errorReply(order.id, order.type, 'DUPLICATE_REQUEST_ID')),

@@ -1,5 +1,5 @@
 import type { Reply, RequestId } from '@trading/contracts';
-import type { SqlClient } from '@trading/db';
+import { assertDistinct, byPosition, coalesce, coalesceWrites, columns, perTransaction, type SqlClient } from '@trading/db';
 import { canonical } from './canonical.ts';
 import { openStates, type Saga, type SagaState } from './domain.ts';
 
@@ -29,21 +29,45 @@ type SagaRow = {
 /** Where a saga's reply goes: the request that started it, or a re-send of it (same user and id). */
 export type Waiter = { clientId: RequestId; replyTo: string; correlationId: string };
 
+type NewSaga = { saga: Saga; request: { key: string; hash: string }; deadline: Date };
+type Change = { id: string; now: Date; change: SagaChange };
+type NewWaiter = { sagaId: string; waiter: Waiter };
+
+/*
+ * The statements the sagas of a batch share (coalesce): one per round instead of one per saga. A saga appears
+ * at most once in a statement; two changes of one saga fail the batch, which then runs message by message.
+ */
+const statements = perTransaction((tx) => ({
+  insert: coalesceWrites((sagas: readonly NewSaga[]) => insertSagas(tx, sagas)),
+  lock: coalesce((ids: readonly string[]) => lockSagas(tx, ids)),
+  update: coalesceWrites((changes: readonly Change[]) => updateSagas(tx, changes)),
+  addWaiter: coalesceWrites((waiters: readonly NewWaiter[]) => addWaiters(tx, waiters)),
+  takeWaiters: coalesce((ids: readonly string[]) => takeWaitersOf(tx, ids)),
+}));
+
 export async function insertSaga(tx: SqlClient, saga: Saga, request: { key: string; hash: string }, deadline: Date): Promise<void> {
-  await tx.$executeRawUnsafe(
-    `INSERT INTO trade.saga (id, request_key, request_hash, request_id, side, user_id, symbol, quantity, price, notional,
-       market_order, state, trade_id, deadline, created_at, updated_at)
-     VALUES ($1::uuid, $2, $3, $4::jsonb, $5::trade."Side", $6::uuid, $7, $8::numeric, $9::numeric, $10::numeric,
-       $11, $12::trade."SagaState", $13::uuid, $14::timestamptz, $15::timestamptz, $15::timestamptz)`,
-    saga.id, request.key, request.hash, JSON.stringify(saga.requestId), saga.side, saga.userId, saga.symbol, saga.quantity,
-    saga.price, saga.notional, saga.marketOrder, saga.state, saga.tradeId, deadline, saga.createdAt,
-  );
+  await statements(tx).insert({ saga, request, deadline });
 }
 
 /** Reads a saga and locks it until the transaction ends: its events and the timeout sweeper take turns. */
 export async function lockSaga(tx: SqlClient, id: string): Promise<Saga | undefined> {
-  const [row] = await tx.$queryRawUnsafe<SagaRow[]>(`SELECT ${COLUMNS} FROM trade.saga WHERE id = $1::uuid FOR UPDATE`, id);
-  return row && toSaga(row);
+  return statements(tx).lock(id);
+}
+
+export type SagaChange = { state: SagaState; deadline?: Date; tradeId?: string; reply?: Reply; failureCode?: string; failureReason?: string };
+
+export async function updateSaga(tx: SqlClient, id: string, now: Date, change: SagaChange): Promise<void> {
+  await statements(tx).update({ id, now, change });
+}
+
+/** Adds a waiter, once per reply address: the same message delivered twice waits once. */
+export async function addWaiter(tx: SqlClient, sagaId: string, waiter: Waiter): Promise<void> {
+  await statements(tx).addWaiter({ sagaId, waiter });
+}
+
+/** Removes and returns the waiters of a saga that just finished. */
+export async function takeWaiters(tx: SqlClient, sagaId: string): Promise<Waiter[]> {
+  return statements(tx).takeWaiters(sagaId);
 }
 
 /** Open sagas past their deadline, locked; those another instance is handling are skipped. */
@@ -56,42 +80,100 @@ export async function lockOverdueSagas(tx: SqlClient, now: Date, limit: number):
   return rows.map(toSaga);
 }
 
-export type SagaChange = { state: SagaState; deadline?: Date; tradeId?: string; reply?: Reply; failureCode?: string; failureReason?: string };
-
-export async function updateSaga(tx: SqlClient, id: string, now: Date, change: SagaChange): Promise<void> {
-  await tx.$executeRawUnsafe(
-    `UPDATE trade.saga SET state = $2::trade."SagaState", deadline = COALESCE($3::timestamptz, deadline),
-       trade_id = COALESCE($4::uuid, trade_id), reply = COALESCE($5::jsonb, reply),
-       failure_code = COALESCE($6, failure_code), failure_reason = COALESCE($7, failure_reason), updated_at = $8::timestamptz
-     WHERE id = $1::uuid`,
-    id, change.state, change.deadline ?? null, change.tradeId ?? null, change.reply ? JSON.stringify(change.reply) : null,
-    change.failureCode ?? null, change.failureReason ?? null, now,
-  );
-}
-
 /** The reply of a finished saga, or null while it runs; locks the saga so it cannot finish unseen meanwhile. */
 export async function lockSagaReply(tx: SqlClient, id: string): Promise<Reply | null> {
   const [row] = await tx.$queryRawUnsafe<{ reply: Reply | null }[]>(`SELECT reply FROM trade.saga WHERE id = $1::uuid FOR UPDATE`, id);
   return row?.reply ?? null;
 }
 
-/** Adds a waiter, once per reply address: the same message delivered twice waits once. */
-export async function addWaiter(tx: SqlClient, sagaId: string, waiter: Waiter): Promise<void> {
+async function insertSagas(tx: SqlClient, sagas: readonly NewSaga[]): Promise<void> {
   await tx.$executeRawUnsafe(
-    `INSERT INTO trade.saga_waiter (saga_id, client_id, reply_to, correlation_id)
-     SELECT $1::uuid, $2::jsonb, $3, $4
-     WHERE NOT EXISTS (SELECT 1 FROM trade.saga_waiter WHERE saga_id = $1::uuid AND reply_to = $3 AND correlation_id = $4)`,
-    sagaId, JSON.stringify(waiter.clientId), waiter.replyTo, waiter.correlationId,
+    `INSERT INTO trade.saga (id, request_key, request_hash, request_id, side, user_id, symbol, quantity, price, notional,
+       market_order, state, trade_id, deadline, created_at, updated_at)
+     SELECT id, request_key, request_hash, request_id, side::trade."Side", user_id, symbol, quantity, price, notional,
+       market_order, state::trade."SagaState", trade_id, deadline, created_at, created_at
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $6::uuid[], $7::text[], $8::numeric[], $9::numeric[],
+       $10::numeric[], $11::boolean[], $12::text[], $13::uuid[], $14::timestamptz[], $15::timestamptz[])
+       AS s(id, request_key, request_hash, request_id, side, user_id, symbol, quantity, price, notional, market_order, state,
+         trade_id, deadline, created_at)`,
+    ...columns(sagas, [
+      ({ saga }) => saga.id,
+      ({ request }) => request.key,
+      ({ request }) => request.hash,
+      ({ saga }) => JSON.stringify(saga.requestId),
+      ({ saga }) => saga.side,
+      ({ saga }) => saga.userId,
+      ({ saga }) => saga.symbol,
+      ({ saga }) => saga.quantity,
+      ({ saga }) => saga.price,
+      ({ saga }) => saga.notional,
+      ({ saga }) => saga.marketOrder,
+      ({ saga }) => saga.state,
+      ({ saga }) => saga.tradeId,
+      ({ deadline }) => deadline,
+      ({ saga }) => saga.createdAt,
+    ]),
   );
 }
 
-/** Removes and returns the waiters of a saga that just finished. */
-export async function takeWaiters(tx: SqlClient, sagaId: string): Promise<Waiter[]> {
-  const rows = await tx.$queryRawUnsafe<{ client_id: RequestId; reply_to: string; correlation_id: string }[]>(
-    `DELETE FROM trade.saga_waiter WHERE saga_id = $1::uuid RETURNING client_id, reply_to, correlation_id`,
-    sagaId,
+/** Locks in id order, as every instance does: two batches of the same sagas never wait on each other in a circle. */
+async function lockSagas(tx: SqlClient, ids: readonly string[]): Promise<(Saga | undefined)[]> {
+  const rows = await tx.$queryRawUnsafe<(SagaRow & { n: string })[]>(
+    `SELECT ${COLUMNS}, wanted.n FROM trade.saga JOIN unnest($1::uuid[]) WITH ORDINALITY AS wanted(id, n) USING (id)
+     ORDER BY id FOR UPDATE OF saga`,
+    ids,
   );
-  return rows.map((r) => ({ clientId: r.client_id, replyTo: r.reply_to, correlationId: r.correlation_id }));
+  return byPosition(rows, ids.length).map((row) => row && toSaga(row));
+}
+
+async function updateSagas(tx: SqlClient, changes: readonly Change[]): Promise<void> {
+  assertDistinct(changes, (c) => c.id, 'saga');
+  await tx.$executeRawUnsafe(
+    `UPDATE trade.saga AS saga SET state = c.state::trade."SagaState", deadline = COALESCE(c.deadline, saga.deadline),
+       trade_id = COALESCE(c.trade_id, saga.trade_id), reply = COALESCE(c.reply, saga.reply),
+       failure_code = COALESCE(c.failure_code, saga.failure_code), failure_reason = COALESCE(c.failure_reason, saga.failure_reason),
+       updated_at = c.updated_at
+     FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::uuid[], $5::jsonb[], $6::text[], $7::text[], $8::timestamptz[])
+       AS c(id, state, deadline, trade_id, reply, failure_code, failure_reason, updated_at)
+     WHERE saga.id = c.id`,
+    ...columns(changes, [
+      (c) => c.id,
+      (c) => c.change.state,
+      (c) => c.change.deadline ?? null,
+      (c) => c.change.tradeId ?? null,
+      (c) => (c.change.reply ? JSON.stringify(c.change.reply) : null),
+      (c) => c.change.failureCode ?? null,
+      (c) => c.change.failureReason ?? null,
+      (c) => c.now,
+    ]),
+  );
+}
+
+async function addWaiters(tx: SqlClient, waiters: readonly NewWaiter[]): Promise<void> {
+  await tx.$executeRawUnsafe(
+    `INSERT INTO trade.saga_waiter (saga_id, client_id, reply_to, correlation_id)
+     SELECT DISTINCT ON (w.saga_id, w.reply_to, w.correlation_id) w.saga_id, w.client_id, w.reply_to, w.correlation_id
+     FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::text[]) AS w(saga_id, client_id, reply_to, correlation_id)
+     WHERE NOT EXISTS (SELECT 1 FROM trade.saga_waiter AS x
+                       WHERE x.saga_id = w.saga_id AND x.reply_to = w.reply_to AND x.correlation_id = w.correlation_id)`,
+    ...columns(waiters, [
+      (w) => w.sagaId,
+      (w) => JSON.stringify(w.waiter.clientId),
+      (w) => w.waiter.replyTo,
+      (w) => w.waiter.correlationId,
+    ]),
+  );
+}
+
+async function takeWaitersOf(tx: SqlClient, sagaIds: readonly string[]): Promise<Waiter[][]> {
+  const rows = await tx.$queryRawUnsafe<{ n: string; client_id: RequestId; reply_to: string; correlation_id: string }[]>(
+    `DELETE FROM trade.saga_waiter AS waiter USING unnest($1::uuid[]) WITH ORDINALITY AS finished(saga_id, n)
+     WHERE waiter.saga_id = finished.saga_id RETURNING finished.n, waiter.client_id, waiter.reply_to, waiter.correlation_id`,
+    sagaIds,
+  );
+  const waiters = sagaIds.map((): Waiter[] => []);
+  for (const r of rows) waiters[Number(r.n) - 1]!.push({ clientId: r.client_id, replyTo: r.reply_to, correlationId: r.correlation_id });
+  return waiters;
 }
 
 function toSaga(row: SagaRow): Saga {

@@ -1,4 +1,4 @@
-import type { SqlClient } from '@trading/db';
+import { coalesceWrites, columns, perTransaction, type SqlClient } from '@trading/db';
 import type { Saga, Side } from './domain.ts';
 import { canonical } from './canonical.ts';
 
@@ -8,17 +8,45 @@ export type TradeRecord = { id: string; side: Side; symbol: string; quantity: st
 /** Where a page of trades continues: after this trade, newest first. */
 export type TradePosition = { executedAt: Date; id: string };
 
+type NewTrade = { saga: Saga; tradeId: string; executedAt: Date };
+
+/** The statements the sagas of a batch share (coalesce). */
+const statements = perTransaction((tx) => ({
+  insert: coalesceWrites((trades: readonly NewTrade[]) => insertTrades(tx, trades)),
+  delete: coalesceWrites((sagaIds: readonly string[]) => deleteTrades(tx, sagaIds)),
+}));
+
 export async function insertTrade(tx: SqlClient, saga: Saga, tradeId: string, executedAt: Date): Promise<void> {
-  await tx.$executeRawUnsafe(
-    `INSERT INTO trade.trade (id, saga_id, user_id, side, symbol, quantity, price, notional, executed_at)
-     VALUES ($1::uuid, $2::uuid, $3::uuid, $4::trade."Side", $5, $6::numeric, $7::numeric, $8::numeric, $9::timestamptz)`,
-    tradeId, saga.id, saga.userId, saga.side, saga.symbol, saga.quantity, saga.price, saga.notional, executedAt,
-  );
+  await statements(tx).insert({ saga, tradeId, executedAt });
 }
 
 /** Voids the trade of a SELL whose credit Payment refused. */
 export async function deleteTrade(tx: SqlClient, sagaId: string): Promise<void> {
-  await tx.$executeRawUnsafe(`DELETE FROM trade.trade WHERE saga_id = $1::uuid`, sagaId);
+  await statements(tx).delete(sagaId);
+}
+
+async function insertTrades(tx: SqlClient, trades: readonly NewTrade[]): Promise<void> {
+  await tx.$executeRawUnsafe(
+    `INSERT INTO trade.trade (id, saga_id, user_id, side, symbol, quantity, price, notional, executed_at)
+     SELECT id, saga_id, user_id, side::trade."Side", symbol, quantity, price, notional, executed_at
+     FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::numeric[], $7::numeric[], $8::numeric[], $9::timestamptz[])
+       AS t(id, saga_id, user_id, side, symbol, quantity, price, notional, executed_at)`,
+    ...columns(trades, [
+      (t) => t.tradeId,
+      (t) => t.saga.id,
+      (t) => t.saga.userId,
+      (t) => t.saga.side,
+      (t) => t.saga.symbol,
+      (t) => t.saga.quantity,
+      (t) => t.saga.price,
+      (t) => t.saga.notional,
+      (t) => t.executedAt,
+    ]),
+  );
+}
+
+async function deleteTrades(tx: SqlClient, sagaIds: readonly string[]): Promise<void> {
+  await tx.$executeRawUnsafe(`DELETE FROM trade.trade WHERE saga_id = ANY($1::uuid[])`, sagaIds);
 }
 
 /** A user's trades, newest first, after `after` when given. */

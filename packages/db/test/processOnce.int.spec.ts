@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { type Bus, connectBus } from '@trading/bus';
+import { createLogger } from '@trading/platform';
+import { testEnv } from '@trading/testkit';
+import { expect } from 'chai';
+import { assertDistinct, coalesce, perTransaction } from '../src/coalesce.ts';
+import { createDatabase, type Database } from '../src/database.ts';
+import { createOutbox } from '../src/outbox.ts';
+import { createProcessOnce, type OnceSpec, type ProcessOnce } from '../src/processOnce.ts';
+
+const logger = createLogger('db-test', 'silent');
+
+describe('processOnce on a batch of messages (PostgreSQL)', function () {
+  this.timeout(20_000);
+  let db: Database;
+  let bus: Bus;
+  let processOnce: ProcessOnce;
+  let statements: number;
+
+  /** A store function as the services write them: one coalesced upsert per round, refusing to change a row twice. */
+  const count = perTransaction((tx) =>
+    coalesce(async (counters: readonly string[]) => {
+      statements += 1;
+      assertDistinct(counters, (id) => id, 'counter');
+      await tx.$executeRawUnsafe(
+        `INSERT INTO public.process_once_counter (id, n) SELECT id, 1 FROM unnest($1::text[]) AS id
+         ON CONFLICT (id) DO UPDATE SET n = process_once_counter.n + 1`,
+        counters,
+      );
+      return counters.map(() => undefined);
+    }),
+  );
+
+  const message = (counter: string, scope: string, key = randomUUID(), hash = 'same request'): OnceSpec<string> => ({
+    key,
+    hash,
+    scope,
+    apply: async (tx) => {
+      await count(tx)(counter);
+      return { response: `counted ${counter}`, messages: [] };
+    },
+    replay: () => [],
+    conflict: () => [],
+  });
+
+  const counted = async (counter: string): Promise<number> => {
+    const [row] = await db.$queryRawUnsafe<{ n: number }[]>('SELECT n FROM public.process_once_counter WHERE id = $1', counter);
+    return row?.n ?? 0;
+  };
+
+  before(async () => {
+    db = createDatabase({ url: testEnv().databaseUrl, poolMax: 4 });
+    bus = await connectBus({ url: testEnv().amqpUrl, logger, service: 'db-test', prefetch: 10 });
+    await db.$executeRawUnsafe('CREATE TABLE public.process_once_counter (id text PRIMARY KEY, n int NOT NULL)');
+    const outbox = createOutbox({ db, bus, schema: 'trade', logger });
+    processOnce = createProcessOnce({ db, bus, outbox, schema: 'trade', maxBatch: 50 });
+  });
+  beforeEach(() => {
+    statements = 0;
+  });
+  after(async () => {
+    await db?.$executeRawUnsafe('DROP TABLE IF EXISTS public.process_once_counter');
+    await bus?.close();
+    await db?.$disconnect();
+  });
+
+  it('applies the messages it holds at once side by side, their store statement once for the whole batch', async () => {
+    const counters = Array.from({ length: 10 }, () => randomUUID());
+    await Promise.all(counters.map((counter) => processOnce(message(counter, `user:${counter}`))));
+    expect(statements).to.equal(1);
+    for (const counter of counters) expect(await counted(counter)).to.equal(1);
+  });
+
+  it('never puts two messages of one scope in one batch', async () => {
+    const counter = randomUUID();
+    await Promise.all([processOnce(message(counter, 'user:a')), processOnce(message(counter, 'user:a'))]);
+    expect(statements).to.equal(2);
+    expect(await counted(counter)).to.equal(2);
+  });
+
+  it('when two messages of different scopes would change one row, runs each alone and applies both once', async () => {
+    const counter = randomUUID();
+    await Promise.all([processOnce(message(counter, 'user:b')), processOnce(message(counter, 'user:c'))]);
+    expect(statements, 'the refused batch statement, then one per message').to.equal(3);
+    expect(await counted(counter)).to.equal(2);
+  });
+
+  it('applies a key once: a message seen before is answered from the inbox, even inside a later batch', async () => {
+    const counter = randomUUID();
+    const key = randomUUID();
+    await processOnce(message(counter, 'user:d', key));
+    await Promise.all([processOnce(message(counter, 'user:d', key)), processOnce(message(randomUUID(), 'user:e'))]);
+    expect(await counted(counter)).to.equal(1);
+  });
+
+  it('does not apply a reused key with another request', async () => {
+    const counter = randomUUID();
+    const key = randomUUID();
+    await processOnce(message(counter, 'user:f', key, 'first request'));
+    await processOnce(message(counter, 'user:f', key, 'another request'));
+    expect(await counted(counter)).to.equal(1);
+  });
+});

@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import { type Bus, connectBus, eventMessage } from '@trading/bus';
+import { type DomainEvent, exchanges, topology } from '@trading/contracts';
+import { createLogger } from '@trading/platform';
+import { testEnv, useStack, waitFor } from '@trading/testkit';
+import { expect } from 'chai';
+
+describe('the live stream of stored events', function () {
+  this.timeout(60_000);
+  const stack = useStack(['reporting']);
+  let bus: Bus;
+  let stream: AbortController;
+
+  before(async () => {
+    bus = await connectBus({ url: testEnv().amqpUrl, logger: createLogger('test', 'silent'), service: 'test', topology, prefetch: 1 });
+  });
+  after(async () => {
+    stream?.abort();
+    await bus?.close();
+  });
+
+  it('sends an open dashboard every stored event once, however many events a batch holds', async () => {
+    stream = new AbortController();
+    const res = await fetch(`${stack().reportingUrl}/api/stream`, { signal: stream.signal });
+    const seen: string[] = [];
+    void (async () => {
+      const decoder = new TextDecoder();
+      let text = '';
+      for await (const chunk of res.body!) {
+        text += decoder.decode(chunk as Uint8Array, { stream: true });
+        const frames = text.split('\n\n');
+        text = frames.pop()!;
+        for (const frame of frames) {
+          const data = frame.match(/^event: stored\ndata: (.*)$/m)?.[1];
+          if (data) seen.push((JSON.parse(data) as { event: { user_id: string } }).event.user_id);
+        }
+      }
+    })().catch(() => undefined);
+
+    // 100 events at once, stored in a few batches.
+    const users: string[] = Array.from({ length: 100 }, () => randomUUID());
+    const at = new Date().toISOString();
+    const events: DomainEvent[] = users.map((user_id) => ({ type: 'FundsDeposited', user_id, at, amount: '1', available: '1' }));
+    await Promise.all(events.map((event) => bus.publish(eventMessage(exchanges.paymentResponse, event))));
+
+    await waitFor(() => (users.every((user) => seen.includes(user)) ? true : undefined), 20_000);
+    expect(seen.filter((user) => users.includes(user))).to.have.length(users.length);
+  });
+});
