@@ -14,7 +14,7 @@ const ROWS = 1000;
  * throwaway schema (bench_<hex>) dropped afterwards.
  */
 export async function measureDatabase(options: { url: string; poolMax: number; logger: DbLogger; transactions: number }): Promise<DatabaseBaseline> {
-  const db = await connectDatabase({ url: options.url, poolMax: options.poolMax, logger: options.logger });
+  const db = await connectDatabase({ url: options.url, poolMax: options.poolMax, logger: options.logger, applicationName: 'trading-bench-baseline' });
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   try {
     await db.$executeRawUnsafe(`CREATE SCHEMA ${schema}`);

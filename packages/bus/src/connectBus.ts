@@ -72,6 +72,9 @@ class RabbitBus {
     if (!url.searchParams.has('heartbeat')) url.searchParams.set('heartbeat', String(this.options.heartbeatSeconds ?? 10));
     try {
       this.connection = await amqp.connect(url.toString(), {
+        // Nagle's algorithm would hold a small write back until the broker's delayed ACK (up to 40 ms): a
+        // reply or an ack waiting behind one. Writes are coalesced per pass instead (the amqplib patch).
+        noDelay: true,
         recovery: {
           initialDelay: 100,
           maxDelay: 5000,

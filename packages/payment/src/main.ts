@@ -12,7 +12,7 @@ runMain('payment', async () => {
     PAYMENT_CRASH_AFTER_COMMIT: booleanSetting.default(false),
   });
   const logger = createLogger('payment', config.LOG_LEVEL);
-  const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger });
+  const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger, applicationName: 'trading-payment' });
   const bus = await connectBus({ url: config.AMQP_URL, logger, service: 'payment', topology, prefetch: config.PREFETCH });
   const outbox = createOutbox({ db, bus, schema: 'payment', logger });
   outbox.start();

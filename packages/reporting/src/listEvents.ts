@@ -16,3 +16,8 @@ export function listEvents(db: SqlClient, criteria: ReportCriteria, limit: numbe
     ...where.params,
   );
 }
+
+/** The events with these sequence numbers, in store order. */
+export function eventsBySeq(db: SqlClient, seqs: readonly string[]): PromiseLike<EventView[]> {
+  return db.$queryRawUnsafe<EventView[]>(`SELECT ${EVENT_VIEW_COLUMNS} FROM reporting.event WHERE event.seq = ANY($1::bigint[]) ORDER BY event.seq`, seqs);
+}

@@ -8,15 +8,15 @@ import { createHandler } from './handleDelivery.ts';
 import { createLiveStream } from './http/liveStream.ts';
 import { startHttpServer } from './http/startHttpServer.ts';
 import { loadStaticFiles } from './http/staticFiles.ts';
-import { listenForUpdates } from './notifications.ts';
+import { listenForUpdates, relayUpdates } from './notifications.ts';
 
 runMain('reporting', async () => {
   const config = loadConfig(reportingConfigShape);
   const logger = createLogger('reporting', config.LOG_LEVEL);
-  const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger });
+  const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger, applicationName: 'trading-reporting' });
   const bus = await connectBus({ url: config.AMQP_URL, logger, service: 'reporting', topology, prefetch: config.PREFETCH });
   const stream = createLiveStream();
-  const listener = listenForUpdates(config.DATABASE_URL, logger, (update) => stream.broadcast(update.kind, update));
+  const listener = listenForUpdates(config.DATABASE_URL, logger, relayUpdates(db, stream, logger));
   const http = await startHttpServer({
     db,
     stream,

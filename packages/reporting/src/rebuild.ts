@@ -6,7 +6,7 @@ import { rebuildProjections } from './rebuildProjections.ts';
 runMain('reporting-rebuild', async () => {
   const config = loadConfig(baseConfigShape);
   const logger = createLogger('reporting-rebuild', config.LOG_LEVEL);
-  const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: 1, logger });
+  const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: 1, logger, applicationName: 'trading-rebuild-projections' });
   const started = Date.now();
   const events = await rebuildProjections(db);
   logger.info({ events, ms: Date.now() - started }, 'projections rebuilt from the event store');

@@ -1,6 +1,6 @@
 import type { Transactional } from '@trading/db';
 import { readEventsAfter } from './eventStore.ts';
-import { notifyUpdates } from './notifications.ts';
+import { notifyRebuilt } from './notifications.ts';
 import { foldEvents } from './projection.ts';
 import { applyDelta, PROJECTION_TABLES } from './projectionStore.ts';
 
@@ -24,7 +24,7 @@ export function rebuildProjections(db: Transactional): Promise<number> {
       after = page[page.length - 1]?.seq ?? after;
       count += page.length;
     }
-    await notifyUpdates(tx, [{ kind: 'rebuilt' }]);
+    await notifyRebuilt(tx);
     return count;
   });
 }

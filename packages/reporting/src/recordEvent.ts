@@ -4,10 +4,10 @@ import { type Transactional, withDatabaseRetries } from '@trading/db';
 import { createBatcher } from '@trading/platform';
 import { z } from 'zod';
 import { insertEvents } from './eventStore.ts';
-import { notifyUpdates } from './notifications.ts';
+import { notifyStored } from './notifications.ts';
 import { foldEvents } from './projection.ts';
 import { applyDelta } from './projectionStore.ts';
-import { sourceOf, type StoredEvent, toEventView, toStoredEvent } from './storedEvent.ts';
+import { sourceOf, type StoredEvent, toStoredEvent } from './storedEvent.ts';
 
 /** Resolves whether the event was new: false for a redelivered or re-published one. */
 export type RecordEvent = (delivery: Delivery) => Promise<boolean>;
@@ -38,7 +38,7 @@ async function store(db: Transactional, batch: StoredEvent[]): Promise<boolean[]
       const fresh = unique.filter((row) => seqs.has(row.id));
       if (fresh.length === 0) return seqs;
       await applyDelta(tx, foldEvents(fresh.map((row) => row.payload)));
-      await notifyUpdates(tx, fresh.map((row) => ({ kind: 'stored' as const, event: toEventView(seqs.get(row.id)!, row) })));
+      await notifyStored(tx, fresh.map((row) => seqs.get(row.id)!));
       return seqs;
     }),
   );

@@ -73,24 +73,3 @@ export type EventView = {
   duration_ms: number | null;
   at: string;
 };
-
-export function toEventView(seq: string, e: StoredEvent): EventView {
-  return {
-    seq,
-    id: e.id,
-    type: e.type,
-    source: e.source,
-    user_id: e.userId,
-    symbol: e.symbol,
-    side: e.side,
-    amount: e.amount,
-    quantity: e.quantity,
-    price: e.price,
-    notional: e.notional,
-    saga_id: e.sagaId,
-    outcome: e.outcome,
-    code: e.code,
-    duration_ms: e.durationMs,
-    at: new Date(e.occurredAt).toISOString(),
-  };
-}

@@ -19,10 +19,11 @@ describe('the live stream of stored events', function () {
     await bus?.close();
   });
 
-  it('sends an open dashboard every stored event once, however many events a batch holds', async () => {
+  it('sends an open dashboard every stored event once and in store order, however many events a batch holds', async () => {
     stream = new AbortController();
     const res = await fetch(`${stack().reportingUrl}/api/stream`, { signal: stream.signal });
     const seen: string[] = [];
+    const seqs: number[] = [];
     void (async () => {
       const decoder = new TextDecoder();
       let text = '';
@@ -32,7 +33,10 @@ describe('the live stream of stored events', function () {
         text = frames.pop()!;
         for (const frame of frames) {
           const data = frame.match(/^event: stored\ndata: (.*)$/m)?.[1];
-          if (data) seen.push((JSON.parse(data) as { event: { user_id: string } }).event.user_id);
+          if (!data) continue;
+          const { event } = JSON.parse(data) as { event: { user_id: string; seq: string } };
+          seen.push(event.user_id);
+          seqs.push(Number(event.seq));
         }
       }
     })().catch(() => undefined);
@@ -45,5 +49,6 @@ describe('the live stream of stored events', function () {
 
     await waitFor(() => (users.every((user) => seen.includes(user)) ? true : undefined), 20_000);
     expect(seen.filter((user) => users.includes(user))).to.have.length(users.length);
+    expect(seqs, 'sequence numbers').to.deep.equal([...seqs].sort((a, b) => a - b));
   });
 });

@@ -12,7 +12,7 @@ import { startTimeoutSweeper } from './timeoutSweeper.ts';
 runMain('trade', async () => {
   const config = loadConfig(tradeConfigShape);
   const logger = createLogger('trade', config.LOG_LEVEL);
-  const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger });
+  const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger, applicationName: 'trading-trade' });
   const bus = await connectBus({ url: config.AMQP_URL, logger, service: 'trade', topology, prefetch: config.PREFETCH });
   const outbox = createOutbox({ db, bus, schema: 'trade', logger });
   const deps: TradeDeps = {

@@ -26,7 +26,10 @@ export function createLiveStream(heartbeatMs = 15_000) {
     clients.clear();
   }
 
-  return { open, broadcast, close };
+  /** True while at least one dashboard is open. */
+  const watched = (): boolean => clients.size > 0;
+
+  return { open, broadcast, watched, close };
 }
 
 export type LiveStream = ReturnType<typeof createLiveStream>;
