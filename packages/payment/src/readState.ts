@@ -4,11 +4,12 @@ import type { ChangingRequest } from './decideRequest.ts';
 import type { Account, CommandState, HeldAsset, RequestState, Reservation } from './domain.ts';
 
 type AccountRow = { user_id: string; available: string; reserved: string; created_at: Date | string; removed_at: unknown };
+const ACCOUNT_COLUMNS = 'user_id::text, available::text, reserved::text, created_at, removed_at';
 
 /** The open account of `userId`, read without a lock (USER_INFO). */
 export async function readAccount(db: SqlClient, userId: string): Promise<Account | undefined> {
   const [row] = await db.$queryRawUnsafe<AccountRow[]>(
-    `SELECT user_id::text, available::text, reserved::text, created_at, removed_at FROM payment.account WHERE user_id = $1::uuid`,
+    `SELECT ${ACCOUNT_COLUMNS} FROM payment.account WHERE user_id = $1::uuid`,
     userId,
   );
   return toAccount(row);
@@ -16,38 +17,32 @@ export async function readAccount(db: SqlClient, userId: string): Promise<Accoun
 
 /*
  * The locking reads the messages of a batch share (coalesce): one statement per round, rows locked in key order
- * as every transaction takes them, so two batches never wait on each other in a circle.
+ * as every transaction takes them, so two batches never wait on each other in a circle. An account stays locked
+ * until the transaction ends, so decisions on the same account run one after another and balances are never
+ * decided on a stale read.
  */
 const locks = perTransaction((tx) => ({
   account: coalesce((userIds: readonly string[]) => lockAccounts(tx, userIds)),
   reservation: coalesce((sagaIds: readonly string[]) => lockReservations(tx, sagaIds)),
 }));
 
-/**
- * The open account of `userId`, its row locked until the transaction ends, so decisions on the same account
- * run one after another and balances are never decided on a stale read.
- */
-export async function lockAccount(tx: SqlClient, userId: string): Promise<Account | undefined> {
-  return locks(tx).account(userId);
-}
-
 export async function readRequestState(tx: SqlClient, request: ChangingRequest): Promise<RequestState> {
   if (request.type === 'ADD_USER') return { account: undefined, heldAssets: [] };
-  const account = await lockAccount(tx, request.user_id);
+  const account = await locks(tx).account(request.user_id);
   const heldAssets = account && request.type === 'REMOVE_USER' ? await readHeldAssets(tx, account.userId) : [];
   return { account, heldAssets };
 }
 
 /** Locks the account first and then the reservation: every transaction takes its locks in this order. */
 export async function readCommandState(tx: SqlClient, command: PaymentCommand): Promise<CommandState> {
-  const account = await lockAccount(tx, command.user_id);
+  const account = await locks(tx).account(command.user_id);
   const reservation = command.type === 'CreditFunds' ? undefined : await locks(tx).reservation(command.saga_id);
   return { account, reservation };
 }
 
 async function lockAccounts(tx: SqlClient, userIds: readonly string[]): Promise<(Account | undefined)[]> {
   const rows = await tx.$queryRawUnsafe<(AccountRow & { n: string })[]>(
-    `SELECT user_id::text, available::text, reserved::text, created_at, removed_at, wanted.n
+    `SELECT ${ACCOUNT_COLUMNS}, wanted.n
      FROM payment.account JOIN unnest($1::uuid[]) WITH ORDINALITY AS wanted(user_id, n) USING (user_id)
      ORDER BY user_id FOR UPDATE OF account`,
     userIds,
