@@ -1,9 +1,7 @@
 export type BatcherOptions<I> = {
   /** Most items in one batch. */
   maxBatch: number;
-  /** Batches running at once (default 1: the most batching, and no lock waits between a process's own batches). */
-  concurrency?: number;
-  /** Items that share a key never share a batch: a later one waits for a later batch. */
+  /** Items that share a key never share a batch: a later one waits for a later batch (batches run one at a time). */
   keyOf?: (item: I) => string | readonly string[];
 };
 
@@ -12,13 +10,14 @@ type Entry<I, R> = { item: I; resolve: (result: R) => void; reject: (err: unknow
 /**
  * Groups calls into batches: the items that arrive while a batch runs form the next one, so a busy consumer
  * pays a transaction per batch instead of per message, and an idle one waits no longer than a setImmediate.
- * `run` returns one result per item, in order. When a batch fails, its items run again one at a time, so a
- * bad item fails alone and its neighbours succeed.
+ * Batches run one at a time: the most batching, and no lock waits between a process's own batches (two at once
+ * measured slower, BENCHMARKS.md). `run` returns one result per item, in order. When a batch fails, its items run
+ * again one at a time, so a bad item fails alone and its neighbours succeed.
  */
 export function createBatcher<I, R>(run: (items: I[]) => Promise<R[]>, options: BatcherOptions<I>): (item: I) => Promise<R> {
-  const { maxBatch, concurrency = 1, keyOf } = options;
+  const { maxBatch, keyOf } = options;
   const waiting: Entry<I, R>[] = [];
-  let running = 0;
+  let draining = false;
 
   function take(): Entry<I, R>[] {
     if (!keyOf) return waiting.splice(0, maxBatch);
@@ -58,14 +57,14 @@ export function createBatcher<I, R>(run: (items: I[]) => Promise<R[]>, options: 
         for (const entry of batch) await runAlone(entry);
       }
     }
-    running -= 1;
+    draining = false;
   }
 
   return (item) =>
     new Promise<R>((resolve, reject) => {
       waiting.push({ item, resolve, reject });
-      if (running >= concurrency) return;
-      running += 1;
+      if (draining) return;
+      draining = true;
       setImmediate(() => void drain());
     });
 }
