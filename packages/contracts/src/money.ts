@@ -34,4 +34,9 @@ export function notional(price: string, quantity: string): string {
   return new Decimal(price).mul(quantity).toDecimalPlaces(MONEY_SCALE, Decimal.ROUND_HALF_EVEN).toFixed();
 }
 
+/** A decimal written without trailing zeros: NUMERIC(20, 8) reads back as "12.50000000", the wire carries "12.5". */
+export function canonicalDecimal(value: string | Decimal): string {
+  return new Decimal(value).toFixed();
+}
+
 export { Decimal };

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { checkAmount, MAX_AMOUNT, notional } from '../src/index.ts';
+import { canonicalDecimal, checkAmount, MAX_AMOUNT, notional } from '../src/index.ts';
 
 describe('money amounts', () => {
   const rejected: Array<[unknown, string]> = [
@@ -38,6 +38,12 @@ describe('money amounts', () => {
   it('accepts the smallest unit and the documented maximum', () => {
     expect(checkAmount('0.00000001')).to.deep.equal({ ok: true, value: '0.00000001' });
     expect(checkAmount(MAX_AMOUNT).ok).to.equal(true);
+  });
+
+  it('writes a NUMERIC read back from PostgreSQL without trailing zeros', () => {
+    expect(canonicalDecimal('12.50000000')).to.equal('12.5');
+    expect(canonicalDecimal('0.00000000')).to.equal('0');
+    expect(canonicalDecimal('-3.10000000')).to.equal('-3.1');
   });
 
   it('computes price × quantity exactly, rounding half-even to 8 decimals', () => {

@@ -3,7 +3,7 @@ import { type Bus, connectBus } from '@trading/bus';
 import { createLogger } from '@trading/platform';
 import { testEnv } from '@trading/testkit';
 import { expect } from 'chai';
-import { assertDistinct, coalesce, perTransaction } from '../src/coalesce.ts';
+import { assertDistinct, coalesceWrites, perTransaction } from '../src/coalesce.ts';
 import { createDatabase, type Database } from '../src/database.ts';
 import { createOutbox } from '../src/outbox.ts';
 import { createProcessOnce, type OnceSpec, type ProcessOnce } from '../src/processOnce.ts';
@@ -19,7 +19,7 @@ describe('processOnce on a batch of messages (PostgreSQL)', function () {
 
   /** A store function as the services write them: one coalesced upsert per round, refusing to change a row twice. */
   const count = perTransaction((tx) =>
-    coalesce(async (counters: readonly string[]) => {
+    coalesceWrites(async (counters: readonly string[]) => {
       statements += 1;
       assertDistinct(counters, (id) => id, 'counter');
       await tx.$executeRawUnsafe(
@@ -27,7 +27,6 @@ describe('processOnce on a batch of messages (PostgreSQL)', function () {
          ON CONFLICT (id) DO UPDATE SET n = process_once_counter.n + 1`,
         counters,
       );
-      return counters.map(() => undefined);
     }),
   );
 

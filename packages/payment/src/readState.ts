@@ -1,4 +1,4 @@
-import { Decimal, type PaymentCommand } from '@trading/contracts';
+import { canonicalDecimal, type PaymentCommand } from '@trading/contracts';
 import { byPosition, coalesce, perTransaction, type SqlClient } from '@trading/db';
 import type { ChangingRequest } from './decideRequest.ts';
 import type { Account, CommandState, HeldAsset, RequestState, Reservation } from './domain.ts';
@@ -58,7 +58,7 @@ async function lockReservations(tx: SqlClient, sagaIds: readonly string[]): Prom
     sagaIds,
   );
   return byPosition(rows, sagaIds.length).map(
-    (row) => row && { sagaId: row.saga_id, userId: row.user_id, amount: canonical(row.amount), status: row.status },
+    (row) => row && { sagaId: row.saga_id, userId: row.user_id, amount: canonicalDecimal(row.amount), status: row.status },
   );
 }
 
@@ -66,8 +66,8 @@ function toAccount(row: AccountRow | undefined): Account | undefined {
   if (!row || row.removed_at !== null) return undefined;
   return {
     userId: row.user_id,
-    available: canonical(row.available),
-    reserved: canonical(row.reserved),
+    available: canonicalDecimal(row.available),
+    reserved: canonicalDecimal(row.reserved),
     createdAt: new Date(row.created_at).toISOString(),
   };
 }
@@ -77,8 +77,6 @@ async function readHeldAssets(tx: SqlClient, userId: string): Promise<HeldAsset[
     `SELECT symbol, quantity::text FROM payment.held_asset WHERE user_id = $1::uuid AND quantity <> 0 ORDER BY symbol`,
     userId,
   );
-  return rows.map((row) => ({ symbol: row.symbol, quantity: canonical(row.quantity) }));
+  return rows.map((row) => ({ symbol: row.symbol, quantity: canonicalDecimal(row.quantity) }));
 }
 
-/** NUMERIC(20,8) text ("100.50000000") as the canonical decimal string ("100.5"). */
-const canonical = (numeric: string): string => new Decimal(numeric).toFixed();

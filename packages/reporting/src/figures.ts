@@ -1,7 +1,5 @@
-import { Decimal, MONEY_SCALE } from '@trading/contracts';
+import { canonicalDecimal, Decimal, MONEY_SCALE } from '@trading/contracts';
 
-/** A NUMERIC read as text, written without trailing zeros: "12.50000000" -> "12.5". */
-export const canonical = (value: string | Decimal): string => new Decimal(value).toFixed();
 
 export type SymbolRow = { symbol: string; trades: number; quantity_bought: string; quantity_sold: string; notional: string };
 export type SymbolView = SymbolRow & { vwap: string | null };
@@ -17,9 +15,9 @@ export function symbolView(row: SymbolRow): SymbolView {
   const view = {
     symbol: row.symbol,
     trades: row.trades,
-    quantity_bought: canonical(row.quantity_bought),
-    quantity_sold: canonical(row.quantity_sold),
-    notional: canonical(row.notional),
+    quantity_bought: canonicalDecimal(row.quantity_bought),
+    quantity_sold: canonicalDecimal(row.quantity_sold),
+    notional: canonicalDecimal(row.notional),
   };
   return { ...view, vwap: vwap(view.notional, view.quantity_bought, view.quantity_sold) };
 }

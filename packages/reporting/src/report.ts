@@ -1,7 +1,7 @@
 import type { SqlClient } from '@trading/db';
-import { Decimal } from '@trading/contracts';
+import { canonicalDecimal, Decimal } from '@trading/contracts';
 import { type ReportCriteria, whereClause } from './criteria.ts';
-import { canonical, type Percentiles, percentiles, type SymbolRow, type SymbolView, symbolView } from './figures.ts';
+import { type Percentiles, percentiles, type SymbolRow, type SymbolView, symbolView } from './figures.ts';
 
 export type Report = {
   criteria: ReportCriteria;
@@ -57,7 +57,7 @@ export async function computeReport(db: SqlClient, criteria: ReportCriteria): Pr
   );
   if (!totals) throw new Error('aggregate query returned no row');
   const symbols = symbolRows.map(symbolView);
-  const sum = (pick: (s: SymbolView) => string) => canonical(symbols.reduce((acc, s) => acc.add(pick(s)), new Decimal(0)));
+  const sum = (pick: (s: SymbolView) => string) => canonicalDecimal(symbols.reduce((acc, s) => acc.add(pick(s)), new Decimal(0)));
   const quantityBought = sum((s) => s.quantity_bought);
   const quantitySold = sum((s) => s.quantity_sold);
   const notional = sum((s) => s.notional);
@@ -70,8 +70,8 @@ export async function computeReport(db: SqlClient, criteria: ReportCriteria): Pr
     quantity_sold: quantitySold,
     notional,
     vwap: symbols.length === 1 ? (symbols[0]?.vwap ?? null) : null,
-    deposits: { count: totals.deposits, amount: canonical(totals.deposited) },
-    withdrawals: { count: totals.withdrawals, amount: canonical(totals.withdrawn) },
+    deposits: { count: totals.deposits, amount: canonicalDecimal(totals.deposited) },
+    withdrawals: { count: totals.withdrawals, amount: canonicalDecimal(totals.withdrawn) },
     saga_outcomes: outcomes,
     saga_duration_ms: percentiles(totals.durations),
     event_counts: Object.fromEntries(types.map((t) => [t.type, t.count])),

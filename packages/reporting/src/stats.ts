@@ -1,6 +1,6 @@
 import type { SqlClient } from '@trading/db';
-import { Decimal } from '@trading/contracts';
-import { canonical, type Percentiles, percentiles, type SymbolRow, type SymbolView, symbolView } from './figures.ts';
+import { canonicalDecimal, Decimal } from '@trading/contracts';
+import { type Percentiles, percentiles, type SymbolRow, type SymbolView, symbolView } from './figures.ts';
 
 export type UserView = {
   user_id: string;
@@ -54,7 +54,7 @@ export async function readStats(db: SqlClient, topUsers = 10): Promise<Stats> {
       events: types.reduce((n, t) => n + t.count, 0),
       users: users?.count ?? 0,
       trades: symbols.reduce((n, s) => n + s.trades, 0),
-      notional: canonical(symbols.reduce((sum, s) => sum.add(s.notional), new Decimal(0))),
+      notional: canonicalDecimal(symbols.reduce((sum, s) => sum.add(s.notional), new Decimal(0))),
       sagas_completed: completed,
       sagas_failed: finished - completed,
     },
@@ -81,9 +81,9 @@ async function userView(db: SqlClient, row: UserRow): Promise<UserView> {
   return {
     user_id: row.user_id,
     trades: row.trades,
-    deposits: { count: row.deposits, amount: canonical(row.deposited) },
-    withdrawals: { count: row.withdrawals, amount: canonical(row.withdrawn) },
-    net_cash_flow: canonical(row.net_cash_flow),
-    holdings: Object.fromEntries(holdings.map((h) => [h.symbol, canonical(h.quantity)])),
+    deposits: { count: row.deposits, amount: canonicalDecimal(row.deposited) },
+    withdrawals: { count: row.withdrawals, amount: canonicalDecimal(row.withdrawn) },
+    net_cash_flow: canonicalDecimal(row.net_cash_flow),
+    holdings: Object.fromEntries(holdings.map((h) => [h.symbol, canonicalDecimal(h.quantity)])),
   };
 }

@@ -1,6 +1,6 @@
+import { canonicalDecimal } from '@trading/contracts';
 import { assertDistinct, byPosition, coalesce, coalesceWrites, columns, perTransaction, type SqlClient } from '@trading/db';
 import type { Holding, Saga } from './domain.ts';
-import { canonical } from './canonical.ts';
 
 /*
  * trade.holding: one row per user and symbol. Every change is one conditional UPDATE (or upsert), so
@@ -99,5 +99,5 @@ export async function listHoldings(db: SqlClient, userId: string): Promise<Holdi
     `SELECT symbol, quantity::text, reserved::text, cost_basis::text FROM trade.holding WHERE user_id = $1::uuid ORDER BY symbol`,
     userId,
   );
-  return rows.map((r) => ({ symbol: r.symbol, quantity: canonical(r.quantity), reserved: canonical(r.reserved), costBasis: canonical(r.cost_basis) }));
+  return rows.map((r) => ({ symbol: r.symbol, quantity: canonicalDecimal(r.quantity), reserved: canonicalDecimal(r.reserved), costBasis: canonicalDecimal(r.cost_basis) }));
 }

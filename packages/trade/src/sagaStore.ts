@@ -1,6 +1,5 @@
-import type { Reply, RequestId } from '@trading/contracts';
+import { canonicalDecimal, type Reply, type RequestId } from '@trading/contracts';
 import { assertDistinct, byPosition, coalesce, coalesceWrites, columns, perTransaction, type SqlClient } from '@trading/db';
-import { canonical } from './canonical.ts';
 import { openStates, type Saga, type SagaState } from './domain.ts';
 
 /*
@@ -183,9 +182,9 @@ function toSaga(row: SagaRow): Saga {
     side: row.side,
     userId: row.user_id,
     symbol: row.symbol,
-    quantity: canonical(row.quantity),
-    price: canonical(row.price),
-    notional: canonical(row.notional),
+    quantity: canonicalDecimal(row.quantity),
+    price: canonicalDecimal(row.price),
+    notional: canonicalDecimal(row.notional),
     marketOrder: row.market_order,
     state: row.state,
     tradeId: row.trade_id,

@@ -1,6 +1,6 @@
+import { canonicalDecimal } from '@trading/contracts';
 import { coalesceWrites, columns, perTransaction, type SqlClient } from '@trading/db';
 import type { Saga, Side } from './domain.ts';
-import { canonical } from './canonical.ts';
 
 /** A recorded trade, as TRADES lists it. */
 export type TradeRecord = { id: string; side: Side; symbol: string; quantity: string; price: string; notional: string; executedAt: Date };
@@ -63,9 +63,9 @@ export async function pageTrades(db: SqlClient, userId: string, after: TradePosi
     id: r.id,
     side: r.side,
     symbol: r.symbol,
-    quantity: canonical(r.quantity),
-    price: canonical(r.price),
-    notional: canonical(r.notional),
+    quantity: canonicalDecimal(r.quantity),
+    price: canonicalDecimal(r.price),
+    notional: canonicalDecimal(r.notional),
     executedAt: new Date(r.executed_at),
   }));
 }
