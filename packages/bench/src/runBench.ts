@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { type Logger, UnreachableError } from '@trading/platform';
 import { measureBroker } from './brokerBaseline.ts';
 import type { Rate } from './config.ts';
+import { describeCpu } from './cpuUsage.ts';
 import { measureDatabase } from './databaseBaseline.ts';
-import { readCommits } from './databaseCommits.ts';
+import { type DatabaseActivity, perSaga, readDatabaseActivity } from './databaseActivity.ts';
 import { GatewaySocket } from './gatewaySocket.ts';
 import { prepareUsers } from './prepareUsers.ts';
 import { runStep, type StepResult } from './runStep.ts';
@@ -42,29 +43,36 @@ export async function runBench(options: BenchOptions): Promise<Summary> {
     throw new UnreachableError(`cannot reach the gateway at ${options.gatewayUrl} (${err.message}); start the stack (pnpm start) or set GATEWAY_URL`);
   });
   const steps: StepResult[] = [];
-  let commitsPerSaga: number | undefined;
+  let databasePerSaga: DatabaseActivity | undefined;
+  const readActivity = () => readDatabaseActivity(options.databaseUrl).catch(() => undefined);
   try {
     const seedHoldings = options.mix === 'both';
     options.progress(`• creating and funding ${options.users} users over ${sockets.length} connections`);
     const { users } = await prepareUsers(sockets, options.users, { symbols: options.symbols, price: options.price, seedHoldings });
     const plan: OrderPlan = { users, symbols: options.symbols, mix: options.mix, price: options.price, quantity: options.quantity };
-    const databaseUrl = options.baselines?.databaseUrl;
-    const commitsBefore = databaseUrl ? await readCommits(databaseUrl) : 0;
+    const activity: DatabaseActivity = { commits: 0, walBytes: 0 };
     let sent = 0;
     for (const rate of options.rates) {
       if ((await vacuumIfAutovacuumOff(options.databaseUrl)) === 'vacuumed') options.progress('  (autovacuum is off on this server: vacuumed before the step)');
+      // Read after the vacuum, so that what it commits and writes is not charged to the sagas.
+      const before = await readActivity();
       const step = await runStep(sockets, plan, rate, options, sent);
+      const after = before && (await readActivity());
+      if (before && after) {
+        activity.commits += after.commits - before.commits;
+        activity.walBytes += after.walBytes - before.walBytes;
+      }
       sent += step.sent;
       steps.push(step);
       options.progress(describeStep(step));
     }
-    if (databaseUrl && sent > 0) commitsPerSaga = Math.round(((await readCommits(databaseUrl)) - commitsBefore) / sent * 100) / 100;
+    if (activity.commits > 0 && sent > 0) databasePerSaga = perSaga(activity, sent);
   } finally {
     await Promise.all(sockets.map((s) => s.close()));
   }
   const cost = sagaCost(options.mix);
-  const measuredCost = commitsPerSaga === undefined ? cost : { ...cost, transactions: commitsPerSaga };
-  return buildSummary(steps, measuredCost, options.baselines && (await measureBaselines(options)));
+  const measuredCost = databasePerSaga ? { ...cost, transactions: databasePerSaga.commits } : cost;
+  return buildSummary(steps, measuredCost, options.baselines && (await measureBaselines(options)), databasePerSaga?.walBytes);
 }
 
 async function measureBaselines(options: BenchOptions): Promise<Baselines> {
@@ -79,5 +87,6 @@ async function measureBaselines(options: BenchOptions): Promise<Baselines> {
 function describeStep(step: StepResult): string {
   const target = step.target === 'max' ? 'flat out' : `${step.target}/s`;
   const errors = step.errors ? ` errors ${JSON.stringify(step.errors_by_code)}` : ' errors 0';
-  return `  ${target.padEnd(9)} ${String(step.sagas_per_s).padStart(7)} sagas/s  p50 ${step.p50_ms} ms  p95 ${step.p95_ms} ms  p99 ${step.p99_ms} ms${errors}`;
+  const line = `  ${target.padEnd(9)} ${String(step.sagas_per_s).padStart(7)} sagas/s  p50 ${step.p50_ms} ms  p95 ${step.p95_ms} ms  p99 ${step.p99_ms} ms${errors}`;
+  return step.cpu_ms_per_saga ? `${line}\n            ${describeCpu(step.cpu_ms_per_saga)}` : line;
 }

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Rate } from './config.ts';
+import { type CpuBreakdown, type CpuSnapshot, cpuPerSaga, snapshotCpu } from './cpuUsage.ts';
 import type { GatewaySocket } from './gatewaySocket.ts';
 import { type LatencySummary, summarizeLatencies } from './latency.ts';
 import { nthOrder, type OrderPlan } from './sagaOrders.ts';
@@ -18,6 +19,8 @@ export type StepResult = LatencySummary & {
   /** Every ERROR reply, timeout or lost connection of the step, warm-up and drain included. */
   errors: number;
   errors_by_code: Record<string, number>;
+  /** CPU time per saga completed in the measured window, by process on this machine; null where it cannot be read. */
+  cpu_ms_per_saga: CpuBreakdown | null;
 };
 
 /** How often the open-loop scheduler sends the sagas that fell due. */
@@ -69,6 +72,10 @@ export async function runStep(sockets: readonly GatewaySocket[], plan: OrderPlan
   const done = new Promise<void>((resolve) => {
     drained = resolve;
   });
+  let cpuAtStart: CpuSnapshot | undefined;
+  let cpuAtEnd: CpuSnapshot | undefined;
+  setTimeout(() => (cpuAtStart = snapshotCpu()), windowStart - started);
+  setTimeout(() => (cpuAtEnd = snapshotCpu()), windowEnd - started);
   if (rate === 'max') {
     for (let i = 0; i < sockets.length * options.depth; i += 1) fire();
   } else {
@@ -83,6 +90,7 @@ export async function runStep(sockets: readonly GatewaySocket[], plan: OrderPlan
     }, TICK_MS);
   }
   await done;
+  cpuAtEnd ??= snapshotCpu();
 
   const errors = Object.values(errorsByCode).reduce((a, b) => a + b, 0);
   const summary = summarizeLatencies(latencies);
@@ -94,5 +102,6 @@ export async function runStep(sockets: readonly GatewaySocket[], plan: OrderPlan
     errors,
     errors_by_code: errorsByCode,
     sent,
+    cpu_ms_per_saga: cpuAtStart && cpuAtEnd ? cpuPerSaga(cpuAtStart, cpuAtEnd, summary.count) : null,
   };
 }

@@ -6,7 +6,7 @@ import { sagaReplyTypes } from '@trading/contracts';
  * response) that sends the listed messages through the outbox (one row inserted each; the rows the broker has
  * confirmed are deleted every 100 ms). Reporting stores the domain events it receives in transactions too.
  * `transactions` is the most a saga can cost, when every message is its own batch; under load the services
- * share one transaction among the messages they hold, and the bench measures the real count (databaseCommits.ts).
+ * share one transaction among the messages they hold, and the bench measures the real count (databaseActivity.ts).
  */
 type Hop = { service: 'trade' | 'payment'; handles: string; sends: readonly string[] };
 

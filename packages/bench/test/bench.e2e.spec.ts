@@ -55,6 +55,11 @@ describe('the bench on a tiny load', () => {
     expect(json.errors).to.equal(0);
     expect(json.completed).to.be.greaterThan(0);
     expect(json.transactions_per_saga, 'commits per saga, counted in pg_stat_database').to.be.greaterThan(0);
+    expect(json.wal_bytes_per_saga, 'WAL written per saga').to.be.greaterThan(0);
+    const cpu = json.steps.at(-1).cpu_ms_per_saga;
+    expect(cpu, 'CPU per saga, by the processes it saw on this machine').to.include.keys('broker', 'database', 'gateway', 'trade', 'payment', 'bench');
+    expect(cpu.total).to.be.greaterThan(0);
+    expect(lines.some((line) => /CPU [\d.]+ ms\/saga/.test(line)), 'the step’s CPU line').to.equal(true);
     expect(json.steps.map((s: { target: unknown }) => s.target)).to.deep.equal([10, 'max']);
     expect(lines.some((line) => line.includes('flat out'))).to.equal(true);
     const vacuumed = lines.filter((line) => line.includes('vacuumed before the step')).length;

@@ -15,6 +15,7 @@ const step = (target: StepResult['target'], sagasPerS: number, p99: number, erro
   max_ms: p99 * 2,
   errors,
   errors_by_code: errors ? { NO_REPLY: errors } : {},
+  cpu_ms_per_saga: { total: 2000 / sagasPerS, other: 0, busy_pct: 100 },
 });
 const cost = { messages: 10, transactions: 5, outboxRows: 0, inboxRows: 0 };
 const baselines = { broker: { messages: 1, msgs_per_s: 20_000 }, database: { transactions: 1, tx_per_s: 5000 } };
@@ -28,6 +29,12 @@ describe('the bench summary', () => {
     const summary = buildSummary([step(250, 250, 12), step('max', 400, 80, 2), step(500, 380, 30, 1)], cost, baselines);
     expect(summary).to.include({ sagas_per_s: 400, p99_ms: 80, errors: 3, baseline_sagas_per_s: 667, ratio_to_baseline: 0.6 });
     expect(summary.steps.map((s) => s.target)).to.deep.equal([250, 'max', 500]);
+    expect(summary.cpu_ms_per_saga, 'the fastest step’s CPU per saga').to.deep.equal({ total: 5, other: 0, busy_pct: 100 });
+  });
+
+  it('carries the WAL bytes per saga measured over the steps, or null', () => {
+    expect(buildSummary([step(10, 10, 5)], cost, undefined, 21_500).wal_bytes_per_saga).to.equal(21_500);
+    expect(buildSummary([step(10, 10, 5)], cost).wal_bytes_per_saga).to.equal(null);
   });
 
   it('leaves the baseline fields null when no baseline was measured', () => {
