@@ -53,7 +53,7 @@ async function sagas(config: BenchConfig) {
     print(`• the database per saga, over the steps: ${summary.transactions_per_saga} commits, ${(summary.wal_bytes_per_saga / 1024).toFixed(1)} kB of WAL`);
   }
   if (summary.baseline_sagas_per_s) {
-    print(`• baselines: broker ${summary.broker_msgs_per_s} msg/s, PostgreSQL ${summary.pg_tx_per_s} tx/s; a saga costs ${summary.messages_per_saga} messages and ${summary.transactions_per_saga} commits (counted over the steps)`);
+    print(`• baselines: broker ${summary.broker_msgs_per_s} msg/s, PostgreSQL ${summary.pg_tx_per_s} tx/s; a saga costs ${summary.messages_per_saga} messages (its events in batches shared with other sagas) and ${summary.transactions_per_saga} commits (counted over the steps)`);
     print(`  → they allow ${summary.baseline_sagas_per_s} sagas/s; measured ${summary.sagas_per_s} (ratio ${summary.ratio_to_baseline})`);
   }
   if (config.BENCH_CHART !== 'none') {

@@ -3,10 +3,12 @@ import { sagaReplyTypes } from '@trading/contracts';
 /**
  * What one saga costs the broker and the database, counted from the services' code. Each step below is one
  * message handled in a transaction (processOnce: inbox claim, the effect, the outbox rows, the remembered
- * response) that sends the listed messages through the outbox (one row inserted each; the rows the broker has
- * confirmed are deleted every 100 ms). Reporting stores the domain events it receives in transactions too.
- * `transactions` is the most a saga can cost, when every message is its own batch; under load the services
- * share one transaction among the messages they hold, and the bench measures the real count (databaseActivity.ts).
+ * response) that sends the listed messages through the outbox: a command or a reply one row each, and the domain
+ * events of the transaction one EventBatch row between them, for the `events` fanout (the rows the broker has
+ * confirmed are deleted every 100 ms). Reporting stores the events of the batches it holds in transactions too.
+ * The counts are the most a saga can cost, when every message is its own batch; under load the services share one
+ * transaction, and one EventBatch, among the messages they hold. `fewestMessages` is that limit, where a saga's
+ * share of the event batches is nothing; the bench measures the real commits (databaseActivity.ts).
  */
 type Hop = { service: 'trade' | 'payment'; handles: string; sends: readonly string[] };
 
@@ -25,36 +27,32 @@ export const sellHops: readonly Hop[] = [
 ];
 
 const commands = new Set(['ReserveFunds', 'CaptureFunds', 'ReleaseFunds', 'CreditFunds']);
-const sagaReplies = new Set<string>(sagaReplyTypes);
+const sagaAnswers = new Set<string>(sagaReplyTypes);
 
-/**
- * Queue deliveries of one message: a command reaches payment's queue, a reply the gateway's; a payment event
- * that answers a saga reaches Trade's queue and, through the events fanout, Reporting's; any other domain
- * event only Reporting's.
- */
-function deliveries(message: string): number {
-  if (commands.has(message) || message === 'Reply') return 1;
-  return sagaReplies.has(message) ? 2 : 1;
-}
-
+/** A message sent on its own: a command (to Payment's queue), a reply (the gateway's), an answer to a saga command (Trade's). */
+const isRouted = (message: string) => commands.has(message) || message === 'Reply' || sagaAnswers.has(message);
+/** Every message but commands and replies is a domain event, in its transaction's EventBatch; a saga answer is both. */
 const isEvent = (message: string) => !commands.has(message) && message !== 'Reply';
 
 export type SagaCost = {
-  /** Persistent messages enqueued, delivered and acked per saga (the client's request included). */
+  /** Persistent messages enqueued, delivered and acked per saga at most (the client's request included). */
   messages: number;
-  /** Database commits per saga at most: per hop its transaction and an outbox DELETE, and one per event Reporting stores. */
+  /** The same when the events of many sagas share each EventBatch: the routed messages alone. */
+  fewestMessages: number;
+  /** Database commits per saga at most: per hop its transaction and an outbox DELETE, and one per event batch Reporting stores. */
   transactions: number;
   outboxRows: number;
   inboxRows: number;
 };
 
 export function costOf(hops: readonly Hop[]): SagaCost {
-  const sent = hops.flatMap((hop) => hop.sends);
-  const events = sent.filter(isEvent).length;
+  const routed = 1 + hops.flatMap((hop) => hop.sends).filter(isRouted).length;
+  const batches = hops.filter((hop) => hop.sends.some(isEvent)).length;
   return {
-    messages: 1 + sent.reduce((sum, message) => sum + deliveries(message), 0),
-    transactions: 2 * hops.length + events,
-    outboxRows: sent.length,
+    messages: routed + batches,
+    fewestMessages: routed,
+    transactions: 2 * hops.length + batches,
+    outboxRows: routed - 1 + batches,
     inboxRows: hops.length,
   };
 }
@@ -65,5 +63,11 @@ export function sagaCost(mix: 'both' | 'buy'): SagaCost {
   if (mix === 'buy') return buy;
   const sell = costOf(sellHops);
   const mean = (key: keyof SagaCost) => (buy[key] + sell[key]) / 2;
-  return { messages: mean('messages'), transactions: mean('transactions'), outboxRows: mean('outboxRows'), inboxRows: mean('inboxRows') };
+  return {
+    messages: mean('messages'),
+    fewestMessages: mean('fewestMessages'),
+    transactions: mean('transactions'),
+    outboxRows: mean('outboxRows'),
+    inboxRows: mean('inboxRows'),
+  };
 }

@@ -20,6 +20,7 @@ export type Summary = {
   steps: StepResult[];
   broker_msgs_per_s: number | null;
   pg_tx_per_s: number | null;
+  /** Broker messages per saga when its events share their batches with other sagas' (the fewest). */
   messages_per_saga: number;
   /** Commits per saga, as measured over the saga steps (or the unbatched most, where the database cannot be read). */
   transactions_per_saga: number;
@@ -32,11 +33,12 @@ export type Summary = {
 };
 
 /**
- * The rate the machine would reach if a saga cost nothing but its broker messages and its transactions, each at
- * the baseline's rate. They add up rather than overlap: broker, database and services share the same cores.
+ * The rate the machine would reach if a saga cost nothing but its broker messages (the fewest: its events sharing
+ * their batches) and its transactions, each at the baseline's rate. They add up rather than overlap: broker,
+ * database and services share the same cores.
  */
 export function baselineSagaRate(baselines: Baselines, cost: SagaCost): number {
-  const seconds = cost.messages / baselines.broker.msgs_per_s + cost.transactions / baselines.database.tx_per_s;
+  const seconds = cost.fewestMessages / baselines.broker.msgs_per_s + cost.transactions / baselines.database.tx_per_s;
   return Math.round(1 / seconds);
 }
 
@@ -55,7 +57,7 @@ export function buildSummary(steps: readonly StepResult[], cost: SagaCost, basel
     steps: [...steps],
     broker_msgs_per_s: baselines?.broker.msgs_per_s ?? null,
     pg_tx_per_s: baselines?.database.tx_per_s ?? null,
-    messages_per_saga: cost.messages,
+    messages_per_saga: cost.fewestMessages,
     transactions_per_saga: cost.transactions,
     wal_bytes_per_saga: walBytesPerSaga ?? null,
     baseline_sagas_per_s: bound,

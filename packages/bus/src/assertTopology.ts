@@ -1,7 +1,10 @@
 import type { Topology } from '@trading/contracts';
 import type { Channel } from 'amqplib';
 
-/** Declares every exchange, queue and binding of the topology. Idempotent: safe on every (re)connect. */
+/**
+ * Declares every exchange, queue and binding of the topology, and removes its retired bindings. Idempotent: safe
+ * on every (re)connect.
+ */
 export async function assertTopology(channel: Channel, topology: Topology): Promise<void> {
   for (const exchange of topology.exchanges) {
     await channel.assertExchange(exchange.name, exchange.type, { durable: exchange.durable });
@@ -14,6 +17,13 @@ export async function assertTopology(channel: Channel, topology: Topology): Prom
       await channel.bindExchange(binding.destination, binding.source, binding.routingKey);
     } else {
       await channel.bindQueue(binding.destination, binding.source, binding.routingKey);
+    }
+  }
+  for (const binding of topology.retiredBindings) {
+    if (binding.destinationType === 'exchange') {
+      await channel.unbindExchange(binding.destination, binding.source, binding.routingKey);
+    } else {
+      await channel.unbindQueue(binding.destination, binding.source, binding.routingKey);
     }
   }
 }

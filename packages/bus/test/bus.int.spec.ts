@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { exchanges, queues, topology } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
 import { rabbitmqctl, testEnv, waitFor } from '@trading/testkit';
+import amqp from 'amqplib';
 import { expect } from 'chai';
 import { type Bus, connectBus, type Delivery, toDefinitions, TransientError } from '../src/index.ts';
 
@@ -31,6 +32,20 @@ describe('RabbitMQ bus', () => {
     for (const b of topology.bindings) {
       expect(bindings).to.include(`${b.source}\t${b.destination}\t${b.routingKey}`);
     }
+  });
+
+  it('removes the bindings an earlier version declared, when it finds them on the broker', async () => {
+    const connection = await amqp.connect(testEnv().amqpUrl);
+    const channel = await connection.createChannel();
+    for (const b of topology.retiredBindings) await channel.bindExchange(b.destination, b.source, b.routingKey);
+    await connection.close();
+    const listBindings = () => rabbitmqctl('list_bindings', '-p', testEnv().vhost, 'source_name', 'destination_name', 'routing_key', '--no-table-headers');
+    expect(await listBindings()).to.include(`${exchanges.paymentResponse}\t${exchanges.events}\tpayment.#`);
+
+    const upgraded = await connectBus({ url: testEnv().amqpUrl, logger, service: 'bus-test', topology, prefetch: 1 });
+    await upgraded.close();
+    const bindings = await listBindings();
+    for (const b of topology.retiredBindings) expect(bindings).to.not.include(`${b.source}\t${b.destination}\t${b.routingKey}`);
   });
 
   it('delivers a confirmed persistent message to its consumer, which acks it', async () => {

@@ -104,3 +104,14 @@ export const commandRoutingKeys: Record<PaymentCommand['type'], string> = {
   ReleaseFunds: 'payment.release_funds',
   CreditFunds: 'payment.credit_funds',
 };
+
+/**
+ * What the `events` fanout carries: the domain events one transaction of a producer wrote, in order, as one
+ * message. Each event keeps its own id (Reporting stores it once, however often its batch is delivered) and its
+ * routing key producer.entity.event, and the correlation id it was written under.
+ */
+export const eventBatch = z.object({
+  type: z.literal('EventBatch'),
+  events: z.array(z.object({ id: uuid, routing_key: z.string(), correlation_id: z.string().optional(), event: domainEvent })).min(1),
+});
+export type EventBatch = z.infer<typeof eventBatch>;

@@ -5,10 +5,10 @@ import { eventRoutingKeys, sagaReplyTypes } from './messages.ts';
  * infra/rabbitmq/definitions.json (`pnpm --filter @trading/bus definitions`).
  *
  * - `api` and `payment` (topic) carry requests and commands, routing key <consumer>.<action>.
- * - `api-response` and `payment-response` (topic) carry replies, routing key gateway.<instance>,
- *   and the producer's domain events, routing key <producer>.<entity>.<event>.
- * - Each response exchange forwards its producer's events (<producer>.#) into the `events` fanout,
- *   so every domain event reaches Reporting exactly once and no event is published twice.
+ * - `api-response` and `payment-response` (topic) carry replies, routing key gateway.<instance>; Payment's
+ *   answers to saga commands go to Trade on `payment-response` too, routing key payment.<entity>.<event>.
+ * - The `events` fanout carries every domain event, as EventBatch messages: each producer publishes the events
+ *   of one transaction as one message, so a busy service sends Reporting one message for many events.
  * - One durable quorum queue per consuming service; failures go to `dead-letter`.
  */
 export const exchanges = {
@@ -30,7 +30,13 @@ export const queues = {
 export type ExchangeDeclaration = { name: string; type: 'topic' | 'fanout'; durable: true };
 export type QueueDeclaration = { name: string; durable: true; arguments: Record<string, string | number> };
 export type BindingDeclaration = { source: string; destination: string; destinationType: 'queue' | 'exchange'; routingKey: string };
-export type Topology = { exchanges: ExchangeDeclaration[]; queues: QueueDeclaration[]; bindings: BindingDeclaration[] };
+export type Topology = {
+  exchanges: ExchangeDeclaration[];
+  queues: QueueDeclaration[];
+  bindings: BindingDeclaration[];
+  /** Bindings an earlier version declared: removed at start, so a broker that still has them changes over by itself. */
+  retiredBindings: BindingDeclaration[];
+};
 
 /** Deliveries of one message before it is dead-lettered by the broker, even if its consumer keeps crashing. */
 export const DELIVERY_LIMIT = 5;
@@ -67,14 +73,17 @@ export const topology: Topology = {
     { name: queues.deadLetter, durable: true, arguments: { 'x-queue-type': 'quorum' } },
   ],
   bindings: [
-    { source: exchanges.paymentResponse, destination: exchanges.events, destinationType: 'exchange', routingKey: 'payment.#' },
-    { source: exchanges.apiResponse, destination: exchanges.events, destinationType: 'exchange', routingKey: 'trade.#' },
     toQueue(exchanges.payment, queues.payment, 'payment.#'),
     toQueue(exchanges.api, queues.trade, 'trade.*'),
     ...sagaReplyKeys.map((key) => toQueue(exchanges.paymentResponse, queues.trade, key)),
     toQueue(exchanges.api, queues.reporting, 'reporting.*'),
     toQueue(exchanges.events, queues.reporting, ''),
     toQueue(exchanges.deadLetter, queues.deadLetter, ''),
+  ],
+  retiredBindings: [
+    // Until events were published in batches, each response exchange forwarded its producer's events to the fanout.
+    { source: exchanges.paymentResponse, destination: exchanges.events, destinationType: 'exchange', routingKey: 'payment.#' },
+    { source: exchanges.apiResponse, destination: exchanges.events, destinationType: 'exchange', routingKey: 'trade.#' },
   ],
 };
 

@@ -1,4 +1,4 @@
-import type { Bus, OutgoingMessage } from '@trading/bus';
+import { type Bus, type OutgoingMessage, packEvents } from '@trading/bus';
 import type { Logger } from '@trading/platform';
 import { type ServiceSchema, type SqlClient, type Transactional, table } from './sql.ts';
 
@@ -22,8 +22,8 @@ export type Outbox = ReturnType<typeof createOutbox>;
 const DELETE_DELAY_MS = 100;
 
 /**
- * Transactional outbox. `add` writes messages in the caller's transaction; after commit `flush` publishes
- * them at once and deletes each row when the broker confirms it. Whatever a crash or a broker outage
+ * Transactional outbox. `add` writes messages in the caller's transaction, the domain events among them packed
+ * into one EventBatch (packEvents), and returns them as written; after commit `flush` publishes them at once and deletes each row when the broker confirms it. Whatever a crash or a broker outage
  * leaves behind is published by the sweep (at start and then every `sweepIntervalMs`). Consumers
  * deduplicate on messageId, so a message published twice has one effect.
  */
@@ -36,8 +36,9 @@ export function createOutbox(deps: { db: Transactional; bus: Bus; schema: Servic
   let sweepTimer: NodeJS.Timeout | undefined;
   let stopped = false;
 
-  async function add(tx: SqlClient, messages: readonly OutgoingMessage[]): Promise<void> {
-    if (messages.length === 0) return;
+  async function add(tx: SqlClient, outgoing: readonly OutgoingMessage[]): Promise<OutgoingMessage[]> {
+    const messages = packEvents(outgoing);
+    if (messages.length === 0) return messages;
     await tx.$executeRawUnsafe(
       `INSERT INTO ${outbox} (id, exchange, routing_key, type, body, correlation_id, reply_to, headers)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::jsonb[])`,
@@ -50,6 +51,7 @@ export function createOutbox(deps: { db: Transactional; bus: Bus; schema: Servic
       messages.map((m) => m.replyTo ?? null),
       messages.map((m) => (m.headers ? JSON.stringify(m.headers) : null)),
     );
+    return messages;
   }
 
   function flush(messages: readonly OutgoingMessage[]): void {

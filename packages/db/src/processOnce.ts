@@ -64,9 +64,12 @@ async function outcomeOf(tx: SqlClient, spec: OnceSpec<unknown>, claim: InboxCla
 export function createProcessOnce(deps: ProcessOnceDeps): ProcessOnce {
   const { db, bus, outbox, schema } = deps;
 
-  /** Commits the batch; then each message's answers are sent, and each settles on its own sends. */
+  /**
+   * Commits the batch; then its outbox messages are published (the events of the whole batch as one EventBatch),
+   * and a duplicate's or a conflict's answers are sent directly: each message settles on its own sends.
+   */
   async function runBatch(specs: OnceSpec<unknown>[]): Promise<Promise<void>[]> {
-    const outcomes = await withDatabaseRetries(() =>
+    const { outcomes, written } = await withDatabaseRetries(() =>
       db.$transaction(async (tx) => {
         const claims = await claimInbox<unknown>(tx, schema, specs);
         const settled = await Promise.allSettled(specs.map((spec, i) => outcomeOf(tx, spec, claims[i]!)));
@@ -74,14 +77,14 @@ export function createProcessOnce(deps: ProcessOnceDeps): ProcessOnce {
         if (failed) throw failed.reason;
         const results = settled.map((result) => (result as PromiseFulfilledResult<Outcome>).value);
         const answers = results.flatMap((r, i) => (r.stored ? [{ key: specs[i]!.key, response: r.response }] : []));
-        await outbox.add(tx, results.flatMap((r) => (r.stored ? r.messages : [])));
+        const written = await outbox.add(tx, results.flatMap((r) => (r.stored ? r.messages : [])));
         await completeInbox(tx, schema, answers);
-        return results;
+        return { outcomes: results, written };
       }),
     );
+    outbox.flush(written);
     return outcomes.map(async (outcome) => {
-      if (outcome.stored) outbox.flush(outcome.messages);
-      else await Promise.all(outcome.messages.map((m) => bus.publish(m)));
+      if (!outcome.stored) await Promise.all(outcome.messages.map((m) => bus.publish(m)));
     });
   }
 

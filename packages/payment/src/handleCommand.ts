@@ -8,9 +8,9 @@ import { parseCommand } from './parseCommand.ts';
 import { readCommandState } from './readState.ts';
 
 /**
- * A saga command of the Trade service, applied once per saga and command type. Its answer is an event on
- * `payment-response` (routing key payment.funds.*), remembered as the very message sent: a duplicate
- * command re-publishes the same message, with the same messageId.
+ * A saga command of the Trade service, applied once per saga and command type. Its answer is an event, sent to
+ * Trade on `payment-response` (routing key payment.funds.*) and to the `events` fanout with the same id. The answer
+ * is remembered as the very message sent: a duplicate command re-publishes it to Trade, with the same messageId.
  */
 export async function handleCommand(deps: PaymentDeps, delivery: Delivery): Promise<void> {
   const command = parseCommand(delivery.body);
@@ -23,8 +23,9 @@ export async function handleCommand(deps: PaymentDeps, delivery: Delivery): Prom
       const decision = decideCommand(command, await readCommandState(tx, command), deps.clock().toISOString());
       if ('refused' in decision) throw new PoisonMessageError(decision.refused);
       await applyChanges(tx, decision.changes);
-      const messages = [eventMessage(exchanges.paymentResponse, decision.event, command.saga_id)];
-      return { response: messages, messages };
+      const answer = eventMessage(exchanges.paymentResponse, decision.event, command.saga_id);
+      const published = eventMessage(exchanges.events, decision.event, command.saga_id, answer.messageId);
+      return { response: [answer], messages: [answer, published] };
     },
     replay: (messages) => messages,
     conflict: () => {

@@ -43,7 +43,7 @@ async function changeOnce(deps: PaymentDeps, delivery: Delivery, request: Changi
       const context = { at: deps.clock().toISOString(), newUserId: randomUUID() };
       const decision = decideRequest(request, await readRequestState(tx, request), context);
       await applyChanges(tx, decision.changes);
-      const events = decision.events.map((event) => eventMessage(replies, event, delivery.correlationId));
+      const events = decision.events.map((event) => eventMessage(exchanges.events, event, delivery.correlationId));
       return { response: decision.reply, messages: [...replyMessage(delivery, replies, decision.reply), ...events] };
     },
     replay: (reply) => replyMessage(delivery, replies, reply),

@@ -49,7 +49,7 @@ describe('concurrent requests on two payment instances', function () {
         Promise.all(Array.from({ length: 30 }, () => probe.request({ type: 'WITHDRAW', user_id: userId, amount: '5' }))),
         Promise.all(sagas.map((sagaId) => probe.command({ type: 'ReserveFunds', saga_id: sagaId, user_id: userId, amount: '5' }))),
       ]);
-      const answers = await Promise.all(sagas.map((sagaId) => probe.sagaEvent(sagaId, ['FundsReserved', 'FundsRejected'])));
+      const answers = await Promise.all(sagas.map((sagaId) => probe.sagaAnswer(sagaId, ['FundsReserved', 'FundsRejected'])));
       const withdrawn = withdrawals.filter((r) => r.status === 'OK').length;
       const reserved = answers.filter((d) => d.type === 'FundsReserved').length;
       expect(withdrawn + reserved).to.equal(20);

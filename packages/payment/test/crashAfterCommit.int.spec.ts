@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { EventBatch } from '@trading/contracts';
 import { ServiceProcess, testEnv, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
 import { CRASH_EXIT_CODE } from '../src/crashAfterCommit.ts';
@@ -18,7 +19,7 @@ describe('payment killed between commit and publish', function () {
 
     const correlationId = await h.probe.send({ id: 'crash-1', type: 'DEPOSIT', user_id: userId, amount: '42' });
     const pending = await waitFor(async () => {
-      const rows = await h.prisma.paymentOutbox.findMany({ where: { OR: [{ correlationId }, { type: 'FundsDeposited' }] } });
+      const rows = await h.prisma.paymentOutbox.findMany({ where: { OR: [{ correlationId }, { type: 'EventBatch' }] } });
       return rows.length === 2 ? rows : undefined;
     });
     expect(await crashing.stop()).to.equal(CRASH_EXIT_CODE);
@@ -27,7 +28,9 @@ describe('payment killed between commit and publish', function () {
     await h.stack.services.payment[0]?.start();
     const reply = await h.probe.reply(correlationId);
     expect(reply).to.include({ id: 'crash-1', status: 'OK', balance: '42' });
-    const eventId = pending.find((row) => row.type === 'FundsDeposited')?.id;
+    const batch = pending.find((row) => row.type === 'EventBatch')?.body as EventBatch;
+    expect(batch.events.map((entry) => entry.event.type)).to.deep.equal(['FundsDeposited']);
+    const eventId = batch.events[0]?.id;
     await waitFor(() => h.probe.events.find((d) => d.messageId === eventId));
     expect((await h.probe.request({ type: 'USER_INFO', user_id: userId })).amount).to.equal('42');
     expect((await ledgerOf(h.prisma, userId)).map((e) => e.availableDelta.toFixed())).to.deep.equal(['42']);

@@ -14,15 +14,15 @@ describe('saga commands of the Trade service', function () {
   };
   const reserve = async (userId: string, amount: string, sagaId = randomUUID()) => {
     await h.probe.command({ type: 'ReserveFunds', saga_id: sagaId, user_id: userId, amount });
-    return { sagaId, event: await h.probe.sagaEvent(sagaId, ['FundsReserved', 'FundsRejected']) };
+    return { sagaId, event: await h.probe.sagaAnswer(sagaId, ['FundsReserved', 'FundsRejected']) };
   };
   const capture = async (userId: string, sagaId: string, quantity = '2') => {
     await h.probe.command({ type: 'CaptureFunds', saga_id: sagaId, user_id: userId, symbol: 'AAPL', quantity });
-    return h.probe.sagaEvent(sagaId, ['FundsCaptured']);
+    return h.probe.sagaAnswer(sagaId, ['FundsCaptured']);
   };
   const release = async (userId: string, sagaId: string) => {
     await h.probe.command({ type: 'ReleaseFunds', saga_id: sagaId, user_id: userId, reason: 'test' });
-    return h.probe.sagaEvent(sagaId, ['FundsReleased']);
+    return h.probe.sagaAnswer(sagaId, ['FundsReleased']);
   };
 
   describe('ReserveFunds', () => {
@@ -33,6 +33,18 @@ describe('saga commands of the Trade service', function () {
       expect(event.correlationId).to.equal(sagaId);
       expect(event.body).to.include({ type: 'FundsReserved', saga_id: sagaId, user_id: userId, amount: '60' });
       expect(await funds(userId)).to.deep.equal({ available: '40', reserved: '60' });
+    });
+
+    it('publishes the answer on the events feed too, once, with the same id', async () => {
+      const userId = await h.probe.userWith('100');
+      const { sagaId, event } = await reserve(userId, '60');
+      const published = await waitFor(() => h.probe.events.find((d) => d.messageId === event.messageId));
+      expect(published.routingKey).to.equal('payment.funds.reserved');
+      expect(published.body).to.deep.equal(event.body);
+      await h.probe.command({ type: 'ReserveFunds', saga_id: sagaId, user_id: userId, amount: '60' });
+      await h.probe.sagaAnswer(sagaId, ['FundsReserved'], 2);
+      await h.probe.userEvent('FundsDeposited', await h.probe.userWith('1')); // published after: the feed has caught up
+      expect(h.probe.events.filter((d) => d.messageId === event.messageId)).to.have.length(1);
     });
 
     it('answers FundsRejected INSUFFICIENT_FUNDS beyond the available balance, reserved funds included', async () => {
@@ -61,7 +73,7 @@ describe('saga commands of the Trade service', function () {
       const userId = await h.probe.userWith('100');
       const { sagaId, event } = await reserve(userId, '30');
       await h.probe.command({ type: 'ReserveFunds', saga_id: sagaId, user_id: userId, amount: '30' });
-      const again = await h.probe.sagaEvent(sagaId, ['FundsReserved'], 2);
+      const again = await h.probe.sagaAnswer(sagaId, ['FundsReserved'], 2);
       expect(again.messageId).to.equal(event.messageId);
       expect(again.body).to.deep.equal(event.body);
       expect(await funds(userId)).to.deep.equal({ available: '70', reserved: '30' });
@@ -93,7 +105,7 @@ describe('saga commands of the Trade service', function () {
       const { sagaId } = await reserve(userId, '60');
       const first = await capture(userId, sagaId);
       await h.probe.command({ type: 'CaptureFunds', saga_id: sagaId, user_id: userId, symbol: 'AAPL', quantity: '2' });
-      expect((await h.probe.sagaEvent(sagaId, ['FundsCaptured'], 2)).messageId).to.equal(first.messageId);
+      expect((await h.probe.sagaAnswer(sagaId, ['FundsCaptured'], 2)).messageId).to.equal(first.messageId);
       expect(await funds(userId)).to.deep.equal({ available: '40', reserved: '0' });
     });
 
@@ -132,7 +144,7 @@ describe('saga commands of the Trade service', function () {
       const { sagaId } = await reserve(userId, '60');
       const first = await release(userId, sagaId);
       await h.probe.command({ type: 'ReleaseFunds', saga_id: sagaId, user_id: userId, reason: 'test' });
-      expect((await h.probe.sagaEvent(sagaId, ['FundsReleased'], 2)).messageId).to.equal(first.messageId);
+      expect((await h.probe.sagaAnswer(sagaId, ['FundsReleased'], 2)).messageId).to.equal(first.messageId);
       expect(await funds(userId)).to.deep.equal({ available: '100', reserved: '0' });
     });
 
@@ -141,7 +153,7 @@ describe('saga commands of the Trade service', function () {
       const { sagaId } = await reserve(userId, '60');
       const first = await release(userId, sagaId);
       await h.probe.command({ type: 'ReleaseFunds', saga_id: sagaId, user_id: userId, reason: 'the reservation arrived after the saga timed out' });
-      expect((await h.probe.sagaEvent(sagaId, ['FundsReleased'], 2)).messageId).to.equal(first.messageId);
+      expect((await h.probe.sagaAnswer(sagaId, ['FundsReleased'], 2)).messageId).to.equal(first.messageId);
       expect(await funds(userId)).to.deep.equal({ available: '100', reserved: '0' });
     });
   });
@@ -153,7 +165,7 @@ describe('saga commands of the Trade service', function () {
       await capture(userId, sagaId, '3');
       const sellId = randomUUID();
       await h.probe.command({ type: 'CreditFunds', saga_id: sellId, user_id: userId, amount: '75.5', symbol: 'AAPL', quantity: '3' });
-      const event = await h.probe.sagaEvent(sellId, ['FundsCredited', 'CreditRejected']);
+      const event = await h.probe.sagaAnswer(sellId, ['FundsCredited', 'CreditRejected']);
       expect(event.body).to.include({ type: 'FundsCredited', amount: '75.5' });
       expect(await funds(userId)).to.deep.equal({ available: '115.5', reserved: '0' });
       await h.probe.request({ type: 'WITHDRAW', user_id: userId, amount: '115.5' });
@@ -163,7 +175,7 @@ describe('saga commands of the Trade service', function () {
     it('answers CreditRejected USER_NOT_FOUND for an unknown user', async () => {
       const sagaId = randomUUID();
       await h.probe.command({ type: 'CreditFunds', saga_id: sagaId, user_id: randomUUID(), amount: '1', symbol: 'AAPL', quantity: '1' });
-      const event = await h.probe.sagaEvent(sagaId, ['FundsCredited', 'CreditRejected']);
+      const event = await h.probe.sagaAnswer(sagaId, ['FundsCredited', 'CreditRejected']);
       expect(event.body).to.include({ type: 'CreditRejected', code: 'USER_NOT_FOUND' });
     });
   });

@@ -7,19 +7,19 @@ import { computeReport } from './report.ts';
 
 export type HandlerDeps = { db: Transactional; bus: Bus; logger: Logger };
 
-/** The consumer of reporting.events: REPORT requests from the gateway, and every domain event from the fanout. */
+/** The consumer of reporting.events: REPORT requests from the gateway, and the batches of domain events from the fanout. */
 export function createHandler(deps: HandlerDeps): (delivery: Delivery) => Promise<void> {
-  const recordEvent = createEventRecorder(deps.db);
+  const recordEvents = createEventRecorder(deps.db);
   return async (delivery) => {
-    const sagaId = (delivery.body as { saga_id?: unknown } | null)?.saga_id;
-    const log = deps.logger.child({ messageId: delivery.messageId, correlationId: delivery.correlationId, requestId: delivery.headers['x-request-id'], sagaId });
+    const log = deps.logger.child({ messageId: delivery.messageId, correlationId: delivery.correlationId, requestId: delivery.headers['x-request-id'] });
     if (delivery.routingKey === requestRoutes.REPORT.routingKey) {
       await answerReport(deps, delivery);
       log.debug('report answered');
       return;
     }
-    const stored = await recordEvent(delivery);
-    log.debug({ type: delivery.type, duplicate: !stored }, stored ? 'event stored' : 'event already stored');
+    const stored = await recordEvents(delivery);
+    const fresh = stored.filter(Boolean).length;
+    log.debug({ events: stored.length, duplicates: stored.length - fresh }, 'event batch stored');
   };
 }
 

@@ -1,32 +1,29 @@
-import { type Delivery, PoisonMessageError } from '@trading/bus';
-import { domainEvent } from '@trading/contracts';
+import { type Delivery, readEventBatch } from '@trading/bus';
 import { type Transactional, withDatabaseRetries } from '@trading/db';
 import { createBatcher } from '@trading/platform';
-import { z } from 'zod';
 import { insertEvents } from './eventStore.ts';
 import { notifyStored } from './notifications.ts';
 import { foldEvents } from './projection.ts';
 import { applyDelta } from './projectionStore.ts';
 import { sourceOf, type StoredEvent, toStoredEvent } from './storedEvent.ts';
 
-/** Resolves whether the event was new: false for a redelivered or re-published one. */
-export type RecordEvent = (delivery: Delivery) => Promise<boolean>;
+/** Resolves, per event of the batch, whether it was new: false for a redelivered or re-published one. */
+export type RecordEvents = (delivery: Delivery) => Promise<boolean[]>;
 
-const eventId = z.uuid();
-const MAX_BATCH = 200;
+const MAX_BATCH = 500;
 
 /**
- * Stores each domain event once and adds it to the projections, in the same transaction. The event id is the
- * AMQP messageId, so a redelivered event inserts nothing and changes no projection.
+ * Stores each domain event once and adds it to the projections, in the same transaction. Events arrive in
+ * EventBatch messages from the `events` fanout (one per producer transaction); an event's id is its identity, so
+ * a redelivered batch inserts nothing and changes no projection.
  *
- * The deliveries a consumer holds at once (its prefetch) are stored together (createBatcher): a busy queue costs
- * a handful of statements per batch instead of per event. Each delivery is acked only once its batch has
- * committed; a batch that fails is retried one event at a time, so one bad event cannot take its neighbours to
- * the dead-letter queue.
+ * The events of the batches a consumer holds at once (its prefetch) are stored together (createBatcher): a busy
+ * queue costs a handful of statements per transaction instead of per event. Each delivery is acked only once all
+ * its events have committed; a transaction that fails is retried one event at a time.
  */
-export function createEventRecorder(db: Transactional): RecordEvent {
+export function createEventRecorder(db: Transactional): RecordEvents {
   const record = createBatcher((rows: StoredEvent[]) => store(db, rows), { maxBatch: MAX_BATCH });
-  return (delivery) => record(toRow(delivery));
+  return (delivery) => Promise.all(toRows(delivery).map(record));
 }
 
 /** One transaction for the batch; answers, per event, whether it was new. */
@@ -50,10 +47,6 @@ async function store(db: Transactional, batch: StoredEvent[]): Promise<boolean[]
   });
 }
 
-function toRow(delivery: Delivery): StoredEvent {
-  const id = eventId.safeParse(delivery.messageId);
-  if (!id.success) throw new PoisonMessageError('an event needs a uuid messageId: it is the event id');
-  const parsed = domainEvent.safeParse(delivery.body);
-  if (!parsed.success) throw new PoisonMessageError(`not a domain event: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-  return toStoredEvent(id.data, sourceOf(delivery.routingKey), parsed.data);
+function toRows(delivery: Delivery): StoredEvent[] {
+  return readEventBatch(delivery).map((entry) => toStoredEvent(entry.id, sourceOf(entry.routing_key), entry.event));
 }

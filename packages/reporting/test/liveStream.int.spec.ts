@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { type Bus, connectBus, eventMessage } from '@trading/bus';
-import { type DomainEvent, exchanges, topology } from '@trading/contracts';
+import { type Bus, connectBus } from '@trading/bus';
+import { type DomainEvent, topology } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
 import { testEnv, useStack, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
+import { publishEvents } from './scenario.ts';
 
 describe('the live stream of stored events', function () {
   this.timeout(60_000);
@@ -41,11 +42,11 @@ describe('the live stream of stored events', function () {
       }
     })().catch(() => undefined);
 
-    // 100 events at once, stored in a few batches.
+    // 100 events at once, each in a batch of its own, stored in a few transactions.
     const users: string[] = Array.from({ length: 100 }, () => randomUUID());
     const at = new Date().toISOString();
     const events: DomainEvent[] = users.map((user_id) => ({ type: 'FundsDeposited', user_id, at, amount: '1', available: '1' }));
-    await Promise.all(events.map((event) => bus.publish(eventMessage(exchanges.paymentResponse, event))));
+    await Promise.all(events.map((event) => publishEvents(bus, [event])));
 
     await waitFor(() => (users.every((user) => seen.includes(user)) ? true : undefined), 20_000);
     expect(seen.filter((user) => users.includes(user))).to.have.length(users.length);

@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Bus } from '@trading/bus';
-import { eventMessage } from '@trading/bus';
-import { type DomainEvent, eventRoutingKeys, exchanges, notional } from '@trading/contracts';
+import { type Bus, eventMessage, packEvents } from '@trading/bus';
+import { type DomainEvent, exchanges, notional } from '@trading/contracts';
 import { waitFor } from '@trading/testkit';
 
 /*
@@ -47,12 +46,10 @@ export function scriptScenario(start: Date, [s1, s2]: [string, string] = [freshS
   return { users: [a, b], symbols: [s1, s2], start, events };
 }
 
-/** Publishes events the way their producers do: on the producer's response exchange, one message id each. */
+/** Publishes events the way a producer's transaction does: one EventBatch on the `events` fanout, each event with its id. */
 export async function publishEvents(bus: Bus, events: readonly DomainEvent[], ids: string[] = events.map(() => randomUUID())): Promise<string[]> {
-  for (const [i, event] of events.entries()) {
-    const exchange = eventRoutingKeys[event.type].startsWith('trade.') ? exchanges.apiResponse : exchanges.paymentResponse;
-    await bus.publish(eventMessage(exchange, event, undefined, ids[i]));
-  }
+  const messages = events.map((event, i) => eventMessage(exchanges.events, event, undefined, ids[i]));
+  await Promise.all(packEvents(messages).map((message) => bus.publish(message)));
   return ids;
 }
 

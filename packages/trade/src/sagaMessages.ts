@@ -43,9 +43,9 @@ export function sagaDuration(saga: Saga, at: Date): number {
   return Math.max(0, at.getTime() - saga.createdAt.getTime());
 }
 
-/** A trade event on `api-response` (routing key trade.<entity>.<event>), correlated by its saga. */
+/** A trade event for the `events` fanout (routing key trade.<entity>.<event>), correlated by its saga. */
 export function tradeEvent(event: TradeEvent): OutgoingMessage {
-  return eventMessage(exchanges.apiResponse, event, event.saga_id);
+  return eventMessage(exchanges.events, event, event.saga_id);
 }
 
 /** The OK reply of a completed saga: which trade, at which price, for how much. */

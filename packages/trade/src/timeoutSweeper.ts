@@ -44,8 +44,7 @@ export async function sweepOverdueSagas(deps: TradeDeps): Promise<number> {
       deps.logger.debug({ sagaId: saga.id, state: saga.state, step: step.kind }, 'saga deadline passed');
       outgoing.push(...(await runStep(tx, deps, saga, step)));
     }
-    await deps.outbox.add(tx, outgoing);
-    return { count: sagas.length, messages: outgoing };
+    return { count: sagas.length, messages: await deps.outbox.add(tx, outgoing) };
   });
   deps.outbox.flush(messages);
   return count;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Bus, connectBus, type Delivery } from '@trading/bus';
+import { type Bus, connectBus, type Delivery, readEventBatch } from '@trading/bus';
 import {
   commandRoutingKeys,
   exchanges,
@@ -16,10 +16,13 @@ export type SendOptions = { messageId?: string; session?: string; correlationId?
 
 /**
  * Talks to the payment service the way the gateway and the Trade service do: requests and commands on the
- * `payment` exchange, replies read from its own reply key on `payment-response`, events from `payment.#`.
+ * `payment` exchange, replies read from its own reply key on `payment-response`, answers to saga commands from
+ * `payment.#` there (as Trade reads them), and every domain event from the `events` fanout (as Reporting reads them),
+ * each unpacked from its batch into a delivery of its own.
  */
 export class PaymentProbe {
   readonly replies: Delivery[] = [];
+  readonly answers: Delivery[] = [];
   readonly events: Delivery[] = [];
   readonly deadLetters: Delivery[] = [];
   /** The x-session of this probe's "connection". */
@@ -36,7 +39,10 @@ export class PaymentProbe {
       probe.replies.push(d);
     });
     await bus.consumePrivate([{ exchange: exchanges.paymentResponse, routingKey: 'payment.#' }], async (d) => {
-      probe.events.push(d);
+      probe.answers.push(d);
+    });
+    await bus.consumePrivate([{ exchange: exchanges.events, routingKey: '' }], async (d) => {
+      for (const { id, routing_key, event } of readEventBatch(d)) probe.events.push({ ...d, messageId: id, routingKey: routing_key, type: event.type, body: event });
     });
     await bus.consume(queues.deadLetter, async (d) => {
       probe.deadLetters.push(d);
@@ -109,14 +115,14 @@ export class PaymentProbe {
     return waitFor(() => this.events.find((d) => d.type === type && (d.body as { user_id?: string }).user_id === userId));
   }
 
-  /** The events of one saga, in arrival order. */
-  sagaEvents(sagaId: string): Delivery[] {
-    return this.events.filter((d) => (d.body as { saga_id?: string }).saga_id === sagaId);
+  /** The answers to one saga's commands, in arrival order. */
+  sagaAnswers(sagaId: string): Delivery[] {
+    return this.answers.filter((d) => (d.body as { saga_id?: string }).saga_id === sagaId);
   }
 
-  /** Resolves with the `count`-th event (1-based) of the saga whose type is one of `types`. */
-  async sagaEvent(sagaId: string, types: readonly string[], count = 1): Promise<Delivery> {
-    return waitFor(() => this.sagaEvents(sagaId).filter((d) => types.includes(String(d.type)))[count - 1]);
+  /** Resolves with the `count`-th answer (1-based) to the saga's commands whose type is one of `types`. */
+  async sagaAnswer(sagaId: string, types: readonly string[], count = 1): Promise<Delivery> {
+    return waitFor(() => this.sagaAnswers(sagaId).filter((d) => types.includes(String(d.type)))[count - 1]);
   }
 
   async close(): Promise<void> {

@@ -1,9 +1,9 @@
-import { type Bus, connectBus } from '@trading/bus';
+import { type Bus, connectBus, readEventBatch } from '@trading/bus';
 import { exchanges, type TradeEvent, topology } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
 import { testEnv } from '@trading/testkit';
 
-/** Listens to every trade event on `api-response` (routing key trade.#), as Reporting would see them. */
+/** Listens to every trade event on the `events` fanout, as Reporting sees them. */
 export class EventTap {
   readonly events: TradeEvent[] = [];
 
@@ -12,8 +12,8 @@ export class EventTap {
   static async connect(): Promise<EventTap> {
     const bus = await connectBus({ url: testEnv().amqpUrl, logger: createLogger('event-tap', 'silent'), service: 'event-tap', topology, prefetch: 100 });
     const tap = new EventTap(bus);
-    await bus.consumePrivate([{ exchange: exchanges.apiResponse, routingKey: 'trade.#' }], async (delivery) => {
-      tap.events.push(delivery.body as TradeEvent);
+    await bus.consumePrivate([{ exchange: exchanges.events, routingKey: '' }], async (delivery) => {
+      for (const { routing_key, event } of readEventBatch(delivery)) if (routing_key.startsWith('trade.')) tap.events.push(event as TradeEvent);
     });
     return tap;
   }
