@@ -3,6 +3,11 @@ export type BatcherOptions<I> = {
   maxBatch: number;
   /** Items that share a key never share a batch: a later one waits for a later batch (batches run one at a time). */
   keyOf?: (item: I) => string | readonly string[];
+  /**
+   * How long an idle batcher waits for more items before it runs the first one's batch (0: only a setImmediate).
+   * For work nobody waits on, such as Reporting's: fewer, fuller transactions at moderate rates.
+   */
+  lingerMs?: number;
 };
 
 type Entry<I, R> = { item: I; resolve: (result: R) => void; reject: (err: unknown) => void };
@@ -15,7 +20,7 @@ type Entry<I, R> = { item: I; resolve: (result: R) => void; reject: (err: unknow
  * again one at a time, so a bad item fails alone and its neighbours succeed.
  */
 export function createBatcher<I, R>(run: (items: I[]) => Promise<R[]>, options: BatcherOptions<I>): (item: I) => Promise<R> {
-  const { maxBatch, keyOf } = options;
+  const { maxBatch, keyOf, lingerMs = 0 } = options;
   const waiting: Entry<I, R>[] = [];
   let draining = false;
 
@@ -65,6 +70,7 @@ export function createBatcher<I, R>(run: (items: I[]) => Promise<R[]>, options: 
       waiting.push({ item, resolve, reject });
       if (draining) return;
       draining = true;
-      setImmediate(() => void drain());
+      if (lingerMs > 0) setTimeout(() => void drain(), lingerMs);
+      else setImmediate(() => void drain());
     });
 }

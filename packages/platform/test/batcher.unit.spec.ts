@@ -32,6 +32,17 @@ describe('batcher', () => {
     expect(batches).to.deep.equal([['a'], ['b', 'c'], ['d']]);
   });
 
+  it('with a linger, an idle batcher waits that long for more calls before it runs the batch', async () => {
+    const { batches, run } = recordingRunner();
+    const call = createBatcher(run, { maxBatch: 10, lingerMs: 30 });
+    const first = call('a');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(batches, 'nothing has run within the linger').to.deep.equal([]);
+    const second = call('b');
+    expect(await Promise.all([first, second])).to.deep.equal(['A', 'B']);
+    expect(batches).to.deep.equal([['a', 'b']]);
+  });
+
   it('never puts two items with the same key in one batch', async () => {
     const { batches, run } = recordingRunner();
     const call = createBatcher(run, { maxBatch: 10, keyOf: (item) => item.slice(0, 1) });

@@ -5,11 +5,11 @@ import type { Logger } from '@trading/platform';
 import { createEventRecorder } from './recordEvent.ts';
 import { computeReport } from './report.ts';
 
-export type HandlerDeps = { db: Transactional; bus: Bus; logger: Logger };
+export type HandlerDeps = { db: Transactional; bus: Bus; logger: Logger; lingerMs: number };
 
 /** The consumer of reporting.events: REPORT requests from the gateway, and the batches of domain events from the fanout. */
 export function createHandler(deps: HandlerDeps): (delivery: Delivery) => Promise<void> {
-  const recordEvents = createEventRecorder(deps.db);
+  const recordEvents = createEventRecorder(deps.db, deps.lingerMs);
   return async (delivery) => {
     const log = deps.logger.child({ messageId: delivery.messageId, correlationId: delivery.correlationId, requestId: delivery.headers['x-request-id'] });
     if (delivery.routingKey === requestRoutes.REPORT.routingKey) {

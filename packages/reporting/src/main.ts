@@ -30,7 +30,7 @@ runMain('reporting', async () => {
       return { healthy: database === 'up' && broker === 'up', broker, database };
     },
   });
-  await bus.consume(queues.reporting, createHandler({ db, bus, logger }));
+  await bus.consume(queues.reporting, createHandler({ db, bus, logger, lingerMs: config.REPORTING_LINGER_MS }));
   closeGracefully(logger, [
     ['consumers', () => bus.stopConsuming()],
     ['http', () => http.close()],

@@ -17,12 +17,12 @@ const MAX_BATCH = 500;
  * EventBatch messages from the `events` fanout (one per producer transaction); an event's id is its identity, so
  * a redelivered batch inserts nothing and changes no projection.
  *
- * The events of the batches a consumer holds at once (its prefetch) are stored together (createBatcher): a busy
- * queue costs a handful of statements per transaction instead of per event. Each delivery is acked only once all
+ * The events of the batches a consumer holds at once (its prefetch), or that arrive within `lingerMs` of an idle
+ * moment, are stored together (createBatcher): a handful of statements per transaction instead of per event. Each delivery is acked only once all
  * its events have committed; a transaction that fails is retried one event at a time.
  */
-export function createEventRecorder(db: Transactional): RecordEvents {
-  const record = createBatcher((rows: StoredEvent[]) => store(db, rows), { maxBatch: MAX_BATCH });
+export function createEventRecorder(db: Transactional, lingerMs: number): RecordEvents {
+  const record = createBatcher((rows: StoredEvent[]) => store(db, rows), { maxBatch: MAX_BATCH, lingerMs });
   return (delivery) => Promise.all(toRows(delivery).map(record));
 }
 
