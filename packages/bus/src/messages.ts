@@ -51,6 +51,12 @@ export function packEvents(messages: readonly OutgoingMessage[]): OutgoingMessag
   return [...messages.filter((m) => m.exchange !== exchanges.events), batch];
 }
 
+/** Several EventBatch messages as one, their events in order, under a new message id. */
+export function mergeEventBatches(batches: readonly OutgoingMessage[]): OutgoingMessage {
+  const body: EventBatch = { type: 'EventBatch', events: batches.flatMap((batch) => (batch.body as EventBatch).events) };
+  return { exchange: exchanges.events, routingKey: '', messageId: randomUUID(), type: body.type, body };
+}
+
 /** The events of an EventBatch delivered from the `events` fanout, validated; anything else is a poison message. */
 export function readEventBatch(delivery: Pick<Delivery, 'body'>): EventBatch['events'] {
   const parsed = eventBatch.safeParse(delivery.body);
