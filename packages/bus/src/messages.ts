@@ -25,9 +25,9 @@ export function replyMessage(request: ReplyAddress, responseExchange: string, re
  * the outbox packs it with the other events of its transaction (packEvents); Payment also sends its answers to saga
  * commands to Trade on `payment-response`, with the same id.
  */
-export function eventMessage(responseExchange: string, event: DomainEvent, correlationId?: string, eventId: string = randomUUID()): OutgoingMessage {
+export function eventMessage(exchange: string, event: DomainEvent, correlationId?: string, eventId: string = randomUUID()): OutgoingMessage {
   return {
-    exchange: responseExchange,
+    exchange,
     routingKey: eventRoutingKeys[event.type],
     messageId: eventId,
     type: event.type,

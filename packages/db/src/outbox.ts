@@ -24,8 +24,8 @@ const DELETE_DELAY_MS = 100;
 
 /**
  * How long the event batches of committed transactions wait to be published together, as one message: no saga
- * waits on them (only Reporting reads them), and at moderate rates most transactions hold only a few events. Measured at
- * 500 sagas/s: p99 77-79 ms against 92-127 ms without (BENCHMARKS.md).
+ * waits on them (only Reporting reads them), and at moderate rates most transactions hold only a few events.
+ * Measured at 500 sagas/s: p99 77-79 ms against 92-127 ms without (BENCHMARKS.md).
  */
 const EVENT_LINGER_MS = 20;
 
@@ -37,13 +37,7 @@ const EVENT_LINGER_MS = 20;
  * the sweep (at start and then every `sweepIntervalMs`). Consumers deduplicate on the message id (an event's own
  * id), so a message published twice has one effect.
  */
-export function createOutbox(deps: {
-  db: Transactional;
-  bus: Bus;
-  schema: ServiceSchema;
-  logger: Logger;
-  sweepIntervalMs?: number;
-}) {
+export function createOutbox(deps: { db: Transactional; bus: Bus; schema: ServiceSchema; logger: Logger; sweepIntervalMs?: number }) {
   const { db, bus, logger } = deps;
   const outbox = table(deps.schema, 'outbox');
   const published = new Set<string>();

@@ -18,8 +18,9 @@ const MAX_BATCH = 500;
  * a redelivered batch inserts nothing and changes no projection.
  *
  * The events of the batches a consumer holds at once (its prefetch), or that arrive within `lingerMs` of an idle
- * moment, are stored together (createBatcher): a handful of statements per transaction instead of per event. Each delivery is acked only once all
- * its events have committed; a transaction that fails is retried one event at a time.
+ * moment, are stored together (createBatcher): a handful of statements per transaction instead of per event. Each
+ * delivery is acked only once all its events have committed; a transaction that fails is retried one event at a
+ * time.
  */
 export function createEventRecorder(db: Transactional, lingerMs: number): RecordEvents {
   const record = createBatcher((rows: StoredEvent[]) => store(db, rows), { maxBatch: MAX_BATCH, lingerMs });
