@@ -43,17 +43,19 @@ export function eventMessage(exchange: string, event: DomainEvent, correlationId
 export function packEvents(messages: readonly OutgoingMessage[]): OutgoingMessage[] {
   const events = messages.filter((m) => m.exchange === exchanges.events);
   if (events.length === 0) return [...messages];
-  const body: EventBatch = {
-    type: 'EventBatch',
-    events: events.map((m) => ({ id: m.messageId, routing_key: m.routingKey, ...(m.correlationId ? { correlation_id: m.correlationId } : {}), event: m.body as DomainEvent })),
-  };
-  const batch: OutgoingMessage = { exchange: exchanges.events, routingKey: '', messageId: randomUUID(), type: body.type, body };
+  const batch = eventBatchMessage(
+    events.map((m) => ({ id: m.messageId, routing_key: m.routingKey, ...(m.correlationId ? { correlation_id: m.correlationId } : {}), event: m.body as DomainEvent })),
+  );
   return [...messages.filter((m) => m.exchange !== exchanges.events), batch];
 }
 
 /** Several EventBatch messages as one, their events in order, under a new message id. */
 export function mergeEventBatches(batches: readonly OutgoingMessage[]): OutgoingMessage {
-  const body: EventBatch = { type: 'EventBatch', events: batches.flatMap((batch) => (batch.body as EventBatch).events) };
+  return eventBatchMessage(batches.flatMap((batch) => (batch.body as EventBatch).events));
+}
+
+function eventBatchMessage(events: EventBatch['events']): OutgoingMessage {
+  const body: EventBatch = { type: 'EventBatch', events };
   return { exchange: exchanges.events, routingKey: '', messageId: randomUUID(), type: body.type, body };
 }
 

@@ -1,6 +1,5 @@
 import { canonicalDecimal, Decimal, MONEY_SCALE } from '@trading/contracts';
 
-
 export type SymbolRow = { symbol: string; trades: number; quantity_bought: string; quantity_sold: string; notional: string };
 export type SymbolView = SymbolRow & { vwap: string | null };
 
