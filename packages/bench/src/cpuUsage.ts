@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
 /*
- * Where a saga's time goes, measured over a step: the CPU time of every process on this machine, grouped into
- * the broker, the database, each service and the bench itself, read from /proc. It only sees the stack when
- * the stack runs on the bench's machine (as `npm start` and BENCHMARKS.md have it); a group with no process is
- * left out rather than shown as free.
+ * Where a saga's time goes, measured over a step: the CPU time and the context switches of every process on this
+ * machine, grouped into the broker, the database, each service and the bench itself, read from /proc. A context
+ * switch is a thread going to sleep or being preempted: each one the stack makes is a wake-up it pays for later,
+ * and what a wake-up costs depends on the machine (BENCHMARKS.md). It only sees the stack when the stack runs on
+ * the bench's machine (as `npm start` and BENCHMARKS.md have it); a group with no process is left out rather
+ * than shown as free.
  */
 
 export const cpuGroups = ['broker', 'database', 'gateway', 'trade', 'payment', 'reporting', 'bench'] as const;
@@ -13,12 +15,16 @@ export type CpuGroup = (typeof cpuGroups)[number];
 /** CPU milliseconds per saga by group; `other` is the rest of the machine's busy time (kernel threads, …). */
 export type CpuBreakdown = { total: number; other: number; busy_pct: number } & Partial<Record<CpuGroup, number>>;
 
-export type ProcessTicks = { group: CpuGroup; ticks: number };
+/** Context switches per saga by group; `other` is every other process's, kernel threads included. */
+export type SwitchBreakdown = { total: number; other: number } & Partial<Record<CpuGroup, number>>;
+
+/** A process's user plus system ticks and its threads' context switches; `group` is undefined outside the stack. */
+export type ProcessTicks = { group: CpuGroup | undefined; ticks: number; switches: number };
 
 export type CpuSnapshot = {
   /** Busy and all ticks of the whole machine, from the first line of /proc/stat. */
   machine: { busy: number; all: number };
-  /** User plus system ticks of each process of a group, by pid. */
+  /** Every process, by pid. */
   processes: Map<number, ProcessTicks>;
 };
 
@@ -42,6 +48,25 @@ export function parseProcessStat(line: string): { name: string; ticks: number } 
   return { name: line.slice(line.indexOf('(') + 1, close), ticks: Number(fields[11]) + Number(fields[12]) };
 }
 
+/** Voluntary plus involuntary context switches from one thread's /proc/<pid>/task/<tid>/status. */
+export function parseSwitches(status: string): number {
+  const count = (pattern: RegExp) => Number(pattern.exec(status)?.[1] ?? 0);
+  return count(/^voluntary_ctxt_switches:\s*(\d+)/m) + count(/^nonvoluntary_ctxt_switches:\s*(\d+)/m);
+}
+
+/** The context switches of all of a process's threads (a thread that ended before the read is lost). */
+function switchesOf(pid: number): number {
+  let switches = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      switches += parseSwitches(readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8'));
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return switches;
+}
+
 /** Busy and all ticks from the `cpu` line of /proc/stat: idle, iowait and the hypervisor's steal are not busy. */
 export function parseMachineStat(line: string): { busy: number; all: number } {
   const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1, 9).map(Number);
@@ -49,7 +74,7 @@ export function parseMachineStat(line: string): { busy: number; all: number } {
   return { busy, all: busy + idle + iowait + steal };
 }
 
-/** The CPU ticks of the machine and of every process in a group, now; undefined where there is no /proc. */
+/** The CPU ticks of the machine and the CPU ticks and context switches of every process, now; undefined where there is no /proc. */
 export function snapshotCpu(): CpuSnapshot | undefined {
   let machine: CpuSnapshot['machine'];
   try {
@@ -64,7 +89,7 @@ export function snapshotCpu(): CpuSnapshot | undefined {
     try {
       const { name, ticks } = parseProcessStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
       const group = groupOf(pid, name, readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '));
-      if (group) processes.set(pid, { group, ticks });
+      processes.set(pid, { group, ticks, switches: switchesOf(pid) });
     } catch {
       // the process ended between the listing and the read
     }
@@ -80,12 +105,9 @@ export function cpuPerSaga(before: CpuSnapshot, after: CpuSnapshot, sagas: numbe
   const machineBusy = after.machine.busy - before.machine.busy;
   const machineAll = after.machine.all - before.machine.all;
   if (sagas <= 0 || machineAll <= 0) return null;
-  const byGroup = new Map<CpuGroup, number>();
-  for (const [pid, { group, ticks }] of after.processes) {
-    byGroup.set(group, (byGroup.get(group) ?? 0) + ticks - (before.processes.get(pid)?.ticks ?? 0));
-  }
+  const byGroup = sumByGroup(before, after, 'ticks');
   const perSaga = (ticks: number) => Math.round(((ticks * MS_PER_TICK) / sagas) * 1000) / 1000;
-  const seen = [...byGroup.values()].reduce((a, b) => a + b, 0);
+  const seen = cpuGroups.reduce((sum, group) => sum + (byGroup.get(group) ?? 0), 0);
   const breakdown: CpuBreakdown = {
     total: perSaga(machineBusy),
     other: perSaga(Math.max(0, machineBusy - seen)),
@@ -95,8 +117,41 @@ export function cpuPerSaga(before: CpuSnapshot, after: CpuSnapshot, sagas: numbe
   return breakdown;
 }
 
+/** Context switches per saga between two snapshots, by group, as `cpuPerSaga` counts CPU. */
+export function switchesPerSaga(before: CpuSnapshot, after: CpuSnapshot, sagas: number): SwitchBreakdown | null {
+  if (sagas <= 0) return null;
+  const byGroup = sumByGroup(before, after, 'switches');
+  const perSaga = (switches: number) => Math.round((switches / sagas) * 10) / 10;
+  const other = byGroup.get(undefined) ?? 0;
+  const total = [...byGroup.values()].reduce((a, b) => a + b, 0);
+  const breakdown: SwitchBreakdown = { total: perSaga(total), other: perSaga(other) };
+  for (const group of cpuGroups) if (byGroup.has(group)) breakdown[group] = perSaga(byGroup.get(group)!);
+  return breakdown;
+}
+
+/** What each group (undefined: outside the stack) added to a counter between two snapshots. */
+function sumByGroup(before: CpuSnapshot, after: CpuSnapshot, counter: 'ticks' | 'switches'): Map<CpuGroup | undefined, number> {
+  const byGroup = new Map<CpuGroup | undefined, number>();
+  for (const [pid, now] of after.processes) {
+    byGroup.set(now.group, (byGroup.get(now.group) ?? 0) + now[counter] - (before.processes.get(pid)?.[counter] ?? 0));
+  }
+  return byGroup;
+}
+
 /** One line for the bench's progress output: `CPU 2.61 ms/saga (machine 97 % busy): broker 0.77, …`. */
 export function describeCpu(cpu: CpuBreakdown): string {
-  const groups = [...cpuGroups, 'other' as const].filter((g) => cpu[g] !== undefined).map((g) => `${g} ${cpu[g]!.toFixed(2)}`);
-  return `CPU ${cpu.total.toFixed(2)} ms/saga (machine ${cpu.busy_pct} % busy): ${groups.join(', ')}`;
+  return `CPU ${cpu.total.toFixed(2)} ms/saga (machine ${cpu.busy_pct} % busy): ${describeGroups(cpu, 2)}`;
+}
+
+/** One line for the bench's progress output: `context switches 44 per saga: broker 21.0, …`. */
+export function describeSwitches(switches: SwitchBreakdown): string {
+  return `context switches ${Math.round(switches.total)} per saga: ${describeGroups(switches, 1)}`;
+}
+
+/** The groups that have a figure, in order, `other` last. */
+function describeGroups(figures: Partial<Record<CpuGroup | 'other', number>>, digits: number): string {
+  return [...cpuGroups, 'other' as const]
+    .filter((group) => figures[group] !== undefined)
+    .map((group) => `${group} ${figures[group]!.toFixed(digits)}`)
+    .join(', ');
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type Logger, UnreachableError } from '@trading/platform';
 import { measureBroker } from './brokerBaseline.ts';
 import type { Rate } from './config.ts';
-import { describeCpu } from './cpuUsage.ts';
+import { describeCpu, describeSwitches } from './cpuUsage.ts';
 import { measureDatabase } from './databaseBaseline.ts';
 import { type DatabaseActivity, perSaga, readDatabaseActivity } from './databaseActivity.ts';
 import { GatewaySocket } from './gatewaySocket.ts';
@@ -88,5 +88,7 @@ function describeStep(step: StepResult): string {
   const target = step.target === 'max' ? 'flat out' : `${step.target}/s`;
   const errors = step.errors ? ` errors ${JSON.stringify(step.errors_by_code)}` : ' errors 0';
   const line = `  ${target.padEnd(9)} ${String(step.sagas_per_s).padStart(7)} sagas/s  p50 ${step.p50_ms} ms  p95 ${step.p95_ms} ms  p99 ${step.p99_ms} ms${errors}`;
-  return step.cpu_ms_per_saga ? `${line}\n            ${describeCpu(step.cpu_ms_per_saga)}` : line;
+  const cpu = step.cpu_ms_per_saga ? [describeCpu(step.cpu_ms_per_saga)] : [];
+  const switches = step.switches_per_saga ? [describeSwitches(step.switches_per_saga)] : [];
+  return [line, ...cpu, ...switches].join('\n            ');
 }

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Rate } from './config.ts';
-import { type CpuBreakdown, type CpuSnapshot, cpuPerSaga, snapshotCpu } from './cpuUsage.ts';
+import { type CpuBreakdown, type CpuSnapshot, cpuPerSaga, type SwitchBreakdown, snapshotCpu, switchesPerSaga } from './cpuUsage.ts';
 import type { GatewaySocket } from './gatewaySocket.ts';
 import { type LatencySummary, summarizeLatencies } from './latency.ts';
 import { nthOrder, type OrderPlan } from './sagaOrders.ts';
@@ -21,6 +21,8 @@ export type StepResult = LatencySummary & {
   errors_by_code: Record<string, number>;
   /** CPU time per saga completed in the measured window, by process on this machine; null where it cannot be read. */
   cpu_ms_per_saga: CpuBreakdown | null;
+  /** Context switches per saga completed in the measured window, by process on this machine; null where they cannot be read. */
+  switches_per_saga: SwitchBreakdown | null;
 };
 
 /** How often the open-loop scheduler sends the sagas that fell due. */
@@ -103,5 +105,6 @@ export async function runStep(sockets: readonly GatewaySocket[], plan: OrderPlan
     errors_by_code: errorsByCode,
     sent,
     cpu_ms_per_saga: cpuAtStart && cpuAtEnd ? cpuPerSaga(cpuAtStart, cpuAtEnd, summary.count) : null,
+    switches_per_saga: cpuAtStart && cpuAtEnd ? switchesPerSaga(cpuAtStart, cpuAtEnd, summary.count) : null,
   };
 }

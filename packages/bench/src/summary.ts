@@ -1,5 +1,5 @@
 import type { BrokerBaseline } from './brokerBaseline.ts';
-import type { CpuBreakdown } from './cpuUsage.ts';
+import type { CpuBreakdown, SwitchBreakdown } from './cpuUsage.ts';
 import type { DatabaseBaseline } from './databaseBaseline.ts';
 import type { StepResult } from './runStep.ts';
 import type { SagaCost } from './sagaCost.ts';
@@ -17,6 +17,8 @@ export type Summary = {
   completed: number;
   /** The fastest step's CPU per saga, by process on this machine. */
   cpu_ms_per_saga: CpuBreakdown | null;
+  /** The fastest step's context switches per saga, by process on this machine. */
+  switches_per_saga: SwitchBreakdown | null;
   steps: StepResult[];
   broker_msgs_per_s: number | null;
   pg_tx_per_s: number | null;
@@ -54,6 +56,7 @@ export function buildSummary(steps: readonly StepResult[], cost: SagaCost, basel
     errors: steps.reduce((sum, s) => sum + s.errors, 0),
     completed: steps.reduce((sum, s) => sum + s.completed, 0),
     cpu_ms_per_saga: best?.cpu_ms_per_saga ?? null,
+    switches_per_saga: best?.switches_per_saga ?? null,
     steps: [...steps],
     broker_msgs_per_s: baselines?.broker.msgs_per_s ?? null,
     pg_tx_per_s: baselines?.database.tx_per_s ?? null,

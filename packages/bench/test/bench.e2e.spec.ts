@@ -60,6 +60,10 @@ describe('the bench on a tiny load', () => {
     expect(cpu, 'CPU per saga, by the processes it saw on this machine').to.include.keys('broker', 'database', 'gateway', 'trade', 'payment', 'bench');
     expect(cpu.total).to.be.greaterThan(0);
     expect(lines.some((line) => /CPU [\d.]+ ms\/saga/.test(line)), 'the step’s CPU line').to.equal(true);
+    const switches = json.steps.at(-1).switches_per_saga;
+    expect(switches, 'context switches per saga, by the processes it saw on this machine').to.include.keys('broker', 'database', 'trade', 'payment');
+    expect(switches.total).to.be.greaterThan(0);
+    expect(lines.some((line) => /context switches \d+ per saga/.test(line)), 'the step’s context switch line').to.equal(true);
     expect(json.steps.map((s: { target: unknown }) => s.target)).to.deep.equal([10, 'max']);
     expect(lines.some((line) => line.includes('flat out'))).to.equal(true);
     const vacuumed = lines.filter((line) => line.includes('vacuumed before the step')).length;

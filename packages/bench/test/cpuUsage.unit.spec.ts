@@ -1,5 +1,16 @@
 import { expect } from 'chai';
-import { type CpuSnapshot, cpuPerSaga, type ProcessTicks, describeCpu, groupOf, parseMachineStat, parseProcessStat } from '../src/cpuUsage.ts';
+import {
+  type CpuSnapshot,
+  cpuPerSaga,
+  describeCpu,
+  describeSwitches,
+  groupOf,
+  parseMachineStat,
+  parseProcessStat,
+  parseSwitches,
+  type ProcessTicks,
+  switchesPerSaga,
+} from '../src/cpuUsage.ts';
 
 const snapshot = (busy: number, all: number, processes: [number, ProcessTicks][]): CpuSnapshot => ({
   machine: { busy, all },
@@ -26,10 +37,43 @@ describe('CPU per saga by process', () => {
   });
 
   it('divides each group’s ticks over the window by the sagas, and leaves the rest of the machine’s busy time as other', () => {
-    const before = snapshot(1000, 5000, [[10, { group: 'broker', ticks: 100 }], [11, { group: 'database', ticks: 50 }]]);
-    // 400 ticks busy of 400: the broker took 150, the database 100 (one backend new in the window), other 150.
-    const after = snapshot(1400, 5400, [[10, { group: 'broker', ticks: 250 }], [11, { group: 'database', ticks: 80 }], [12, { group: 'database', ticks: 70 }]]);
+    const before = snapshot(1000, 5000, [
+      [10, { group: 'broker', ticks: 100, switches: 0 }],
+      [11, { group: 'database', ticks: 50, switches: 0 }],
+      [13, { group: undefined, ticks: 10, switches: 0 }],
+    ]);
+    // 400 ticks busy of 400: the broker took 150, the database 100 (one backend new in the window), other 150,
+    // whatever the processes outside the stack report of their own.
+    const after = snapshot(1400, 5400, [
+      [10, { group: 'broker', ticks: 250, switches: 0 }],
+      [11, { group: 'database', ticks: 80, switches: 0 }],
+      [12, { group: 'database', ticks: 70, switches: 0 }],
+      [13, { group: undefined, ticks: 20, switches: 0 }],
+    ]);
     expect(cpuPerSaga(before, after, 1000)).to.deep.equal({ total: 4, other: 1.5, busy_pct: 100, broker: 1.5, database: 1 });
+  });
+
+  it('adds up the voluntary and involuntary context switches of a thread', () => {
+    const status = 'Name:\tnode\nThreads:\t11\nvoluntary_ctxt_switches:\t1200\nnonvoluntary_ctxt_switches:\t34\n';
+    expect(parseSwitches(status)).to.equal(1234);
+  });
+
+  it('divides each group’s context switches over the window by the sagas, every process outside the stack as other', () => {
+    const before = snapshot(0, 0, [
+      [10, { group: 'broker', ticks: 0, switches: 1000 }],
+      [11, { group: 'database', ticks: 0, switches: 500 }],
+      [13, { group: undefined, ticks: 0, switches: 100 }],
+    ]);
+    // The broker switched 2,000 times, the database 1,500 (a backend new in the window), the rest 900 (one new too).
+    const after = snapshot(0, 0, [
+      [10, { group: 'broker', ticks: 0, switches: 3000 }],
+      [11, { group: 'database', ticks: 0, switches: 1500 }],
+      [12, { group: 'database', ticks: 0, switches: 500 }],
+      [13, { group: undefined, ticks: 0, switches: 600 }],
+      [14, { group: undefined, ticks: 0, switches: 400 }],
+    ]);
+    expect(switchesPerSaga(before, after, 100)).to.deep.equal({ total: 44, other: 9, broker: 20, database: 15 });
+    expect(switchesPerSaga(before, after, 0)).to.equal(null);
   });
 
   it('gives no figure for a window without sagas', () => {
@@ -39,6 +83,9 @@ describe('CPU per saga by process', () => {
   it('describes the figures in one line, the groups it saw in order', () => {
     expect(describeCpu({ total: 2.6, other: 0.1, busy_pct: 97.5, database: 0.8, broker: 0.77, trade: 0.5 })).to.equal(
       'CPU 2.60 ms/saga (machine 97.5 % busy): broker 0.77, database 0.80, trade 0.50, other 0.10',
+    );
+    expect(describeSwitches({ total: 43.6, other: 3, database: 8.3, broker: 20.8, trade: 4.4 })).to.equal(
+      'context switches 44 per saga: broker 20.8, database 8.3, trade 4.4, other 3.0',
     );
   });
 });

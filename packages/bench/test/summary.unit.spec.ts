@@ -16,6 +16,7 @@ const step = (target: StepResult['target'], sagasPerS: number, p99: number, erro
   errors,
   errors_by_code: errors ? { NO_REPLY: errors } : {},
   cpu_ms_per_saga: { total: 2000 / sagasPerS, other: 0, busy_pct: 100 },
+  switches_per_saga: { total: 20_000 / sagasPerS, other: 0 },
 });
 const cost = { messages: 14, fewestMessages: 10, transactions: 5, outboxRows: 0, inboxRows: 0 };
 const baselines = { broker: { messages: 1, msgs_per_s: 20_000 }, database: { transactions: 1, tx_per_s: 5000 } };
@@ -30,6 +31,7 @@ describe('the bench summary', () => {
     expect(summary).to.include({ sagas_per_s: 400, p99_ms: 80, errors: 3, baseline_sagas_per_s: 667, ratio_to_baseline: 0.6 });
     expect(summary.steps.map((s) => s.target)).to.deep.equal([250, 'max', 500]);
     expect(summary.cpu_ms_per_saga, 'the fastest step’s CPU per saga').to.deep.equal({ total: 5, other: 0, busy_pct: 100 });
+    expect(summary.switches_per_saga, 'the fastest step’s context switches per saga').to.deep.equal({ total: 50, other: 0 });
   });
 
   it('carries the WAL bytes per saga measured over the steps, or null', () => {
