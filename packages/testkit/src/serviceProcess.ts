@@ -84,12 +84,31 @@ export class ServiceProcess {
   }
 }
 
+/**
+ * Where test services listen: below the kernel's ephemeral range (from 32768 on Linux, 49152 on macOS), so no
+ * outgoing connection (to the database, to the broker) can take the port between `freePort` and the service's
+ * bind, as one that the kernel hands out itself can be.
+ */
+const TEST_PORTS = { from: 20_000, to: 32_000 };
+
+/** A port no process listens on, on any interface, as the services listen. */
 export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const port = TEST_PORTS.from + Math.floor(Math.random() * (TEST_PORTS.to - TEST_PORTS.from));
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port between ${TEST_PORTS.from} and ${TEST_PORTS.to}`);
+}
+
+async function canListen(port: number): Promise<boolean> {
   const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
+  try {
+    server.listen(port);
+    await once(server, 'listening');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    server.close();
+  }
 }
