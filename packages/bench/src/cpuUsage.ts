@@ -19,13 +19,13 @@ export type CpuBreakdown = { total: number; other: number; busy_pct: number } & 
 export type SwitchBreakdown = { total: number; other: number } & Partial<Record<CpuGroup, number>>;
 
 /** A process's user plus system ticks and its threads' context switches; `group` is undefined outside the stack. */
-export type ProcessTicks = { group: CpuGroup | undefined; ticks: number; switches: number };
+export type ProcessCounters = { group: CpuGroup | undefined; ticks: number; switches: number };
 
 export type CpuSnapshot = {
   /** Busy and all ticks of the whole machine, from the first line of /proc/stat. */
   machine: { busy: number; all: number };
   /** Every process, by pid. */
-  processes: Map<number, ProcessTicks>;
+  processes: Map<number, ProcessCounters>;
 };
 
 /** Linux reports CPU time to user space in ticks of 1/100 s (USER_HZ), whatever the kernel's own tick. */
@@ -74,7 +74,10 @@ export function parseMachineStat(line: string): { busy: number; all: number } {
   return { busy, all: busy + idle + iowait + steal };
 }
 
-/** The CPU ticks of the machine and the CPU ticks and context switches of every process, now; undefined where there is no /proc. */
+/**
+ * The CPU ticks of the machine and the CPU ticks and context switches of every process, now; undefined where there
+ * is no /proc.
+ */
 export function snapshotCpu(): CpuSnapshot | undefined {
   let machine: CpuSnapshot['machine'];
   try {

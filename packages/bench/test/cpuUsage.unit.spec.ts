@@ -8,11 +8,11 @@ import {
   parseMachineStat,
   parseProcessStat,
   parseSwitches,
-  type ProcessTicks,
+  type ProcessCounters,
   switchesPerSaga,
 } from '../src/cpuUsage.ts';
 
-const snapshot = (busy: number, all: number, processes: [number, ProcessTicks][]): CpuSnapshot => ({
+const snapshot = (busy: number, all: number, processes: [number, ProcessCounters][]): CpuSnapshot => ({
   machine: { busy, all },
   processes: new Map(processes),
 });
