@@ -5,3 +5,7 @@ export * from './parseRequest.ts';
 export * from './replies.ts';
 export * from './requests.ts';
 export * from './topology.ts';
+export * from './principal.ts';
+export * from './brokerUsers.ts';
+export * from './brokerPermissions.ts';
+export * from './serviceTopology.ts';

@@ -7,6 +7,15 @@ import { z } from 'zod';
 const decimal = z.string().regex(/^\d+(\.\d+)?$/);
 const uuid = z.uuid();
 const errorCode = z.string();
+const keyHash = z.string().regex(/^[0-9a-f]{64}$/);
+
+// ---- Gateway -> Payment: whose key is this? (exchange `payment`, routing key payment.authenticate; the answer
+// goes to the asking gateway on `payment-response`). The key travels only as its SHA-256.
+export const authenticate = z.object({ type: z.literal('Authenticate'), key_sha256: keyHash });
+export type Authenticate = z.infer<typeof authenticate>;
+export const authenticated = z.object({ type: z.literal('Authenticated'), user_id: uuid.nullable() });
+export type Authenticated = z.infer<typeof authenticated>;
+export const authenticateRoutingKey = 'payment.authenticate';
 
 // ---- Trade -> Payment saga commands (exchange `payment`)
 export const reserveFunds = z.object({ type: z.literal('ReserveFunds'), saga_id: uuid, user_id: uuid, amount: decimal });
@@ -42,9 +51,19 @@ export const fundsCaptured = z.object({ type: z.literal('FundsCaptured'), ...sag
 export const fundsReleased = z.object({ type: z.literal('FundsReleased'), ...sagaEvent, amount: decimal });
 export const fundsCredited = z.object({ type: z.literal('FundsCredited'), ...sagaEvent, amount: decimal });
 export const creditRejected = z.object({ type: z.literal('CreditRejected'), ...sagaEvent, amount: decimal, code: errorCode, reason: z.string() });
+/** A user's api key, as its SHA-256: issued at ADD_USER and ROTATE_API_KEY, revoked by a rotation or REMOVE_USER. */
+export const credentialIssued = z.object({ type: z.literal('CredentialIssued'), ...userEvent, key_sha256: keyHash });
+export const credentialRevoked = z.object({
+  type: z.literal('CredentialRevoked'),
+  ...userEvent,
+  key_sha256: keyHash,
+  reason: z.enum(['ROTATED', 'REMOVED']),
+});
 export const paymentEvent = z.discriminatedUnion('type', [
   userCreated,
   userRemoved,
+  credentialIssued,
+  credentialRevoked,
   fundsDeposited,
   fundsWithdrawn,
   fundsReserved,
@@ -83,6 +102,8 @@ export type DomainEvent = PaymentEvent | TradeEvent;
 export const eventRoutingKeys: Record<DomainEvent['type'], string> = {
   UserCreated: 'payment.user.created',
   UserRemoved: 'payment.user.removed',
+  CredentialIssued: 'payment.credential.issued',
+  CredentialRevoked: 'payment.credential.revoked',
   FundsDeposited: 'payment.funds.deposited',
   FundsWithdrawn: 'payment.funds.withdrawn',
   FundsReserved: 'payment.funds.reserved',

@@ -1,16 +1,17 @@
 import type { z } from 'zod';
 import type { ErrorCode } from './errorCodes.ts';
-import { type ClientRequest, type RequestId, requestIdSchema, requestRoutes, type RequestType } from './requests.ts';
+import { type RequestId, type RequestInput, requestIdSchema, requestSchemas, type RequestType } from './requests.ts';
 
 export type RequestRejection = { code: ErrorCode; message: string; field?: string; rule?: string };
-export type ParsedRequest = { ok: true; request: ClientRequest } | { ok: false; id?: RequestId; error: RequestRejection };
+export type ParsedRequest = { ok: true; request: RequestInput } | { ok: false; id?: RequestId; error: RequestRejection };
 
 export function isRequestType(type: unknown): type is RequestType {
-  return typeof type === 'string' && Object.hasOwn(requestRoutes, type);
+  return typeof type === 'string' && Object.hasOwn(requestSchemas, type);
 }
 
 /**
  * Validates a decoded client request against its type's schema. A request without `id` gets `fallbackId`.
+ * The result is not authorised yet: `authorize` (principal.ts) decides whom it acts for.
  * The rejection names the first broken field and, for amounts, the money rule it broke.
  */
 export function parseRequest(raw: unknown, fallbackId: string): ParsedRequest {
@@ -24,11 +25,11 @@ export function parseRequest(raw: unknown, fallbackId: string): ParsedRequest {
   }
   const id = idCheck.data;
   if (!isRequestType(record.type)) {
-    const known = Object.keys(requestRoutes).join(', ');
+    const known = Object.keys(requestSchemas).join(', ');
     const message = record.type === undefined ? `type is missing; one of ${known}` : `unknown type; one of ${known}`;
     return { ok: false, id, error: { code: 'UNKNOWN_TYPE', field: 'type', message } };
   }
-  const parsed = (requestRoutes[record.type].schema as z.ZodType<ClientRequest>).safeParse({ ...record, id });
+  const parsed = (requestSchemas[record.type] as z.ZodType<RequestInput>).safeParse({ ...record, id });
   if (parsed.success) return { ok: true, request: parsed.data };
   return { ok: false, id, error: describeIssue(parsed.error.issues[0], record) };
 }

@@ -5,7 +5,10 @@ import { checkAmount } from './money.ts';
 export const requestIdSchema = z.union([z.string().min(1).max(128), z.number().int()]);
 export type RequestId = z.infer<typeof requestIdSchema>;
 
-const userId = z.uuid({ message: 'must be a user id as returned by ADD_USER' });
+/** A user id, lower-cased here so that one user is one key everywhere (an upper-case re-send is the same request). */
+const userId = z.uuid({ message: 'must be a user id as returned by ADD_USER' }).transform((s) => s.toLowerCase());
+/** On an authenticated connection a request without `user_id` acts for the principal (see principal.ts). */
+const subject = userId.optional();
 const symbol = z
   .string()
   .regex(/^[A-Za-z0-9]{1,16}$/, { message: 'must be a symbol such as "AAPL" (letters and digits)' })
@@ -25,18 +28,21 @@ const amount = z.unknown().transform((value, ctx) => {
 const base = { id: requestIdSchema };
 
 export const addUserRequest = z.strictObject({ ...base, type: z.literal('ADD_USER') });
-export const removeUserRequest = z.strictObject({ ...base, type: z.literal('REMOVE_USER'), user_id: userId });
-export const depositRequest = z.strictObject({ ...base, type: z.literal('DEPOSIT'), user_id: userId, amount });
-export const withdrawRequest = z.strictObject({ ...base, type: z.literal('WITHDRAW'), user_id: userId, amount });
-export const userInfoRequest = z.strictObject({ ...base, type: z.literal('USER_INFO'), user_id: userId });
-const order = { ...base, user_id: userId, symbol, amount, price: amount.optional() };
+export const removeUserRequest = z.strictObject({ ...base, type: z.literal('REMOVE_USER'), user_id: subject });
+export const depositRequest = z.strictObject({ ...base, type: z.literal('DEPOSIT'), user_id: subject, amount });
+export const withdrawRequest = z.strictObject({ ...base, type: z.literal('WITHDRAW'), user_id: subject, amount });
+export const userInfoRequest = z.strictObject({ ...base, type: z.literal('USER_INFO'), user_id: subject });
+export const rotateApiKeyRequest = z.strictObject({ ...base, type: z.literal('ROTATE_API_KEY'), user_id: subject });
+/** Authenticates the connection (for browsers, which cannot set the Authorization header). Answered by the gateway. */
+export const loginRequest = z.strictObject({ ...base, type: z.literal('LOGIN'), api_key: z.string().min(1).max(256) });
+const order = { ...base, user_id: subject, symbol, amount, price: amount.optional() };
 export const buyRequest = z.strictObject({ ...order, type: z.literal('BUY') });
 export const sellRequest = z.strictObject({ ...order, type: z.literal('SELL') });
 export const portfolioRequest = z.strictObject({ ...base, type: z.literal('PORTFOLIO'), user_id: userId });
 export const tradesRequest = z.strictObject({
   ...base,
   type: z.literal('TRADES'),
-  user_id: userId,
+  user_id: subject,
   limit: z.number().int().min(1).max(100).default(20),
   cursor: z.string().max(200).optional(),
 });
@@ -51,8 +57,9 @@ export const reportRequest = z.strictObject({
   event_type: z.string().regex(/^[A-Za-z]{1,64}$/).optional(),
 });
 
-/** Every request type, with its schema, the exchange it travels on and its routing key. */
+/** Every request type a service answers, with its schema, the exchange it travels on and its routing key. */
 export const requestRoutes = {
+  ROTATE_API_KEY: { schema: rotateApiKeyRequest, exchange: 'payment', routingKey: 'payment.rotate_api_key' },
   ADD_USER: { schema: addUserRequest, exchange: 'payment', routingKey: 'payment.add_user' },
   REMOVE_USER: { schema: removeUserRequest, exchange: 'payment', routingKey: 'payment.remove_user' },
   DEPOSIT: { schema: depositRequest, exchange: 'payment', routingKey: 'payment.deposit' },
@@ -65,17 +72,34 @@ export const requestRoutes = {
   REPORT: { schema: reportRequest, exchange: 'api', routingKey: 'reporting.report' },
 } as const;
 
-export type RequestType = keyof typeof requestRoutes;
+/** Every request type a client may send: the routed ones and LOGIN, which the gateway answers itself. */
+export const requestSchemas = { ...Object.fromEntries(Object.entries(requestRoutes).map(([type, route]) => [type, route.schema])), LOGIN: loginRequest } as {
+  [T in RoutedRequestType]: (typeof requestRoutes)[T]['schema'];
+} & { LOGIN: typeof loginRequest };
+
+export type RoutedRequestType = keyof typeof requestRoutes;
+export type RequestType = RoutedRequestType | 'LOGIN';
+
+/** A request as the client sent it: `user_id` may be missing (it then acts for the connection's principal). */
+export type RequestInput = z.infer<(typeof requestSchemas)[RequestType]>;
+/** The request types that act on one user's account, and so carry `user_id` once authorised. */
+export const userScopedTypes = ['REMOVE_USER', 'DEPOSIT', 'WITHDRAW', 'USER_INFO', 'ROTATE_API_KEY', 'BUY', 'SELL', 'PORTFOLIO', 'TRADES'] as const;
+type UserScoped<T> = T extends { type: (typeof userScopedTypes)[number] } ? Omit<T, 'user_id'> & { user_id: string } : T;
+
+/** A request after authorisation (principal.ts): a user-scoped request always names the user it acts for. */
 export type AddUserRequest = z.infer<typeof addUserRequest>;
-export type RemoveUserRequest = z.infer<typeof removeUserRequest>;
-export type DepositRequest = z.infer<typeof depositRequest>;
-export type WithdrawRequest = z.infer<typeof withdrawRequest>;
-export type UserInfoRequest = z.infer<typeof userInfoRequest>;
-export type BuyRequest = z.infer<typeof buyRequest>;
-export type SellRequest = z.infer<typeof sellRequest>;
-export type PortfolioRequest = z.infer<typeof portfolioRequest>;
-export type TradesRequest = z.infer<typeof tradesRequest>;
+export type RemoveUserRequest = UserScoped<z.infer<typeof removeUserRequest>>;
+export type DepositRequest = UserScoped<z.infer<typeof depositRequest>>;
+export type WithdrawRequest = UserScoped<z.infer<typeof withdrawRequest>>;
+export type UserInfoRequest = UserScoped<z.infer<typeof userInfoRequest>>;
+export type RotateApiKeyRequest = UserScoped<z.infer<typeof rotateApiKeyRequest>>;
+export type LoginRequest = z.infer<typeof loginRequest>;
+export type BuyRequest = UserScoped<z.infer<typeof buyRequest>>;
+export type SellRequest = UserScoped<z.infer<typeof sellRequest>>;
+export type PortfolioRequest = UserScoped<z.infer<typeof portfolioRequest>>;
+export type TradesRequest = UserScoped<z.infer<typeof tradesRequest>>;
 export type ReportRequest = z.infer<typeof reportRequest>;
-export type PaymentRequest = AddUserRequest | RemoveUserRequest | DepositRequest | WithdrawRequest | UserInfoRequest;
+export type PaymentRequest = AddUserRequest | RemoveUserRequest | DepositRequest | WithdrawRequest | UserInfoRequest | RotateApiKeyRequest;
 export type TradeRequest = BuyRequest | SellRequest | PortfolioRequest | TradesRequest;
+/** A request a service answers, authorised. */
 export type ClientRequest = PaymentRequest | TradeRequest | ReportRequest;

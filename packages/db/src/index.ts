@@ -8,3 +8,4 @@ export * from "./processOnce.ts";
 export * from "./withDatabaseRetries.ts";
 export * from "./sql.ts";
 export * from "./coalesce.ts";
+export * from "./audit.ts";

@@ -1,10 +1,18 @@
+import type { Principal } from '@trading/contracts';
 import type { Logger } from '@trading/platform';
 import type { WebSocket } from 'uWebSockets.js';
 
+/** Who a socket acts as, and the SHA-256 of the key that proved it (none for an anonymous socket). */
+export type Identity = { principal: Principal; keyHash: string | undefined };
+
 /** One client socket as the rest of the gateway sees it. Safe to hold after the socket closed: sends become no-ops. */
 export type Connection = {
-  /** Per-connection uuid, sent as the `x-session` header so Payment can scope ADD_USER ids to it. */
+  /** Per-connection uuid: an anonymous socket's principal is its session (ADD_USER ids are scoped to it). */
   readonly sessionId: string;
+  /** The client's address as text (IPv4-mapped IPv6 written as IPv4), for the per-address limits. */
+  readonly remoteAddress: string;
+  /** Set at the upgrade (Authorization header), by LOGIN, or by the ADD_USER this socket sent; changed by a rotation. */
+  identity: Identity;
   /** Sends one JSON reply, corked; dropped once the socket closed. */
   send(body: unknown): void;
   /** Bytes queued for this client that it has not read yet. */
@@ -14,7 +22,10 @@ export type Connection = {
 };
 
 export type SocketConnection = Connection & { markClosed(): void };
-export type SocketData = { connection: SocketConnection };
+/** What the upgrade hands the socket: the identity it proved (if any) and the address; `connection` is set at open. */
+export type SocketData = { connection: SocketConnection; identity: Identity | undefined; remoteAddress: string };
+
+export const anonymous = (sessionId: string): Identity => ({ principal: { kind: 'anonymous', sessionId }, keyHash: undefined });
 
 /** uWS `send` result: the message was not queued because the socket's backpressure passed maxBackpressure. */
 const DROPPED = 2;
@@ -27,8 +38,11 @@ const DROPPED = 2;
  */
 export function createSocketConnection(ws: WebSocket<SocketData>, sessionId: string, logger: Logger): SocketConnection {
   let closed = false;
+  const { identity, remoteAddress } = ws.getUserData();
   return {
     sessionId,
+    remoteAddress,
+    identity: identity ?? anonymous(sessionId),
     send(body) {
       if (closed) return;
       const text = JSON.stringify(body);

@@ -1,35 +1,45 @@
-import { errorReply, isRequestType, parseRequest, type Reply, type RequestType } from '@trading/contracts';
+import { authorize, errorReply, isRequestType, parseRequest, type Reply, type RequestType } from '@trading/contracts';
 import { type AdmissionContext, admitRequest } from './admitRequest.ts';
+import type { Authenticator } from './authenticator.ts';
 import type { Connection } from './connection.ts';
 import { decodeFrame } from './decodeFrame.ts';
+import { login } from './login.ts';
 import { type PublishContext, publishRequest } from './publishRequest.ts';
+import { type RequestLimits, retryAfter } from './requestLimits.ts';
 
-export type FrameContext = AdmissionContext & PublishContext & { maxFrameBytes: number };
+export type FrameContext = AdmissionContext &
+  PublishContext & {
+    maxFrameBytes: number;
+    authenticator: Authenticator;
+    limits: RequestLimits;
+  };
 
 /**
- * One client frame: decode, validate, admit, publish. Every refusal is answered at once and never published;
- * a frame without a usable id is answered with a generated one.
+ * One client frame: decode, validate, admit, limit, authorise, publish. Every refusal is answered at once and never
+ * published, so a refused request changes nothing and claims no id; a frame without a usable id is answered with a
+ * generated one. LOGIN is answered here.
  */
 export function handleFrame(ctx: FrameContext, connection: Connection, frame: ArrayBuffer, isBinary: boolean): void {
   const generatedId = ctx.newId();
   const decoded = decodeFrame(frame, isBinary, ctx.maxFrameBytes);
-  if (!decoded.ok) {
-    refuse(ctx, connection, errorReply(generatedId, undefined, decoded.code));
-    return;
-  }
+  if (!decoded.ok) return refuse(ctx, connection, errorReply(generatedId, undefined, decoded.code));
   const parsed = parseRequest(decoded.value, generatedId);
   if (!parsed.ok) {
     const { code, message, field, rule } = parsed.error;
-    refuse(ctx, connection, errorReply(parsed.id ?? generatedId, typeOf(decoded.value), code, message, { field, rule }));
-    return;
+    return refuse(ctx, connection, errorReply(parsed.id ?? generatedId, typeOf(decoded.value), code, message, { field, rule }));
   }
-  const { request } = parsed;
+  const input = parsed.request;
   const refusal = admitRequest(ctx, connection);
-  if (refusal) {
-    refuse(ctx, connection, errorReply(request.id, request.type, refusal));
-    return;
+  if (refusal) return refuse(ctx, connection, errorReply(input.id, input.type, refusal));
+  const waitMs = retryAfter(ctx.limits, connection, input.type);
+  if (waitMs !== undefined) return refuse(ctx, connection, errorReply(input.id, input.type, 'RATE_LIMITED', undefined, { retry_after_ms: waitMs }));
+  if (input.type === 'LOGIN') return login(ctx.authenticator, connection, input);
+  const authorized = authorize(connection.identity.principal, input);
+  if (!authorized.ok) {
+    const { code, message, field } = authorized;
+    return refuse(ctx, connection, errorReply(input.id, input.type, code, message, field ? { field } : {}));
   }
-  publishRequest(ctx, connection, request);
+  publishRequest(ctx, connection, authorized.request);
 }
 
 function refuse(ctx: FrameContext, connection: Connection, reply: Reply): void {

@@ -5,8 +5,10 @@ import { announceReady, closeGracefully, createLogger, loadConfig, runMain } fro
 import pg from 'pg';
 import { systemClock } from './clock.ts';
 import { gatewayConfigShape } from './config.ts';
+import { parseAllowedOrigins } from './originPolicy.ts';
 import { databaseProbe } from './probeDatabase.ts';
 import { startGateway } from './startGateway.ts';
+import { createApp } from './tls.ts';
 
 /** How long shutdown waits for replies to requests already published. */
 const SHUTDOWN_GRACE_MS = 5000;
@@ -34,12 +36,24 @@ runMain('gateway', async () => {
     clock: systemClock,
     newId: randomUUID,
     probeDatabase: databaseProbe(pool, systemClock, HEALTH_PROBE_TIMEOUT_MS),
+    now: () => performance.now(),
+    createApp: () => createApp({ certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE }),
     settings: {
       host: config.GATEWAY_HOST,
       port: config.GATEWAY_PORT,
       replyTimeoutMs: config.REPLY_TIMEOUT_MS,
       maxFrameBytes: config.MAX_FRAME_BYTES,
       maxInFlightPerSocket: config.MAX_IN_FLIGHT_PER_SOCKET,
+      adminApiKey: config.ADMIN_API_KEY,
+      allowedOrigins: parseAllowedOrigins(config.ALLOWED_ORIGINS, config.REPORTING_PORT),
+      authTimeoutMs: config.AUTH_TIMEOUT_MS,
+      authCacheTtlMs: config.AUTH_CACHE_TTL_MS,
+      maxConnectionsPerAddress: config.MAX_CONNECTIONS_PER_ADDRESS,
+      addUserPerAddressPerHour: config.ADD_USER_PER_ADDRESS_PER_HOUR,
+      rateLimits: {
+        perConnection: { ratePerSecond: config.RATE_LIMIT_PER_CONNECTION, burst: config.RATE_LIMIT_PER_CONNECTION_BURST },
+        perPrincipal: { ratePerSecond: config.RATE_LIMIT_PER_PRINCIPAL, burst: config.RATE_LIMIT_PER_PRINCIPAL_BURST },
+      },
     },
   });
   closeGracefully(logger, [
@@ -49,6 +63,7 @@ runMain('gateway', async () => {
     ['close broker connection', () => bus.close()],
     ['close database pool', () => pool.end()],
   ]);
-  logger.info({ host: config.GATEWAY_HOST, port: gateway.port, instanceId }, 'gateway listening');
+  const scheme = config.TLS_CERT_FILE ? 'wss' : 'ws';
+  logger.info({ host: config.GATEWAY_HOST, port: gateway.port, scheme, instanceId, operator: config.ADMIN_API_KEY !== undefined }, 'gateway listening');
   announceReady(logger);
 });

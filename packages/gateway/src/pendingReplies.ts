@@ -1,4 +1,4 @@
-import type { RequestId, RequestType } from '@trading/contracts';
+import type { Reply, RequestId, RequestType } from '@trading/contracts';
 import type { Logger } from '@trading/platform';
 import type { Clock } from './clock.ts';
 import type { Connection } from './connection.ts';
@@ -9,6 +9,8 @@ export type PendingRequest = {
   type: RequestType;
   connection: Connection;
   log: Logger;
+  /** Turns the service's reply into the client's (ADD_USER and ROTATE_API_KEY add the new key). */
+  complete?: ((reply: Reply) => Reply) | undefined;
 };
 
 export type PendingReplies = ReturnType<typeof createPendingReplies>;

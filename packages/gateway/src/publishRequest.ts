@@ -1,12 +1,15 @@
 import type { Bus } from '@trading/bus';
-import { type ClientRequest, errorReply, requestRoutes } from '@trading/contracts';
+import { authHeaders, type ClientRequest, encodePrincipal, errorReply, requestRoutes } from '@trading/contracts';
 import type { Logger } from '@trading/platform';
+import type { Authenticator } from './authenticator.ts';
 import type { Connection } from './connection.ts';
+import { newKeyFor } from './newKeyReply.ts';
 import type { PendingReplies } from './pendingReplies.ts';
 
 export type PublishContext = {
   bus: Pick<Bus, 'publish'>;
   pending: PendingReplies;
+  authenticator: Pick<Authenticator, 'issued'>;
   /** Routing key of this gateway's reply queue on both response exchanges. */
   replyTo: string;
   newId: () => string;
@@ -14,14 +17,16 @@ export type PublishContext = {
 };
 
 /**
- * Sends a valid request to its service. It waits for its reply from before the publish, because a fast
- * service can answer before the broker's confirm arrives. A failed publish is answered BROKER_BUSY,
+ * Sends an authorised request to its service, stamped with the connection's principal (the broker checks the
+ * message's user-id, so the service knows a gateway stamped it). It waits for its reply from before the publish,
+ * because a fast service can answer before the broker's confirm arrives. A failed publish is answered BROKER_BUSY,
  * unless a reply or the timeout answered it first.
  */
 export function publishRequest(ctx: PublishContext, connection: Connection, request: ClientRequest): void {
   const correlationId = ctx.newId();
   const log = ctx.logger.child({ requestId: request.id, correlationId, type: request.type });
-  ctx.pending.add({ correlationId, requestId: request.id, type: request.type, connection, log });
+  const newKey = request.type === 'ADD_USER' || request.type === 'ROTATE_API_KEY' ? newKeyFor(ctx.authenticator, connection, request) : undefined;
+  ctx.pending.add({ correlationId, requestId: request.id, type: request.type, connection, log, complete: newKey?.complete });
   const route = requestRoutes[request.type];
   ctx.bus
     .publish({
@@ -32,7 +37,11 @@ export function publishRequest(ctx: PublishContext, connection: Connection, requ
       body: request,
       correlationId,
       replyTo: ctx.replyTo,
-      headers: { 'x-session': connection.sessionId, 'x-request-id': String(request.id) },
+      headers: {
+        [authHeaders.principal]: encodePrincipal(connection.identity.principal),
+        'x-request-id': String(request.id),
+        ...(newKey ? { [authHeaders.newKeyHash]: newKey.keyHash } : {}),
+      },
     })
     .then(
       () => log.debug('request published'),

@@ -1,7 +1,9 @@
 import type { Bus } from '@trading/bus';
-import { errorReply, exchanges, gatewayReplyKey } from '@trading/contracts';
+import { apiKeyHash, errorReply, eventRoutingKeys, exchanges, gatewayReplyKey } from '@trading/contracts';
 import type { Logger } from '@trading/platform';
 import uWS from 'uWebSockets.js';
+import { createAddressLimits } from './addressLimits.ts';
+import { createAuthenticator } from './authenticator.ts';
 import { type Clock, orAfter } from './clock.ts';
 import type { Connection, SocketData } from './connection.ts';
 import type { FrameContext } from './handleFrame.ts';
@@ -10,6 +12,7 @@ import { listen } from './listen.ts';
 import { createPendingReplies } from './pendingReplies.ts';
 import { routeReply } from './routeReply.ts';
 import { MAX_BUFFERED_BYTES, socketBehavior } from './socketBehavior.ts';
+import { createRateLimiter } from './tokenBucket.ts';
 
 export type GatewayDeps = {
   logger: Logger;
@@ -19,7 +22,29 @@ export type GatewayDeps = {
   clock: Clock;
   newId: () => string;
   probeDatabase: () => Promise<boolean>;
-  settings: { host: string; port: number; replyTimeoutMs: number; maxFrameBytes: number; maxInFlightPerSocket: number };
+  /** Milliseconds since a fixed instant, for the rate limits. */
+  now: () => number;
+  /** Makes the uWS app: `uWS.App()`, or `uWS.SSLApp(…)` to serve wss:// (tls.ts). */
+  createApp: () => uWS.TemplatedApp;
+  settings: GatewaySettings;
+};
+
+export type Rate = { ratePerSecond: number; burst: number } | { ratePerHour: number; burst: number };
+
+export type GatewaySettings = {
+  host: string;
+  port: number;
+  replyTimeoutMs: number;
+  maxFrameBytes: number;
+  maxInFlightPerSocket: number;
+  /** The operator's key (ADMIN_API_KEY), or undefined for none. */
+  adminApiKey: string | undefined;
+  allowedOrigins: readonly string[];
+  authTimeoutMs: number;
+  authCacheTtlMs: number;
+  maxConnectionsPerAddress: number;
+  rateLimits: { perConnection: Rate; perPrincipal: Rate };
+  addUserPerAddressPerHour: number;
 };
 
 export type Gateway = {
@@ -35,7 +60,7 @@ export type Gateway = {
 
 const UNANSWERED_AT_SHUTDOWN = 'the gateway stopped before the reply arrived; the outcome is not known: reconnect and re-send the same id';
 
-/** Starts consuming replies, then serves WebSocket requests and GET /health. */
+/** Starts consuming replies and revocations, then serves WebSocket requests and GET /health. */
 export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const { bus, logger, settings, clock } = deps;
   let accepting = true;
@@ -45,12 +70,28 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     request.connection.send(errorReply(request.requestId, request.type, 'REPLY_TIMEOUT'));
   });
   const replyTo = gatewayReplyKey(deps.instanceId);
-  const replyBindings = [exchanges.apiResponse, exchanges.paymentResponse].map((exchange) => ({ exchange, routingKey: replyTo }));
-  await bus.consumePrivate(replyBindings, routeReply(pending, logger));
+  const authenticator = createAuthenticator({
+    bus,
+    clock,
+    newId: deps.newId,
+    replyTo,
+    adminKeyHash: settings.adminApiKey === undefined ? undefined : apiKeyHash(settings.adminApiKey),
+    timeoutMs: settings.replyTimeoutMs,
+    cacheTtlMs: settings.authCacheTtlMs,
+  });
+  const replyBindings = [
+    ...[exchanges.apiResponse, exchanges.paymentResponse].map((exchange) => ({ exchange, routingKey: replyTo })),
+    { exchange: exchanges.paymentResponse, routingKey: eventRoutingKeys.CredentialRevoked },
+  ];
+  await bus.consumePrivate(replyBindings, routeReply({ pending, authenticator, connections, logger }));
 
+  const limiter = (rate: Rate) => createRateLimiter({ ...rate, now: deps.now });
+  const { maxConnectionsPerAddress, addUserPerAddressPerHour: addUserPerHour } = settings;
+  const addressLimits = createAddressLimits({ maxConnectionsPerAddress, addUserPerHour, now: deps.now });
   const frames: FrameContext = {
     bus,
     pending,
+    authenticator,
     replyTo,
     newId: deps.newId,
     logger,
@@ -58,10 +99,22 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     maxFrameBytes: settings.maxFrameBytes,
     maxInFlightPerSocket: settings.maxInFlightPerSocket,
     maxBufferedBytes: MAX_BUFFERED_BYTES,
+    limits: {
+      perConnection: limiter(settings.rateLimits.perConnection),
+      perPrincipal: limiter(settings.rateLimits.perPrincipal),
+      address: addressLimits,
+    },
   };
-  const app = uWS
-    .App()
-    .ws<SocketData>('/*', socketBehavior(frames, connections, logger))
+  const upgrade = {
+    authenticator,
+    allowedOrigins: settings.allowedOrigins,
+    addressLimits,
+    maxConnectionsPerAddress: settings.maxConnectionsPerAddress,
+    logger,
+  };
+  const app = deps
+    .createApp()
+    .ws<SocketData>('/*', socketBehavior({ frames, upgrade, connections, clock, authTimeoutMs: settings.authTimeoutMs, logger }))
     .get('/health', healthRoute({ broker: () => bus.connected && !bus.blocked, database: deps.probeDatabase }))
     .any('/*', (res) => void res.writeStatus('404 Not Found').end());
   const listening = await listen(app, settings.host, settings.port);

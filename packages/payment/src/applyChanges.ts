@@ -37,6 +37,22 @@ async function applyChange(tx: SqlClient, change: Change): Promise<void> {
     case 'AdjustHeldAsset':
       await statements(tx).adjustHeldAsset(change);
       return;
+    case 'IssueCredential':
+      await tx.$executeRawUnsafe(
+        `INSERT INTO payment.credential (key_sha256, user_id, issued_at) VALUES ($1, $2::uuid, $3::timestamptz)`,
+        change.keySha256,
+        change.userId,
+        change.at,
+      );
+      return;
+    case 'RevokeCredential':
+      await tx.$executeRawUnsafe(
+        `UPDATE payment.credential SET revoked_at = $3::timestamptz WHERE key_sha256 = $1 AND user_id = $2::uuid AND revoked_at IS NULL`,
+        change.keySha256,
+        change.userId,
+        change.at,
+      );
+      return;
     default: {
       const _exhaustive: never = change;
       throw new Error(`unknown change ${JSON.stringify(_exhaustive)}`);

@@ -2,18 +2,20 @@ import type { Bus, Handler } from '@trading/bus';
 import { commandRoutingKeys } from '@trading/contracts';
 import type { Database, ProcessOnce } from '@trading/db';
 import type { Logger } from '@trading/platform';
+import { handleAuthenticate } from './handleAuthenticate.ts';
 import { handleCommand } from './handleCommand.ts';
 import { handleRequest } from './handleRequest.ts';
 
 export type PaymentDeps = { db: Database; bus: Bus; processOnce: ProcessOnce; logger: Logger; clock: () => Date };
 
 /**
- * The consumer of `payment.commands`: client requests (from the gateway) and saga commands (from Trade).
+ * The consumer of `payment.commands`: client requests and key checks (from gateways), and saga commands (from Trade).
  * A message that is not even a request (no id to answer) is dead-lettered at once; a malformed request is answered ERROR.
  */
 export function createHandler(deps: PaymentDeps): Handler {
   return async (delivery) => {
     const type = (delivery.body as { type?: unknown } | null)?.type;
+    if (type === 'Authenticate') return handleAuthenticate(deps, delivery);
     const isCommand = typeof type === 'string' && Object.hasOwn(commandRoutingKeys, type);
     return isCommand ? handleCommand(deps, delivery) : handleRequest(deps, delivery);
   };

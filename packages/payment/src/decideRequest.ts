@@ -7,34 +7,47 @@ import {
   type PaymentRequest,
   type RemoveUserRequest,
   type Reply,
+  type RotateApiKeyRequest,
   type UserInfoRequest,
   type WithdrawRequest,
 } from '@trading/contracts';
-import type { Account, HeldAsset, RequestDecision, RequestState } from './domain.ts';
+import type { Account, Change, RequestDecision, RequestState } from './domain.ts';
 
 /** The requests that change state; USER_INFO only reads (see describeAccount). */
 export type ChangingRequest = Exclude<PaymentRequest, UserInfoRequest>;
 
-/** When the request is decided, and the id a new account gets. */
-export type RequestContext = { at: string; newUserId: string };
+/**
+ * When the request is decided, the id a new account gets, and for ADD_USER and ROTATE_API_KEY the SHA-256 of the
+ * new key the gateway made (the reply carries it back as `api_key_sha256`, so the gateway can tell whether the key
+ * it holds is the one stored: a re-sent request is answered with the first one's).
+ */
+export type RequestContext = { at: string; newUserId: string; newKeySha256: string };
 
 /** Decides a client request on the account's state: the reply, the changes and the domain events. Pure. */
 export function decideRequest(request: ChangingRequest, state: RequestState, context: RequestContext): RequestDecision {
   switch (request.type) {
     case 'ADD_USER': {
-      const userId = context.newUserId;
+      const { newUserId: userId, newKeySha256: keySha256, at } = context;
       return {
-        reply: okReply(request.id, request.type, 'user created', { user_id: userId }),
-        changes: [{ type: 'OpenAccount', userId, at: context.at }],
-        events: [{ type: 'UserCreated', user_id: userId, at: context.at }],
+        reply: okReply(request.id, request.type, 'user created', { user_id: userId, api_key_sha256: keySha256 }),
+        changes: [
+          { type: 'OpenAccount', userId, at },
+          { type: 'IssueCredential', userId, keySha256, at },
+        ],
+        events: [
+          { type: 'UserCreated', user_id: userId, at },
+          { type: 'CredentialIssued', user_id: userId, at, key_sha256: keySha256 },
+        ],
       };
     }
+    case 'ROTATE_API_KEY':
+      return state.account ? rotateKey(request, state.account, state.liveKey, context) : userNotFound(request);
     case 'DEPOSIT':
       return state.account ? deposit(request, state.account, context.at) : userNotFound(request);
     case 'WITHDRAW':
       return state.account ? withdraw(request, state.account, context.at) : userNotFound(request);
     case 'REMOVE_USER':
-      return state.account ? removeUser(request, state.account, state.heldAssets, context.at) : userNotFound(request);
+      return state.account ? removeUser(request, state, state.account, context.at) : userNotFound(request);
     default: {
       const _exhaustive: never = request;
       return _exhaustive;
@@ -72,7 +85,24 @@ function withdraw(request: WithdrawRequest, account: Account, at: string): Reque
   };
 }
 
-function removeUser(request: RemoveUserRequest, account: Account, heldAssets: HeldAsset[], at: string): RequestDecision {
+/** A new key replaces the live one, which is revoked in the same transaction (every gateway then closes its sockets). */
+function rotateKey(request: RotateApiKeyRequest, account: Account, liveKey: string | undefined, context: RequestContext): RequestDecision {
+  const { userId } = account;
+  const { at, newKeySha256: keySha256 } = context;
+  return {
+    reply: okReply(request.id, request.type, 'api key rotated; the previous key no longer works', { user_id: userId, api_key_sha256: keySha256 }),
+    changes: [...revoke(userId, liveKey, at), { type: 'IssueCredential', userId, keySha256, at }],
+    events: [
+      ...(liveKey ? [{ type: 'CredentialRevoked', user_id: userId, at, key_sha256: liveKey, reason: 'ROTATED' } as const] : []),
+      { type: 'CredentialIssued', user_id: userId, at, key_sha256: keySha256 },
+    ],
+  };
+}
+
+const revoke = (userId: string, liveKey: string | undefined, at: string): Change[] =>
+  liveKey ? [{ type: 'RevokeCredential', userId, keySha256: liveKey, at }] : [];
+
+function removeUser(request: RemoveUserRequest, { heldAssets, liveKey }: RequestState, account: Account, at: string): RequestDecision {
   const { userId, available, reserved } = account;
   const left = [
     ...(new Decimal(available).isZero() ? [] : [`${available} available`]),
@@ -85,8 +115,11 @@ function removeUser(request: RemoveUserRequest, account: Account, heldAssets: He
   }
   return {
     reply: okReply(request.id, request.type, 'user removed', { user_id: userId }),
-    changes: [{ type: 'CloseAccount', userId, at }],
-    events: [{ type: 'UserRemoved', user_id: userId, at }],
+    changes: [{ type: 'CloseAccount', userId, at }, ...revoke(userId, liveKey, at)],
+    events: [
+      { type: 'UserRemoved', user_id: userId, at },
+      ...(liveKey ? [{ type: 'CredentialRevoked', user_id: userId, at, key_sha256: liveKey, reason: 'REMOVED' } as const] : []),
+    ],
   };
 }
 

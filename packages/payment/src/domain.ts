@@ -24,10 +24,13 @@ export type Change =
   | { type: 'MoveFunds'; userId: string; kind: LedgerKind; available: string; reserved: string; sagaId?: string; at: string }
   | { type: 'SetReservation'; sagaId: string; userId: string; amount: string; status: ReservationStatus; at: string }
   /** Signed delta of a held quantity. */
-  | { type: 'AdjustHeldAsset'; userId: string; symbol: string; quantity: string };
+  | { type: 'AdjustHeldAsset'; userId: string; symbol: string; quantity: string }
+  /** An api key, as its SHA-256; `RevokeCredential` ends the user's live one. */
+  | { type: 'IssueCredential'; userId: string; keySha256: string; at: string }
+  | { type: 'RevokeCredential'; userId: string; keySha256: string; at: string };
 
-/** The state a client request is decided on, read (and locked) in its transaction. */
-export type RequestState = { account: Account | undefined; heldAssets: HeldAsset[] };
+/** The state a client request is decided on, read (and locked) in its transaction; `liveKey` is the SHA-256 of the user's key. */
+export type RequestState = { account: Account | undefined; heldAssets: HeldAsset[]; liveKey: string | undefined };
 /** The state a saga command is decided on, read (and locked) in its transaction. */
 export type CommandState = { account: Account | undefined; reservation: Reservation | undefined };
 

@@ -1,5 +1,5 @@
 import { type Delivery, eventMessage, type OutgoingMessage, PoisonMessageError } from '@trading/bus';
-import { exchanges, type PaymentCommand } from '@trading/contracts';
+import { brokerUsers, exchanges, type PaymentCommand } from '@trading/contracts';
 import { hashRequest, userScope } from '@trading/db';
 import { applyChanges } from './applyChanges.ts';
 import type { PaymentDeps } from './createHandler.ts';
@@ -13,6 +13,7 @@ import { readCommandState } from './readState.ts';
  * is remembered as the very message sent: a duplicate command re-publishes it to Trade, with the same messageId.
  */
 export async function handleCommand(deps: PaymentDeps, delivery: Delivery): Promise<void> {
+  if (delivery.userId !== brokerUsers.trade) throw new PoisonMessageError(`saga command from ${delivery.userId ?? 'nobody'}, not the Trade service`);
   const command = parseCommand(delivery.body);
   const log = deps.logger.child({ sagaId: command.saga_id, correlationId: delivery.correlationId, type: command.type });
   await deps.processOnce<OutgoingMessage[]>({

@@ -1,7 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { type Delivery, eventMessage, PoisonMessageError, replyMessage } from '@trading/bus';
-import { type ClientRequest, errorReply, exchanges, isRequestType, type PaymentRequest, parseRequest, type Reply, requestRoutes } from '@trading/contracts';
-import { hashRequest, userScope, withDatabaseRetries } from '@trading/db';
+import {
+  authHeaders,
+  authorize,
+  type ClientRequest,
+  encodePrincipal,
+  errorReply,
+  exchanges,
+  isRequestType,
+  KEY_HASH,
+  type PaymentEvent,
+  type PaymentRequest,
+  type Principal,
+  parseRequest,
+  type Reply,
+  type RequestType,
+  requestKey,
+  requestRoutes,
+  stampedPrincipal,
+} from '@trading/contracts';
+import { hashRequest, recordAudit, type SqlClient, userScope, withDatabaseRetries } from '@trading/db';
 import { applyChanges } from './applyChanges.ts';
 import type { PaymentDeps } from './createHandler.ts';
 import { type ChangingRequest, decideRequest, describeAccount } from './decideRequest.ts';
@@ -10,9 +28,10 @@ import { readAccount, readRequestState } from './readState.ts';
 const replies = exchanges.paymentResponse;
 
 /**
- * A client request from the gateway, validated again with the contracts schemas. A changing request takes effect
- * once per inbox key; a duplicate (a redelivery, or the client re-sending its id) gets the remembered reply,
- * addressed to the delivery in hand. USER_INFO only reads.
+ * A client request from the gateway, validated again with the contracts schemas and authorised again on the
+ * principal the gateway stamped (a request without a trustworthy stamp, or for a user its principal may not act
+ * for, is answered FORBIDDEN and changes nothing). A changing request takes effect once per idempotency key
+ * (principal, user, id); a duplicate gets the remembered reply, addressed to the delivery in hand. USER_INFO only reads.
  */
 export async function handleRequest(deps: PaymentDeps, delivery: Delivery): Promise<void> {
   const parsed = parseRequest(delivery.body, String(delivery.headers['x-request-id'] ?? ''));
@@ -21,29 +40,48 @@ export async function handleRequest(deps: PaymentDeps, delivery: Delivery): Prom
     const { code, message, ...fields } = parsed.error;
     return send(deps, delivery, errorReply(parsed.id, requestType(delivery.body), code, message, fields));
   }
-  const request = parsed.request;
-  if (!isPaymentRequest(request)) {
-    return send(deps, delivery, errorReply(request.id, request.type, 'UNKNOWN_TYPE', `${request.type} is not a payment request`));
+  const input = parsed.request;
+  if (input.type === 'LOGIN' || !isPaymentType(input.type)) {
+    return send(deps, delivery, errorReply(input.id, input.type, 'UNKNOWN_TYPE', `${input.type} is not a payment request`));
   }
+  const principal = stampedPrincipal(delivery.userId, delivery.headers);
+  if (!principal) return send(deps, delivery, errorReply(input.id, input.type, 'FORBIDDEN', 'the request does not carry a gateway stamp'));
+  const authorized = authorize(principal, input);
+  if (!authorized.ok) {
+    const { code, message, field } = authorized;
+    return send(deps, delivery, errorReply(input.id, input.type, code, message, field ? { field } : {}));
+  }
+  const request = authorized.request as PaymentRequest;
   const log = deps.logger.child({ requestId: request.id, correlationId: delivery.correlationId, type: request.type });
-  if (request.type === 'USER_INFO') await send(deps, delivery, describeAccount(request, await withDatabaseRetries(() => readAccount(deps.db, request.user_id))));
-  else await changeOnce(deps, delivery, request);
+  if (request.type === 'USER_INFO') {
+    const account = await withDatabaseRetries(async () => {
+      if (principal.kind === 'admin') await recordAudit(deps.db, 'payment', auditOf(principal, request, deps.clock().toISOString()));
+      return readAccount(deps.db, request.user_id);
+    });
+    await send(deps, delivery, describeAccount(request, account));
+  } else await changeOnce(deps, delivery, principal, request);
   log.debug('request handled');
 }
 
-async function changeOnce(deps: PaymentDeps, delivery: Delivery, request: ChangingRequest): Promise<void> {
-  const key = inboxKey(request, delivery);
-  if (key === undefined) return send(deps, delivery, errorReply(request.id, request.type, 'INVALID_REQUEST', 'ADD_USER needs the x-session header'));
+async function changeOnce(deps: PaymentDeps, delivery: Delivery, principal: Principal, request: ChangingRequest): Promise<void> {
+  const newKeySha256 = delivery.headers[authHeaders.newKeyHash];
+  const needsKey = request.type === 'ADD_USER' || request.type === 'ROTATE_API_KEY';
+  if (needsKey && (typeof newKeySha256 !== 'string' || !KEY_HASH.test(newKeySha256))) {
+    return send(deps, delivery, errorReply(request.id, request.type, 'INVALID_REQUEST', `${request.type} needs the ${authHeaders.newKeyHash} header`));
+  }
+  const key = requestKey(principal, request);
   await deps.processOnce<Reply>({
     key,
     hash: hashRequest(request),
     // ADD_USER opens a new account: nothing another message touches.
     scope: request.type === 'ADD_USER' ? key : userScope(request.user_id),
     apply: async (tx) => {
-      const context = { at: deps.clock().toISOString(), newUserId: randomUUID() };
+      const at = deps.clock().toISOString();
+      const context = { at, newUserId: randomUUID(), newKeySha256: String(newKeySha256 ?? '') };
       const decision = decideRequest(request, await readRequestState(tx, request), context);
       await applyChanges(tx, decision.changes);
-      const events = decision.events.map((event) => eventMessage(exchanges.events, event, delivery.correlationId));
+      await auditChange(tx, principal, request, decision.events, at);
+      const events = decision.events.flatMap((event) => announce(event, delivery.correlationId));
       return { response: decision.reply, messages: [...replyMessage(delivery, replies, decision.reply), ...events] };
     },
     replay: (reply) => replyMessage(delivery, replies, reply),
@@ -51,11 +89,28 @@ async function changeOnce(deps: PaymentDeps, delivery: Delivery, request: Changi
   });
 }
 
-/** A request id is the client's: scoped to its user, or for ADD_USER to the client's connection (x-session). */
-function inboxKey(request: ChangingRequest, delivery: Delivery): string | undefined {
-  if (request.type !== 'ADD_USER') return `user:${request.user_id}:${request.id}`;
-  const session = delivery.headers['x-session'];
-  return typeof session === 'string' && session !== '' ? `session:${session}:${request.id}` : undefined;
+/**
+ * Every event goes to the `events` fanout; a revoked key is also announced on `payment-response`, where every
+ * gateway listens for it to close that key's sockets.
+ */
+function announce(event: PaymentEvent, correlationId: string | undefined) {
+  const fanout = eventMessage(exchanges.events, event, correlationId);
+  if (event.type !== 'CredentialRevoked') return [fanout];
+  return [fanout, eventMessage(exchanges.paymentResponse, event, correlationId, fanout.messageId)];
+}
+
+/** The operator's requests, and every key issued again or revoked, go to the audit trail with the effect. */
+async function auditChange(tx: SqlClient, principal: Principal, request: ChangingRequest, events: PaymentEvent[], at: string): Promise<void> {
+  if (principal.kind === 'admin') await recordAudit(tx, 'payment', auditOf(principal, request, at));
+  for (const event of events) {
+    const action = event.type === 'CredentialRevoked' ? 'CREDENTIAL_REVOKED' : event.type === 'CredentialIssued' && request.type === 'ROTATE_API_KEY' ? 'CREDENTIAL_ROTATED' : undefined;
+    if (action) await recordAudit(tx, 'payment', { actor: encodePrincipal(principal), action, subject: event.user_id, requestId: String(request.id), at });
+  }
+}
+
+function auditOf(principal: Principal, request: PaymentRequest, at: string) {
+  const subject = 'user_id' in request ? request.user_id : undefined;
+  return { actor: encodePrincipal(principal), action: request.type, subject, requestId: String(request.id), at };
 }
 
 async function send(deps: PaymentDeps, delivery: Delivery, reply: Reply): Promise<void> {
@@ -64,7 +119,7 @@ async function send(deps: PaymentDeps, delivery: Delivery, reply: Reply): Promis
 
 function requestType(body: unknown): ClientRequest['type'] | undefined {
   const type = (body as { type?: unknown } | null)?.type;
-  return isRequestType(type) ? type : undefined;
+  return isRequestType(type) && type !== 'LOGIN' ? type : undefined;
 }
 
-const isPaymentRequest = (request: ClientRequest): request is PaymentRequest => requestRoutes[request.type].exchange === exchanges.payment;
+const isPaymentType = (type: Exclude<RequestType, 'LOGIN'>): boolean => requestRoutes[type].exchange === exchanges.payment;

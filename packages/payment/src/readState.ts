@@ -27,10 +27,31 @@ const locks = perTransaction((tx) => ({
 }));
 
 export async function readRequestState(tx: SqlClient, request: ChangingRequest): Promise<RequestState> {
-  if (request.type === 'ADD_USER') return { account: undefined, heldAssets: [] };
+  if (request.type === 'ADD_USER') return { account: undefined, heldAssets: [], liveKey: undefined };
   const account = await locks(tx).account(request.user_id);
   const heldAssets = account && request.type === 'REMOVE_USER' ? await readHeldAssets(tx, account.userId) : [];
-  return { account, heldAssets };
+  const changesKey = request.type === 'REMOVE_USER' || request.type === 'ROTATE_API_KEY';
+  const liveKey = account && changesKey ? await readLiveKey(tx, account.userId) : undefined;
+  return { account, heldAssets, liveKey };
+}
+
+/** The SHA-256 of the user's key that is not revoked, if any. */
+async function readLiveKey(tx: SqlClient, userId: string): Promise<string | undefined> {
+  const [row] = await tx.$queryRawUnsafe<{ key_sha256: string }[]>(
+    `SELECT key_sha256 FROM payment.credential WHERE user_id = $1::uuid AND revoked_at IS NULL`,
+    userId,
+  );
+  return row?.key_sha256;
+}
+
+/** The user whose live key has this SHA-256, if that user's account is open. */
+export async function readKeyOwner(db: SqlClient, keySha256: string): Promise<string | undefined> {
+  const [row] = await db.$queryRawUnsafe<{ user_id: string }[]>(
+    `SELECT c.user_id::text FROM payment.credential c JOIN payment.account a USING (user_id)
+     WHERE c.key_sha256 = $1 AND c.revoked_at IS NULL AND a.removed_at IS NULL`,
+    keySha256,
+  );
+  return row?.user_id;
 }
 
 /** Locks the account first and then the reservation: every transaction takes its locks in this order. */

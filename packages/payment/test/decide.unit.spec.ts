@@ -9,12 +9,12 @@ const userId = randomUUID();
 const sagaId = randomUUID();
 const account = (available: string, reserved = '0'): Account => ({ userId, available, reserved, createdAt: at });
 const reservation = (status: Reservation['status'], amount = '60'): Reservation => ({ sagaId, userId, amount, status });
-const context = { at, newUserId: userId };
+const context = { at, newUserId: userId, newKeySha256: 'a'.repeat(64) };
 
 describe('decideRequest', () => {
   describe('WITHDRAW of exactly the available balance', () => {
     it('is accepted and leaves a balance of 0', () => {
-      const decision = decideRequest({ id: 1, type: 'WITHDRAW', user_id: userId, amount: '10.5' }, { account: account('10.5'), heldAssets: [] }, context);
+      const decision = decideRequest({ id: 1, type: 'WITHDRAW', user_id: userId, amount: '10.5' }, { account: account('10.5'), heldAssets: [], liveKey: undefined }, context);
       expect(decision.reply).to.include({ status: 'OK', balance: '0' });
       expect(decision.changes).to.deep.equal([{ type: 'MoveFunds', userId, kind: 'WITHDRAWAL', available: '-10.5', reserved: '0', at }]);
     });
@@ -22,7 +22,7 @@ describe('decideRequest', () => {
 
   describe('WITHDRAW above the available balance (reserved funds are not available)', () => {
     it('replies INSUFFICIENT_FUNDS and changes nothing', () => {
-      const decision = decideRequest({ id: 1, type: 'WITHDRAW', user_id: userId, amount: '10' }, { account: account('5', '50'), heldAssets: [] }, context);
+      const decision = decideRequest({ id: 1, type: 'WITHDRAW', user_id: userId, amount: '10' }, { account: account('5', '50'), heldAssets: [], liveKey: undefined }, context);
       expect(decision.reply).to.include({ status: 'ERROR', code: 'INSUFFICIENT_FUNDS' });
       expect(decision.changes).to.deep.equal([]);
       expect(decision.events).to.deep.equal([]);
@@ -31,14 +31,14 @@ describe('decideRequest', () => {
 
   describe('DEPOSIT without float arithmetic', () => {
     it('adds 0.1 and 0.2 to exactly 0.3', () => {
-      const decision = decideRequest({ id: 1, type: 'DEPOSIT', user_id: userId, amount: '0.2' }, { account: account('0.1'), heldAssets: [] }, context);
+      const decision = decideRequest({ id: 1, type: 'DEPOSIT', user_id: userId, amount: '0.2' }, { account: account('0.1'), heldAssets: [], liveKey: undefined }, context);
       expect(decision.events[0]).to.include({ type: 'FundsDeposited', available: '0.3' });
     });
   });
 
   describe('REMOVE_USER of an account that is not empty', () => {
     it('names everything left: available, reserved and holdings', () => {
-      const state = { account: account('1', '2'), heldAssets: [{ symbol: 'AAPL', quantity: '3' }] };
+      const state = { account: account('1', '2'), heldAssets: [{ symbol: 'AAPL', quantity: '3' }], liveKey: undefined };
       const decision = decideRequest({ id: 1, type: 'REMOVE_USER', user_id: userId }, state, context);
       expect(decision.reply).to.include({ code: 'ACCOUNT_NOT_EMPTY' });
       expect(decision.reply.message).to.include('1 available').and.include('2 reserved').and.include('3 AAPL');
@@ -48,7 +48,7 @@ describe('decideRequest', () => {
 
   describe('a request for an unknown or removed user', () => {
     it('replies USER_NOT_FOUND', () => {
-      const decision = decideRequest({ id: 1, type: 'DEPOSIT', user_id: userId, amount: '1' }, { account: undefined, heldAssets: [] }, context);
+      const decision = decideRequest({ id: 1, type: 'DEPOSIT', user_id: userId, amount: '1' }, { account: undefined, heldAssets: [], liveKey: undefined }, context);
       expect(decision.reply).to.include({ code: 'USER_NOT_FOUND' });
     });
   });
@@ -93,6 +93,36 @@ describe('decideCommand', () => {
       const decision = decideCommand(capture, { account: account('0', '60'), reservation: reservation('RESERVED') }, at);
       expect(decision).to.have.deep.property('changes').that.deep.includes({ type: 'AdjustHeldAsset', userId, symbol: 'AAPL', quantity: '2' });
       expect(decision).to.have.nested.property('event.amount', '60');
+    });
+  });
+});
+
+describe('decideRequest on api keys', () => {
+  const liveKey = 'b'.repeat(64);
+  const state = { account: account('0'), heldAssets: [], liveKey };
+
+  describe('ADD_USER', () => {
+    it('opens the account with the new key stored as its hash, and says which hash it stored', () => {
+      const decision = decideRequest({ id: 1, type: 'ADD_USER' }, { account: undefined, heldAssets: [], liveKey: undefined }, context);
+      expect(decision.reply).to.include({ status: 'OK', user_id: userId, api_key_sha256: context.newKeySha256 });
+      expect(decision.changes).to.deep.include({ type: 'IssueCredential', userId, keySha256: context.newKeySha256, at });
+      expect(decision.events.map((e) => e.type)).to.deep.equal(['UserCreated', 'CredentialIssued']);
+    });
+  });
+
+  describe('ROTATE_API_KEY', () => {
+    it('revokes the live key before it issues the new one', () => {
+      const decision = decideRequest({ id: 1, type: 'ROTATE_API_KEY', user_id: userId }, state, context);
+      expect(decision.changes.map((c) => c.type)).to.deep.equal(['RevokeCredential', 'IssueCredential']);
+      expect(decision.events).to.deep.include({ type: 'CredentialRevoked', user_id: userId, at, key_sha256: liveKey, reason: 'ROTATED' });
+    });
+  });
+
+  describe('REMOVE_USER of an empty account', () => {
+    it('closes the account and revokes its key', () => {
+      const decision = decideRequest({ id: 1, type: 'REMOVE_USER', user_id: userId }, state, context);
+      expect(decision.changes.map((c) => c.type)).to.deep.equal(['CloseAccount', 'RevokeCredential']);
+      expect(decision.events.map((e) => e.type)).to.deep.equal(['UserRemoved', 'CredentialRevoked']);
     });
   });
 });

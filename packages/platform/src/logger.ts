@@ -8,6 +8,23 @@ export function createLogger(service: string, level: string): Logger {
     level,
     base: { service, pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: ['*.password', '*.url', 'config.AMQP_URL', 'config.DATABASE_URL'], censor: '[redacted]' },
+    // Secrets never reach a log: passwords and URLs with credentials, api keys (a LOGIN's, a new one in a reply), the
+    // Authorization header, the operator's key.
+    redact: {
+      paths: [
+        '*.password',
+        '*.url',
+        'config.AMQP_URL',
+        'config.DATABASE_URL',
+        'config.ADMIN_API_KEY',
+        'api_key',
+        '*.api_key',
+        '*.*.api_key',
+        'authorization',
+        '*.authorization',
+        '*.*.authorization',
+      ],
+      censor: '[redacted]',
+    },
   });
 }

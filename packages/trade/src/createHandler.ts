@@ -1,6 +1,17 @@
 import { type Delivery, type Handler, PoisonMessageError, replyMessage } from '@trading/bus';
-import { errorReply, exchanges, parseRequest, type Reply } from '@trading/contracts';
-import { withDatabaseRetries } from '@trading/db';
+import {
+  authorize,
+  brokerUsers,
+  type ClientRequest,
+  encodePrincipal,
+  errorReply,
+  exchanges,
+  parseRequest,
+  type Principal,
+  type Reply,
+  stampedPrincipal,
+} from '@trading/contracts';
+import { recordAudit, withDatabaseRetries } from '@trading/db';
 import type { TradeDeps } from './deps.ts';
 import { onPaymentEvent } from './onPaymentEvent.ts';
 import { placeOrder } from './placeOrder.ts';
@@ -11,24 +22,40 @@ import { tradesReply } from './tradeHistory.ts';
 export function createHandler(deps: TradeDeps): Handler {
   return async (delivery) => {
     const log = deps.logger.child({ requestId: delivery.headers['x-request-id'], correlationId: delivery.correlationId });
-    if (delivery.exchange === exchanges.paymentResponse) return onPaymentEvent(deps, delivery, log);
+    if (delivery.exchange === exchanges.paymentResponse) {
+      if (delivery.userId !== brokerUsers.payment) throw new PoisonMessageError(`saga answer from ${delivery.userId ?? 'nobody'}, not the Payment service`);
+      return onPaymentEvent(deps, delivery, log);
+    }
     // The gateway validated the request; a body that fails here is its sender's bug, dead-lettered with the reason.
     const parsed = parseRequest(delivery.body, delivery.messageId ?? '');
     if (!parsed.ok) throw new PoisonMessageError(`invalid request on ${delivery.routingKey}: ${parsed.error.message}`);
-    const request = parsed.request;
+    const input = parsed.request;
+    if (input.type === 'LOGIN') return reply(deps, delivery, errorReply(input.id, input.type, 'UNKNOWN_TYPE', 'LOGIN is answered by the gateway'));
+    // Authorised again on the principal the gateway stamped: without a trustworthy stamp nothing is done for anyone.
+    const principal = stampedPrincipal(delivery.userId, delivery.headers);
+    const authorized = principal ? authorize(principal, input) : { ok: false as const, code: 'FORBIDDEN' as const, message: 'the request does not carry a gateway stamp' };
+    if (!principal || !authorized.ok) return reply(deps, delivery, errorReply(input.id, input.type, authorized.ok ? 'FORBIDDEN' : authorized.code, authorized.ok ? '' : authorized.message));
+    const request = authorized.request;
     log.debug({ type: request.type }, 'request received');
     switch (request.type) {
       case 'BUY':
       case 'SELL':
-        return placeOrder(deps, delivery, request);
+        return placeOrder(deps, delivery, principal, request);
       case 'PORTFOLIO':
-        return reply(deps, delivery, await withDatabaseRetries(() => portfolioReply(deps.db, request)));
+        return reply(deps, delivery, await withDatabaseRetries(async () => (await audit(deps, principal, request), portfolioReply(deps.db, request))));
       case 'TRADES':
-        return reply(deps, delivery, await withDatabaseRetries(() => tradesReply(deps.db, request)));
+        return reply(deps, delivery, await withDatabaseRetries(async () => (await audit(deps, principal, request), tradesReply(deps.db, request))));
       default:
         return reply(deps, delivery, errorReply(request.id, request.type, 'UNKNOWN_TYPE', `the Trade service does not handle ${request.type}`));
     }
   };
+}
+
+/** A read made with the operator's key goes to the audit trail (an order's row is written with the order). */
+async function audit(deps: TradeDeps, principal: Principal, request: ClientRequest): Promise<void> {
+  if (principal.kind !== 'admin') return;
+  const subject = 'user_id' in request ? request.user_id : undefined;
+  await recordAudit(deps.db, 'trade', { actor: encodePrincipal(principal), action: request.type, subject, requestId: String(request.id), at: deps.clock().toISOString() });
 }
 
 /** Read-only answers are published directly: there is no state change to commit with them. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Delivery, type OutgoingMessage, replyMessage } from '@trading/bus';
-import { errorReply, exchanges, type Reply } from '@trading/contracts';
-import { type Effect, hashRequest, userScope, type SqlClient } from '@trading/db';
+import { encodePrincipal, errorReply, exchanges, type Principal, type Reply, requestKey } from '@trading/contracts';
+import { type Effect, hashRequest, recordAudit, type SqlClient, userScope } from '@trading/db';
 import { decideOrder } from './decideOrder.ts';
 import { deadlineAfter, type TradeDeps } from './deps.ts';
 import type { Order, Saga } from './domain.ts';
@@ -14,19 +14,25 @@ import { insertTrade } from './tradeStore.ts';
 type OrderReceipt = { reply: Reply } | { sagaId: string };
 
 /**
- * A BUY or SELL, exactly once per user and request id. A new order is decided and either answered at once or
+ * A BUY or SELL, exactly once per idempotency key (principal, user, request id: contracts' requestKey). A new order is decided and either answered at once or
  * started as a saga; a re-sent one gets its saga's reply, or waits for it; the same id for another order
  * is DUPLICATE_REQUEST_ID. The inbox claim, the saga and its first messages commit in one transaction.
  */
-export async function placeOrder(deps: TradeDeps, delivery: Delivery, order: Order): Promise<void> {
-  const key = `user:${order.user_id}:${order.id}`;
+export async function placeOrder(deps: TradeDeps, delivery: Delivery, principal: Principal, order: Order): Promise<void> {
+  const key = requestKey(principal, order);
   const hash = hashRequest(order);
   const waiter = delivery.replyTo ? { clientId: order.id, replyTo: delivery.replyTo, correlationId: delivery.correlationId ?? '' } : undefined;
   await deps.processOnce<OrderReceipt>({
     key,
     hash,
     scope: userScope(order.user_id),
-    apply: (tx) => startOrder(tx, deps, delivery, order, { key, hash }, waiter),
+    apply: async (tx) => {
+      if (principal.kind === 'admin') {
+        const at = deps.clock().toISOString();
+        await recordAudit(tx, 'trade', { actor: encodePrincipal(principal), action: order.type, subject: order.user_id, requestId: String(order.id), at });
+      }
+      return startOrder(tx, deps, delivery, order, { key, hash }, waiter);
+    },
     replay: (receipt, tx) => rejoin(tx, delivery, order, receipt, waiter),
     conflict: () => replyMessage(delivery, exchanges.apiResponse, errorReply(order.id, order.type, 'DUPLICATE_REQUEST_ID')),
   });

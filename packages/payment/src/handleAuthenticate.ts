@@ -1,0 +1,27 @@
+import { type Delivery, PoisonMessageError } from '@trading/bus';
+import { type Authenticated, authenticate, brokerUsers, exchanges } from '@trading/contracts';
+import { withDatabaseRetries } from '@trading/db';
+import { randomUUID } from 'node:crypto';
+import type { PaymentDeps } from './createHandler.ts';
+import { readKeyOwner } from './readState.ts';
+
+/**
+ * A gateway asks whose key this is (by its SHA-256): answered with the user whose live key it is, or null for a
+ * key that is unknown, revoked, or of a removed user. Only a gateway may ask.
+ */
+export async function handleAuthenticate(deps: PaymentDeps, delivery: Delivery): Promise<void> {
+  if (delivery.userId !== brokerUsers.gateway) throw new PoisonMessageError(`Authenticate from ${delivery.userId ?? 'nobody'}, not a gateway`);
+  const parsed = authenticate.safeParse(delivery.body);
+  if (!parsed.success) throw new PoisonMessageError('invalid Authenticate: key_sha256 must be 64 hex digits');
+  if (!delivery.replyTo) throw new PoisonMessageError('Authenticate without reply-to');
+  const owner = await withDatabaseRetries(() => readKeyOwner(deps.db, parsed.data.key_sha256));
+  const body: Authenticated = { type: 'Authenticated', user_id: owner ?? null };
+  await deps.bus.publish({
+    exchange: exchanges.paymentResponse,
+    routingKey: delivery.replyTo,
+    messageId: randomUUID(),
+    type: body.type,
+    body,
+    ...(delivery.correlationId ? { correlationId: delivery.correlationId } : {}),
+  });
+}
