@@ -5,3 +5,4 @@ export * from './stack.ts';
 export * from './wsClient.ts';
 export * from './waitFor.ts';
 export * from './useStack.ts';
+export * from './adminKey.ts';

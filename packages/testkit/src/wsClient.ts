@@ -1,6 +1,16 @@
 import type { Reply } from '@trading/contracts';
 import { once } from 'node:events';
 import WebSocket from 'ws';
+import { TEST_ADMIN_API_KEY } from './adminKey.ts';
+
+export type ConnectOptions = {
+  /** The key to authenticate with at the upgrade; default the operator's; null for an anonymous socket. */
+  apiKey?: string | null;
+  /** An Origin header, as a browser page would send. */
+  origin?: string;
+  /** A CA certificate to trust (wss:// with a test certificate). */
+  ca?: string | Buffer;
+};
 
 /** A WebSocket client as a trading client would use it: send JSON requests, await the reply with the same id. */
 export class TradingClient {
@@ -8,7 +18,12 @@ export class TradingClient {
   private seq = 0;
   readonly replies: Reply[] = [];
 
+  private closeCode: number | undefined;
+
   private constructor(readonly socket: WebSocket) {
+    socket.on('close', (code) => {
+      this.closeCode = code;
+    });
     socket.on('message', (data) => {
       const reply = JSON.parse(data.toString()) as Reply;
       this.replies.push(reply);
@@ -20,10 +35,34 @@ export class TradingClient {
     });
   }
 
-  static async connect(url: string): Promise<TradingClient> {
-    const socket = new WebSocket(url);
-    await once(socket, 'open');
+  /**
+   * Opens a socket. By default it authenticates as the operator (the test stack's ADMIN_API_KEY), which may act for
+   * any user; `apiKey` connects as that key's user instead, and `null` opens an anonymous socket (it may only
+   * ADD_USER, which then authenticates it as the new user, or LOGIN). A refused upgrade rejects with its HTTP status.
+   */
+  static async connect(url: string, options: ConnectOptions = {}): Promise<TradingClient> {
+    const apiKey = options.apiKey === undefined ? TEST_ADMIN_API_KEY : options.apiKey;
+    const headers = { ...(apiKey === null ? {} : { authorization: `Bearer ${apiKey}` }), ...(options.origin ? { origin: options.origin } : {}) };
+    const socket = new WebSocket(url, { headers, ...(options.ca ? { ca: options.ca } : {}) });
+    const refused = new Promise<never>((_, reject) => {
+      socket.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode })));
+      socket.once('error', reject);
+    });
+    refused.catch(() => undefined); // an error after the socket opened is the socket's own business
+    await Promise.race([once(socket, 'open'), refused]);
     return new TradingClient(socket);
+  }
+
+  /** Resolves with the close code once the server closes the socket. */
+  closed(timeoutMs = 15_000): Promise<number> {
+    if (this.socket.readyState === WebSocket.CLOSED) return Promise.resolve(this.closeCode ?? 1006);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the socket was not closed within ${timeoutMs} ms`)), timeoutMs);
+      this.socket.once('close', (code) => {
+        clearTimeout(timer);
+        resolve(code);
+      });
+    });
   }
 
   /** Sends `body` (given an id if it has none) and resolves with the reply carrying that id. */
