@@ -38,7 +38,7 @@ export const loginRequest = z.strictObject({ ...base, type: z.literal('LOGIN'), 
 const order = { ...base, user_id: subject, symbol, amount, price: amount.optional() };
 export const buyRequest = z.strictObject({ ...order, type: z.literal('BUY') });
 export const sellRequest = z.strictObject({ ...order, type: z.literal('SELL') });
-export const portfolioRequest = z.strictObject({ ...base, type: z.literal('PORTFOLIO'), user_id: userId });
+export const portfolioRequest = z.strictObject({ ...base, type: z.literal('PORTFOLIO'), user_id: subject });
 export const tradesRequest = z.strictObject({
   ...base,
   type: z.literal('TRADES'),

@@ -2,7 +2,10 @@ import type { Bus, OutgoingMessage } from '@trading/bus';
 import type { Reply } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
 import type { Clock } from '../src/clock.ts';
-import type { Connection } from '../src/connection.ts';
+import type { Connection, Identity } from '../src/connection.ts';
+
+/** The identity of an operator's socket, the default of fakeConnection. */
+export const operator: Identity = { principal: { kind: 'admin' }, keyHash: 'f'.repeat(64) };
 
 export const silentLogger = createLogger('gateway-test', 'silent');
 
@@ -31,16 +34,19 @@ export function fakeClock() {
 }
 
 /** A socket that records what it was sent, as the client would read it back. */
-export function fakeConnection(sessionId = 'session-1') {
+export function fakeConnection(sessionId = 'session-1', identity: Identity = operator) {
   const sent: Reply[] = [];
+  const ended: { code: number; reason: string }[] = [];
   let buffered = 0;
   const connection: Connection = {
     sessionId,
+    remoteAddress: '127.0.0.1',
+    identity,
     send: (body) => void sent.push(JSON.parse(JSON.stringify(body)) as Reply),
     bufferedAmount: () => buffered,
-    end: () => undefined,
+    end: (code, reason) => void ended.push({ code, reason }),
   };
-  return { connection, sent, setBuffered: (bytes: number) => void (buffered = bytes) };
+  return { connection, sent, ended, setBuffered: (bytes: number) => void (buffered = bytes) };
 }
 
 /** A bus that records publishes; each publish settles when the test says so. */

@@ -1,13 +1,14 @@
 import { type Bus, connectBus, type Delivery, replyMessage } from '@trading/bus';
-import { exchanges, okReply, queues, type RequestType, requestRoutes, topology } from '@trading/contracts';
+import { exchanges, okReply, queues, type RoutedRequestType, requestRoutes, topology } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
 import { freePort, rabbitmqctl, type Stack, startStack, testEnv, TradingClient } from '@trading/testkit';
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 
 const user = randomUUID();
-const samples: Record<RequestType, Record<string, unknown>> = {
+const samples: Record<RoutedRequestType, Record<string, unknown>> = {
   ADD_USER: { type: 'ADD_USER' },
+  ROTATE_API_KEY: { type: 'ROTATE_API_KEY', user_id: user },
   REMOVE_USER: { type: 'REMOVE_USER', user_id: user },
   DEPOSIT: { type: 'DEPOSIT', user_id: user, amount: '10' },
   WITHDRAW: { type: 'WITHDRAW', user_id: user, amount: '10' },
@@ -35,7 +36,7 @@ describe('gateway routing over the real broker', function () {
     peer = await connectBus({ url: testEnv().amqpUrl, logger: createLogger('peer', 'silent'), service: 'peer', topology, prefetch: 50 });
     const serve = (responseExchange: string) => async (d: Delivery) => {
       received.push(d);
-      const body = d.body as { id: string; type: RequestType };
+      const body = d.body as { id: string; type: RoutedRequestType };
       if (!answer.has(String(body.id))) return;
       for (const m of replyMessage(d, responseExchange, okReply(body.id, body.type, `served by ${d.routingKey}`))) await peer.publish(m);
     };
@@ -48,7 +49,7 @@ describe('gateway routing over the real broker', function () {
     await stack?.stop();
   });
 
-  for (const [type, body] of Object.entries(samples) as [RequestType, Record<string, unknown>][]) {
+  for (const [type, body] of Object.entries(samples) as [RoutedRequestType, Record<string, unknown>][]) {
     it(`publishes ${type} to ${requestRoutes[type].exchange} with routing key ${requestRoutes[type].routingKey} and returns the reply`, async () => {
       const client = await TradingClient.connect(stack.gatewayUrl);
       const id = `${type}-${randomUUID()}`;

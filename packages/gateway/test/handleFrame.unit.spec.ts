@@ -1,33 +1,63 @@
+import { apiKeyHash } from '@trading/contracts';
 import { expect } from 'chai';
+import { createAddressLimits } from '../src/addressLimits.ts';
+import { createAuthenticator } from '../src/authenticator.ts';
+import type { Identity } from '../src/connection.ts';
 import { type FrameContext, handleFrame } from '../src/handleFrame.ts';
 import { createPendingReplies } from '../src/pendingReplies.ts';
-import { fakeBus, fakeClock, fakeConnection, flush, silentLogger } from './fakes.ts';
+import { routeReply } from '../src/routeReply.ts';
+import { createRateLimiter } from '../src/tokenBucket.ts';
+import { fakeBus, fakeClock, fakeConnection, flush, operator, silentLogger } from './fakes.ts';
 
 const USER = '6f1c7d0e-3b7a-4c1e-9a7e-1f2d3c4b5a69';
 const text = (value: unknown) => new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value)).buffer as ArrayBuffer;
 
-function setup(overrides: Partial<FrameContext> = {}) {
+const OTHER = '0b6f0e5e-1f2a-4c3b-8d4e-5f6a7b8c9d0e';
+const ADMIN_KEY = 'operator-key-for-unit-tests-0123456789';
+
+function setup(identity: Identity = operator) {
   const time = fakeClock();
   const broker = fakeBus();
-  const socket = fakeConnection('session-1');
+  const socket = fakeConnection('session-1', identity);
   let ids = 0;
   let accepting = true;
+  let now = 0;
   const pending = createPendingReplies(time.clock, 1000, () => undefined);
+  const newId = () => `uuid-${++ids}`;
+  const authenticator = createAuthenticator({
+    bus: broker.bus,
+    clock: time.clock,
+    newId,
+    replyTo: 'gateway.instance-1',
+    adminKeyHash: apiKeyHash(ADMIN_KEY),
+    timeoutMs: 1000,
+    cacheTtlMs: 1000,
+  });
   const ctx: FrameContext = {
     bus: broker.bus,
     pending,
+    authenticator,
     replyTo: 'gateway.instance-1',
-    newId: () => `uuid-${++ids}`,
+    newId,
     logger: silentLogger,
     accepting: () => accepting,
     maxFrameBytes: 1024,
     maxInFlightPerSocket: 2,
     maxBufferedBytes: 4096,
-    ...overrides,
+    limits: {
+      perConnection: createRateLimiter({ ratePerSecond: 1, burst: 10, now: () => now }),
+      perPrincipal: createRateLimiter({ ratePerSecond: 1, burst: 3, now: () => now }),
+      address: createAddressLimits({ maxConnectionsPerAddress: 10, addUserPerHour: 2, now: () => now }),
+    },
   };
   const send = (frame: unknown, isBinary = false) => handleFrame(ctx, socket.connection, text(frame), isBinary);
-  return { ctx, broker, socket, pending, send, stopAccepting: () => (accepting = false) };
+  const route = routeReply({ pending, authenticator, connections: [socket.connection], logger: silentLogger });
+  const advanceMs = (ms: number) => void (now += ms);
+  return { ctx, broker, socket, pending, send, route, advanceMs, stopAccepting: () => (accepting = false) };
 }
+
+const asUser = (userId: string): Identity => ({ principal: { kind: 'user', userId }, keyHash: 'a'.repeat(64) });
+const anonymousSocket: Identity = { principal: { kind: 'anonymous', sessionId: 'session-1' }, keyHash: undefined };
 
 describe('a client frame', () => {
   describe('that cannot be read', () => {
@@ -69,7 +99,7 @@ describe('a client frame', () => {
   });
 
   describe('that is a valid request', () => {
-    it('publishes it to its exchange and routing key with the reply address and session headers', () => {
+    it('publishes it to its exchange and routing key with the reply address and the principal stamped', () => {
       const { send, broker, pending, socket } = setup();
       send({ id: 7, type: 'BUY', user_id: USER, symbol: 'aapl', amount: '2', price: 10 });
       expect(broker.published).to.deep.equal([
@@ -81,7 +111,7 @@ describe('a client frame', () => {
           body: { id: 7, type: 'BUY', user_id: USER, symbol: 'AAPL', amount: '2', price: '10' },
           correlationId: 'uuid-2',
           replyTo: 'gateway.instance-1',
-          headers: { 'x-session': 'session-1', 'x-request-id': '7' },
+          headers: { 'x-principal': 'admin', 'x-request-id': '7' },
         },
       ]);
       expect(pending.countFor(socket.connection)).to.equal(1);
@@ -160,6 +190,133 @@ describe('a client frame', () => {
       send(request);
       expect(socket.sent[0]).to.include({ id: 'r1', code: 'SHUTTING_DOWN' });
       expect(broker.published).to.have.length(0);
+    });
+  });
+});
+
+describe('authorisation of a request', () => {
+  describe('on an anonymous socket', () => {
+    it('refuses everything but ADD_USER and LOGIN with UNAUTHENTICATED and publishes nothing', () => {
+      const { send, socket, broker } = setup(anonymousSocket);
+      for (const type of ['USER_INFO', 'PORTFOLIO', 'TRADES', 'REMOVE_USER', 'ROTATE_API_KEY']) send({ id: type, type, user_id: OTHER });
+      send({ id: 'd', type: 'DEPOSIT', user_id: OTHER, amount: '1' });
+      expect(socket.sent.map((r) => r.code)).to.deep.equal(Array(6).fill('UNAUTHENTICATED'));
+      expect(broker.published).to.have.length(0);
+    });
+
+    it('publishes ADD_USER with the session as principal and only the hash of a new key', () => {
+      const { send, broker } = setup(anonymousSocket);
+      send({ id: 'a1', type: 'ADD_USER' });
+      const headers = broker.published[0]?.headers ?? {};
+      expect(headers['x-principal']).to.equal('session:session-1');
+      expect(String(headers['x-api-key-sha256'])).to.match(/^[0-9a-f]{64}$/);
+      expect(JSON.stringify(broker.published[0])).to.not.include('tk_');
+    });
+
+    it('shows the new key once Payment stored its hash, and acts as the new user from then on', async () => {
+      const { send, broker, socket, route } = setup(anonymousSocket);
+      send({ id: 'a1', type: 'ADD_USER' });
+      const published = broker.published[0]!;
+      const reply = { id: 'a1', type: 'ADD_USER', status: 'OK', message: 'user created', user_id: OTHER, api_key_sha256: published.headers?.['x-api-key-sha256'] };
+      await route({ body: reply, correlationId: published.correlationId, messageId: 'm', type: 'Reply', replyTo: undefined, headers: {}, exchange: 'payment-response', routingKey: 'gateway.instance-1', redelivered: false, deliveryCount: 0, userId: 'trading-payment' });
+      const key = String(socket.sent[0]?.api_key);
+      expect(apiKeyHash(key)).to.equal(published.headers?.['x-api-key-sha256']);
+      expect(socket.sent[0]).to.not.have.property('api_key_sha256');
+      expect(socket.connection.identity.principal).to.deep.equal({ kind: 'user', userId: OTHER });
+    });
+
+    it('shows no key when Payment answers with the hash of an earlier request with the same id', async () => {
+      const { send, broker, socket, route } = setup(anonymousSocket);
+      send({ id: 'a1', type: 'ADD_USER' });
+      const published = broker.published[0]!;
+      const reply = { id: 'a1', type: 'ADD_USER', status: 'OK', message: 'user created', user_id: OTHER, api_key_sha256: 'e'.repeat(64) };
+      await route({ body: reply, correlationId: published.correlationId, messageId: 'm', type: 'Reply', replyTo: undefined, headers: {}, exchange: 'payment-response', routingKey: 'gateway.instance-1', redelivered: false, deliveryCount: 0, userId: 'trading-payment' });
+      expect(socket.sent[0]).to.not.have.property('api_key');
+      expect(socket.sent[0]).to.not.have.property('api_key_sha256');
+    });
+  });
+
+  describe("on a user's socket", () => {
+    it('acts for the user when the request names no user_id', () => {
+      const { send, broker } = setup(asUser(USER));
+      send({ id: 'i', type: 'USER_INFO' });
+      expect(broker.published[0]?.body).to.deep.equal({ id: 'i', type: 'USER_INFO', user_id: USER });
+      expect(broker.published[0]?.headers).to.include({ 'x-principal': `user:${USER}` });
+    });
+
+    it("refuses another user's user_id with FORBIDDEN and publishes nothing", () => {
+      const { send, broker, socket } = setup(asUser(USER));
+      send({ id: 'w', type: 'WITHDRAW', user_id: OTHER, amount: '1' });
+      expect(socket.sent[0]).to.include({ id: 'w', code: 'FORBIDDEN', field: 'user_id' });
+      expect(broker.published).to.have.length(0);
+    });
+
+    it('takes its own user_id in upper case as its own, lower-cased before any key is built', () => {
+      const { send, broker } = setup(asUser(USER));
+      send({ id: 'd', type: 'DEPOSIT', user_id: USER.toUpperCase(), amount: '1' });
+      expect(broker.published[0]?.body).to.include({ user_id: USER });
+    });
+
+    it('refuses a flood past the burst with RATE_LIMITED and the time until the next token', () => {
+      const { send, socket, broker, pending, advanceMs } = setup(asUser(USER));
+      const flood = () => {
+        for (let i = 0; i < 5; i += 1) {
+          send({ id: `p${i}`, type: 'PORTFOLIO' });
+          pending.take(broker.published.at(-1)?.correlationId ?? '');
+        }
+      };
+      flood();
+      expect(broker.published).to.have.length(3);
+      expect(socket.sent.map((r) => [r.code, r.retry_after_ms])).to.deep.equal([
+        ['RATE_LIMITED', 1000],
+        ['RATE_LIMITED', 1000],
+      ]);
+      advanceMs(1000);
+      send({ id: 'later', type: 'PORTFOLIO' });
+      expect(broker.published).to.have.length(4);
+    });
+  });
+
+  describe("on the operator's socket", () => {
+    it('needs user_id on a user-scoped request', () => {
+      const { send, socket, broker } = setup();
+      send({ id: 'i', type: 'USER_INFO' });
+      expect(socket.sent[0]).to.include({ code: 'INVALID_REQUEST', field: 'user_id' });
+      expect(broker.published).to.have.length(0);
+    });
+
+    it('is not rate limited', () => {
+      const { send, socket, pending, broker } = setup();
+      for (let i = 0; i < 10; i += 1) {
+        send({ id: `u${i}`, type: 'USER_INFO', user_id: OTHER });
+        pending.take(broker.published.at(-1)?.correlationId ?? '');
+      }
+      expect(socket.sent.filter((r) => r.code === 'RATE_LIMITED')).to.have.length(0);
+      expect(broker.published).to.have.length(10);
+    });
+  });
+
+  describe('LOGIN', () => {
+    it('authenticates an anonymous socket with the operator key without asking Payment', async () => {
+      const { send, socket, broker } = setup(anonymousSocket);
+      send({ id: 'l', type: 'LOGIN', api_key: ADMIN_KEY });
+      await flush();
+      expect(socket.sent[0]).to.include({ id: 'l', status: 'OK', role: 'operator' });
+      expect(socket.connection.identity.principal.kind).to.equal('admin');
+      expect(broker.published).to.have.length(0);
+    });
+
+    it("asks Payment about a user's key by its hash, never the key", async () => {
+      const { send, socket, broker, route } = setup(anonymousSocket);
+      send({ id: 'l', type: 'LOGIN', api_key: 'tk_some-user-key' });
+      await flush();
+      const asked = broker.published[0]!;
+      expect(asked.body).to.deep.equal({ type: 'Authenticate', key_sha256: apiKeyHash('tk_some-user-key') });
+      broker.settle[0]?.resolve();
+      await route({ body: { type: 'Authenticated', user_id: null }, correlationId: asked.correlationId, messageId: 'm', type: 'Authenticated', replyTo: undefined, headers: {}, exchange: 'payment-response', routingKey: 'gateway.instance-1', redelivered: false, deliveryCount: 0, userId: 'trading-payment' });
+      await flush();
+      expect(socket.sent[0]).to.include({ id: 'l', code: 'UNAUTHENTICATED' });
+      expect(socket.connection.identity.principal.kind).to.equal('anonymous');
     });
   });
 });

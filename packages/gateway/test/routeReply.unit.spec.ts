@@ -15,6 +15,7 @@ const delivery = (correlationId: string | undefined, body: unknown): Delivery =>
   routingKey: 'gateway.instance-1',
   redelivered: false,
   deliveryCount: 0,
+  userId: 'trading-payment',
 });
 
 function setup() {
@@ -24,7 +25,10 @@ function setup() {
   const b = fakeConnection('b');
   pending.add({ correlationId: 'c-a', requestId: 'r1', type: 'ADD_USER', connection: a.connection, log: silentLogger });
   pending.add({ correlationId: 'c-b', requestId: 'r1', type: 'ADD_USER', connection: b.connection, log: silentLogger });
-  return { time, pending, a, b, route: routeReply(pending, silentLogger) };
+  const revoked: string[] = [];
+  const authenticator = { settle: () => false, revoked: (keyHash: string) => void revoked.push(keyHash) };
+  const route = routeReply({ pending, authenticator, connections: [a.connection, b.connection], logger: silentLogger });
+  return { time, pending, a, b, revoked, route };
 }
 
 describe('a reply from a service', () => {
@@ -62,5 +66,19 @@ describe('a reply from a service', () => {
     await route(delivery('c-a', { id: 'r1' }));
     await route(delivery('c-a', { id: 'r1' }));
     expect(a.sent).to.have.length(1);
+  });
+});
+
+describe('a revoked api key announced by Payment', () => {
+  it('closes every socket that authenticated with that key, and only those', async () => {
+    const { route, a, b, revoked } = setup();
+    const keyHash = 'c'.repeat(64);
+    a.connection.identity = { principal: { kind: 'user', userId: '6f1c7d0e-3b7a-4c1e-9a7e-1f2d3c4b5a69' }, keyHash };
+    const event = { type: 'CredentialRevoked', user_id: '6f1c7d0e-3b7a-4c1e-9a7e-1f2d3c4b5a69', at: '2026-12-02T00:00:00.000Z', key_sha256: keyHash, reason: 'ROTATED' };
+    await route({ ...delivery('c-a', event), routingKey: 'payment.credential.revoked' });
+    expect(a.ended).to.deep.equal([{ code: 1008, reason: 'api key revoked' }]);
+    expect(b.ended).to.have.length(0);
+    expect(revoked).to.deep.equal([keyHash]);
+    expect(a.sent, 'the event is not a reply to the request with its correlation id').to.have.length(0);
   });
 });
