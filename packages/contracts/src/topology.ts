@@ -1,8 +1,9 @@
 import { eventRoutingKeys, sagaReplyTypes } from './messages.ts';
 
 /*
- * The whole RabbitMQ topology as data: asserted by every service at start, and written out as
- * infra/rabbitmq/definitions.json (`pnpm --filter @trading/bus definitions`).
+ * The whole RabbitMQ topology as data: asserted by the broker's provisioning (provisionBroker in @trading/bus),
+ * each service asserting its own part at start (topologyFor), and written out as infra/rabbitmq/definitions.json
+ * (`pnpm --filter @trading/bus definitions`).
  *
  * - `api` and `payment` (topic) carry requests and commands, routing key <consumer>.<action>.
  * - `api-response` and `payment-response` (topic) carry replies, routing key gateway.<instance>; Payment's
@@ -36,6 +37,8 @@ export type Topology = {
   bindings: BindingDeclaration[];
   /** Bindings an earlier version declared: removed at start, so a broker that still has them changes over by itself. */
   retiredBindings: BindingDeclaration[];
+  /** Exchanges used but declared by someone else (a service's part: the provisioning declares them): only checked. */
+  checkedExchanges?: string[];
 };
 
 /** Deliveries of one message before it is dead-lettered by the broker, even if its consumer keeps crashing. */

@@ -1,0 +1,62 @@
+import { type ServiceName, serviceNames } from './brokerUsers.ts';
+import { commandRoutingKeys } from './messages.ts';
+import { credentialRevokedKey, gatewayReplySources, publishesTo, serviceBindings, serviceQueues } from './serviceTopology.ts';
+import { exchanges, topology } from './topology.ts';
+
+/*
+ * Least privilege on the broker, derived from the topology and what each service publishes (serviceTopology.ts).
+ * RabbitMQ checks, per resource name: configure to declare or delete a queue; write on an exchange to publish, on a
+ * queue to bind it; read on a queue to consume or purge it, on an exchange to bind from it. Declaring passively
+ * needs none. Topic permissions narrow the routing keys a user may publish with (write) or bind with (read).
+ */
+
+/** A user's permissions on the vhost: regular expressions over exchange and queue names. */
+export type BrokerPermission = { configure: string; write: string; read: string };
+/** A user's topic permission on one topic exchange: regular expressions over routing keys. */
+export type BrokerTopicPermission = { exchange: string; write: string; read: string };
+
+const escape = (name: string): string => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const anyOf = (alternatives: readonly string[]): string => `^(${[...new Set(alternatives)].join('|')})$`;
+const ANY = '.*';
+
+/** The gateway's private queues: server-named, exclusive to the connection that declared them. */
+const SERVER_NAMED = 'amq\\.gen-.+';
+/** A gateway's reply key, gateway.<instance>: no wildcard, so it cannot bind to other traffic. */
+const GATEWAY_REPLY_KEY = 'gateway\\.[^.*#]+';
+const sagaCommandKeys = Object.values(commandRoutingKeys).map(escape);
+
+function permissionFor(service: ServiceName): BrokerPermission {
+  const queue = serviceQueues[service];
+  const own = queue === undefined ? SERVER_NAMED : escape(queue);
+  const sources = service === 'gateway' ? gatewayReplySources : serviceBindings(service).map((b) => b.source);
+  return {
+    configure: anyOf([own]),
+    write: anyOf([own, ...[...publishesTo[service], exchanges.deadLetter].map(escape)]),
+    read: anyOf([own, ...sources.map(escape)]),
+  };
+}
+
+const isTopic = (exchange: string): boolean => topology.exchanges.some((e) => e.name === exchange && e.type === 'topic');
+
+/** A service binds its queue with exactly the keys of the topology; Trade publishes only saga commands to Payment. */
+function topicPermissionsFor(service: ServiceName): BrokerTopicPermission[] {
+  const keysBySource = new Map<string, string[]>();
+  for (const b of serviceBindings(service).filter((b) => isTopic(b.source))) {
+    keysBySource.set(b.source, [...(keysBySource.get(b.source) ?? []), escape(b.routingKey)]);
+  }
+  const reads = [...keysBySource].map(([exchange, keys]) => ({ exchange, write: ANY, read: anyOf(keys) }));
+  return service === 'trade' ? [...reads, { exchange: exchanges.payment, write: anyOf(sagaCommandKeys), read: ANY }] : reads;
+}
+
+/** The gateway binds only its own reply keys (and revoked credentials), and may not publish a saga command. */
+const gatewayTopicPermissions: BrokerTopicPermission[] = [
+  { exchange: exchanges.payment, write: `^(?!${anyOf(sagaCommandKeys)}).+$`, read: ANY },
+  { exchange: exchanges.apiResponse, write: ANY, read: anyOf([GATEWAY_REPLY_KEY]) },
+  { exchange: exchanges.paymentResponse, write: ANY, read: anyOf([GATEWAY_REPLY_KEY, escape(credentialRevokedKey)]) },
+];
+
+export const brokerPermissions = Object.fromEntries(serviceNames.map((s) => [s, permissionFor(s)])) as Record<ServiceName, BrokerPermission>;
+
+export const brokerTopicPermissions = Object.fromEntries(
+  serviceNames.map((s) => [s, s === 'gateway' ? gatewayTopicPermissions : topicPermissionsFor(s)]),
+) as Record<ServiceName, BrokerTopicPermission[]>;

@@ -1,0 +1,49 @@
+import type { ServiceName } from './brokerUsers.ts';
+import { eventRoutingKeys } from './messages.ts';
+import { type BindingDeclaration, exchanges, queues, type Topology, topology } from './topology.ts';
+
+/** The exchanges each service publishes to. Every consumer also publishes to `dead-letter` what it gives up on. */
+export const publishesTo: Record<ServiceName, readonly string[]> = {
+  gateway: [exchanges.api, exchanges.payment],
+  payment: [exchanges.paymentResponse, exchanges.events],
+  trade: [exchanges.payment, exchanges.apiResponse, exchanges.events],
+  reporting: [exchanges.apiResponse],
+};
+
+/** The durable queue each service consumes. The gateway's are private: server-named (amq.gen-…), one per instance. */
+export const serviceQueues: Record<ServiceName, string | undefined> = {
+  gateway: undefined,
+  payment: queues.payment,
+  trade: queues.trade,
+  reporting: queues.reporting,
+};
+
+/** Where a gateway binds its private queue: its replies on both response exchanges, revoked credentials on the second. */
+export const gatewayReplySources = [exchanges.apiResponse, exchanges.paymentResponse] as const;
+
+/** Routing key of a revoked credential on `payment-response`: every gateway instance forgets it at once. */
+export const credentialRevokedKey = eventRoutingKeys.CredentialRevoked;
+
+/** The bindings of a service's own queue, as the topology declares them. */
+export function serviceBindings(service: ServiceName): BindingDeclaration[] {
+  const queue = serviceQueues[service];
+  return topology.bindings.filter((b) => b.destinationType === 'queue' && b.destination === queue);
+}
+
+/**
+ * The part of the topology a service asserts with its own broker user at every (re)connect: its queue and that
+ * queue's bindings, declared; every exchange it binds from, publishes or dead-letters to, only checked to exist.
+ * The rest (exchanges, other queues, removing retired bindings) is the provisioning's, done as the broker's admin.
+ */
+export function topologyFor(service: ServiceName): Topology {
+  const queue = serviceQueues[service];
+  const bindings = serviceBindings(service);
+  const sources = service === 'gateway' ? gatewayReplySources : bindings.map((b) => b.source);
+  return {
+    exchanges: [],
+    queues: topology.queues.filter((q) => q.name === queue),
+    bindings,
+    retiredBindings: [],
+    checkedExchanges: [...new Set([...sources, ...publishesTo[service], exchanges.deadLetter])],
+  };
+}
