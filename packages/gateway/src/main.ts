@@ -5,7 +5,7 @@ import { announceReady, closeGracefully, createLogger, loadConfig, runMain } fro
 import pg from 'pg';
 import { systemClock } from './clock.ts';
 import { gatewayConfigShape } from './config.ts';
-import { parseAllowedOrigins } from './originPolicy.ts';
+import { edgeSettings } from './edgeConfig.ts';
 import { databaseProbe } from './probeDatabase.ts';
 import { startGateway } from './startGateway.ts';
 import { createApp } from './tls.ts';
@@ -18,6 +18,7 @@ const HEALTH_PROBE_TIMEOUT_MS = 1000;
 runMain('gateway', async () => {
   const config = loadConfig(gatewayConfigShape);
   const logger = createLogger('gateway', config.LOG_LEVEL);
+  const edge = edgeSettings(config);
   const instanceId = randomUUID();
   const bus = await connectBus({ url: config.AMQP_URL, logger, service: 'gateway', topology, prefetch: config.PREFETCH });
   // One connection, used only by the health probe; pg connects lazily, so the gateway starts without PostgreSQL.
@@ -37,7 +38,7 @@ runMain('gateway', async () => {
     newId: randomUUID,
     probeDatabase: databaseProbe(pool, systemClock, HEALTH_PROBE_TIMEOUT_MS),
     now: () => performance.now(),
-    createApp: () => createApp({ certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE }),
+    createApp: () => createApp(edge.tls),
     settings: {
       host: config.GATEWAY_HOST,
       port: config.GATEWAY_PORT,
@@ -45,15 +46,8 @@ runMain('gateway', async () => {
       maxFrameBytes: config.MAX_FRAME_BYTES,
       maxInFlightPerSocket: config.MAX_IN_FLIGHT_PER_SOCKET,
       adminApiKey: config.ADMIN_API_KEY,
-      allowedOrigins: parseAllowedOrigins(config.ALLOWED_ORIGINS, config.REPORTING_PORT),
-      authTimeoutMs: config.AUTH_TIMEOUT_MS,
       authCacheTtlMs: config.AUTH_CACHE_TTL_MS,
-      maxConnectionsPerAddress: config.MAX_CONNECTIONS_PER_ADDRESS,
-      addUserPerAddressPerHour: config.ADD_USER_PER_ADDRESS_PER_HOUR,
-      rateLimits: {
-        perConnection: { ratePerSecond: config.RATE_LIMIT_PER_CONNECTION, burst: config.RATE_LIMIT_PER_CONNECTION_BURST },
-        perPrincipal: { ratePerSecond: config.RATE_LIMIT_PER_PRINCIPAL, burst: config.RATE_LIMIT_PER_PRINCIPAL_BURST },
-      },
+      ...edge,
     },
   });
   closeGracefully(logger, [

@@ -4,6 +4,7 @@ import type { Logger } from '@trading/platform';
 import uWS from 'uWebSockets.js';
 import { createAddressLimits } from './addressLimits.ts';
 import { createAuthenticator } from './authenticator.ts';
+import type { edgeSettings } from './edgeConfig.ts';
 import { type Clock, orAfter } from './clock.ts';
 import type { Connection, SocketData } from './connection.ts';
 import type { FrameContext } from './handleFrame.ts';
@@ -29,8 +30,6 @@ export type GatewayDeps = {
   settings: GatewaySettings;
 };
 
-export type Rate = { ratePerSecond: number; burst: number } | { ratePerHour: number; burst: number };
-
 export type GatewaySettings = {
   host: string;
   port: number;
@@ -39,13 +38,8 @@ export type GatewaySettings = {
   maxInFlightPerSocket: number;
   /** The operator's key (ADMIN_API_KEY), or undefined for none. */
   adminApiKey: string | undefined;
-  allowedOrigins: readonly string[];
-  authTimeoutMs: number;
   authCacheTtlMs: number;
-  maxConnectionsPerAddress: number;
-  rateLimits: { perConnection: Rate; perPrincipal: Rate };
-  addUserPerAddressPerHour: number;
-};
+} & Omit<ReturnType<typeof edgeSettings>, 'tls'>;
 
 export type Gateway = {
   /** The bound port (useful when `settings.port` is 0). */
@@ -85,9 +79,8 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   ];
   await bus.consumePrivate(replyBindings, routeReply({ pending, authenticator, connections, logger }));
 
-  const limiter = (rate: Rate) => createRateLimiter({ ...rate, now: deps.now });
-  const { maxConnectionsPerAddress, addUserPerAddressPerHour: addUserPerHour } = settings;
-  const addressLimits = createAddressLimits({ maxConnectionsPerAddress, addUserPerHour, now: deps.now });
+  const { maxConnectionsPerAddress, addUserPerAddress } = settings;
+  const addressLimits = createAddressLimits({ maxConnectionsPerAddress, addUserPerHour: addUserPerAddress.ratePerHour, now: deps.now });
   const frames: FrameContext = {
     bus,
     pending,
@@ -100,8 +93,8 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     maxInFlightPerSocket: settings.maxInFlightPerSocket,
     maxBufferedBytes: MAX_BUFFERED_BYTES,
     limits: {
-      perConnection: limiter(settings.rateLimits.perConnection),
-      perPrincipal: limiter(settings.rateLimits.perPrincipal),
+      perConnection: createRateLimiter({ ...settings.perConnection, now: deps.now }),
+      perPrincipal: createRateLimiter({ ...settings.perPrincipal, now: deps.now }),
       address: addressLimits,
     },
   };
