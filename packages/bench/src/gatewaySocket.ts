@@ -27,8 +27,9 @@ export class GatewaySocket {
     this.sweep = setInterval(() => this.expire(), SWEEP_MS).unref();
   }
 
-  static async open(url: string, prefix: string, timeoutMs: number): Promise<GatewaySocket> {
-    const socket = new WebSocket(url, { perMessageDeflate: false });
+  /** Opens a socket authenticated with `apiKey` (the operator's, so it may act for every bench user). */
+  static async open(url: string, apiKey: string, prefix: string, timeoutMs: number): Promise<GatewaySocket> {
+    const socket = new WebSocket(url, { perMessageDeflate: false, headers: { authorization: `Bearer ${apiKey}` } });
     await Promise.race([once(socket, 'open'), once(socket, 'error').then(([err]) => Promise.reject(err as Error))]);
     return new GatewaySocket(socket, prefix, timeoutMs);
   }

@@ -23,6 +23,8 @@ const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
  */
 export async function holdIdleConnections(options: {
   url: string;
+  /** The operator's key. */
+  apiKey: string;
   gatewayPid: number;
   count: number;
   holdS: number;
@@ -38,7 +40,8 @@ export async function holdIdleConnections(options: {
   const sockets: WebSocket[] = [];
   let errors = 0;
   await concurrently(options.count, OPENING_WIDTH, async () => {
-    const socket = new WebSocket(options.url, { perMessageDeflate: false });
+    // The operator's key: idle sockets past the per-address cap, and never closed as unauthenticated.
+    const socket = new WebSocket(options.url, { perMessageDeflate: false, headers: { authorization: `Bearer ${options.apiKey}` } });
     socket.on('error', () => undefined);
     const [outcome] = await Promise.race([once(socket, 'open').then(() => ['open']), once(socket, 'close').then(() => ['closed'])]);
     if (outcome === 'open') sockets.push(socket);

@@ -24,6 +24,7 @@ async function sagas(config: BenchConfig) {
   print(`• bench against ${config.GATEWAY_URL}: steps ${config.BENCH_RATES.join(', ')} (${config.BENCH_WARMUP_S} s warm-up + ${config.BENCH_DURATION_S} s each), mix ${config.BENCH_MIX}`);
   const summary = await runBench({
     gatewayUrl: config.GATEWAY_URL,
+    apiKey: config.ADMIN_API_KEY,
     connections: config.BENCH_CONNECTIONS,
     users: config.BENCH_USERS,
     rates: config.BENCH_RATES,
@@ -70,5 +71,5 @@ async function idle(config: BenchConfig) {
   const gatewayPid = config.GATEWAY_PID ?? listenerPid(port);
   if (!gatewayPid) throw new Error(`no process seen listening on port ${port}: start the stack, or pass --gateway-pid`);
   print(`• opening ${config.BENCH_IDLE_CONNECTIONS} idle connections to ${config.GATEWAY_URL} (gateway pid ${gatewayPid})`);
-  return holdIdleConnections({ url: config.GATEWAY_URL, gatewayPid, count: config.BENCH_IDLE_CONNECTIONS, holdS: config.BENCH_IDLE_HOLD_S, progress: print });
+  return holdIdleConnections({ url: config.GATEWAY_URL, apiKey: config.ADMIN_API_KEY, gatewayPid, count: config.BENCH_IDLE_CONNECTIONS, holdS: config.BENCH_IDLE_HOLD_S, progress: print });
 }

@@ -15,6 +15,8 @@ import { vacuumIfAutovacuumOff } from './vacuumStandIn.ts';
 
 export type BenchOptions = {
   gatewayUrl: string;
+  /** The operator's key: one socket acts for many users. */
+  apiKey: string;
   connections: number;
   users: number;
   rates: readonly Rate[];
@@ -38,7 +40,7 @@ export type BenchOptions = {
 export async function runBench(options: BenchOptions): Promise<Summary> {
   const run = randomBytes(3).toString('hex');
   const sockets = await Promise.all(
-    Array.from({ length: options.connections }, (_, i) => GatewaySocket.open(options.gatewayUrl, `b${run}c${i}`, options.replyTimeoutMs)),
+    Array.from({ length: options.connections }, (_, i) => GatewaySocket.open(options.gatewayUrl, options.apiKey, `b${run}c${i}`, options.replyTimeoutMs)),
   ).catch((err: Error) => {
     throw new UnreachableError(`cannot reach the gateway at ${options.gatewayUrl} (${err.message}); start the stack (pnpm start) or set GATEWAY_URL`);
   });

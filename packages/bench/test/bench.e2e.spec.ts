@@ -1,5 +1,5 @@
 import { createLogger } from '@trading/platform';
-import { type Stack, startStack, testEnv } from '@trading/testkit';
+import { type Stack, startStack, TEST_ADMIN_API_KEY, testEnv } from '@trading/testkit';
 import { expect } from 'chai';
 import pg from 'pg';
 import { holdIdleConnections } from '../src/idleConnections.ts';
@@ -32,6 +32,7 @@ describe('the bench on a tiny load', () => {
     const lines: string[] = [];
     const summary = await runBench({
       gatewayUrl: stack.gatewayUrl,
+      apiKey: TEST_ADMIN_API_KEY,
       connections: 2,
       users: 3,
       rates: [10, 'max'],
@@ -73,7 +74,7 @@ describe('the bench on a tiny load', () => {
   it('holds idle connections and reads the gateway’s resident memory', async function () {
     this.timeout(30_000);
     const gatewayPid = stack.services.gateway[0]!.pid!;
-    const result = await holdIdleConnections({ url: stack.gatewayUrl, gatewayPid, count: 50, holdS: 0.2, progress: () => undefined });
+    const result = await holdIdleConnections({ url: stack.gatewayUrl, apiKey: TEST_ADMIN_API_KEY, gatewayPid, count: 50, holdS: 0.2, progress: () => undefined });
     expect(result).to.include({ idle_connections: 50, gateway_pid: gatewayPid, errors: 0 });
     expect(result.gateway_rss_mb).to.be.greaterThan(0);
   });

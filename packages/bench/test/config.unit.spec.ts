@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { benchConfigShape, flagsToEnv } from '../src/config.ts';
 
 const keys = Object.keys(benchConfigShape);
+const ADMIN_API_KEY = 'operator-key-for-the-bench-0123456789';
 
 describe('bench flags and settings', () => {
   it('reads `--rates 500,max` and `--gateway-url=…` as BENCH_RATES and GATEWAY_URL', () => {
@@ -17,13 +18,17 @@ describe('bench flags and settings', () => {
   });
 
   it('defaults to rate steps ending flat out against ws://127.0.0.1:3000, and parses lists', () => {
-    const config = loadConfig(benchConfigShape, {});
+    const config = loadConfig(benchConfigShape, { ADMIN_API_KEY });
     expect(config.BENCH_RATES).to.deep.equal([250, 500, 750, 'max']);
     expect(config.GATEWAY_URL).to.equal('ws://127.0.0.1:3000');
-    expect(loadConfig(benchConfigShape, { BENCH_SYMBOLS: 'btc, eth' }).BENCH_SYMBOLS).to.deep.equal(['BTC', 'ETH']);
+    expect(loadConfig(benchConfigShape, { ADMIN_API_KEY, BENCH_SYMBOLS: 'btc, eth' }).BENCH_SYMBOLS).to.deep.equal(['BTC', 'ETH']);
+  });
+
+  it('fails at start without the operator key, naming ADMIN_API_KEY', () => {
+    expect(() => loadConfig(benchConfigShape, {})).to.throw(/ADMIN_API_KEY/);
   });
 
   it('fails on a rate that is neither a number nor max', () => {
-    expect(() => loadConfig(benchConfigShape, { BENCH_RATES: '500,fast' })).to.throw(/BENCH_RATES/);
+    expect(() => loadConfig(benchConfigShape, { ADMIN_API_KEY, BENCH_RATES: '500,fast' })).to.throw(/BENCH_RATES/);
   });
 });
