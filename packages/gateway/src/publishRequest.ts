@@ -27,6 +27,10 @@ export function publishRequest(ctx: PublishContext, connection: Connection, requ
   const log = ctx.logger.child({ requestId: request.id, correlationId, type: request.type });
   const newKey = request.type === 'ADD_USER' || request.type === 'ROTATE_API_KEY' ? newKeyFor(ctx.authenticator, connection, request) : undefined;
   ctx.pending.add({ correlationId, requestId: request.id, type: request.type, connection, log, complete: newKey?.complete });
+  // A user's ADD_USER is scoped to its connection, as an anonymous socket's is: re-sent on the socket it authenticated,
+  // it finds the first one's reply instead of making another account.
+  const { principal } = connection.identity;
+  const stamp = request.type === 'ADD_USER' && principal.kind === 'user' ? { kind: 'anonymous' as const, sessionId: connection.sessionId } : principal;
   const route = requestRoutes[request.type];
   ctx.bus
     .publish({
@@ -38,7 +42,7 @@ export function publishRequest(ctx: PublishContext, connection: Connection, requ
       correlationId,
       replyTo: ctx.replyTo,
       headers: {
-        [authHeaders.principal]: encodePrincipal(connection.identity.principal),
+        [authHeaders.principal]: encodePrincipal(stamp),
         'x-request-id': String(request.id),
         ...(newKey ? { [authHeaders.newKeyHash]: newKey.keyHash } : {}),
       },

@@ -80,20 +80,23 @@ describe('payment requests take effect exactly once', function () {
   });
 
   describe('ADD_USER re-sent with the same id', () => {
-    it('returns the same new user on the same connection (x-session)', async () => {
-      const first = await h.probe.request({ id: 'new-user', type: 'ADD_USER' });
-      const again = await h.probe.request({ id: 'new-user', type: 'ADD_USER' });
+    it('returns the same new user, and the hash of the first key, on the same connection (session)', async () => {
+      const session = randomUUID();
+      const first = await h.probe.request({ id: 'new-user', type: 'ADD_USER' }, { session });
+      const again = await h.probe.request({ id: 'new-user', type: 'ADD_USER' }, { session });
       expect(again.user_id).to.equal(first.user_id);
+      expect(again.api_key_sha256).to.equal(first.api_key_sha256);
     });
 
     it('creates another user on another connection', async () => {
-      const first = await h.probe.request({ id: 'new-user-2', type: 'ADD_USER' });
+      const first = await h.probe.request({ id: 'new-user-2', type: 'ADD_USER' }, { session: randomUUID() });
       const other = await h.probe.request({ id: 'new-user-2', type: 'ADD_USER' }, { session: randomUUID() });
       expect(other.user_id).to.be.a('string').and.not.equal(first.user_id);
     });
 
-    it('replies ERROR INVALID_REQUEST without an x-session header', async () => {
-      expect(await h.probe.request({ type: 'ADD_USER' }, { session: '' })).to.include({ code: 'INVALID_REQUEST' });
+    it("replies ERROR INVALID_REQUEST without the new key's hash, and FORBIDDEN without a stamp", async () => {
+      expect(await h.probe.request({ type: 'ADD_USER' }, { newKeySha256: '' })).to.include({ code: 'INVALID_REQUEST' });
+      expect(await h.probe.request({ type: 'ADD_USER' }, { principal: '' })).to.include({ code: 'FORBIDDEN' });
     });
   });
 });

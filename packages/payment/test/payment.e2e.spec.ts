@@ -25,10 +25,13 @@ describe('payment through the gateway', function () {
   const addUser = async (c = client) => String((await c.request({ type: 'ADD_USER' })).user_id);
 
   describe('the seed flow: ADD_USER, DEPOSIT, WITHDRAW, USER_INFO, REMOVE_USER', () => {
-    it('replies with every field the seed names', async () => {
-      const created = await client.request({ id: 'seed-1', type: 'ADD_USER' });
-      expect(created).to.include({ id: 'seed-1', status: 'OK' }).and.to.have.keys('id', 'type', 'status', 'message', 'user_id');
+    it('replies with every field the seed names, on one anonymous socket that ADD_USER authenticates', async () => {
+      const seedClient = await TradingClient.connect(stack.gatewayUrl, { apiKey: null });
+      const created = await seedClient.request({ id: 'seed-1', type: 'ADD_USER' });
+      expect(created).to.include({ id: 'seed-1', status: 'OK' }).and.to.have.keys('id', 'type', 'status', 'message', 'user_id', 'api_key');
+      expect(created.api_key).to.match(/^tk_[A-Za-z0-9_-]{43}$/);
       const userId = created.user_id;
+      const client = seedClient;
       expect(await client.request({ id: 'seed-2', type: 'DEPOSIT', user_id: userId, amount: '100.50' })).to.include({ id: 'seed-2', status: 'OK' });
       expect(await client.request({ id: 'seed-3', type: 'WITHDRAW', user_id: userId, amount: 0.5 })).to.include({ status: 'OK', balance: '100' });
       const info = await client.request({ id: 'seed-4', type: 'USER_INFO', user_id: userId });
@@ -38,7 +41,7 @@ describe('payment through the gateway', function () {
       expect(await client.request({ type: 'REMOVE_USER', user_id: userId })).to.include({ code: 'ACCOUNT_NOT_EMPTY' });
       await client.request({ type: 'WITHDRAW', user_id: userId, amount: '100' });
       expect(await client.request({ id: 'seed-5', type: 'REMOVE_USER', user_id: userId })).to.include({ id: 'seed-5', status: 'OK', user_id: userId });
-      expect(await client.request({ type: 'USER_INFO', user_id: userId })).to.include({ code: 'USER_NOT_FOUND' });
+      expect(await seedClient.closed(5000), 'removing the user revokes its key and closes its socket').to.equal(1008);
     });
   });
 
@@ -52,10 +55,15 @@ describe('payment through the gateway', function () {
   });
 
   describe('a request re-sent with the same id', () => {
-    it('ADD_USER returns the same user on the same connection and another on a new one', async () => {
-      const first = await client.request({ id: 'u-1', type: 'ADD_USER' });
-      expect((await client.request({ id: 'u-1', type: 'ADD_USER' })).user_id).to.equal(first.user_id);
-      const other = await TradingClient.connect(stack.gatewayUrl);
+    it('ADD_USER returns the same user on the same connection, without the key again, and another on a new one', async () => {
+      const anonymous = await TradingClient.connect(stack.gatewayUrl, { apiKey: null });
+      const first = await anonymous.request({ id: 'u-1', type: 'ADD_USER' });
+      const again = await anonymous.request({ id: 'u-1', type: 'ADD_USER' });
+      await anonymous.close();
+      expect(again.user_id).to.equal(first.user_id);
+      expect(first.api_key).to.be.a('string');
+      expect(again).to.not.have.property('api_key');
+      const other = await TradingClient.connect(stack.gatewayUrl, { apiKey: null });
       try {
         expect((await other.request({ id: 'u-1', type: 'ADD_USER' })).user_id).to.not.equal(first.user_id);
       } finally {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { type Bus, connectBus, type Delivery, readEventBatch } from '@trading/bus';
 import {
   commandRoutingKeys,
@@ -10,15 +10,20 @@ import {
   topology,
 } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
-import { testEnv, waitFor } from '@trading/testkit';
-
-export type SendOptions = { messageId?: string; session?: string; correlationId?: string };
+import { serviceAmqpUrl, testEnv, waitFor } from '@trading/testkit';
 
 /**
- * Talks to the payment service the way the gateway and the Trade service do: requests and commands on the
- * `payment` exchange, replies read from its own reply key on `payment-response`, answers to saga commands from
- * `payment.#` there (as Trade reads them), and every domain event from the `events` fanout (as Reporting reads them),
- * each unpacked from its batch into a delivery of its own.
+ * `principal`: the stamp (x-principal), by default the operator's; `session` stamps an anonymous socket's session
+ * instead. `newKeySha256`: the new key's hash of an ADD_USER or ROTATE_API_KEY (a fresh one by default).
+ */
+export type SendOptions = { messageId?: string; session?: string; principal?: string; correlationId?: string; newKeySha256?: string };
+
+/**
+ * Talks to the payment service the way the gateway and the Trade service do, each as its own broker user: requests
+ * (stamped) and commands on the `payment` exchange, replies read from its own reply key on `payment-response`,
+ * answers to saga commands from `payment.#` there (as Trade reads them), and every domain event from the `events`
+ * fanout (as Reporting reads them), each unpacked from its batch into a delivery of its own; these it reads as the
+ * broker's admin.
  */
 export class PaymentProbe {
   readonly replies: Delivery[] = [];
@@ -29,12 +34,17 @@ export class PaymentProbe {
   readonly session = randomUUID();
   private readonly replyTo = gatewayReplyKey(`probe-${randomUUID()}`);
 
-  private constructor(private readonly bus: Bus) {}
+  private constructor(
+    private readonly bus: Bus,
+    private readonly gateway: Bus,
+    private readonly trade: Bus,
+  ) {}
 
   static async connect(): Promise<PaymentProbe> {
     const logger = createLogger('payment-probe', 'silent');
-    const bus = await connectBus({ url: testEnv().amqpUrl, logger, service: 'payment-probe', topology, prefetch: 100 });
-    const probe = new PaymentProbe(bus);
+    const as = (url: string) => connectBus({ url, logger, service: 'payment-probe', topology, prefetch: 100 });
+    const [bus, gateway, trade] = await Promise.all([as(testEnv().amqpUrl), as(serviceAmqpUrl(testEnv(), 'gateway')), as(serviceAmqpUrl(testEnv(), 'trade'))]);
+    const probe = new PaymentProbe(bus, gateway, trade);
     await bus.consumePrivate([{ exchange: exchanges.paymentResponse, routingKey: probe.replyTo }], async (d) => {
       probe.replies.push(d);
     });
@@ -50,17 +60,19 @@ export class PaymentProbe {
     return probe;
   }
 
-  /** Publishes any JSON body on the payment exchange, without request headers; resolves with its messageId. */
+  /** Publishes any JSON body on the payment exchange as the gateway, without request headers; resolves with its messageId. */
   async sendRaw(body: unknown): Promise<string> {
     const messageId = randomUUID();
-    await this.bus.publish({ exchange: exchanges.payment, routingKey: 'payment.raw', messageId, type: 'Raw', body, replyTo: this.replyTo });
+    await this.gateway.publish({ exchange: exchanges.payment, routingKey: 'payment.raw', messageId, type: 'Raw', body, replyTo: this.replyTo });
     return messageId;
   }
 
   /** Publishes a client request as the gateway does; resolves with the correlation id its reply will carry. */
   async send(body: Record<string, unknown>, options: SendOptions = {}): Promise<string> {
     const correlationId = options.correlationId ?? randomUUID();
-    await this.bus.publish({
+    const principal = options.principal ?? (options.session ? `session:${options.session}` : 'admin');
+    const newKey = body.type === 'ADD_USER' || body.type === 'ROTATE_API_KEY' ? options.newKeySha256 ?? newKeySha256() : undefined;
+    await this.gateway.publish({
       exchange: exchanges.payment,
       routingKey: `payment.${String(body.type).toLowerCase()}`,
       messageId: options.messageId ?? randomUUID(),
@@ -68,7 +80,7 @@ export class PaymentProbe {
       body,
       correlationId,
       replyTo: this.replyTo,
-      headers: { 'x-session': options.session ?? this.session, 'x-request-id': String(body.id) },
+      headers: { 'x-principal': principal, 'x-request-id': String(body.id), ...(newKey ? { 'x-api-key-sha256': newKey } : {}) },
     });
     return correlationId;
   }
@@ -99,7 +111,7 @@ export class PaymentProbe {
   /** Publishes a saga command as the Trade service does (body may be malformed on purpose). */
   async command(body: PaymentCommand | Record<string, unknown>, messageId = randomUUID()): Promise<string> {
     const type = String(body.type);
-    await this.bus.publish({
+    await this.trade.publish({
       exchange: exchanges.payment,
       routingKey: commandRoutingKeys[type as PaymentCommand['type']] ?? 'payment.unknown',
       messageId,
@@ -126,6 +138,9 @@ export class PaymentProbe {
   }
 
   async close(): Promise<void> {
-    await this.bus.close();
+    await Promise.all([this.bus.close(), this.gateway.close(), this.trade.close()]);
   }
 }
+
+/** The SHA-256 of a key nobody holds: what the gateway sends for a new key. */
+const newKeySha256 = (): string => createHash('sha256').update(randomUUID()).digest('hex');

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type Bus, connectBus, type OutgoingMessage } from '@trading/bus';
-import { exchanges, gatewayReplyKey, type Reply, requestRoutes, type RequestType, topology } from '@trading/contracts';
+import { exchanges, gatewayReplyKey, type Reply, requestRoutes, type RoutedRequestType, topology } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
-import { testEnv } from '@trading/testkit';
+import { serviceAmqpUrl, testEnv } from '@trading/testkit';
 
-/** Publishes client requests to Trade exactly as the gateway does, and collects the replies, so a test can send one AMQP message twice. */
+/**
+ * Publishes client requests to Trade exactly as the gateway does (as its broker user, stamped as the operator), and
+ * collects the replies, so a test can send one AMQP message twice.
+ */
 export class TradeProbe {
   readonly replies: Reply[] = [];
   private readonly replyTo = gatewayReplyKey(`probe-${randomUUID()}`);
@@ -12,7 +15,7 @@ export class TradeProbe {
   private constructor(private readonly bus: Bus) {}
 
   static async connect(): Promise<TradeProbe> {
-    const bus = await connectBus({ url: testEnv().amqpUrl, logger: createLogger('trade-probe', 'silent'), service: 'trade-probe', topology, prefetch: 100 });
+    const bus = await connectBus({ url: serviceAmqpUrl(testEnv(), 'gateway'), logger: createLogger('trade-probe', 'silent'), service: 'trade-probe', topology, prefetch: 100 });
     const probe = new TradeProbe(bus);
     await bus.consumePrivate([{ exchange: exchanges.apiResponse, routingKey: probe.replyTo }], async (delivery) => {
       probe.replies.push(delivery.body as Reply);
@@ -21,7 +24,7 @@ export class TradeProbe {
   }
 
   /** The AMQP message the gateway would publish for `body`. */
-  message(body: Record<string, unknown> & { id: string; type: RequestType }): OutgoingMessage {
+  message(body: Record<string, unknown> & { id: string; type: RoutedRequestType }): OutgoingMessage {
     const route = requestRoutes[body.type];
     return {
       exchange: route.exchange,
@@ -31,7 +34,7 @@ export class TradeProbe {
       body,
       correlationId: randomUUID(),
       replyTo: this.replyTo,
-      headers: { 'x-session': randomUUID(), 'x-request-id': body.id },
+      headers: { 'x-principal': 'admin', 'x-request-id': body.id },
     };
   }
 
