@@ -2,11 +2,17 @@
 // services with readable logs, prints where to connect, and stops them all on Ctrl-C.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { brokerPasswordsFrom, brokerPasswordVariable, provisionBroker, randomBrokerPassword, serviceBrokerUrl } from '@trading/bus';
 import pg from 'pg';
 import { PinoPretty } from 'pino-pretty';
 
 const services = ['payment', 'trade', 'reporting', 'gateway'] as const;
-const env = { ...process.env };
+// No service sees another's broker password, nor the admin's URL: each gets AMQP_URL as its own broker user.
+const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !services.some((s) => key === brokerPasswordVariable(s))));
+/** The broker's admin (guest) and vhost: `npm start` provisions it; the services never connect as the admin. */
+const adminAmqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+/** BROKER_PASSWORD_<SERVICE>, or for each one left unset a random password for this stack's life, never printed. */
+const brokerPasswords = brokerPasswordsFrom(process.env, randomBrokerPassword);
 const databaseUrl = env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/trading';
 const gatewayPort = env.GATEWAY_PORT ?? '3000';
 const reportingPort = env.REPORTING_PORT ?? '3002';
@@ -36,8 +42,17 @@ function enableManagementUi(): string {
   }
 }
 
+async function provisionTheBroker(): Promise<void> {
+  try {
+    await provisionBroker(adminAmqpUrl, brokerPasswords);
+  } catch (err) {
+    throw new Error(`cannot provision RabbitMQ (${(err as Error).message}); rabbitmqctl must reach the local node: run as root or the broker's user`);
+  }
+}
+
 function startService(name: (typeof services)[number]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', `packages/${name}/src/main.ts`], { env, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const own = { ...env, AMQP_URL: serviceBrokerUrl(adminAmqpUrl, name, brokerPasswords) };
+  const child = spawn(process.execPath, ['--import', 'tsx', `packages/${name}/src/main.ts`], { env: own, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   createInterface({ input: child.stdout! }).on('line', (line) => pretty.write(`${line}\n`));
   return new Promise((resolve, reject) => {
     let ready = false;
@@ -72,6 +87,7 @@ await ensureDatabase(databaseUrl);
 execFileSync('pnpm', ['exec', 'prisma', 'migrate', 'deploy'], { stdio: ['ignore', 'ignore', 'inherit'], env });
 const managementUi = enableManagementUi();
 try {
+  await provisionTheBroker();
   for (const name of services) children.push(await startService(name));
 } catch (err) {
   process.stderr.write(`${(err as Error).message}\n`);

@@ -1,8 +1,9 @@
-import { exchanges, type Topology } from '@trading/contracts';
+import { exchanges, serviceOfBrokerUser, type Topology, topologyFor } from '@trading/contracts';
 import { type Logger, UnreachableError } from '@trading/platform';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { once } from 'node:events';
 import { assertTopology } from './assertTopology.ts';
+import { brokerLocation, usernameOf } from './brokerUrl.ts';
 import { type Delivery, type Handler, type OutgoingMessage, PoisonMessageError, TransientError } from './types.ts';
 
 export type BusOptions = {
@@ -10,7 +11,10 @@ export type BusOptions = {
   logger: Logger;
   /** Name written as the AMQP app-id of every published message. */
   service: string;
-  /** Asserted on every (re)connect. */
+  /**
+   * Asserted on every (re)connect: all of it by the broker's admin or any other user, but by a service's broker user
+   * (brokerUsers) only the part its permissions allow, topologyFor(service); provisionBroker asserts the rest.
+   */
   topology?: Topology;
   /** Unacked messages a consumer holds at once. */
   prefetch: number;
@@ -53,9 +57,15 @@ class RabbitBus {
   private closing = false;
   private isBlocked = false;
   private readonly log: Logger;
+  /** The connection's user: the broker refuses a message whose AMQP user-id is anybody else. */
+  private readonly username: string;
+  private readonly topology: Topology | undefined;
 
   constructor(private readonly options: BusOptions) {
     this.log = options.logger.child({ component: 'bus' });
+    this.username = usernameOf(options.url);
+    const service = serviceOfBrokerUser(this.username);
+    this.topology = service && options.topology ? topologyFor(service) : options.topology;
   }
 
   get connected(): boolean {
@@ -84,9 +94,12 @@ class RabbitBus {
         },
       });
     } catch (err) {
-      const where = `${url.hostname}:${url.port || 5672}${url.pathname.length > 1 ? ` vhost ${decodeURIComponent(url.pathname.slice(1))}` : ''}`;
+      const where = brokerLocation(this.options.url);
+      const { message } = err as Error;
       throw new UnreachableError(
-        `cannot reach RabbitMQ at ${where} (${(err as Error).message}); start it (rabbitmq-server -detached) or set AMQP_URL`,
+        /ACCESS_REFUSED|NOT_FOUND|NOT_ALLOWED/.test(message)
+          ? `RabbitMQ at ${where} refused ${this.username} (${message}); provision the broker first (npm start does, see SECURITY.md) or fix AMQP_URL`
+          : `cannot reach RabbitMQ at ${where} (${message}); start it (rabbitmq-server -detached) or set AMQP_URL`,
       );
     }
     this.connection.on('disconnect', (err: Error) => {
@@ -110,7 +123,7 @@ class RabbitBus {
   /** Runs after every successful (re)connect, before the connection is handed out. */
   private async setup(model: ChannelModel): Promise<void> {
     const channel = await model.createConfirmChannel();
-    if (this.options.topology) await assertTopology(channel, this.options.topology);
+    if (this.topology) await assertTopology(channel, this.topology);
     // A channel closed by the broker while the connection stays up would leave us half-connected:
     // close the connection instead, so recovery rebuilds everything.
     channel.on('close', () => this.recoverFrom(model, channel === this.publishChannel));
@@ -148,6 +161,7 @@ class RabbitBus {
           replyTo: message.replyTo,
           headers: message.headers,
           appId: this.options.service,
+          userId: this.username,
           timestamp: Math.floor(Date.now() / 1000),
         },
         (err) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()),
@@ -233,6 +247,7 @@ class RabbitBus {
         type: msg.properties.type,
         correlationId: msg.properties.correlationId,
         replyTo: msg.properties.replyTo,
+        userId: msg.properties.userId,
         headers,
         exchange: msg.fields.exchange,
         routingKey: msg.fields.routingKey,
@@ -290,10 +305,13 @@ class RabbitBus {
     }
   }
 
+  /** Republishes as this connection's user (the broker refuses anyone else's user-id), keeping the publisher's. */
   private async publishRaw(msg: ConsumeMessage, queue: string, error: Error): Promise<void> {
     const channel = await this.channel();
+    const { userId } = msg.properties;
     const headers = {
       ...(msg.properties.headers ?? {}),
+      ...(userId ? { 'x-original-user-id': userId } : {}),
       'x-error': error.message.slice(0, 1000),
       'x-error-name': error.name,
       'x-failed-queue': queue,
@@ -301,7 +319,7 @@ class RabbitBus {
       'x-failed-at': new Date().toISOString(),
     };
     await new Promise<void>((resolve, reject) =>
-      channel.publish(exchanges.deadLetter, msg.fields.routingKey, msg.content, { ...msg.properties, headers, persistent: true }, (err) =>
+      channel.publish(exchanges.deadLetter, msg.fields.routingKey, msg.content, { ...msg.properties, headers, userId: this.username, persistent: true }, (err) =>
         err ? reject(err) : resolve(),
       ),
     );

@@ -20,6 +20,8 @@ export type Delivery = {
   type: string | undefined;
   correlationId: string | undefined;
   replyTo: string | undefined;
+  /** The publisher's broker user (brokerUsers), as the broker checked it; undefined if it was not set. */
+  userId: string | undefined;
   headers: Record<string, unknown>;
   exchange: string;
   routingKey: string;

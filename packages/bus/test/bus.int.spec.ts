@@ -5,7 +5,7 @@ import { createLogger } from '@trading/platform';
 import { rabbitmqctl, testEnv, waitFor } from '@trading/testkit';
 import amqp from 'amqplib';
 import { expect } from 'chai';
-import { type Bus, connectBus, type Delivery, toDefinitions, TransientError } from '../src/index.ts';
+import { brokerPasswordsFrom, type Bus, connectBus, type Delivery, devBrokerPassword, toDefinitions, TransientError } from '../src/index.ts';
 
 
 const logger = createLogger('bus-test', 'silent');
@@ -20,9 +20,9 @@ describe('RabbitMQ bus', () => {
     await bus.close();
   });
 
-  it('infra/rabbitmq/definitions.json is exactly the topology declared in code', () => {
+  it('infra/rabbitmq/definitions.json is exactly the topology declared in code, with the service users', () => {
     const file = JSON.parse(readFileSync(new URL('../../../infra/rabbitmq/definitions.json', import.meta.url), 'utf8'));
-    expect(file).to.deep.equal(toDefinitions(topology));
+    expect(file).to.deep.equal(toDefinitions(topology, '/', brokerPasswordsFrom({}, devBrokerPassword)));
   });
 
   it('declares every exchange, queue and binding of the topology on the broker', async () => {

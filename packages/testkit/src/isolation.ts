@@ -1,7 +1,11 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
+import { brokerPasswordsFrom, devBrokerPassword, provisionBroker, rabbitmqctl, serviceBrokerUrl } from '@trading/bus';
+import type { ServiceName } from '@trading/contracts';
 import pg from 'pg';
+
+export { rabbitmqctl };
 
 const run = promisify(execFile);
 const ROOT = new URL('../../../', import.meta.url).pathname;
@@ -10,6 +14,7 @@ export type TestEnv = {
   /** Unique per test run: names the database and the vhost. */
   runId: string;
   databaseUrl: string;
+  /** The vhost as the broker's admin (guest), for a test's own setup and inspection; services get serviceAmqpUrl. */
   amqpUrl: string;
   vhost: string;
   database: string;
@@ -18,10 +23,19 @@ export type TestEnv = {
 const ADMIN_DATABASE_URL = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const AMQP_BASE = process.env.TEST_AMQP_BASE_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
+/**
+ * The services' broker passwords in tests: BROKER_PASSWORD_<SERVICE> if set, else the documented development ones.
+ * Broker users are global, so every run sets the same passwords and never breaks another run's connections.
+ */
+export const testBrokerPasswords = brokerPasswordsFrom(process.env, devBrokerPassword);
+
 /** Runs older than this are abandoned (a killed test process); the next run removes what they left. */
 const STALE_AFTER_MS = 3 * 60 * 60 * 1000;
 
-/** Creates a database (migrated with the project's own migrations) and a RabbitMQ vhost for this run only. */
+/**
+ * Creates a database (migrated with the project's own migrations) and a RabbitMQ vhost for this run only, provisioned
+ * as `npm start` provisions its own: the service users with their permissions, and the whole topology.
+ */
 export async function createTestEnv(): Promise<TestEnv> {
   await removeStaleEnvs();
   const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
@@ -30,9 +44,14 @@ export async function createTestEnv(): Promise<TestEnv> {
   const databaseUrl = withDatabase(ADMIN_DATABASE_URL, database);
   await adminQuery(`CREATE DATABASE "${database}"`);
   await run('pnpm', ['exec', 'prisma', 'migrate', 'deploy'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl } });
-  await rabbitmqctl('add_vhost', vhost);
-  await rabbitmqctl('set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*');
-  return { runId, database, databaseUrl, vhost, amqpUrl: `${AMQP_BASE}/${encodeURIComponent(vhost)}` };
+  const amqpUrl = `${AMQP_BASE}/${encodeURIComponent(vhost)}`;
+  await provisionBroker(amqpUrl, testBrokerPasswords);
+  return { runId, database, databaseUrl, vhost, amqpUrl };
+}
+
+/** The run's vhost as a service's own broker user, with the permissions `npm start` gives it. */
+export function serviceAmqpUrl(env: Pick<TestEnv, 'amqpUrl'>, service: ServiceName): string {
+  return serviceBrokerUrl(env.amqpUrl, service, testBrokerPasswords);
 }
 
 export async function destroyTestEnv(env: TestEnv): Promise<void> {
@@ -49,11 +68,6 @@ async function removeStaleEnvs(): Promise<void> {
   for (const { datname } of databases.filter((d) => isStale(d.datname))) await adminQuery(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   const vhosts = (await rabbitmqctl('list_vhosts', '--no-table-headers')).split('\n').map((v) => v.trim());
   for (const vhost of vhosts.filter((v) => v.startsWith('test_') && isStale(v))) await rabbitmqctl('delete_vhost', vhost);
-}
-
-export async function rabbitmqctl(...args: string[]): Promise<string> {
-  const { stdout } = await run('rabbitmqctl', ['--quiet', ...args], { timeout: 60_000 });
-  return stdout;
 }
 
 async function adminQuery<T extends pg.QueryResultRow = never>(sql: string): Promise<T[]> {

@@ -2,11 +2,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import type { ServiceName } from '@trading/contracts';
+import { serviceAmqpUrl } from './isolation.ts';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 export const LOG_DIR = `${ROOT}.tmp/test-logs`;
 
-export type ServiceName = 'gateway' | 'payment' | 'trade' | 'reporting';
+export type { ServiceName };
 
 /** Numbers every process this test run starts, so each one has its own log file. */
 let launches = 0;
@@ -14,6 +16,8 @@ let launches = 0;
 /**
  * One service as a real child process (`tsx packages/<name>/src/main.ts`), so tests can kill, pause and
  * restart it. Its JSON logs go to .tmp/test-logs/<run>-<n>-<name>.log; `start` resolves when it announces it is ready.
+ * It connects to the broker as its own user: the AMQP_URL it is given names the broker, vhost and parameters, and
+ * its credentials are replaced by the service's (serviceAmqpUrl).
  */
 export class ServiceProcess {
   private child: ChildProcess | undefined;
@@ -34,7 +38,7 @@ export class ServiceProcess {
     const log = createWriteStream(`${LOG_DIR}/${this.runId}-${String(launches).padStart(3, '0')}-${this.name}.log`);
     const child = spawn(process.execPath, ['--import', 'tsx', `packages/${this.name}/src/main.ts`], {
       cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: 'info', ...this.env },
+      env: { ...process.env, LOG_LEVEL: 'info', ...this.env, ...asServiceUser(this.name, this.env.AMQP_URL) },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     this.child = child;
@@ -83,6 +87,8 @@ export class ServiceProcess {
     this.child?.kill(signal);
   }
 }
+
+const asServiceUser = (name: ServiceName, amqpUrl: string | undefined) => (amqpUrl ? { AMQP_URL: serviceAmqpUrl({ amqpUrl }, name) } : {});
 
 /**
  * Where test services listen: below the kernel's ephemeral range (from 32768 on Linux, 49152 on macOS), so no

@@ -1,0 +1,88 @@
+import { exchanges, publishesTo, type ServiceName, serviceNames, serviceQueues, topology } from '@trading/contracts';
+import { createLogger } from '@trading/platform';
+import { rabbitmqctl, serviceAmqpUrl, testBrokerPasswords, testEnv } from '@trading/testkit';
+import amqp from 'amqplib';
+import { expect } from 'chai';
+import { connectBus, provisionBroker } from '../src/index.ts';
+import { ACCESS_REFUSED, brokerAnswer, publishOne } from './support/brokerAnswer.ts';
+
+/** Where each service's user may not publish, written out by hand: the proof does not trust brokerPermissions. */
+const cannotPublishTo: Record<ServiceName, string[]> = {
+  gateway: [exchanges.apiResponse, exchanges.paymentResponse, exchanges.events],
+  payment: [exchanges.api, exchanges.payment, exchanges.apiResponse],
+  trade: [exchanges.api, exchanges.paymentResponse],
+  reporting: [exchanges.api, exchanges.payment, exchanges.paymentResponse, exchanges.events],
+};
+const durableQueues = serviceNames.flatMap((s) => serviceQueues[s] ?? []);
+
+describe('each service’s broker user, on least privilege', () => {
+  after(async () => {
+    // What the publishing checks routed to a queue is nobody's message.
+    const connection = await amqp.connect(testEnv().amqpUrl);
+    const channel = await connection.createChannel();
+    for (const queue of durableQueues) await channel.purgeQueue(queue);
+    await connection.close();
+  });
+
+  for (const service of serviceNames) {
+    const others = durableQueues.filter((q) => q !== serviceQueues[service]);
+    it(`${service} can neither consume nor purge ${others.join(', ')}`, async () => {
+      for (const queue of others) {
+        expect(await brokerAnswer(service, (channel) => channel.consume(queue, () => undefined)), `consume ${queue}`).to.equal(ACCESS_REFUSED);
+        expect(await brokerAnswer(service, (channel) => channel.purgeQueue(queue)), `purge ${queue}`).to.equal(ACCESS_REFUSED);
+      }
+    });
+
+    it(`${service} publishes to ${publishesTo[service].join(', ')} and nowhere else`, async () => {
+      for (const exchange of publishesTo[service]) {
+        const key = exchange === exchanges.payment && service === 'trade' ? 'payment.reserve_funds' : 'gateway.permissions-test';
+        expect(await brokerAnswer(service, (channel) => publishOne(channel, exchange, key)), `publish to ${exchange}`).to.equal(0);
+      }
+      for (const exchange of cannotPublishTo[service]) {
+        expect(await brokerAnswer(service, (channel) => publishOne(channel, exchange, 'x')), `publish to ${exchange}`).to.equal(ACCESS_REFUSED);
+      }
+    });
+
+    it(`${service} asserts its own part of the topology at connect, with its own user`, async () => {
+      const bus = await connectBus({ url: serviceAmqpUrl(testEnv(), service), logger: createLogger('t', 'silent'), service, topology, prefetch: 1 });
+      await bus.close();
+    });
+  }
+
+  it('the gateway cannot publish a saga command to Payment, nor bind to other traffic than its replies', async () => {
+    expect(await brokerAnswer('gateway', (channel) => publishOne(channel, exchanges.payment, 'payment.credit_funds'))).to.equal(ACCESS_REFUSED);
+    const bindPrivate = (key: string) => async (channel: Parameters<Parameters<typeof brokerAnswer>[1]>[0]) => {
+      const { queue } = await channel.assertQueue('', { exclusive: true });
+      await channel.bindQueue(queue, exchanges.paymentResponse, key);
+    };
+    expect(await brokerAnswer('gateway', bindPrivate('gateway.b0e1'))).to.equal(0);
+    expect(await brokerAnswer('gateway', bindPrivate('payment.credential.revoked'))).to.equal(0);
+    expect(await brokerAnswer('gateway', bindPrivate('payment.funds.#'))).to.equal(ACCESS_REFUSED);
+    expect(await brokerAnswer('gateway', bindPrivate('gateway.*'))).to.equal(ACCESS_REFUSED);
+  });
+
+  it('a service cannot bind its queue with a key the topology does not give it', async () => {
+    expect(await brokerAnswer('trade', (channel) => channel.bindQueue('trade.commands', exchanges.api, 'trade.*'))).to.equal(0);
+    expect(await brokerAnswer('trade', (channel) => channel.bindQueue('trade.commands', exchanges.api, 'reporting.*'))).to.equal(ACCESS_REFUSED);
+  });
+});
+
+describe('provisioning the broker', () => {
+  const snapshot = async () => {
+    const vhost = testEnv().vhost;
+    return Promise.all([
+      rabbitmqctl('list_permissions', '-p', vhost),
+      rabbitmqctl('list_topic_permissions', '-p', vhost),
+      rabbitmqctl('list_queues', '-p', vhost, 'name', 'type', 'arguments', '--no-table-headers'),
+      rabbitmqctl('list_bindings', '-p', vhost, 'source_name', 'destination_name', 'routing_key', '--no-table-headers'),
+    ]).then((listed) => listed.map((text) => text.split('\n').sort().join('\n')));
+  };
+
+  it('is idempotent: provisioning again changes nothing and the services still log in', async function () {
+    this.timeout(60_000);
+    const before = await snapshot();
+    await provisionBroker(testEnv().amqpUrl, testBrokerPasswords);
+    expect(await snapshot()).to.deep.equal(before);
+    for (const service of serviceNames) expect(await brokerAnswer(service, (channel) => channel.checkExchange(exchanges.api))).to.equal(0);
+  });
+});
