@@ -160,9 +160,10 @@ describe('security: a client acts only for its own account', function () {
       const bus = await connectBus({ url: serviceAmqpUrl(testEnv(), 'trade'), logger: createLogger('forger', 'silent'), service: 'trade', prefetch: 10 });
       const replyTo = gatewayReplyKey(`forger-${randomUUID()}`);
       const replies: Reply[] = [];
-      await bus.consumePrivate([{ exchange: exchanges.apiResponse, routingKey: replyTo }], async (d) => void replies.push(d.body as Reply));
+      // The broker's admin publishes what no service user may (a request on `api`), and reads the replies.
       const admin = await connectBus({ url: testEnv().amqpUrl, logger: createLogger('forger', 'silent'), service: 'admin', prefetch: 10 });
-      await admin.consumePrivate([{ exchange: exchanges.paymentResponse, routingKey: replyTo }], async (d) => void replies.push(d.body as Reply));
+      const replyBindings = [exchanges.apiResponse, exchanges.paymentResponse].map((exchange) => ({ exchange, routingKey: replyTo }));
+      await admin.consumePrivate(replyBindings, async (d) => void replies.push(d.body as Reply));
       const forged = [
         { type: 'WITHDRAW', user_id: victim.userId, amount: '50' },
         { type: 'SELL', user_id: victim.userId, symbol: 'BTC', amount: '0.001' },
