@@ -6,6 +6,10 @@ export class ConfigError extends Error {
 
 /** Settings every service shares. Each service extends this with its own keys. */
 export const baseConfigShape = {
+  /**
+   * The broker, vhost and the service's own broker user (brokerUsers): `npm start`, the testkit and docker-compose.yml
+   * give each service its own (SECURITY.md). The default, the broker's admin, is for a service started by hand.
+   */
   AMQP_URL: z.string().url().default('amqp://guest:guest@127.0.0.1:5672'),
   DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/trading'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
