@@ -156,7 +156,6 @@ describe('security: a client acts only for its own account', function () {
   describe('a message published to the broker without a gateway stamp', () => {
     it('is answered FORBIDDEN by Payment and Trade and changes nothing', async () => {
       const before = await ownedBy(operator, victim.userId);
-      // The Trade service's broker user may write to `payment` (its saga commands) but is not a gateway: its stamp is not believed.
       const bus = await connectBus({ url: serviceAmqpUrl(testEnv(), 'trade'), logger: createLogger('forger', 'silent'), service: 'trade', prefetch: 10 });
       const replyTo = gatewayReplyKey(`forger-${randomUUID()}`);
       const replies: Reply[] = [];
@@ -168,12 +167,16 @@ describe('security: a client acts only for its own account', function () {
         { type: 'WITHDRAW', user_id: victim.userId, amount: '50' },
         { type: 'SELL', user_id: victim.userId, symbol: 'BTC', amount: '0.001' },
       ] as const;
-      for (const [i, body] of forged.entries()) {
+      const messages = forged.map((body, i) => {
         const route = requestRoutes[body.type];
         const headers = { 'x-principal': 'admin', 'x-request-id': `forged-${i}` };
-        const message = { exchange: route.exchange, routingKey: route.routingKey, messageId: randomUUID(), type: body.type, body: { ...body, id: `forged-${i}` }, correlationId: randomUUID(), replyTo, headers };
-        await (i === 0 ? bus : admin).publish(message);
-      }
+        return { exchange: route.exchange, routingKey: route.routingKey, messageId: randomUUID(), type: body.type, body: { ...body, id: `forged-${i}` }, correlationId: randomUUID(), replyTo, headers };
+      });
+      // The Trade service's user may publish to `payment` only its saga commands' routing keys: the broker refuses the rest.
+      const refused = await bus.publish(messages[0]!).then(() => 'published', (err: Error) => err.message);
+      expect(refused).to.not.equal('published');
+      // The broker's admin may publish anything, but it is not a gateway: the services do not believe its stamp.
+      for (const message of messages) await admin.publish(message);
       await waitFor(() => (replies.length === forged.length ? true : undefined), 10_000);
       expect(replies.map((r) => r.code)).to.deep.equal(['FORBIDDEN', 'FORBIDDEN']);
       expect(await ownedBy(operator, victim.userId)).to.deep.equal(before);
