@@ -1,3 +1,4 @@
+import { TEST_ADMIN_API_KEY } from './adminKey.ts';
 import { testEnv } from './mochaHooks.ts';
 import { freePort, type ServiceName, ServiceProcess } from './serviceProcess.ts';
 
@@ -19,6 +20,7 @@ export async function startStack(names: readonly ServiceName[], env: Record<stri
   const gatewayPort = await freePort();
   const reportingPort = await freePort();
   const common = {
+    ADMIN_API_KEY: TEST_ADMIN_API_KEY,
     AMQP_URL: amqpUrl,
     DATABASE_URL: databaseUrl,
     GATEWAY_PORT: String(gatewayPort),
