@@ -4,7 +4,7 @@
 // lockfile, generates the Prisma client, checks that RabbitMQ and PostgreSQL answer, then hands over.
 import { spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const pnpmVersion = JSON.parse(readFileSync(`${root}package.json`, 'utf8')).packageManager.split('@')[1];
@@ -55,5 +55,9 @@ process.stdout.write('• generating the Prisma client\n');
 if (pnpm(['run', 'generate'], true) !== 0) fail('prisma generate failed (see above).');
 if (command === 'test' && run('bash', ['infra/scripts/ensure-chromium.sh']) !== 0) {
   process.stdout.write('• chromium is not available: the dashboard browser test will be skipped\n');
+}
+// The bench acts as the operator: the key of the stack `npm start` is running, unless ADMIN_API_KEY is set.
+if (command === 'bench' && !process.env.ADMIN_API_KEY && existsSync(`${root}.tmp/admin-api-key`)) {
+  process.env.ADMIN_API_KEY = readFileSync(`${root}.tmp/admin-api-key`, 'utf8').trim();
 }
 process.exit(pnpm(targets[command]));

@@ -1,6 +1,9 @@
 // The whole stack on this machine (`npm start`): prepares the database and the broker, runs the four
 // services with readable logs, prints where to connect, and stops them all on Ctrl-C.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { brokerPasswordsFrom, brokerPasswordVariable, provisionBroker, randomBrokerPassword, serviceBrokerUrl } from '@trading/bus';
 import pg from 'pg';
@@ -8,11 +11,21 @@ import { PinoPretty } from 'pino-pretty';
 
 const services = ['payment', 'trade', 'reporting', 'gateway'] as const;
 // No service sees another's broker password, nor the admin's URL: each gets AMQP_URL as its own broker user.
-const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !services.some((s) => key === brokerPasswordVariable(s))));
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => key !== 'ADMIN_API_KEY' && !services.some((s) => key === brokerPasswordVariable(s))),
+);
 /** The broker's admin (guest) and vhost: `npm start` provisions it; the services never connect as the admin. */
 const adminAmqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 /** BROKER_PASSWORD_<SERVICE>, or for each one left unset a random password for this stack's life, never printed. */
 const brokerPasswords = brokerPasswordsFrom(process.env, randomBrokerPassword);
+/**
+ * The operator's key: ADMIN_API_KEY, or one made for this stack's life. It is printed once, in the banner, and kept
+ * in .tmp/admin-api-key (readable by this user only) while the stack runs, where `npm run bench` finds it.
+ */
+const adminApiKey = process.env.ADMIN_API_KEY ?? randomBytes(32).toString('base64url');
+const adminKeyFile = new URL('../../.tmp/admin-api-key', import.meta.url).pathname;
+/** Only the gateway and Reporting authenticate clients; Payment and Trade never see the operator's key. */
+const needsAdminKey = new Set<string>(['gateway', 'reporting']);
 const databaseUrl = env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/trading';
 const gatewayPort = env.GATEWAY_PORT ?? '3000';
 const reportingPort = env.REPORTING_PORT ?? '3002';
@@ -51,7 +64,7 @@ async function provisionTheBroker(): Promise<void> {
 }
 
 function startService(name: (typeof services)[number]): Promise<ChildProcess> {
-  const own = { ...env, AMQP_URL: serviceBrokerUrl(adminAmqpUrl, name, brokerPasswords) };
+  const own = { ...env, AMQP_URL: serviceBrokerUrl(adminAmqpUrl, name, brokerPasswords), ...(needsAdminKey.has(name) ? { ADMIN_API_KEY: adminApiKey } : {}) };
   const child = spawn(process.execPath, ['--import', 'tsx', `packages/${name}/src/main.ts`], { env: own, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   createInterface({ input: child.stdout! }).on('line', (line) => pretty.write(`${line}\n`));
   return new Promise((resolve, reject) => {
@@ -75,6 +88,7 @@ let stopping = false;
 const children: ChildProcess[] = [];
 async function stop(code: number): Promise<void> {
   stopping = true;
+  rmSync(adminKeyFile, { force: true });
   await Promise.all(
     children.map((child) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM'))))),
   );
@@ -93,11 +107,15 @@ try {
   process.stderr.write(`${(err as Error).message}\n`);
   await stop(1);
 }
+mkdirSync(dirname(adminKeyFile), { recursive: true });
+writeFileSync(adminKeyFile, `${adminApiKey}\n`, { mode: 0o600 });
 process.stdout.write(`
   Trading stack is up.
     WebSocket      ws://127.0.0.1:${gatewayPort}      try: npx wscat -c 127.0.0.1:${gatewayPort}   then {"id":"1","type":"ADD_USER"}
+    Operator key   ${adminApiKey}
+                   (ADMIN_API_KEY: acts for any user; log in to the dashboard with it; shown only here)
     Dashboard      http://127.0.0.1:${reportingPort}/
-    Reports API    http://127.0.0.1:${reportingPort}/api/report
+    Reports API    curl -H "Authorization: Bearer <key>" http://127.0.0.1:${reportingPort}/api/report
     Health         http://127.0.0.1:${gatewayPort}/health
     RabbitMQ UI    ${managementUi}
   Ctrl-C stops everything.

@@ -20,7 +20,7 @@ export const benchConfigShape = {
   LOG_LEVEL: baseConfigShape.LOG_LEVEL.unwrap().default('warn'),
   GATEWAY_URL: z.string().url().default('ws://127.0.0.1:3000'),
   /** The operator's key (npm start prints it): the bench acts for its many users with it, exempt from the rate limits. */
-  ADMIN_API_KEY: z.string({ message: 'is required: the operator key `npm start` printed' }).min(32),
+  ADMIN_API_KEY: z.string({ message: 'is required: the operator key `npm start` printed (npm run bench reads it while that stack runs)' }).min(32),
   /** The gateway process to measure in idle mode; found through the port's listener when unset. */
   GATEWAY_PID: z.coerce.number().int().min(1).optional(),
   /** `sagas`: rate steps, baselines and the chart. `idle`: hold idle connections and read the gateway's memory. */
