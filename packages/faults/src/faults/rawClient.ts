@@ -1,25 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { type Bus, connectBus, type Delivery } from '@trading/bus';
-import { exchanges, gatewayReplyKey, queues, type Reply, requestRoutes, type RequestType, topology } from '@trading/contracts';
+import { exchanges, gatewayReplyKey, queues, type Reply, requestRoutes, type RoutedRequestType, topology } from '@trading/contracts';
 import type { Logger } from '@trading/platform';
 
-export type RawRequest = Record<string, unknown> & { id: string; type: RequestType };
+export type RawRequest = Record<string, unknown> & { id: string; type: RoutedRequestType };
 
 /**
  * Talks to the services straight over AMQP, as a gateway does but without its checks: to publish the same
- * message twice, or one no gateway would let through. It collects the replies addressed to it and, if asked,
- * drains the dead-letter queue.
+ * message twice, or one no gateway would let through. Client requests go out as the gateway's broker user, stamped
+ * as the operator; anything else, and what it reads (the replies addressed to it, the dead-letter queue), goes
+ * through the broker's admin.
  */
 export class RawClient {
   readonly replyTo = gatewayReplyKey(`faults-${randomUUID()}`);
-  readonly session = randomUUID();
   private readonly replies = new Map<string, Reply[]>();
   readonly deadLetters: Delivery[] = [];
 
-  private constructor(private readonly bus: Bus) {}
+  private constructor(
+    private readonly bus: Bus,
+    private readonly gateway: Bus,
+  ) {}
 
-  static async connect(amqpUrl: string, logger: Logger): Promise<RawClient> {
-    const client = new RawClient(await connectBus({ url: amqpUrl, logger, service: 'faults', topology, prefetch: 50 }));
+  /** `amqpUrl`: the broker's admin; `gatewayAmqpUrl`: the same vhost as the gateway's broker user. */
+  static async connect(amqpUrl: string, gatewayAmqpUrl: string, logger: Logger): Promise<RawClient> {
+    const as = (url: string) => connectBus({ url, logger, service: 'faults', topology, prefetch: 50 });
+    const client = new RawClient(await as(amqpUrl), await as(gatewayAmqpUrl));
     const bindings = [exchanges.apiResponse, exchanges.paymentResponse].map((exchange) => ({ exchange, routingKey: client.replyTo }));
     await client.bus.consumePrivate(bindings, async (delivery) => {
       const id = delivery.correlationId ?? '';
@@ -40,7 +45,7 @@ export class RawClient {
     const route = requestRoutes[body.type];
     const messageId = randomUUID();
     for (let i = 0; i < copies; i += 1) {
-      await this.bus.publish({
+      await this.gateway.publish({
         exchange: route.exchange,
         routingKey: route.routingKey,
         messageId,
@@ -48,7 +53,7 @@ export class RawClient {
         body,
         correlationId,
         replyTo: this.replyTo,
-        headers: { 'x-session': this.session, 'x-request-id': body.id },
+        headers: { 'x-principal': 'admin', 'x-request-id': body.id },
       });
     }
     return correlationId;
@@ -75,7 +80,7 @@ export class RawClient {
     return this.repliesTo(correlationId);
   }
 
-  close(): Promise<void> {
-    return this.bus.close();
+  async close(): Promise<void> {
+    await Promise.all([this.bus.close(), this.gateway.close()]);
   }
 }

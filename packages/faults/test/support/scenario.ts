@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Delivery } from '@trading/bus';
 import { createLogger } from '@trading/platform';
-import { type ServiceName, type Stack, type StackEnv, testEnv, useStack } from '@trading/testkit';
+import { type ServiceName, type Stack, type StackEnv, serviceAmqpUrl, testEnv, useStack } from '@trading/testkit';
 import { expect } from 'chai';
 import {
   type InvariantReport,
@@ -29,7 +29,7 @@ export function useScenarioStack(env: () => StackEnv = () => ({})): () => Stack 
 export function useRawClient(): () => RawClient {
   let raw: RawClient | undefined;
   before(async () => {
-    raw = await RawClient.connect(testEnv().amqpUrl, createLogger('faults-test', 'silent'));
+    raw = await RawClient.connect(testEnv().amqpUrl, serviceAmqpUrl(testEnv(), 'gateway'), createLogger('faults-test', 'silent'));
   });
   after(async () => {
     await raw?.close();
@@ -66,7 +66,7 @@ export async function runScenario(
   } = {},
 ): Promise<ScenarioResult> {
   const requests = options.requests ?? 400;
-  const watcher = await RawClient.connect(testEnv().amqpUrl, createLogger('dead-letters', 'silent'));
+  const watcher = await RawClient.connect(testEnv().amqpUrl, serviceAmqpUrl(testEnv(), 'gateway'), createLogger('dead-letters', 'silent'));
   await watcher.watchDeadLetters();
   const budget = options.loadOutlastsFault ? { durationMs: FAULT_LOAD_LIMIT_MS } : { requests };
   const load = await startLoad({ gatewayUrl: stack.gatewayUrl, clients: options.clients ?? 8, ...budget, seed: name.length });
