@@ -9,14 +9,7 @@ import uWS, { type TemplatedApp, type us_listen_socket } from 'uWebSockets.js';
 import WebSocket from 'ws';
 import { listen } from '../src/listen.ts';
 import { createApp } from '../src/tls.ts';
-
-/** A self-signed certificate for 127.0.0.1 (the address as a SAN, which is what a client checks) and its key. */
-function selfSigned(dir: string, name: string) {
-  const certFile = join(dir, `${name}.cert.pem`);
-  const keyFile = join(dir, `${name}.key.pem`);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1', '-keyout', keyFile, '-out', certFile], { stdio: 'pipe' });
-  return { certFile, keyFile };
-}
+import { selfSigned } from './support/certificates.ts';
 
 /** An echo server on a free port of 127.0.0.1, made by createApp. */
 async function echoServer(app: TemplatedApp) {
