@@ -1,6 +1,8 @@
 import { barChart, donutChart, lineChart } from './charts.js';
+import { askForKey, offerLogout } from './login.js';
 
-// Live dashboard: draws /api/stats, and redraws whenever /api/stream says an event was stored.
+// Live dashboard: draws /api/stats, and redraws whenever /api/stream says an event was stored. Without a session
+// (the API answers 401) it shows only the login form.
 const $ = (id) => document.getElementById(id);
 const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 2 });
 const whole = new Intl.NumberFormat('en');
@@ -105,24 +107,44 @@ function addToFeed(events, fresh) {
 }
 
 let pending = null;
+let stream = null;
 async function refresh() {
   pending = null;
   const response = await fetch('/api/stats');
+  if (response.status === 401) return signedOut();
   if (response.ok) drawStats(await response.json());
 }
 const refreshSoon = () => { pending ??= setTimeout(refresh, 250); };
 
 function connect() {
   const status = $('status');
-  const stream = new EventSource('/api/stream');
+  stream = new EventSource('/api/stream');
   stream.onopen = () => { status.className = 'status live'; status.lastChild.textContent = 'live'; refreshSoon(); };
-  stream.onerror = () => { status.className = 'status down'; status.lastChild.textContent = 'reconnecting…'; };
+  stream.onerror = () => { status.className = 'status down'; status.lastChild.textContent = 'reconnecting…'; refreshSoon(); };
   stream.addEventListener('stored', (message) => { addToFeed([JSON.parse(message.data).event], true); refreshSoon(); });
   stream.addEventListener('rebuilt', refreshSoon);
 }
 
-const latest = await fetch('/api/events?limit=30').then((r) => r.json());
-addToFeed(latest.events.reverse(), false);
-await refresh();
-connect();
-setInterval(refreshSoon, 30_000);
+/** The session ended (logout elsewhere, expiry, restart): stop listening and ask for the key again. */
+function signedOut() {
+  stream?.close();
+  stream = null;
+  $('status').className = 'status down';
+  $('status').lastChild.textContent = 'signed out';
+  askForKey(open);
+}
+
+async function open() {
+  const response = await fetch('/api/events?limit=30');
+  if (response.status === 401) return signedOut();
+  if (!response.ok) throw new Error(`/api/events answered ${response.status}`);
+  $('feed').replaceChildren();
+  addToFeed((await response.json()).events.reverse(), false);
+  $('dashboard').hidden = false;
+  offerLogout();
+  await refresh();
+  connect();
+}
+
+await open();
+setInterval(() => { if (stream) refreshSoon(); }, 30_000);

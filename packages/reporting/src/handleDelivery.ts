@@ -2,10 +2,12 @@ import { type Bus, type Delivery, PoisonMessageError, replyMessage } from '@trad
 import { errorReply, exchanges, okReply, type Reply, reportRequest, requestIdSchema, requestRoutes } from '@trading/contracts';
 import { type Transactional, withDatabaseRetries } from '@trading/db';
 import type { Logger } from '@trading/platform';
+import { auditOperator } from './auditOperator.ts';
+import { authorizeReport } from './authorizeReport.ts';
 import { createEventRecorder } from './recordEvent.ts';
 import { computeReport } from './report.ts';
 
-export type HandlerDeps = { db: Transactional; bus: Bus; logger: Logger; lingerMs: number };
+export type HandlerDeps = { db: Transactional; bus: Bus; logger: Logger; lingerMs: number; now: () => Date };
 
 /** The consumer of reporting.events: REPORT requests from the gateway, and the batches of domain events from the fanout. */
 export function createHandler(deps: HandlerDeps): (delivery: Delivery) => Promise<void> {
@@ -31,7 +33,10 @@ async function answerReport(deps: HandlerDeps, delivery: Delivery): Promise<void
     const message = request.error.issues[0]?.message;
     return publish(deps, delivery, errorReply(id.data, 'REPORT', 'INVALID_REQUEST', message));
   }
-  const { id, type: _type, ...criteria } = request.data;
+  const verdict = authorizeReport(delivery, request.data);
+  if (!verdict.ok) return publish(deps, delivery, errorReply(request.data.id, 'REPORT', verdict.code, verdict.message, verdict.field ? { field: verdict.field } : {}));
+  const { id, type: _type, ...criteria } = verdict.request;
+  await withDatabaseRetries(() => auditOperator(deps.db, verdict.principal, { action: 'REPORT', subject: criteria.user_id, requestId: String(id), at: deps.now() }));
   const report = await withDatabaseRetries(() => computeReport(deps.db, criteria));
   return publish(deps, delivery, okReply(id, 'REPORT', 'report over the matching events', { report }));
 }

@@ -1,12 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { connectBus } from '@trading/bus';
-import { queues, topology } from '@trading/contracts';
+import { apiKeyHash, queues, topology } from '@trading/contracts';
 import { connectDatabase } from '@trading/db';
 import { announceReady, closeGracefully, createLogger, loadConfig, runMain } from '@trading/platform';
 import { reportingConfigShape } from './config.ts';
 import { createHandler } from './handleDelivery.ts';
+import { createAuthenticator } from './http/authenticate.ts';
 import { createLiveStream } from './http/liveStream.ts';
 import { startHttpServer } from './http/startHttpServer.ts';
+import { createSessions, DASHBOARD_SESSIONS } from './http/sessions.ts';
 import { loadStaticFiles } from './http/staticFiles.ts';
 import { listenForUpdates, relayUpdates } from './notifications.ts';
 
@@ -16,10 +18,17 @@ runMain('reporting', async () => {
   const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger, applicationName: 'trading-reporting' });
   const bus = await connectBus({ url: config.AMQP_URL, logger, service: 'reporting', topology, prefetch: config.PREFETCH });
   const stream = createLiveStream();
+  const now = () => new Date();
+  const sessions = createSessions({ ...DASHBOARD_SESSIONS, now: Date.now });
+  // Only the key's SHA-256 is kept: the clear ADMIN_API_KEY goes no further than this line.
+  const auth = createAuthenticator(db, config.ADMIN_API_KEY === undefined ? undefined : apiKeyHash(config.ADMIN_API_KEY), sessions);
   const listener = listenForUpdates(config.DATABASE_URL, logger, relayUpdates(db, stream, logger));
   const http = await startHttpServer({
     db,
     stream,
+    auth,
+    sessions,
+    now,
     logger,
     host: config.REPORTING_HOST,
     port: config.REPORTING_PORT,
@@ -30,7 +39,7 @@ runMain('reporting', async () => {
       return { healthy: database === 'up' && broker === 'up', broker, database };
     },
   });
-  await bus.consume(queues.reporting, createHandler({ db, bus, logger, lingerMs: config.REPORTING_LINGER_MS }));
+  await bus.consume(queues.reporting, createHandler({ db, bus, logger, lingerMs: config.REPORTING_LINGER_MS, now }));
   closeGracefully(logger, [
     ['consumers', () => bus.stopConsuming()],
     ['http', () => http.close()],
@@ -38,6 +47,7 @@ runMain('reporting', async () => {
     ['bus', () => bus.close()],
     ['database', () => db.$disconnect()],
   ]);
+  if (config.ADMIN_API_KEY === undefined) logger.warn('ADMIN_API_KEY is not set: no operator key exists, so the dashboard and /api/stats answer nobody');
   logger.info(`dashboard at http://127.0.0.1:${http.port}/`);
   announceReady(logger);
 });

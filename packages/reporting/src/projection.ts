@@ -10,6 +10,11 @@ export type UserFigures = { trades: number; deposits: number; deposited: Decimal
 export type OutcomeFigures = { count: number; lastReason: string | null };
 export type SagaDuration = { outcome: string; durationMs: number };
 export type MinuteFigures = { events: number; trades: number };
+/**
+ * An api key hash as Payment's credential events describe it. Each time is the earliest seen, so the figures are
+ * the same whatever order the events are applied in (ISO strings from the events).
+ */
+export type CredentialFigures = { userId: string; issuedAt: string | null; revokedAt: string | null };
 
 export type ProjectionDelta = {
   symbols: Map<string, SymbolFigures>;
@@ -22,6 +27,8 @@ export type ProjectionDelta = {
   /** Keyed by the ISO start of the minute. */
   minutes: Map<string, MinuteFigures>;
   eventTypes: Map<string, number>;
+  /** Keyed by key_sha256: a projection of Payment's credentials, which counts as events but moves no money. */
+  credentials: Map<string, CredentialFigures>;
 };
 
 const ZERO = new Decimal(0);
@@ -37,6 +44,7 @@ export function foldEvents(events: Iterable<DomainEvent>): ProjectionDelta {
     durations: new Map(),
     minutes: new Map(),
     eventTypes: new Map(),
+    credentials: new Map(),
   };
   for (const event of events) addEvent(delta, event);
   return delta;
@@ -77,6 +85,10 @@ function addEvent(delta: ProjectionDelta, event: DomainEvent): void {
     case 'SagaFailed':
       addOutcome(delta, event.saga_id, event.outcome, event.code, event.reason, event.duration_ms);
       return;
+    case 'CredentialIssued':
+      return addCredential(delta, event, 'issuedAt');
+    case 'CredentialRevoked':
+      return addCredential(delta, event, 'revokedAt');
     case 'UserCreated':
     case 'UserRemoved':
     case 'FundsReserved':
@@ -125,4 +137,17 @@ function symbolOf(delta: ProjectionDelta, symbol: string): SymbolFigures {
   let figures = delta.symbols.get(symbol);
   if (!figures) delta.symbols.set(symbol, (figures = { trades: 0, quantityBought: ZERO, quantitySold: ZERO, notional: ZERO }));
   return figures;
+}
+
+type CredentialEvent = Extract<DomainEvent, { type: 'CredentialIssued' | 'CredentialRevoked' }>;
+
+function addCredential(delta: ProjectionDelta, event: CredentialEvent, moment: 'issuedAt' | 'revokedAt'): void {
+  let figures = delta.credentials.get(event.key_sha256);
+  if (!figures) delta.credentials.set(event.key_sha256, (figures = { userId: event.user_id, issuedAt: null, revokedAt: null }));
+  figures[moment] = earliest(figures[moment], event.at);
+}
+
+/** The earlier of two instants (null is "not yet"), as the store's LEAST keeps it. */
+function earliest(current: string | null, at: string): string {
+  return current !== null && Date.parse(current) <= Date.parse(at) ? current : at;
 }

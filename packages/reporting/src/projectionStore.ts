@@ -5,7 +5,16 @@ import type { ProjectionDelta } from './projection.ts';
  * Adds a ProjectionDelta onto the projection tables: one multi-row upsert per table, rows sorted by key so
  * concurrent transactions lock rows in the same order.
  */
-export const PROJECTION_TABLES = ['symbol_stats', 'user_stats', 'user_holding', 'saga_outcome', 'saga_duration', 'events_per_minute', 'event_type_count'] as const;
+export const PROJECTION_TABLES = [
+  'symbol_stats',
+  'user_stats',
+  'user_holding',
+  'saga_outcome',
+  'saga_duration',
+  'events_per_minute',
+  'event_type_count',
+  'credential',
+] as const;
 
 type Table = (typeof PROJECTION_TABLES)[number];
 type Upsert = { table: Table; columns: [name: string, type: string][]; key: string; onConflict: string; rows: unknown[][] };
@@ -25,6 +34,8 @@ export async function applyDelta(tx: SqlClient, delta: ProjectionDelta): Promise
 const sorted = <V>(map: Map<string, V>): [string, V][] => [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 const split = (key: string): [string, string] => [key.slice(0, key.indexOf(' ')), key.slice(key.indexOf(' ') + 1)];
 const adding = (table: Table, columns: string[]) => `UPDATE SET ${columns.map((c) => `${c} = ${table}.${c} + EXCLUDED.${c}`).join(', ')}`;
+/** Keeps the earlier instant of each column (LEAST ignores nulls): the same result in any order of events. */
+const earliest = (table: Table, columns: string[]) => `UPDATE SET ${columns.map((c) => `${c} = LEAST(${table}.${c}, EXCLUDED.${c})`).join(', ')}`;
 
 function upserts(delta: ProjectionDelta): Upsert[] {
   return [
@@ -76,6 +87,13 @@ function upserts(delta: ProjectionDelta): Upsert[] {
       key: 'type',
       onConflict: adding('event_type_count', ['count']),
       rows: sorted(delta.eventTypes).map(([type, count]) => [type, count]),
+    },
+    {
+      table: 'credential',
+      columns: [['key_sha256', 'text'], ['user_id', 'uuid'], ['issued_at', 'timestamptz'], ['revoked_at', 'timestamptz']],
+      key: 'key_sha256',
+      onConflict: earliest('credential', ['issued_at', 'revoked_at']),
+      rows: sorted(delta.credentials).map(([keySha256, c]) => [keySha256, c.userId, c.issuedAt, c.revokedAt]),
     },
   ];
 }

@@ -8,6 +8,7 @@ import { type Stack, startStack, testEnv, TradingClient, waitFor } from '@tradin
 import { expect } from 'chai';
 import type { Report, Stats } from '../src/index.ts';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { ADMIN_KEY } from './auth.ts';
 import { scriptHistory } from './history.ts';
 
 import { getJson, publishEvents } from './scenario.ts';
@@ -54,8 +55,19 @@ describe('the live dashboard in a browser', function () {
     await stack?.stop();
   });
 
-  it('shows a trade made through the gateway as it happens, without a reload', async () => {
+  it('shows only a login form without a session, and nothing of the figures', async () => {
     await page.goto(stack.reportingUrl);
+    await page.waitForSelector('#login:not([hidden])');
+    expect(await page.isHidden('#dashboard')).to.equal(true);
+    await page.fill('#login-key', 'tk_not-a-key-anybody-holds');
+    await page.click('#login button[type=submit]');
+    await page.waitForSelector('#login-error:text-is("This key is not valid.")');
+    expect(await page.isHidden('#dashboard')).to.equal(true);
+  });
+
+  it('shows a trade made through the gateway as it happens, without a reload', async () => {
+    await page.fill('#login-key', ADMIN_KEY);
+    await page.click('#login button[type=submit]');
     await page.waitForSelector('#status.live');
     const tradesBefore = (await getJson<Stats>(`${stack.reportingUrl}/api/stats`)).body.totals.trades;
     await page.waitForSelector(`#kpi-trades:text-is("${tradesBefore.toLocaleString('en')}")`);
@@ -74,5 +86,14 @@ describe('the live dashboard in a browser', function () {
     await page.waitForSelector('#feed li.fresh', { state: 'detached' }); // the highlight of new lines has faded
     mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  });
+
+  it('keeps the session in an HttpOnly, SameSite=Strict cookie, and logging out ends it', async () => {
+    const [cookie] = await context.cookies(stack.reportingUrl);
+    expect(cookie).to.include({ name: 'reporting_session', httpOnly: true, sameSite: 'Strict', path: '/' });
+    await page.click('#logout');
+    await page.waitForSelector('#login:not([hidden])');
+    const res = await fetch(`${stack.reportingUrl}/api/stats`, { headers: { cookie: `${cookie?.name}=${cookie?.value}` } });
+    expect(res.status).to.equal(401);
   });
 });

@@ -4,6 +4,7 @@ import { type DomainEvent, topology } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
 import { testEnv, useStack, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
+import { ADMIN_KEY, bearer } from './auth.ts';
 import { publishEvents } from './scenario.ts';
 
 describe('the live stream of stored events', function () {
@@ -22,7 +23,7 @@ describe('the live stream of stored events', function () {
 
   it('sends an open dashboard every stored event once and in store order, however many events a batch holds', async () => {
     stream = new AbortController();
-    const res = await fetch(`${stack().reportingUrl}/api/stream`, { signal: stream.signal });
+    const res = await fetch(`${stack().reportingUrl}/api/stream`, { signal: stream.signal, headers: bearer(ADMIN_KEY) });
     const seen: string[] = [];
     const seqs: number[] = [];
     void (async () => {

@@ -33,6 +33,30 @@ describe('projection of events into statistics', () => {
     expect(delta.users.get(user)?.trades).to.equal(0);
   });
 
+  it('projects an issued, rotated and removed api key; the events count but move no money', () => {
+    const [k1, k2] = ['1'.repeat(64), '2'.repeat(64)];
+    const delta = foldEvents([
+      { type: 'CredentialIssued', user_id: user, key_sha256: k1, at: '2026-01-01T10:00:00Z' },
+      { type: 'CredentialRevoked', user_id: user, key_sha256: k1, reason: 'ROTATED', at: '2026-01-01T10:05:00Z' },
+      { type: 'CredentialIssued', user_id: user, key_sha256: k2, at: '2026-01-01T10:05:00Z' },
+      { type: 'CredentialRevoked', user_id: user, key_sha256: k2, reason: 'REMOVED', at: '2026-01-01T10:09:00.5Z' },
+    ]);
+    expect(delta.credentials.get(k1)).to.deep.equal({ userId: user, issuedAt: '2026-01-01T10:00:00Z', revokedAt: '2026-01-01T10:05:00Z' });
+    expect(delta.credentials.get(k2)).to.deep.equal({ userId: user, issuedAt: '2026-01-01T10:05:00Z', revokedAt: '2026-01-01T10:09:00.5Z' });
+    expect(delta.eventTypes).to.deep.equal(new Map([['CredentialIssued', 2], ['CredentialRevoked', 2]]));
+    const figures = delta.users.get(user);
+    expect([figures?.trades, figures?.deposits, figures?.withdrawals, plain(figures?.netCashFlow)]).to.deep.equal([0, 0, 0, '0']);
+    expect(delta.symbols.size + delta.holdings.size + delta.outcomes.size).to.equal(0);
+  });
+
+  it('gives a key the same times whatever order its events come in', () => {
+    const key = '3'.repeat(64);
+    const issued = { type: 'CredentialIssued' as const, user_id: user, key_sha256: key, at: '2026-01-01T10:00:00Z' };
+    const revoked = { type: 'CredentialRevoked' as const, user_id: user, key_sha256: key, reason: 'ROTATED' as const, at: '2026-01-01T10:00:00.25Z' };
+    expect(foldEvents([revoked, issued]).credentials.get(key)).to.deep.equal(foldEvents([issued, revoked]).credentials.get(key));
+    expect(foldEvents([revoked]).credentials.get(key)).to.deep.equal({ userId: user, issuedAt: null, revokedAt: revoked.at });
+  });
+
   it('stores an event with its source service, money facts and outcome as columns', () => {
     const event = { type: 'SagaCompleted' as const, side: 'SELL' as const, ...facts, trade_id: saga, duration_ms: 42, at: '2026-01-01T10:00:00Z' };
     const row = toStoredEvent('33333333-3333-4333-8333-333333333333', sourceOf('trade.saga.completed'), event);

@@ -3,12 +3,12 @@ import { promisify } from 'node:util';
 import { type Bus, connectBus } from '@trading/bus';
 import { topology } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
-import { type Stack, startStack, testEnv, waitFor } from '@trading/testkit';
+import { type Stack, startStack, testEnv } from '@trading/testkit';
 import { expect } from 'chai';
 import pg from 'pg';
 import { PROJECTION_TABLES } from '../src/projectionStore.ts';
 
-import { getJson, publishEvents, scriptScenario } from './scenario.ts';
+import { publishEvents, scriptScenario, waitForScenario } from './scenario.ts';
 
 const run = promisify(execFile);
 const ROOT = new URL('../../../', import.meta.url).pathname;
@@ -33,12 +33,9 @@ describe('pnpm --filter @trading/reporting rebuild-projections', function () {
     bus = await connectBus({ url: testEnv().amqpUrl, logger: createLogger('test', 'silent'), service: 'test', topology, prefetch: 1 });
     db = new pg.Client({ connectionString: testEnv().databaseUrl });
     await db.connect();
-    const { events, users } = scriptScenario(new Date(Date.now() - 600_000));
-    await publishEvents(bus, events);
-    await waitFor(async () => {
-      const counts = await Promise.all(users.map((u) => getJson<{ events: unknown[] }>(`${stack.reportingUrl}/api/events?user_id=${u}&limit=500`)));
-      return counts.reduce((n, c) => n + c.body.events.length, 0) === events.length ? true : undefined;
-    });
+    const scenario = scriptScenario(new Date(Date.now() - 600_000));
+    await publishEvents(bus, scenario.events);
+    await waitForScenario(stack.reportingUrl, scenario);
   });
   after(async () => {
     await db?.end();
@@ -49,9 +46,11 @@ describe('pnpm --filter @trading/reporting rebuild-projections', function () {
   it('rebuilds every projection from the event store to exactly the live figures', async () => {
     const live = await dumpProjections(db);
     expect(live.symbol_stats).to.not.be.empty;
+    expect(live.credential, 'the scenario issues, rotates and revokes keys').to.have.length.of.at.least(3);
     await db.query(`UPDATE reporting.symbol_stats SET trades = trades + 100`);
     await db.query(`DELETE FROM reporting.user_holding`);
     await db.query(`DELETE FROM reporting.saga_outcome`);
+    await db.query(`UPDATE reporting.credential SET revoked_at = NULL`);
     expect(await dumpProjections(db)).to.not.deep.equal(live);
     const { stdout } = await run('pnpm', ['--filter', '@trading/reporting', 'rebuild-projections'], {
       cwd: ROOT,

@@ -1,14 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type Bus, eventMessage, packEvents } from '@trading/bus';
-import { type DomainEvent, exchanges, notional } from '@trading/contracts';
+import { apiKeyHash, type DomainEvent, exchanges, newApiKey, notional } from '@trading/contracts';
 import { waitFor } from '@trading/testkit';
+import { ADMIN_KEY, bearer } from './auth.ts';
 
 /*
  * A scripted day of two fresh users on two fresh symbols, as Payment and Trade would publish it: deposits, a
- * withdrawal, completed trades both ways and one saga of each failure outcome. Event times are one every 30 s
- * from `start`, so time ranges select exact parts of it.
+ * withdrawal, completed trades both ways and one saga of each failure outcome, then the users' api keys (user A's
+ * rotated once). Event times are one every 30 s from `start`, so time ranges select exact parts of it.
  */
-export type Scenario = { users: [string, string]; symbols: [string, string]; start: Date; events: DomainEvent[] };
+export type Scenario = { users: [string, string]; symbols: [string, string]; start: Date; events: DomainEvent[]; keys: ScenarioKeys };
+/** The clear keys of the scenario's users (the events carry only their SHA-256): A's live and rotated-away keys, B's. */
+export type ScenarioKeys = { a: string; aRotated: string; b: string };
 
 export const freshSymbol = (): string => `Z${randomBytes(4).toString('hex').toUpperCase()}`;
 
@@ -43,7 +46,14 @@ export function scriptScenario(start: Date, [s1, s2]: [string, string] = [freshS
     failed(trade(a, 'BUY', s1, '1', '100'), 'TIMED_OUT', 'SAGA_TIMEOUT', 5000),
     { type: 'FundsDeposited', user_id: b, amount: '0.00000001', available: '303.85000002', at: at() },
   ];
-  return { users: [a, b], symbols: [s1, s2], start, events };
+  const keys: ScenarioKeys = { a: newApiKey(), aRotated: newApiKey(), b: newApiKey() };
+  events.push(
+    { type: 'CredentialIssued', user_id: a, key_sha256: apiKeyHash(keys.aRotated), at: at() },
+    { type: 'CredentialIssued', user_id: b, key_sha256: apiKeyHash(keys.b), at: at() },
+    { type: 'CredentialRevoked', user_id: a, key_sha256: apiKeyHash(keys.aRotated), reason: 'ROTATED', at: at() },
+    { type: 'CredentialIssued', user_id: a, key_sha256: apiKeyHash(keys.a), at: at() },
+  );
+  return { users: [a, b], symbols: [s1, s2], start, events, keys };
 }
 
 /** Publishes events the way a producer's transaction does: one EventBatch on the `events` fanout, each event with its id. */
@@ -53,9 +63,18 @@ export async function publishEvents(bus: Bus, events: readonly DomainEvent[], id
   return ids;
 }
 
-export async function getJson<T = Record<string, unknown>>(url: string): Promise<{ status: number; body: T }> {
-  const res = await fetch(url);
+/** GETs `url` with `key` as Bearer (the operator's unless told; null: no key). */
+export async function getJson<T = Record<string, unknown>>(url: string, key: string | null = ADMIN_KEY): Promise<{ status: number; body: T }> {
+  const res = await fetch(url, { headers: bearer(key) });
   return { status: res.status, body: (await res.json()) as T };
+}
+
+/** Waits until Reporting has stored every event of the scenario (each user's events, counted by the operator). */
+export async function waitForScenario(reportingUrl: string, scenario: { users: readonly string[]; events: readonly DomainEvent[] }): Promise<void> {
+  await waitFor(async () => {
+    const counts = await Promise.all(scenario.users.map((u) => getJson<{ events: unknown[] }>(`${reportingUrl}/api/events?user_id=${u}&limit=500`)));
+    return counts.reduce((n, c) => n + c.body.events.length, 0) === scenario.events.length ? true : undefined;
+  });
 }
 
 /** Waits until Reporting lists the event `id` of `userId`. */

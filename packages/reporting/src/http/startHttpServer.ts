@@ -1,15 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { Logger } from '@trading/platform';
-import { type RouteDeps, route, sendJson } from './routes.ts';
+import { sendJson } from './replies.ts';
+import { type RouteDeps, route } from './routes.ts';
 
 export type HttpServer = { port: number; close: () => Promise<void> };
 
-/** The reports API and the dashboard over node:http: GET only, JSON errors with stable codes. */
+/** The reports API and the dashboard over node:http: JSON errors with stable codes. */
 export async function startHttpServer(deps: RouteDeps & { logger: Logger; host: string; port: number }): Promise<HttpServer> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://reporting');
-    if (req.method !== 'GET') return sendJson(res, 405, { message: 'only GET is served' });
     route(deps, req, res, url).catch((err: Error) => {
       deps.logger.error({ err: err.message, path: url.pathname }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { code: 'INTERNAL', message: 'internal error' });
