@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Bus, connectBus, type Delivery } from '@trading/bus';
-import { exchanges, gatewayReplyKey, queues, type Reply, requestRoutes, type RoutedRequestType, topology } from '@trading/contracts';
+import { apiKeyHash, exchanges, gatewayReplyKey, newApiKey, queues, type Reply, requestRoutes, type RoutedRequestType, topology } from '@trading/contracts';
 import type { Logger } from '@trading/platform';
 
 export type RawRequest = Record<string, unknown> & { id: string; type: RoutedRequestType };
@@ -44,6 +44,8 @@ export class RawClient {
   async publishRequest(body: RawRequest, copies = 1, correlationId = randomUUID()): Promise<string> {
     const route = requestRoutes[body.type];
     const messageId = randomUUID();
+    // What a gateway sends for the new key of an ADD_USER or ROTATE_API_KEY: the hash of a key nobody holds.
+    const newKey = body.type === 'ADD_USER' || body.type === 'ROTATE_API_KEY' ? apiKeyHash(newApiKey()) : undefined;
     for (let i = 0; i < copies; i += 1) {
       await this.gateway.publish({
         exchange: route.exchange,
@@ -53,7 +55,7 @@ export class RawClient {
         body,
         correlationId,
         replyTo: this.replyTo,
-        headers: { 'x-principal': 'admin', 'x-request-id': body.id },
+        headers: { 'x-principal': 'admin', 'x-request-id': body.id, ...(newKey ? { 'x-api-key-sha256': newKey } : {}) },
       });
     }
     return correlationId;
