@@ -56,6 +56,8 @@ class RabbitBus {
   private consuming = true;
   private closing = false;
   private isBlocked = false;
+  private connects = 0;
+  private readonly reconnectListeners: Array<() => void> = [];
   private readonly log: Logger;
   /** The connection's user: the broker refuses a message whose AMQP user-id is anybody else. */
   private readonly username: string;
@@ -133,6 +135,15 @@ class RabbitBus {
     this.model = model;
     this.publishChannel = channel;
     for (const resolve of this.waiters.splice(0)) resolve(channel);
+    if (this.connects++ > 0) for (const listener of this.reconnectListeners) listener();
+  }
+
+  /**
+   * Called after every reconnect, once channels, topology and consumers are back: what was published to a private
+   * queue while the connection was down is lost, and a listener can catch up (a gateway re-checks its sockets' keys).
+   */
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.push(listener);
   }
 
   private recoverFrom(model: ChannelModel, current: boolean): void {

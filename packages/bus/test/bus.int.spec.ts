@@ -100,7 +100,9 @@ describe('RabbitMQ bus', () => {
     expect(dead.find((d) => d.messageId === id)).to.equal(undefined);
   });
 
-  it('recovers by itself after the broker closes every connection', async () => {
+  it('recovers by itself after the broker closes every connection, and tells its reconnect listeners once', async () => {
+    let reconnects = 0;
+    bus.onReconnect(() => void (reconnects += 1));
     const received: string[] = [];
     await bus.consumePrivate([{ exchange: exchanges.paymentResponse, routingKey: 'gateway.recover' }], async (d) => {
       received.push(String(d.messageId));
@@ -110,5 +112,6 @@ describe('RabbitMQ bus', () => {
     await waitFor(() => (bus.connected ? true : undefined));
     await bus.publish({ exchange: exchanges.paymentResponse, routingKey: 'gateway.recover', messageId, type: 'Ping', body: {} });
     await waitFor(() => (received.includes(messageId) ? true : undefined));
+    expect(reconnects).to.equal(1);
   });
 });

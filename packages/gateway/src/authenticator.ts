@@ -84,6 +84,8 @@ export function createAuthenticator(deps: AuthenticatorDeps) {
       resolve(parsed.data.user_id);
       return true;
     },
+    /** Asks Payment about a key by its hash, whatever is remembered (after a reconnect). */
+    check: (keyHash: string): Promise<Authentication> => ask(keyHash),
     /** A key just issued on this gateway (ADD_USER, ROTATE_API_KEY): its owner is known without asking. */
     issued: (keyHash: string, userId: string) => remember(keyHash, userId),
     /** A revoked key: forgotten at once, so the next login with it asks Payment (and is refused). */

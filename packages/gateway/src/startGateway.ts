@@ -11,13 +11,14 @@ import type { FrameContext } from './handleFrame.ts';
 import { healthRoute } from './healthRoute.ts';
 import { listen } from './listen.ts';
 import { createPendingReplies } from './pendingReplies.ts';
+import { recheckKeys } from './recheckKeys.ts';
 import { routeReply } from './routeReply.ts';
 import { MAX_BUFFERED_BYTES, socketBehavior } from './socketBehavior.ts';
 import { createRateLimiter } from './tokenBucket.ts';
 
 export type GatewayDeps = {
   logger: Logger;
-  bus: Pick<Bus, 'publish' | 'connected' | 'blocked' | 'consumePrivate'>;
+  bus: Pick<Bus, 'publish' | 'connected' | 'blocked' | 'consumePrivate' | 'onReconnect'>;
   /** Names this instance's reply queue binding (gateway.<instanceId>). */
   instanceId: string;
   clock: Clock;
@@ -78,6 +79,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     { exchange: exchanges.paymentResponse, routingKey: eventRoutingKeys.CredentialRevoked },
   ];
   await bus.consumePrivate(replyBindings, routeReply({ pending, authenticator, connections, logger }));
+  bus.onReconnect(() => void recheckKeys(authenticator, connections, logger));
 
   const { maxConnectionsPerAddress, addUserPerAddress } = settings;
   const addressLimits = createAddressLimits({ maxConnectionsPerAddress, addUserPerHour: addUserPerAddress.ratePerHour, now: deps.now });
