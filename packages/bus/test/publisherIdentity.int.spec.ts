@@ -20,9 +20,10 @@ describe("the publisher's identity on every message", () => {
   });
 
   it('the broker refuses a message whose user-id is not its connection’s user', async () => {
-    const forged = { userId: brokerUsers.trade };
-    expect(await brokerAnswer('gateway', (channel) => publishOne(channel, exchanges.payment, 'payment.deposit', forged))).to.equal(PRECONDITION_FAILED);
-    expect(await brokerAnswer('gateway', (channel) => publishOne(channel, exchanges.payment, 'payment.deposit', { userId: brokerUsers.gateway }))).to.equal(0);
+    // Bound to no queue: the broker checks the user-id before it routes, and no service is left this message.
+    const publish = (userId: string) => brokerAnswer('gateway', (channel) => publishOne(channel, exchanges.payment, 'nobody.identity-test', { userId }));
+    expect(await publish(brokerUsers.trade)).to.equal(PRECONDITION_FAILED);
+    expect(await publish(brokerUsers.gateway)).to.equal(0);
   });
 
   it("a delivery carries the publisher's broker user", async () => {
