@@ -66,6 +66,7 @@ export async function runScenario(
   } = {},
 ): Promise<ScenarioResult> {
   const requests = options.requests ?? 400;
+  const startedAt = Date.now();
   const watcher = await RawClient.connect(testEnv().amqpUrl, serviceAmqpUrl(testEnv(), 'gateway'), createLogger('dead-letters', 'silent'));
   await watcher.watchDeadLetters();
   const budget = options.loadOutlastsFault ? { durationMs: FAULT_LOAD_LIMIT_MS } : { requests };
@@ -81,11 +82,12 @@ export async function runScenario(
   const summary = summarizeLoad(records);
   await watcher.close();
   const expected = new Set(options.expectedDeadLetters?.() ?? []);
-  // Dead letters about users of earlier scenarios of the same run (same vhost) are theirs, not this one's.
+  // Dead letters of earlier tests of the same run (same vhost), and about their users, are theirs, not this one's.
   const users = new Set(records.flatMap((r) => [r.body.user_id, definitiveReply(r)?.user_id]).filter(Boolean));
   const deadLetters = watcher.deadLetters.filter((d) => {
     const userId = (d.body as { user_id?: unknown } | null)?.user_id;
-    return expected.has(d.messageId ?? '') || userId === undefined || users.has(userId);
+    const failedAt = Date.parse(String(d.headers['x-failed-at']));
+    return expected.has(d.messageId ?? '') || (!(failedAt < startedAt) && (userId === undefined || users.has(userId)));
   });
   const unexpected = deadLetters.filter((d) => !expected.has(d.messageId ?? ''));
   saveFigures(name, summary, report, unexpected.length);
