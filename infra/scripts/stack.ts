@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
-import { brokerPasswordsFrom, brokerPasswordVariable, provisionBroker, randomBrokerPassword, serviceBrokerUrl } from '@trading/bus';
+import { brokerPasswordVariable, keptBrokerPasswords, provisionBroker, randomBrokerPassword, serviceBrokerUrl } from '@trading/bus';
 import pg from 'pg';
 import { PinoPretty } from 'pino-pretty';
 
@@ -16,8 +16,11 @@ const env = Object.fromEntries(
 );
 /** The broker's admin (guest) and vhost: `npm start` provisions it; the services never connect as the admin. */
 const adminAmqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-/** BROKER_PASSWORD_<SERVICE>, or for each one left unset a random password for this stack's life, never printed. */
-const brokerPasswords = brokerPasswordsFrom(process.env, randomBrokerPassword);
+/**
+ * BROKER_PASSWORD_<SERVICE>, or for each one left unset a random password, never printed, kept in
+ * .tmp/broker-passwords.json for this checkout's later starts and its tests (keptBrokerPasswords).
+ */
+const brokerPasswords = keptBrokerPasswords(new URL('../../.tmp/broker-passwords.json', import.meta.url).pathname, process.env, randomBrokerPassword, true);
 /**
  * The operator's key: ADMIN_API_KEY, or one made for this stack's life. It is printed once, in the banner, and kept
  * in .tmp/admin-api-key (readable by this user only) while the stack runs, where `npm run bench` finds it.

@@ -9,3 +9,4 @@ export * from './provisionBroker.ts';
 export * from './rabbitmqctl.ts';
 export * from './types.ts';
 export * from './messages.ts';
+export * from './keptBrokerPasswords.ts';

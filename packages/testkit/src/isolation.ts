@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { brokerPasswordsFrom, devBrokerPassword, provisionBroker, rabbitmqctl, serviceBrokerUrl } from '@trading/bus';
+import { devBrokerPassword, keptBrokerPasswords, provisionBroker, rabbitmqctl, serviceBrokerUrl } from '@trading/bus';
 import type { ServiceName } from '@trading/contracts';
 import pg from 'pg';
 
@@ -27,7 +27,7 @@ const AMQP_BASE = process.env.TEST_AMQP_BASE_URL ?? 'amqp://guest:guest@127.0.0.
  * The services' broker passwords in tests: BROKER_PASSWORD_<SERVICE> if set, else the documented development ones.
  * Broker users are global, so every run sets the same passwords and never breaks another run's connections.
  */
-export const testBrokerPasswords = brokerPasswordsFrom(process.env, devBrokerPassword);
+export const testBrokerPasswords = keptBrokerPasswords(`${ROOT}.tmp/broker-passwords.json`, process.env, devBrokerPassword, false);
 
 /** Runs older than this are abandoned (a killed test process); the next run removes what they left. */
 const STALE_AFTER_MS = 3 * 60 * 60 * 1000;
