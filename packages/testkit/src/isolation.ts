@@ -24,8 +24,9 @@ const ADMIN_DATABASE_URL = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgresql://
 const AMQP_BASE = process.env.TEST_AMQP_BASE_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 /**
- * The services' broker passwords in tests: BROKER_PASSWORD_<SERVICE> if set, else the documented development ones.
- * Broker users are global, so every run sets the same passwords and never breaks another run's connections.
+ * The services' broker passwords in tests: BROKER_PASSWORD_<SERVICE> if set, else those this checkout's `npm start`
+ * kept, else the documented development ones. Broker users are global, so every run sets the same passwords and never
+ * breaks another run's connections, nor a running stack's of this checkout.
  */
 export const testBrokerPasswords = keptBrokerPasswords(`${ROOT}.tmp/broker-passwords.json`, process.env, devBrokerPassword, false);
 
