@@ -49,25 +49,39 @@ export type ScenarioResult = { records: RequestRecord[]; summary: LoadSummary; r
  * the load has no request budget: it goes on until the fault has ended, however long the fault takes to start. Figures go to
  * .tmp/faults/figures.json for RELIABILITY.md.
  */
-export async function runScenario(
-  name: string,
-  stack: Stack,
-  fault: (load: Load) => Promise<void>,
-  options: {
-    requests?: number;
-    /** Keep the load going for the whole fault instead of stopping after `requests` (which then only times the fault's start). */
-    loadOutlastsFault?: boolean;
-    clients?: number;
-    settleMs?: number;
-    /** Requests the fault itself sent, checked with the load's. */
-    extraRecords?: () => RequestRecord[];
-    /** Messages the fault means to dead-letter (by message id); any other dead letter fails the scenario. */
-    expectedDeadLetters?: () => string[];
-  } = {},
-): Promise<ScenarioResult> {
+export type ScenarioOptions = {
+  requests?: number;
+  /** Keep the load going for the whole fault instead of stopping after `requests` (which then only times the fault's start). */
+  loadOutlastsFault?: boolean;
+  clients?: number;
+  settleMs?: number;
+  /** Requests the fault itself sent, checked with the load's. */
+  extraRecords?: () => RequestRecord[];
+  /** Messages the fault means to dead-letter (by message id); any other dead letter fails the scenario. */
+  expectedDeadLetters?: () => string[];
+};
+
+export async function runScenario(name: string, stack: Stack, fault: (load: Load) => Promise<void>, options: ScenarioOptions = {}): Promise<ScenarioResult> {
   const requests = options.requests ?? 400;
   const startedAt = Date.now();
   const watcher = await RawClient.connect(testEnv().amqpUrl, serviceAmqpUrl(testEnv(), 'gateway'), createLogger('dead-letters', 'silent'));
+  try {
+    return await observe(name, stack, fault, options, requests, startedAt, watcher);
+  } finally {
+    // Closed however the scenario ends: a watcher left open would take the next scenario's dead letters.
+    await watcher.close();
+  }
+}
+
+async function observe(
+  name: string,
+  stack: Stack,
+  fault: (load: Load) => Promise<void>,
+  options: ScenarioOptions,
+  requests: number,
+  startedAt: number,
+  watcher: RawClient,
+): Promise<ScenarioResult> {
   await watcher.watchDeadLetters();
   const budget = options.loadOutlastsFault ? { durationMs: FAULT_LOAD_LIMIT_MS } : { requests };
   const load = await startLoad({ gatewayUrl: stack.gatewayUrl, clients: options.clients ?? 8, ...budget, seed: name.length });
@@ -80,7 +94,6 @@ export async function runScenario(
   const records = [...load.records, ...(options.extraRecords?.() ?? [])];
   const report = await waitForInvariants(testEnv().databaseUrl, { records, settleMs: options.settleMs ?? 30_000 });
   const summary = summarizeLoad(records);
-  await watcher.close();
   const expected = new Set(options.expectedDeadLetters?.() ?? []);
   // Dead letters of earlier tests of the same run (same vhost), and about their users, are theirs, not this one's.
   const users = new Set(records.flatMap((r) => [r.body.user_id, definitiveReply(r)?.user_id]).filter(Boolean));
