@@ -1,4 +1,4 @@
-// The whole stack on this machine (`npm start`): prepares the database and the broker, runs the four
+// The whole stack on this machine (`npm start`): prepares the database and the broker, runs the five
 // services with readable logs, prints where to connect, and stops them all on Ctrl-C.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -9,7 +9,7 @@ import { brokerPasswordVariable, keptBrokerPasswords, provisionBroker, randomBro
 import pg from 'pg';
 import { PinoPretty } from 'pino-pretty';
 
-const services = ['payment', 'trade', 'reporting', 'gateway'] as const;
+const services = ['payment', 'trade', 'reporting', 'market', 'gateway'] as const;
 // No service sees another's broker password, nor the admin's URL: each gets AMQP_URL as its own broker user.
 const env = Object.fromEntries(
   Object.entries(process.env).filter(([key]) => key !== 'ADMIN_API_KEY' && !services.some((s) => key === brokerPasswordVariable(s))),
@@ -120,6 +120,7 @@ process.stdout.write(`
     Dashboard      http://127.0.0.1:${reportingPort}/
     Reports API    curl -H "Authorization: Bearer <key>" http://127.0.0.1:${reportingPort}/api/report
     Health         http://127.0.0.1:${gatewayPort}/health
+    Market prices  exchange \`market\`, routing keys market.tick.<SYMBOL> (table market.tick)
     RabbitMQ UI    ${managementUi}
   Ctrl-C stops everything.
 

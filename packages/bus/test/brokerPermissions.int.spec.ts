@@ -8,11 +8,15 @@ import { ACCESS_REFUSED, brokerAnswer, publishOne } from './support/brokerAnswer
 
 /** Where each service's user may not publish, written out by hand: the proof does not trust brokerPermissions. */
 const cannotPublishTo: Record<ServiceName, string[]> = {
-  gateway: [exchanges.apiResponse, exchanges.paymentResponse, exchanges.events],
-  payment: [exchanges.api, exchanges.payment, exchanges.apiResponse],
-  trade: [exchanges.api, exchanges.paymentResponse],
-  reporting: [exchanges.api, exchanges.payment, exchanges.paymentResponse, exchanges.events],
+  gateway: [exchanges.apiResponse, exchanges.paymentResponse, exchanges.events, exchanges.market],
+  payment: [exchanges.api, exchanges.payment, exchanges.apiResponse, exchanges.market],
+  trade: [exchanges.api, exchanges.paymentResponse, exchanges.market],
+  reporting: [exchanges.api, exchanges.payment, exchanges.paymentResponse, exchanges.events, exchanges.market],
+  market: [exchanges.api, exchanges.payment, exchanges.apiResponse, exchanges.paymentResponse, exchanges.events, exchanges.deadLetter],
 };
+/** A routing key each service's topic permissions let it publish with on `exchange`. */
+const allowedKey = (service: ServiceName, exchange: string): string =>
+  service === 'trade' && exchange === exchanges.payment ? 'payment.reserve_funds' : service === 'market' ? 'market.tick.BTC' : 'gateway.permissions-test';
 const durableQueues = serviceNames.flatMap((s) => serviceQueues[s] ?? []);
 
 describe('each service’s broker user, on least privilege', () => {
@@ -35,8 +39,7 @@ describe('each service’s broker user, on least privilege', () => {
 
     it(`${service} publishes to ${publishesTo[service].join(', ')} and nowhere else`, async () => {
       for (const exchange of publishesTo[service]) {
-        const key = exchange === exchanges.payment && service === 'trade' ? 'payment.reserve_funds' : 'gateway.permissions-test';
-        expect(await brokerAnswer(service, (channel) => publishOne(channel, exchange, key)), `publish to ${exchange}`).to.equal(0);
+        expect(await brokerAnswer(service, (channel) => publishOne(channel, exchange, allowedKey(service, exchange))), `publish to ${exchange}`).to.equal(0);
       }
       for (const exchange of cannotPublishTo[service]) {
         expect(await brokerAnswer(service, (channel) => publishOne(channel, exchange, 'x')), `publish to ${exchange}`).to.equal(ACCESS_REFUSED);
@@ -59,6 +62,13 @@ describe('each service’s broker user, on least privilege', () => {
     expect(await brokerAnswer('gateway', bindPrivate('payment.credential.revoked'))).to.equal(0);
     expect(await brokerAnswer('gateway', bindPrivate('payment.funds.#'))).to.equal(ACCESS_REFUSED);
     expect(await brokerAnswer('gateway', bindPrivate('gateway.*'))).to.equal(ACCESS_REFUSED);
+  });
+
+  it('the market publishes only ticks, market.tick.<SYMBOL>, and can declare no queue', async () => {
+    expect(await brokerAnswer('market', (channel) => publishOne(channel, exchanges.market, 'market.tick.XRP'))).to.equal(0);
+    expect(await brokerAnswer('market', (channel) => publishOne(channel, exchanges.market, 'market.halt.XRP'))).to.equal(ACCESS_REFUSED);
+    expect(await brokerAnswer('market', (channel) => publishOne(channel, exchanges.market, 'market.tick.*'))).to.equal(ACCESS_REFUSED);
+    expect(await brokerAnswer('market', (channel) => channel.assertQueue('', { exclusive: true }))).to.equal(ACCESS_REFUSED);
   });
 
   it('a service cannot bind its queue with a key the topology does not give it', async () => {

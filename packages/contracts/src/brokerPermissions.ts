@@ -1,6 +1,6 @@
 import { type ServiceName, serviceNames } from './brokerUsers.ts';
-import { commandRoutingKeys } from './messages.ts';
-import { credentialRevokedKey, gatewayReplySources, publishesTo, serviceBindings, serviceQueues } from './serviceTopology.ts';
+import { commandRoutingKeys, priceTickKey } from './messages.ts';
+import { credentialRevokedKey, gatewayReplySources, publishOnly, publishesTo, serviceBindings, serviceQueues } from './serviceTopology.ts';
 import { exchanges, topology } from './topology.ts';
 
 /*
@@ -18,6 +18,8 @@ export type BrokerTopicPermission = { exchange: string; write: string; read: str
 const escape = (name: string): string => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const anyOf = (alternatives: readonly string[]): string => `^(${[...new Set(alternatives)].join('|')})$`;
 const ANY = '.*';
+/** RabbitMQ's "nothing": only the empty name, which no queue or exchange a user may touch has. */
+const NOTHING = '^$';
 
 /** The gateway's private queues: server-named, exclusive to the connection that declared them. */
 const SERVER_NAMED = 'amq\\.gen-.+';
@@ -26,6 +28,7 @@ const GATEWAY_REPLY_KEY = 'gateway\\.[^.*#]+';
 const sagaCommandKeys = Object.values(commandRoutingKeys).map(escape);
 
 function permissionFor(service: ServiceName): BrokerPermission {
+  if (publishOnly.has(service)) return { configure: NOTHING, write: anyOf(publishesTo[service].map(escape)), read: NOTHING };
   const queue = serviceQueues[service];
   const own = queue === undefined ? SERVER_NAMED : escape(queue);
   const sources = service === 'gateway' ? gatewayReplySources : serviceBindings(service).map((b) => b.source);
@@ -38,15 +41,22 @@ function permissionFor(service: ServiceName): BrokerPermission {
 
 const isTopic = (exchange: string): boolean => topology.exchanges.some((e) => e.name === exchange && e.type === 'topic');
 
-/** A service binds its queue with exactly the keys of the topology; Trade publishes only saga commands to Payment. */
+/**
+ * A service binds its queue with exactly the keys of the topology; Trade publishes only saga commands to Payment; the
+ * market only ticks.
+ */
 function topicPermissionsFor(service: ServiceName): BrokerTopicPermission[] {
   const keysBySource = new Map<string, string[]>();
   for (const b of serviceBindings(service).filter((b) => isTopic(b.source))) {
     keysBySource.set(b.source, [...(keysBySource.get(b.source) ?? []), escape(b.routingKey)]);
   }
   const reads = [...keysBySource].map(([exchange, keys]) => ({ exchange, write: ANY, read: anyOf(keys) }));
+  if (service === 'market') return [{ exchange: exchanges.market, write: MARKET_TICK_KEY, read: NOTHING }];
   return service === 'trade' ? [...reads, { exchange: exchanges.payment, write: anyOf(sagaCommandKeys), read: ANY }] : reads;
 }
+
+/** The market publishes only market.tick.<SYMBOL> (one word, no wildcard), and binds nothing. */
+const MARKET_TICK_KEY = `^${escape(priceTickKey(''))}[A-Z0-9]+$`;
 
 /** The gateway binds only its own reply keys (and revoked credentials), and may not publish a saga command. */
 const gatewayTopicPermissions: BrokerTopicPermission[] = [

@@ -8,6 +8,7 @@ export const brokerUsers = {
   payment: 'trading-payment',
   trade: 'trading-trade',
   reporting: 'trading-reporting',
+  market: 'trading-market',
 } as const;
 
 export type ServiceName = keyof typeof brokerUsers;

@@ -136,3 +136,21 @@ export const eventBatch = z.object({
   events: z.array(z.object({ id: uuid, routing_key: z.string(), correlation_id: z.string().optional(), event: domainEvent })).min(1),
 });
 export type EventBatch = z.infer<typeof eventBatch>;
+
+// ---- Market -> anyone who binds (exchange `market`, routing key market.tick.<SYMBOL>): the one live price of a symbol.
+
+/**
+ * One price of one symbol from the market service's leader. `price` is a decimal string on the symbol's price tick;
+ * `seq` rises strictly per symbol, across restarts and leader hand-overs; `at` is the instant of the tick (ISO 8601).
+ */
+export const priceTicked = z.object({
+  type: z.literal('PriceTicked'),
+  symbol: z.string().regex(/^[A-Z0-9]{1,16}$/),
+  price: decimal,
+  at: z.iso.datetime({ offset: true }),
+  seq: z.number().int().positive(),
+});
+export type PriceTicked = z.infer<typeof priceTicked>;
+
+/** Routing key of a symbol's ticks on the `market` exchange. */
+export const priceTickKey = (symbol: string): string => `market.tick.${symbol}`;

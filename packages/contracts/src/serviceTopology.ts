@@ -8,6 +8,7 @@ export const publishesTo: Record<ServiceName, readonly string[]> = {
   payment: [exchanges.paymentResponse, exchanges.events],
   trade: [exchanges.payment, exchanges.apiResponse, exchanges.events],
   reporting: [exchanges.apiResponse],
+  market: [exchanges.market],
 };
 
 /** The durable queue each service consumes. The gateway's are private: server-named (amq.gen-…), one per instance. */
@@ -16,7 +17,11 @@ export const serviceQueues: Record<ServiceName, string | undefined> = {
   payment: queues.payment,
   trade: queues.trade,
   reporting: queues.reporting,
+  market: undefined,
 };
+
+/** Services that only publish: no queue of any kind, so nothing to configure or read, and nothing to dead-letter. */
+export const publishOnly: ReadonlySet<ServiceName> = new Set(['market']);
 
 /** Where a gateway binds its private queue: its replies on both response exchanges, revoked credentials on the second. */
 export const gatewayReplySources = [exchanges.apiResponse, exchanges.paymentResponse] as const;
@@ -44,6 +49,6 @@ export function topologyFor(service: ServiceName): Topology {
     queues: topology.queues.filter((q) => q.name === queue),
     bindings,
     retiredBindings: [],
-    checkedExchanges: [...new Set([...sources, ...publishesTo[service], exchanges.deadLetter])],
+    checkedExchanges: [...new Set([...sources, ...publishesTo[service], ...(publishOnly.has(service) ? [] : [exchanges.deadLetter])])],
   };
 }

@@ -10,6 +10,8 @@ import { eventRoutingKeys, sagaReplyTypes } from './messages.ts';
  *   answers to saga commands go to Trade on `payment-response` too, routing key payment.<entity>.<event>.
  * - The `events` fanout carries every domain event, as EventBatch messages: each producer publishes the events
  *   of one transaction as one message, so a busy service sends Reporting one message for many events.
+ * - `market` (topic) carries the market's price ticks, routing key market.tick.<SYMBOL> (PriceTicked). No queue is
+ *   bound to it here: a consumer binds its own.
  * - One durable quorum queue per consuming service; failures go to `dead-letter`.
  */
 export const exchanges = {
@@ -19,6 +21,7 @@ export const exchanges = {
   paymentResponse: 'payment-response',
   events: 'events',
   deadLetter: 'dead-letter',
+  market: 'market',
 } as const;
 
 export const queues = {

@@ -4,3 +4,4 @@ export * from './logger.ts';
 export * from './runMain.ts';
 export * from './announceReady.ts';
 export * from './batcher.ts';
+export * from './seededRandom.ts';

@@ -27,7 +27,7 @@ export async function startStack(names: readonly ServiceName[], env: Record<stri
     REPORTING_PORT: String(reportingPort),
     ...env,
   };
-  const services: Record<ServiceName, ServiceProcess[]> = { gateway: [], payment: [], trade: [], reporting: [] };
+  const services: Record<ServiceName, ServiceProcess[]> = { gateway: [], payment: [], trade: [], reporting: [], market: [] };
   const addInstance = async (name: ServiceName, env: Record<string, string> = {}) => {
     const service = new ServiceProcess(name, { ...common, ...env }, runId);
     services[name].push(service);

@@ -9,16 +9,7 @@ export const DEFAULT_MIX: Mix = { ADD_USER: 1, DEPOSIT: 5, WITHDRAW: 3, BUY: 6, 
 export const DEFAULT_SYMBOLS = ['BTC', 'ETH', 'XRP'] as const;
 
 /** A small seeded PRNG (mulberry32): the same seed sends the same requests. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { seededRandom } from '@trading/platform';
 
 /** A decimal string in [min, max] with `scale` fractional digits, built from integers (no float money). */
 export function randomAmount(random: () => number, min: string, max: string, scale: number): string {

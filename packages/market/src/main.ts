@@ -1,0 +1,49 @@
+import { randomInt } from 'node:crypto';
+import { connectBus } from '@trading/bus';
+import { topology } from '@trading/contracts';
+import { connectDatabase } from '@trading/db';
+import { announceReady, closeGracefully, createLogger, loadConfig, runMain } from '@trading/platform';
+import { marketConfigShape } from './config.ts';
+import { holdLeadership } from './holdLeadership.ts';
+import { type LeaderTerm, startLeaderTerm } from './leaderTerm.ts';
+import { sourceFactory } from './makeSource.ts';
+
+runMain('market', async () => {
+  const config = loadConfig(marketConfigShape);
+  const logger = createLogger('market', config.LOG_LEVEL);
+  const seed = config.MARKET_SEED ?? randomInt(0, 0xffffffff);
+  const makeSource = sourceFactory(config, seed);
+  const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger, applicationName: 'trading-market' });
+  const bus = await connectBus({ url: config.AMQP_URL, logger, service: 'market', topology, prefetch: config.PREFETCH });
+  const clock = () => new Date();
+  let term: LeaderTerm | undefined;
+  const leadership = holdLeadership({
+    url: config.DATABASE_URL,
+    applicationName: 'trading-market-leader',
+    retryMs: config.MARKET_LEADER_RETRY_MS,
+    logger,
+    onElected: async () => {
+      term = await startLeaderTerm({
+        db,
+        bus,
+        logger,
+        clock,
+        flushIntervalMs: config.MARKET_FLUSH_INTERVAL_MS,
+        retentionMs: config.MARKET_TICK_RETENTION_HOURS * 3_600_000,
+        marketsAlwaysOpen: config.MARKETS_ALWAYS_OPEN,
+        makeSource,
+      });
+    },
+    onDeposed: async () => {
+      await term?.stop();
+      term = undefined;
+    },
+  });
+  logger.info({ source: config.MARKET_SOURCE, seed, volatility: config.MARKET_VOLATILITY, drift: config.MARKET_DRIFT, tickIntervalMs: config.MARKET_TICK_INTERVAL_MS }, 'market configured');
+  closeGracefully(logger, [
+    ['leadership', () => leadership.stop()],
+    ['bus', () => bus.close()],
+    ['database', () => db.$disconnect()],
+  ]);
+  announceReady(logger);
+});

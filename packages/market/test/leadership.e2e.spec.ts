@@ -1,0 +1,65 @@
+import type { Database } from '@trading/db';
+import { ServiceProcess, testEnv, waitFor } from '@trading/testkit';
+import { expect } from 'chai';
+import { latestTicks } from '../src/tickStore.ts';
+import { listenToTicks, seqsBySymbol, strictlyRising } from './support/tickListener.ts';
+import { database } from './support/term.ts';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('two market instances', () => {
+  let db: Database;
+  const instances: ServiceProcess[] = [];
+  const market = () => {
+    const { amqpUrl, databaseUrl, runId } = testEnv();
+    const instance = new ServiceProcess(
+      'market',
+      { AMQP_URL: amqpUrl, DATABASE_URL: databaseUrl, MARKETS_ALWAYS_OPEN: 'true', MARKET_SEED: '7', MARKET_TICK_INTERVAL_MS: '100', MARKET_FLUSH_INTERVAL_MS: '200', MARKET_LEADER_RETRY_MS: '200' },
+      runId,
+    );
+    instances.push(instance);
+    return instance;
+  };
+  before(async () => {
+    db = database();
+    await db.$executeRawUnsafe('TRUNCATE market.tick');
+  });
+  after(async () => {
+    await Promise.all(instances.map((i) => i.kill()));
+    await db.$disconnect();
+  });
+
+  it('publish from one source only; when the leader is killed the other takes over with seq rising, and stores all on a graceful stop', async function () {
+    this.timeout(60_000);
+    const listener = await listenToTicks();
+    const first = market();
+    await first.start();
+    await waitFor(() => listener.ticks.length > 0 || undefined);
+    const second = market();
+    await second.start();
+    await sleep(1500);
+    // One source: every symbol's seqs arrive once each, in order; two publishers would repeat them.
+    const whileBoth = listener.ticks.length;
+    for (const [symbol, seqs] of seqsBySymbol(listener.ticks)) {
+      expect(strictlyRising(seqs), symbol).to.equal(true);
+      expect(seqs.at(-1)! - seqs[0]! + 1, symbol).to.equal(seqs.length);
+    }
+
+    await first.kill();
+    const killedAt = listener.ticks.length;
+    await waitFor(() => listener.ticks.length > killedAt + 24 || undefined, 15_000);
+    // A graceful stop stores every tick it published: a restart resumes from the very last one.
+    expect(await second.stop()).to.equal(0);
+    await sleep(200);
+    await listener.close();
+    expect(whileBoth).to.be.greaterThan(12 * 10);
+    for (const [symbol, seqs] of seqsBySymbol(listener.ticks)) {
+      expect(strictlyRising(seqs), symbol).to.equal(true);
+      // The new leader starts above what the killed one may have published unstored: one jump, at the hand-over.
+      expect(seqs.filter((seq, i) => i > 0 && seq - seqs[i - 1]! > 1), symbol).to.have.length(1);
+    }
+    const latest = await latestTicks(db);
+    expect(latest.size).to.equal(12);
+    for (const [symbol, seqs] of seqsBySymbol(listener.ticks)) expect(latest.get(symbol)!.seq, symbol).to.equal(seqs.at(-1));
+  });
+});
