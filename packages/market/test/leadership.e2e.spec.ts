@@ -20,14 +20,14 @@ describe('two market instances', () => {
     instances.push(instance);
     return instance;
   };
-  before(async () => {
+  before(() => {
     db = database();
-    await db.$executeRawUnsafe('TRUNCATE market.tick');
   });
-  after(async () => {
-    await Promise.all(instances.map((i) => i.kill()));
-    await db.$disconnect();
+  beforeEach(() => db.$executeRawUnsafe('TRUNCATE market.tick'));
+  afterEach(async () => {
+    await Promise.all(instances.splice(0).map((i) => i.kill()));
   });
+  after(() => db.$disconnect());
 
   it('publish from one source only; when the leader is killed the other takes over with seq rising, and stores all on a graceful stop', async function () {
     this.timeout(60_000);
@@ -61,5 +61,24 @@ describe('two market instances', () => {
     const latest = await latestTicks(db);
     expect(latest.size).to.equal(12);
     for (const [symbol, seqs] of seqsBySymbol(listener.ticks)) expect(latest.get(symbol)!.seq, symbol).to.equal(seqs.at(-1));
+  });
+
+  it('a leader whose lock connection is cut stops publishing, and one leader goes on with seq rising', async function () {
+    this.timeout(60_000);
+    await Promise.all([market().start(), market().start()]);
+    const listener = await listenToTicks();
+    await waitFor(() => listener.ticks.length > 24 || undefined);
+    const [cut] = await db.$queryRawUnsafe<{ n: number }[]>(
+      `SELECT count(pg_terminate_backend(l.pid))::int AS n FROM pg_locks l
+        WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    );
+    expect(cut!.n).to.equal(1);
+    const cutAt = listener.ticks.length;
+    await waitFor(() => listener.ticks.length > cutAt + 36 || undefined, 15_000);
+    await listener.close();
+    for (const [symbol, seqs] of seqsBySymbol(listener.ticks)) {
+      expect(strictlyRising(seqs), symbol).to.equal(true);
+      expect(seqs.filter((seq, i) => i > 0 && seq - seqs[i - 1]! > 1), symbol).to.have.length(1);
+    }
   });
 });
