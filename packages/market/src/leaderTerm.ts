@@ -4,7 +4,7 @@ import type { Logger } from '@trading/platform';
 import { type Instrument, isOpen } from './instrument.ts';
 import type { Source } from './source.ts';
 import { createTicker } from './ticker.ts';
-import { flushTicks, latestTicks, loadInstruments, type LatestTick } from './tickStore.ts';
+import { flushTicks, latestTicks, type LatestTick } from './tickStore.ts';
 
 export type TermDeps = {
   db: Database;
@@ -15,8 +15,8 @@ export type TermDeps = {
   /** How long stored ticks are kept (each symbol's latest is kept however old). */
   retentionMs: number;
   marketsAlwaysOpen: boolean;
-  /** The source of this term, from the instruments and each symbol's latest stored tick. */
-  makeSource: (instruments: readonly Instrument[], latest: ReadonlyMap<string, LatestTick>, open: (i: Instrument) => boolean) => Source;
+  /** The source of this term, from each symbol's latest stored tick (sourceFactory). */
+  makeSource: (latest: ReadonlyMap<string, LatestTick>, open: (i: Instrument) => boolean) => Source;
 };
 
 /**
@@ -24,11 +24,10 @@ export type TermDeps = {
  * ticks, and store them in one transaction every `flushIntervalMs`. `stop` stops the source and stores what is left.
  */
 export async function startLeaderTerm({ db, bus, logger, clock, flushIntervalMs, retentionMs, marketsAlwaysOpen, makeSource }: TermDeps) {
-  const instruments = await loadInstruments(db);
   const latest = await latestTicks(db);
   const ticker = createTicker({ bus, logger, clock, resumeFrom: latest });
   const open = (instrument: Instrument): boolean => marketsAlwaysOpen || isOpen(instrument, clock());
-  const source = makeSource(instruments, latest, open);
+  const source = makeSource(latest, open);
 
   let flushing = Promise.resolve();
   const flush = (settle: boolean): Promise<void> =>
@@ -44,7 +43,7 @@ export async function startLeaderTerm({ db, bus, logger, clock, flushIntervalMs,
     }));
   const timer = setInterval(() => void flush(false), flushIntervalMs);
   source.start((points) => ticker.accept(points));
-  logger.info({ symbols: instruments.length, resumed: latest.size }, 'market term started');
+  logger.info({ resumed: latest.size }, 'market term started');
 
   return {
     async stop(): Promise<void> {

@@ -7,13 +7,15 @@ import { marketConfigShape } from './config.ts';
 import { holdLeadership } from './holdLeadership.ts';
 import { type LeaderTerm, startLeaderTerm } from './leaderTerm.ts';
 import { sourceFactory } from './makeSource.ts';
+import { loadInstruments } from './tickStore.ts';
 
 runMain('market', async () => {
   const config = loadConfig(marketConfigShape);
   const logger = createLogger('market', config.LOG_LEVEL);
   const seed = config.MARKET_SEED ?? randomInt(0, 0xffffffff);
-  const makeSource = sourceFactory(config, seed);
   const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger, applicationName: 'trading-market' });
+  const instruments = await loadInstruments(db);
+  const makeSource = sourceFactory(config, seed, instruments);
   const bus = await connectBus({ url: config.AMQP_URL, logger, service: 'market', topology, prefetch: config.PREFETCH });
   const clock = () => new Date();
   let term: LeaderTerm | undefined;
@@ -39,7 +41,7 @@ runMain('market', async () => {
       term = undefined;
     },
   });
-  logger.info({ source: config.MARKET_SOURCE, seed, volatility: config.MARKET_VOLATILITY, drift: config.MARKET_DRIFT, tickIntervalMs: config.MARKET_TICK_INTERVAL_MS }, 'market configured');
+  logger.info({ source: config.MARKET_SOURCE, symbols: instruments.length, seed, volatility: config.MARKET_VOLATILITY, drift: config.MARKET_DRIFT, tickIntervalMs: config.MARKET_TICK_INTERVAL_MS }, 'market configured');
   closeGracefully(logger, [
     ['leadership', () => leadership.stop()],
     ['bus', () => bus.close()],

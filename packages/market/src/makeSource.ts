@@ -15,18 +15,27 @@ export type SourceSettings = {
   MARKET_TICK_INTERVAL_MS: number;
 };
 
-/** The configured source of a leadership term: the walk from each symbol's latest price, or the replay file. */
-export function sourceFactory(config: SourceSettings, seed: number) {
+/**
+ * The configured source of each leadership term: the walk from each symbol's latest price, or the replay file, read
+ * and checked here, once at start (a bad line fails the start with its number).
+ */
+export function sourceFactory(config: SourceSettings, seed: number, instruments: readonly Instrument[]) {
   const file = config.MARKET_CSV_FILE;
   if (config.MARKET_SOURCE === 'csv' && !file) throw new ConfigError('invalid configuration: MARKET_CSV_FILE: required with MARKET_SOURCE=csv');
-  const text = config.MARKET_SOURCE === 'csv' ? readFileSync(file!, 'utf8') : '';
-  return (instruments: readonly Instrument[], latest: ReadonlyMap<string, LatestTick>, open: (i: Instrument) => boolean): Source => {
-    if (config.MARKET_SOURCE === 'csv') {
-      const rows = parseCsvTicks(text, instruments);
-      return csvSource(rows, config.MARKET_TICK_INTERVAL_MS, new Map(instruments.map((i) => [i.symbol, i])), open);
-    }
+  const rows = config.MARKET_SOURCE === 'csv' ? readReplay(file!, instruments) : [];
+  const bySymbol = new Map(instruments.map((i) => [i.symbol, i]));
+  return (latest: ReadonlyMap<string, LatestTick>, open: (i: Instrument) => boolean): Source => {
+    if (config.MARKET_SOURCE === 'csv') return csvSource(rows, config.MARKET_TICK_INTERVAL_MS, bySymbol, open);
     const start = new Map(instruments.map((i) => [i.symbol, latest.get(i.symbol)?.price ?? i.referencePrice]));
     const walk = { seed, volatility: config.MARKET_VOLATILITY, drift: config.MARKET_DRIFT, intervalMs: config.MARKET_TICK_INTERVAL_MS };
     return simulatedSource(walk, instruments, start, open);
   };
+}
+
+function readReplay(file: string, instruments: readonly Instrument[]) {
+  try {
+    return parseCsvTicks(readFileSync(file, 'utf8'), instruments);
+  } catch (err) {
+    throw new ConfigError(`invalid configuration: MARKET_CSV_FILE ${file}: ${(err as Error).message}`);
+  }
 }

@@ -5,6 +5,7 @@ import { createLogger } from '@trading/platform';
 import { serviceAmqpUrl, testEnv } from '@trading/testkit';
 import { type LeaderTerm, startLeaderTerm } from '../../src/leaderTerm.ts';
 import { sourceFactory, type SourceSettings } from '../../src/makeSource.ts';
+import { loadInstruments } from '../../src/tickStore.ts';
 
 export const logger = createLogger('market-test', 'silent');
 
@@ -31,7 +32,7 @@ export async function runTerm(db: Database, settings: SourceSettings, ms: number
       flushIntervalMs,
       retentionMs: 3_600_000,
       marketsAlwaysOpen: true,
-      makeSource: sourceFactory(settings, 1234),
+      makeSource: sourceFactory(settings, 1234, await loadInstruments(db)),
     });
     await new Promise((resolve) => setTimeout(resolve, ms));
   } finally {
