@@ -26,6 +26,8 @@ const SERVER_NAMED = 'amq\\.gen-.+';
 /** A gateway's reply key, gateway.<instance>: no wildcard, so it cannot bind to other traffic. */
 const GATEWAY_REPLY_KEY = 'gateway\\.[^.*#]+';
 const sagaCommandKeys = Object.values(commandRoutingKeys).map(escape);
+/** The market publishes only market.tick.<SYMBOL> (one word, no wildcard), and binds nothing. */
+const MARKET_TICK_KEY = `^${escape(priceTickKey(''))}[A-Z0-9]+$`;
 
 function permissionFor(service: ServiceName): BrokerPermission {
   if (publishOnly.has(service)) return { configure: NOTHING, write: anyOf(publishesTo[service].map(escape)), read: NOTHING };
@@ -54,9 +56,6 @@ function topicPermissionsFor(service: ServiceName): BrokerTopicPermission[] {
   if (service === 'market') return [{ exchange: exchanges.market, write: MARKET_TICK_KEY, read: NOTHING }];
   return service === 'trade' ? [...reads, { exchange: exchanges.payment, write: anyOf(sagaCommandKeys), read: ANY }] : reads;
 }
-
-/** The market publishes only market.tick.<SYMBOL> (one word, no wildcard), and binds nothing. */
-const MARKET_TICK_KEY = `^${escape(priceTickKey(''))}[A-Z0-9]+$`;
 
 /** The gateway binds only its own reply keys (and revoked credentials), and may not publish a saga command. */
 const gatewayTopicPermissions: BrokerTopicPermission[] = [
