@@ -9,3 +9,5 @@ export * from './principal.ts';
 export * from './brokerUsers.ts';
 export * from './brokerPermissions.ts';
 export * from './serviceTopology.ts';
+export * from './bounds.ts';
+export * from './tradeCursor.ts';

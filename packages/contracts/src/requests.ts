@@ -1,8 +1,13 @@
 import { z } from 'zod';
+import { isCleanId, withinTimeBounds } from './bounds.ts';
 import { checkAmount } from './money.ts';
+import { decodeTradeCursor } from './tradeCursor.ts';
 
-/** A client's own request id, echoed in its reply. A string, or an integer kept as the client sent it. */
-export const requestIdSchema = z.union([z.string().min(1).max(128), z.number().int()]);
+/**
+ * A client's own request id, echoed in its reply: 1 to 128 code points with no control character and no lone
+ * surrogate, or a safe integer, kept as the client sent it.
+ */
+export const requestIdSchema = z.union([z.string().refine(isCleanId), z.number().int().refine(Number.isSafeInteger)]);
 export type RequestId = z.infer<typeof requestIdSchema>;
 
 /** A user id, lower-cased here so that one user is one key everywhere (an upper-case re-send is the same request). */
@@ -44,9 +49,15 @@ export const tradesRequest = z.strictObject({
   type: z.literal('TRADES'),
   user_id: subject,
   limit: z.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
+  cursor: z
+    .string()
+    .max(200)
+    .refine((cursor) => decodeTradeCursor(cursor) !== null, { message: 'not a next_cursor of a TRADES reply' })
+    .optional(),
 });
-const isoTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time such as "2026-01-31T09:00:00Z"' });
+const isoTime = z.iso
+  .datetime({ offset: true, message: 'must be an ISO 8601 time such as "2026-01-31T09:00:00Z"' })
+  .refine((time) => withinTimeBounds(Date.parse(time)), { message: 'must lie between 1970 and 9999 UTC' });
 export const reportRequest = z.strictObject({
   ...base,
   type: z.literal('REPORT'),

@@ -1,10 +1,10 @@
-import { errorReply, okReply, type Reply, type TradesRequest } from '@trading/contracts';
+import { decodeTradeCursor, encodeTradeCursor, errorReply, okReply, type Reply, type TradesRequest } from '@trading/contracts';
 import type { SqlClient } from '@trading/db';
-import { pageTrades, type TradePosition, type TradeRecord } from './tradeStore.ts';
+import { pageTrades, type TradeRecord } from './tradeStore.ts';
 
 /** TRADES: a user's trades, newest first, `limit` per page; `next_cursor` (null on the last page) fetches the next. */
 export async function tradesReply(db: SqlClient, request: TradesRequest): Promise<Reply> {
-  const after = request.cursor === undefined ? undefined : decodeCursor(request.cursor);
+  const after = request.cursor === undefined ? undefined : decodeTradeCursor(request.cursor);
   if (after === null) return errorReply(request.id, request.type, 'INVALID_REQUEST', 'cursor: not a next_cursor of a TRADES reply', { field: 'cursor' });
   const rows = await pageTrades(db, request.user_id, after, request.limit + 1);
   const page = rows.slice(0, request.limit);
@@ -12,28 +12,11 @@ export async function tradesReply(db: SqlClient, request: TradesRequest): Promis
   return okReply(request.id, request.type, `${page.length} trade(s)`, {
     user_id: request.user_id,
     trades: page.map(describeTrade),
-    next_cursor: rows.length > request.limit && last ? encodeCursor(last) : null,
+    next_cursor: rows.length > request.limit && last ? encodeTradeCursor(last) : null,
   });
 }
 
 function describeTrade(trade: TradeRecord) {
   const { id, side, symbol, quantity, price, notional, executedAt } = trade;
   return { trade_id: id, side, symbol, amount: quantity, price, notional, executed_at: executedAt.toISOString() };
-}
-
-/** Opaque to clients: the position of the last trade of a page. */
-export function encodeCursor(position: TradePosition): string {
-  return Buffer.from(JSON.stringify([position.executedAt.toISOString(), position.id])).toString('base64url');
-}
-
-/** The position a cursor names, or null if it is not one this service made. */
-export function decodeCursor(cursor: string): TradePosition | null {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    const executedAt = new Date(String(at));
-    const isUuid = typeof id === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id);
-    return typeof at === 'string' && isUuid && !Number.isNaN(executedAt.getTime()) ? { executedAt, id } : null;
-  } catch {
-    return null;
-  }
 }

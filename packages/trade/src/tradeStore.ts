@@ -1,3 +1,4 @@
+import type { TradePosition } from '@trading/contracts';
 import { canonicalDecimal } from '@trading/contracts';
 import { coalesceWrites, columns, perTransaction, type SqlClient } from '@trading/db';
 import type { Saga, Side } from './domain.ts';
@@ -6,7 +7,7 @@ import type { Saga, Side } from './domain.ts';
 export type TradeRecord = { id: string; side: Side; symbol: string; quantity: string; price: string; notional: string; executedAt: Date };
 
 /** Where a page of trades continues: after this trade, newest first. */
-export type TradePosition = { executedAt: Date; id: string };
+export type { TradePosition };
 
 type NewTrade = { saga: Saga; tradeId: string; executedAt: Date };
 
