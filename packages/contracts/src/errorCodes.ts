@@ -29,6 +29,8 @@ export const errorCodes = {
   INSUFFICIENT_HOLDINGS: { kind: 'conflict', message: 'the user does not hold enough of this symbol' },
   SAGA_TIMEOUT: { kind: 'unavailable', message: 'a step of the trade did not answer in time; the trade was cancelled' },
   TRADE_FAILED: { kind: 'unavailable', message: 'the trade failed after funds were reserved and was rolled back' },
+  // reporting
+  TOO_MANY_STREAMS: { kind: 'unavailable', message: 'the live stream serves as many clients as it may; retry later' },
 } as const satisfies Record<string, { kind: 'client' | 'conflict' | 'unavailable'; message: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -21,4 +21,9 @@ export const reportingConfigShape = {
    * at moderate rates it halves Reporting's transactions (BENCHMARKS.md); the dashboard is that much later.
    */
   REPORTING_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(50),
+  /**
+   * Live streams (`/api/stream`) open at once; one more is answered 503 TOO_MANY_STREAMS. Each may hold up to 256 KiB
+   * unsent before it is dropped (http/liveStream.ts), so this bounds the stream's memory too.
+   */
+  REPORTING_STREAM_MAX_CLIENTS: z.coerce.number().int().min(1).max(1000).default(20),
 };

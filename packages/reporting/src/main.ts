@@ -17,7 +17,7 @@ runMain('reporting', async () => {
   const logger = createLogger('reporting', config.LOG_LEVEL);
   const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger, applicationName: 'trading-reporting' });
   const bus = await connectBus({ url: config.AMQP_URL, logger, service: 'reporting', topology, prefetch: config.PREFETCH });
-  const stream = createLiveStream();
+  const stream = createLiveStream(logger, { maxClients: config.REPORTING_STREAM_MAX_CLIENTS });
   const now = () => new Date();
   const sessions = createSessions({ ...DASHBOARD_SESSIONS, now: Date.now });
   // Only the key's SHA-256 is kept: the clear ADMIN_API_KEY goes no further than this line.

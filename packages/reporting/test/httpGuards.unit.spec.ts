@@ -31,4 +31,10 @@ describe('the reporting API guards', () => {
     expect(() => loadConfig(reportingConfigShape, { ADMIN_API_KEY: 'short-key' })).to.throw(/ADMIN_API_KEY: must be at least 32 characters/);
     expect(loadConfig(reportingConfigShape, { ADMIN_API_KEY: 'k'.repeat(32) }).ADMIN_API_KEY).to.equal('k'.repeat(32));
   });
+
+  it('serves 20 live streams by default, and refuses a stream cap that is not a positive whole number', () => {
+    expect(loadConfig(reportingConfigShape, {}).REPORTING_STREAM_MAX_CLIENTS).to.equal(20);
+    expect(loadConfig(reportingConfigShape, { REPORTING_STREAM_MAX_CLIENTS: '3' }).REPORTING_STREAM_MAX_CLIENTS).to.equal(3);
+    for (const bad of ['0', '2.5', 'many']) expect(() => loadConfig(reportingConfigShape, { REPORTING_STREAM_MAX_CLIENTS: bad })).to.throw(/REPORTING_STREAM_MAX_CLIENTS/);
+  });
 });
