@@ -30,8 +30,6 @@ export class PaymentProbe {
   readonly answers: Delivery[] = [];
   readonly events: Delivery[] = [];
   readonly deadLetters: Delivery[] = [];
-  /** The x-session of this probe's "connection". */
-  readonly session = randomUUID();
   private readonly replyTo = gatewayReplyKey(`probe-${randomUUID()}`);
 
   private constructor(
