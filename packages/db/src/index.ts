@@ -9,3 +9,5 @@ export * from "./withDatabaseRetries.ts";
 export * from "./sql.ts";
 export * from "./coalesce.ts";
 export * from "./audit.ts";
+export * from "./pruneInbox.ts";
+export * from "./startInboxPruning.ts";

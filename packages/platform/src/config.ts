@@ -18,6 +18,27 @@ export const baseConfigShape = {
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
 };
 
+/**
+ * The inbox's retention, for the services that keep one (Payment and Trade): a key is kept this long, then removed
+ * by the pruning job of @trading/db; a re-send older than the window is treated as a new request.
+ */
+export const inboxRetentionShape = {
+  /** How long a request or command key is remembered: seven days. */
+  INBOX_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 366).default(168),
+  /** How often expired keys are looked for. */
+  INBOX_PRUNE_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+  /** Most keys removed by one DELETE (one short transaction). */
+  INBOX_PRUNE_BATCH: z.coerce.number().int().min(1).max(100_000).default(1000),
+};
+
+/** The settings of inboxRetentionShape as the pruning job of @trading/db takes them. */
+export function inboxPruningSettings(config: { INBOX_RETENTION_HOURS: number; INBOX_PRUNE_INTERVAL_MS: number; INBOX_PRUNE_BATCH: number }) {
+  return {
+    retention: { retentionHours: config.INBOX_RETENTION_HOURS, batch: config.INBOX_PRUNE_BATCH },
+    intervalMs: config.INBOX_PRUNE_INTERVAL_MS,
+  };
+}
+
 export const booleanSetting = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /**

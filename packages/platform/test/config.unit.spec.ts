@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { z } from 'zod';
-import { baseConfigShape, booleanSetting, ConfigError, loadConfig } from '../src/index.ts';
+import { baseConfigShape, booleanSetting, ConfigError, inboxPruningSettings, inboxRetentionShape, loadConfig } from '../src/index.ts';
 
 describe('service configuration', () => {
   it('applies the defaults that work on a developer machine with no environment', () => {
@@ -29,5 +29,13 @@ describe('service configuration', () => {
     expect(loadConfig(shape, { FLAG: 'true' }).FLAG).to.equal(true);
     expect(loadConfig(shape, {}).FLAG).to.equal(false);
     expect(() => loadConfig(shape, { FLAG: 'yes' })).to.throw(ConfigError);
+  });
+
+  it('keeps inbox keys seven days by default, and refuses a retention under an hour at start', () => {
+    expect(inboxPruningSettings(loadConfig(inboxRetentionShape, {}))).to.deep.equal({
+      retention: { retentionHours: 168, batch: 1000 },
+      intervalMs: 60_000,
+    });
+    expect(() => loadConfig(inboxRetentionShape, { INBOX_RETENTION_HOURS: '0' })).to.throw(ConfigError, /INBOX_RETENTION_HOURS/);
   });
 });

@@ -1,7 +1,7 @@
 import { connectBus } from '@trading/bus';
 import { queues, topology } from '@trading/contracts';
-import { connectDatabase, createOutbox, createProcessOnce } from '@trading/db';
-import { announceReady, closeGracefully, createLogger, loadConfig, runMain } from '@trading/platform';
+import { connectDatabase, createOutbox, createProcessOnce, startInboxPruning } from '@trading/db';
+import { announceReady, closeGracefully, createLogger, inboxPruningSettings, loadConfig, runMain } from '@trading/platform';
 import { loadCatalogue } from './catalogue.ts';
 import { clockFrom, tradeConfigShape } from './config.ts';
 import { createHandler } from './createHandler.ts';
@@ -31,10 +31,12 @@ runMain('trade', async () => {
   };
   outbox.start();
   const sweeper = startTimeoutSweeper(deps, config.SAGA_SWEEP_INTERVAL_MS);
+  const inboxPruning = startInboxPruning({ db, schema: 'trade', logger, ...inboxPruningSettings(config) });
   await bus.consume(queues.trade, createHandler(deps));
   closeGracefully(logger, [
     ['consumers', () => bus.stopConsuming()],
     ['timeout sweeper', () => sweeper.stop()],
+    ['inbox pruning', () => inboxPruning.stop()],
     ['outbox', () => outbox.stop()],
     ['bus', () => bus.close()],
     ['database', () => db.$disconnect()],

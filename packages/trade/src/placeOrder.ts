@@ -7,7 +7,7 @@ import { deadlineAfter, type TradeDeps } from './deps.ts';
 import type { Order, Saga } from './domain.ts';
 import { reserveHolding } from './holdingStore.ts';
 import { paymentCommand, sagaFacts, tradeEvent } from './sagaMessages.ts';
-import { addWaiter, insertSaga, lockSagaReply, type Waiter } from './sagaStore.ts';
+import { addWaiter, insertSaga, lockSagaReply, sagaOfRequest, type Waiter } from './sagaStore.ts';
 import { insertTrade } from './tradeStore.ts';
 
 /** What the inbox remembers of an order: its final reply if it never became a saga, else the saga. */
@@ -31,6 +31,8 @@ export async function placeOrder(deps: TradeDeps, delivery: Delivery, principal:
         const at = deps.clock().toISOString();
         await recordAudit(tx, 'trade', { actor: encodePrincipal(principal), action: order.type, subject: order.user_id, requestId: String(order.id), at });
       }
+      const earlier = await sagaOfRequest(tx, key);
+      if (earlier) return rejoinExpired(tx, delivery, order, { hash, ...earlier }, waiter);
       return startOrder(tx, deps, delivery, order, { key, hash }, waiter);
     },
     replay: (receipt, tx) => rejoin(tx, delivery, order, receipt, waiter),
@@ -89,6 +91,21 @@ async function rejoin(tx: SqlClient, delivery: Delivery, order: Order, receipt: 
   if (reply) return replyMessage(delivery, exchanges.apiResponse, { ...reply, id: order.id });
   if (waiter && 'sagaId' in receipt) await addWaiter(tx, receipt.sagaId, waiter);
   return [];
+}
+
+/**
+ * A re-send that came after the inbox pruned its key (INBOX_RETENTION_HOURS) but whose saga remains: answered as a
+ * re-send is, from the saga, or DUPLICATE_REQUEST_ID for another order under the same id. Nothing is traded again.
+ */
+async function rejoinExpired(
+  tx: SqlClient,
+  delivery: Delivery,
+  order: Order,
+  saga: { id: string; requestHash: string; hash: string },
+  waiter?: Waiter,
+): Promise<Effect<OrderReceipt>> {
+  if (saga.requestHash !== saga.hash) return answered(delivery, errorReply(order.id, order.type, 'DUPLICATE_REQUEST_ID'));
+  return { response: { sagaId: saga.id }, messages: await rejoin(tx, delivery, order, { sagaId: saga.id }, waiter) };
 }
 
 function answered(delivery: Delivery, reply: Reply): Effect<OrderReceipt> {

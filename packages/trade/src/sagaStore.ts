@@ -42,10 +42,19 @@ const statements = perTransaction((tx) => ({
   update: coalesceWrites((changes: readonly Change[]) => updateSagas(tx, changes)),
   addWaiter: coalesceWrites((waiters: readonly NewWaiter[]) => addWaiters(tx, waiters)),
   takeWaiters: coalesce((ids: readonly string[]) => takeWaitersOf(tx, ids)),
+  byRequest: coalesce((keys: readonly string[]) => sagasByRequest(tx, keys)),
 }));
 
 export async function insertSaga(tx: SqlClient, saga: Saga, request: { key: string; hash: string }, deadline: Date): Promise<void> {
   await statements(tx).insert({ saga, request, deadline });
+}
+
+/**
+ * The saga an order's idempotency key started, if any, with the order's fingerprint. The inbox forgets a key after
+ * its retention window; the saga keeps it (request_key is unique), so a late re-send still finds its saga.
+ */
+export async function sagaOfRequest(tx: SqlClient, key: string): Promise<{ id: string; requestHash: string } | undefined> {
+  return statements(tx).byRequest(key);
 }
 
 /** Reads a saga and locks it until the transaction ends: its events and the timeout sweeper take turns. */
@@ -162,6 +171,15 @@ async function addWaiters(tx: SqlClient, waiters: readonly NewWaiter[]): Promise
       (w) => w.waiter.correlationId,
     ]),
   );
+}
+
+async function sagasByRequest(tx: SqlClient, keys: readonly string[]): Promise<({ id: string; requestHash: string } | undefined)[]> {
+  const rows = await tx.$queryRawUnsafe<{ n: string; id: string; request_hash: string }[]>(
+    `SELECT wanted.n, saga.id, saga.request_hash FROM unnest($1::text[]) WITH ORDINALITY AS wanted(key, n)
+     JOIN trade.saga ON saga.request_key = wanted.key`,
+    keys,
+  );
+  return byPosition(rows, keys.length).map((row) => row && { id: row.id, requestHash: row.request_hash });
 }
 
 async function takeWaitersOf(tx: SqlClient, sagaIds: readonly string[]): Promise<Waiter[][]> {
