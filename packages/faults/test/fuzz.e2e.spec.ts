@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { type Reply, requestRoutes } from '@trading/contracts';
-import { type Stack, startStack, testEnv, TradingClient } from '@trading/testkit';
+import { createLogger } from '@trading/platform';
+import { type Stack, serviceAmqpUrl, startStack, testEnv, TradingClient } from '@trading/testkit';
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { replyDefect, summarize, waitForInvariants } from '../src/index.ts';
+import { RawClient, replyDefect, summarize, waitForInvariants } from '../src/index.ts';
 import { ALL_SERVICES, SCENARIO_ENV } from './support/scenario.ts';
 
 const RUNS = 2000;
@@ -27,6 +29,37 @@ function requestArbitrary(user: string) {
     },
     { requiredKeys: [] },
   );
+}
+
+const HOSTILE_IDS = ['a\u0000b', '\ud800', 'x\udfffy', 'tab\tid', '\u0085', '\u007f', '😀'.repeat(129), '', 2 ** 53, -(2 ** 53), 1e308, 1.5];
+const EXTREME_TIMES = ['-271821-04-20T00:00:00Z', '0000-01-01T00:00:00Z', '+275760-09-13T00:00:00Z', '1969-12-31T23:59:59Z', '10000-01-01T00:00:00Z'];
+const cursorAt = (at: string) => Buffer.from(JSON.stringify([at, randomUUID()])).toString('base64url');
+
+/** What a hostile client puts where a request expects an id, a time, a cursor or a user id: each known case, then random ones. */
+function hostileRequests(user: string): { cases: Record<string, unknown>[]; random: fc.Arbitrary<Record<string, unknown>> } {
+  const types = ['USER_INFO', 'TRADES', 'REPORT', 'PORTFOLIO', 'DEPOSIT', 'BUY'];
+  const base = (type: string) => ({ type, user_id: user, ...(type === 'DEPOSIT' ? { amount: '0.01' } : type === 'BUY' ? { symbol: 'BTC', amount: '0.001' } : {}) });
+  const cases = [
+    ...types.flatMap((type) => HOSTILE_IDS.map((id) => ({ ...base(type), id }))),
+    ...EXTREME_TIMES.flatMap((at) => [
+      { id: `from-${at}`, type: 'REPORT', from: at },
+      { id: `to-${at}`, type: 'REPORT', to: at },
+      { ...base('TRADES'), id: `cursor-${at}`, cursor: cursorAt(at) },
+    ]),
+    ...[user.toUpperCase(), `${user.slice(0, 9)}${user.slice(9).toUpperCase()}`].map((userId, i) => ({ ...base('DEPOSIT'), id: `case-${i}`, user_id: userId })),
+  ];
+  const random = fc.record(
+    {
+      id: fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.double(), fc.bigInt().map(Number)),
+      type: fc.constantFrom(...types),
+      user_id: fc.constantFrom(user, user.toUpperCase()),
+      from: fc.constantFrom(...EXTREME_TIMES),
+      cursor: fc.constantFrom(...EXTREME_TIMES).map(cursorAt),
+      amount: fc.constant('0.01'),
+    },
+    { requiredKeys: ['type', 'user_id'] },
+  );
+  return { cases, random };
 }
 
 describe('fuzzed requests through the gateway', function () {
@@ -72,5 +105,27 @@ describe('fuzzed requests through the gateway', function () {
     expect(await client.request({ type: 'USER_INFO', user_id: user })).to.include({ status: 'OK' });
     const report = await waitForInvariants(testEnv().databaseUrl, { users: [user], settleMs: 30_000 });
     expect(report.ok, summarize(report)).to.equal(true);
+  });
+
+  it('answers hostile ids, numbers, times, cursors and mixed-case user ids at once, and dead-letters none of them', async () => {
+    const startedAt = Date.now();
+    const watcher = await RawClient.connect(testEnv().amqpUrl, serviceAmqpUrl(testEnv(), 'gateway'), createLogger('dead-letters', 'silent'));
+    await watcher.watchDeadLetters();
+    const { cases, random } = hostileRequests(user);
+    // Well under the gateway's REPLY_TIMEOUT_MS: a crafted request is answered, never left to time out.
+    const answeredAtOnce = async (body: Record<string, unknown>) => {
+      const reply = await client.sendRaw(JSON.stringify(body), 3000).catch(() => undefined);
+      expect(reply, `no reply within 3 s to ${JSON.stringify(body)}`).to.not.equal(undefined);
+      expect(replyDefect(reply!), JSON.stringify({ body, reply })).to.equal(undefined);
+    };
+    try {
+      for (const body of cases) await answeredAtOnce(body);
+      await fc.assert(fc.asyncProperty(random, answeredAtOnce), { numRuns: 200, seed: 20_261_202, endOnFailure: true });
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const ours = watcher.deadLetters.filter((d) => !(Date.parse(String(d.headers['x-failed-at'])) < startedAt));
+      expect(ours.map((d) => String(d.headers['x-error'])), 'dead letters').to.deep.equal([]);
+    } finally {
+      await watcher.close();
+    }
   });
 });
