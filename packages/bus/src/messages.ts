@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { type DomainEvent, type EventBatch, eventBatch, eventRoutingKeys, exchanges, type Reply } from '@trading/contracts';
+import { type Authenticated, type DomainEvent, type EventBatch, eventBatch, eventRoutingKeys, exchanges, type Reply } from '@trading/contracts';
 import { type Delivery, type OutgoingMessage, PoisonMessageError } from './types.ts';
 
 /** Where a reply goes: the gateway instance and the correlation id a request came with. */
 export type ReplyAddress = Pick<Delivery, 'replyTo' | 'correlationId'>;
 
-/** The reply to a request, addressed to the gateway instance and correlation id the request came with. */
-export function replyMessage(request: ReplyAddress, responseExchange: string, reply: Reply): OutgoingMessage[] {
+/**
+ * The reply to a request (or Payment's answer to a gateway's key check), addressed to the gateway instance and
+ * correlation id the request came with.
+ */
+export function replyMessage(request: ReplyAddress, responseExchange: string, reply: Reply | Authenticated): OutgoingMessage[] {
   if (!request.replyTo) return [];
   return [
     {

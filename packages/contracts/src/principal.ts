@@ -97,3 +97,20 @@ export const KEY_HASH = /^[0-9a-f]{64}$/;
 export function stampedPrincipal(publisher: string | undefined, headers: Record<string, unknown>): Principal | undefined {
   return publisher === brokerUsers.gateway ? decodePrincipal(headers[authHeaders.principal]) : undefined;
 }
+
+export type StampedAuthorization = { ok: true; principal: Principal; request: ClientRequest } | Extract<Authorization, { ok: false }>;
+
+/**
+ * What a service does with a request from the bus: believe only a gateway's stamp (stampedPrincipal), and apply the
+ * gateway's rule again (authorize). No trustworthy stamp is FORBIDDEN: nothing is done for anyone.
+ */
+export function authorizeStamped(
+  publisher: string | undefined,
+  headers: Record<string, unknown>,
+  request: Exclude<RequestInput, { type: 'LOGIN' }>,
+): StampedAuthorization {
+  const principal = stampedPrincipal(publisher, headers);
+  if (!principal) return { ok: false, code: 'FORBIDDEN', message: 'the request carries no principal stamped by a gateway' };
+  const verdict = authorize(principal, request);
+  return verdict.ok ? { ok: true, principal, request: verdict.request } : verdict;
+}

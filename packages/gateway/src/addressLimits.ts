@@ -14,6 +14,8 @@ export type AddressLimits = {
   takeAddUser(address: string): Taken;
   /** Connections open from `address` now. */
   openFrom(address: string): number;
+  /** Whether `address` has as many connections open as it may. */
+  atCap(address: string): boolean;
 };
 
 export type AddressLimitOptions = {
@@ -58,5 +60,6 @@ export function createAddressLimits(options: AddressLimitOptions): AddressLimits
     },
     takeAddUser: (address) => addUser.take(addressKey(address)),
     openFrom: (address) => open.get(addressKey(address)) ?? 0,
+    atCap: (address) => (open.get(addressKey(address)) ?? 0) >= options.maxConnectionsPerAddress,
   };
 }

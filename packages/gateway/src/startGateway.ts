@@ -104,7 +104,6 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     authenticator,
     allowedOrigins: settings.allowedOrigins,
     addressLimits,
-    maxConnectionsPerAddress: settings.maxConnectionsPerAddress,
     logger,
   };
   const app = deps

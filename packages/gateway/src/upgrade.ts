@@ -11,8 +11,7 @@ export type UpgradeContext = {
   authenticator: Pick<Authenticator, 'authenticate'>;
   allowedOrigins: readonly string[];
   /** Open sockets per address; the operator is not counted against the cap. */
-  addressLimits: Pick<AddressLimits, 'openFrom'>;
-  maxConnectionsPerAddress: number;
+  addressLimits: Pick<AddressLimits, 'atCap'>;
   logger: Logger;
 };
 
@@ -44,8 +43,7 @@ export function upgradeHandler(ctx: UpgradeContext) {
     };
     const open = (identity: Identity | undefined) => {
       if (aborted) return;
-      const atCap = ctx.addressLimits.openFrom(remoteAddress) >= ctx.maxConnectionsPerAddress;
-      if (identity?.principal.kind !== 'admin' && atCap) return refuse('429 Too Many Requests', 'RATE_LIMITED', 'too many connections from this address');
+      if (identity?.principal.kind !== 'admin' && ctx.addressLimits.atCap(remoteAddress)) return refuse('429 Too Many Requests', 'RATE_LIMITED', 'too many connections from this address');
       const data: Omit<SocketData, 'connection'> = { identity, remoteAddress };
       res.cork(() => res.upgrade(data, ...handshake, context));
     };

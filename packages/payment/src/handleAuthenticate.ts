@@ -1,7 +1,6 @@
-import { type Delivery, PoisonMessageError } from '@trading/bus';
+import { type Delivery, PoisonMessageError, replyMessage } from '@trading/bus';
 import { type Authenticated, authenticate, brokerUsers, exchanges } from '@trading/contracts';
 import { withDatabaseRetries } from '@trading/db';
-import { randomUUID } from 'node:crypto';
 import type { PaymentDeps } from './createHandler.ts';
 import { readKeyOwner } from './readState.ts';
 
@@ -16,12 +15,5 @@ export async function handleAuthenticate(deps: PaymentDeps, delivery: Delivery):
   if (!delivery.replyTo) throw new PoisonMessageError('Authenticate without reply-to');
   const owner = await withDatabaseRetries(() => readKeyOwner(deps.db, parsed.data.key_sha256));
   const body: Authenticated = { type: 'Authenticated', user_id: owner ?? null };
-  await deps.bus.publish({
-    exchange: exchanges.paymentResponse,
-    routingKey: delivery.replyTo,
-    messageId: randomUUID(),
-    type: body.type,
-    body,
-    ...(delivery.correlationId ? { correlationId: delivery.correlationId } : {}),
-  });
+  await Promise.all(replyMessage(delivery, exchanges.paymentResponse, body).map((message) => deps.bus.publish(message)));
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Delivery, eventMessage, PoisonMessageError, replyMessage } from '@trading/bus';
 import {
   authHeaders,
-  authorize,
+  authorizeStamped,
   type ClientRequest,
   encodePrincipal,
   errorReply,
@@ -17,7 +17,6 @@ import {
   type RequestType,
   requestKey,
   requestRoutes,
-  stampedPrincipal,
 } from '@trading/contracts';
 import { hashRequest, recordAudit, type SqlClient, userScope, withDatabaseRetries } from '@trading/db';
 import { applyChanges } from './applyChanges.ts';
@@ -44,13 +43,12 @@ export async function handleRequest(deps: PaymentDeps, delivery: Delivery): Prom
   if (input.type === 'LOGIN' || !isPaymentType(input.type)) {
     return send(deps, delivery, errorReply(input.id, input.type, 'UNKNOWN_TYPE', `${input.type} is not a payment request`));
   }
-  const principal = stampedPrincipal(delivery.userId, delivery.headers);
-  if (!principal) return send(deps, delivery, errorReply(input.id, input.type, 'FORBIDDEN', 'the request does not carry a gateway stamp'));
-  const authorized = authorize(principal, input);
+  const authorized = authorizeStamped(delivery.userId, delivery.headers, input);
   if (!authorized.ok) {
     const { code, message, field } = authorized;
     return send(deps, delivery, errorReply(input.id, input.type, code, message, field ? { field } : {}));
   }
+  const { principal } = authorized;
   const request = authorized.request as PaymentRequest;
   const log = deps.logger.child({ requestId: request.id, correlationId: delivery.correlationId, type: request.type });
   if (request.type === 'USER_INFO') {

@@ -1,6 +1,6 @@
 import { type Delivery, type Handler, PoisonMessageError, replyMessage } from '@trading/bus';
 import {
-  authorize,
+  authorizeStamped,
   brokerUsers,
   type ClientRequest,
   encodePrincipal,
@@ -9,7 +9,6 @@ import {
   parseRequest,
   type Principal,
   type Reply,
-  stampedPrincipal,
 } from '@trading/contracts';
 import { recordAudit, withDatabaseRetries } from '@trading/db';
 import type { TradeDeps } from './deps.ts';
@@ -32,10 +31,12 @@ export function createHandler(deps: TradeDeps): Handler {
     const input = parsed.request;
     if (input.type === 'LOGIN') return reply(deps, delivery, errorReply(input.id, input.type, 'UNKNOWN_TYPE', 'LOGIN is answered by the gateway'));
     // Authorised again on the principal the gateway stamped: without a trustworthy stamp nothing is done for anyone.
-    const principal = stampedPrincipal(delivery.userId, delivery.headers);
-    const authorized = principal ? authorize(principal, input) : { ok: false as const, code: 'FORBIDDEN' as const, message: 'the request does not carry a gateway stamp' };
-    if (!principal || !authorized.ok) return reply(deps, delivery, errorReply(input.id, input.type, authorized.ok ? 'FORBIDDEN' : authorized.code, authorized.ok ? '' : authorized.message));
-    const request = authorized.request;
+    const authorized = authorizeStamped(delivery.userId, delivery.headers, input);
+    if (!authorized.ok) {
+      const { code, message, field } = authorized;
+      return reply(deps, delivery, errorReply(input.id, input.type, code, message, field ? { field } : {}));
+    }
+    const { principal, request } = authorized;
     log.debug({ type: request.type }, 'request received');
     switch (request.type) {
       case 'BUY':
