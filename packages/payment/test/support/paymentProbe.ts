@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type Bus, connectBus, type Delivery, readEventBatch } from '@trading/bus';
 import {
+  authenticateRoutingKey,
   commandRoutingKeys,
   exchanges,
   gatewayReplyKey,
@@ -63,6 +64,17 @@ export class PaymentProbe {
     const messageId = randomUUID();
     await this.gateway.publish({ exchange: exchanges.payment, routingKey: 'payment.raw', messageId, type: 'Raw', body, replyTo: this.replyTo });
     return messageId;
+  }
+
+  /**
+   * Asks whose key has this SHA-256, as a gateway does (or, `asAdmin`, as the broker's admin, which is no gateway);
+   * resolves with the correlation id and message id of the question.
+   */
+  async authenticate(keySha256: string, asAdmin = false): Promise<{ correlationId: string; messageId: string }> {
+    const ids = { correlationId: randomUUID(), messageId: randomUUID() };
+    const body = { type: 'Authenticate', key_sha256: keySha256 };
+    await (asAdmin ? this.bus : this.gateway).publish({ exchange: exchanges.payment, routingKey: authenticateRoutingKey, type: body.type, body, replyTo: this.replyTo, ...ids });
+    return ids;
   }
 
   /** Publishes a client request as the gateway does; resolves with the correlation id its reply will carry. */
