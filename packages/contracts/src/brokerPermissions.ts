@@ -1,6 +1,15 @@
 import { type ServiceName, serviceNames } from './brokerUsers.ts';
 import { commandRoutingKeys, priceTickKey } from './messages.ts';
-import { credentialRevokedKey, gatewayReplySources, publishOnly, publishesTo, serviceBindings, serviceQueues } from './serviceTopology.ts';
+import {
+  credentialRevokedKey,
+  followsMarket,
+  gatewayReplySources,
+  marketTickBinding,
+  publishOnly,
+  publishesTo,
+  serviceBindings,
+  serviceQueues,
+} from './serviceTopology.ts';
 import { exchanges, topology } from './topology.ts';
 
 /*
@@ -21,7 +30,7 @@ const ANY = '.*';
 /** RabbitMQ's "nothing": only the empty name, which no queue or exchange a user may touch has. */
 const NOTHING = '^$';
 
-/** The gateway's private queues: server-named, exclusive to the connection that declared them. */
+/** Private queues (a gateway's replies, a market follower's ticks): server-named, exclusive to their connection. */
 const SERVER_NAMED = 'amq\\.gen-.+';
 /** A gateway's reply key, gateway.<instance>: no wildcard, so it cannot bind to other traffic. */
 const GATEWAY_REPLY_KEY = 'gateway\\.[^.*#]+';
@@ -32,12 +41,15 @@ const MARKET_TICK_KEY = `^${escape(priceTickKey(''))}[A-Z0-9]+$`;
 function permissionFor(service: ServiceName): BrokerPermission {
   if (publishOnly.has(service)) return { configure: NOTHING, write: anyOf(publishesTo[service].map(escape)), read: NOTHING };
   const queue = serviceQueues[service];
-  const own = queue === undefined ? SERVER_NAMED : escape(queue);
-  const sources = service === 'gateway' ? gatewayReplySources : serviceBindings(service).map((b) => b.source);
+  const own = [...(queue === undefined ? [] : [escape(queue)]), ...(queue === undefined || followsMarket.has(service) ? [SERVER_NAMED] : [])];
+  const sources = [
+    ...(service === 'gateway' ? gatewayReplySources : serviceBindings(service).map((b) => b.source)),
+    ...(followsMarket.has(service) ? [marketTickBinding.exchange] : []),
+  ];
   return {
-    configure: anyOf([own]),
-    write: anyOf([own, ...[...publishesTo[service], exchanges.deadLetter].map(escape)]),
-    read: anyOf([own, ...sources.map(escape)]),
+    configure: anyOf(own),
+    write: anyOf([...own, ...[...publishesTo[service], exchanges.deadLetter].map(escape)]),
+    read: anyOf([...own, ...sources.map(escape)]),
   };
 }
 
@@ -54,6 +66,8 @@ function topicPermissionsFor(service: ServiceName): BrokerTopicPermission[] {
   }
   const reads = [...keysBySource].map(([exchange, keys]) => ({ exchange, write: ANY, read: anyOf(keys) }));
   if (service === 'market') return [{ exchange: exchanges.market, write: MARKET_TICK_KEY, read: NOTHING }];
+  // A market follower binds the ticks of every symbol, and publishes nothing there.
+  if (followsMarket.has(service)) reads.push({ exchange: exchanges.market, write: NOTHING, read: anyOf([escape(marketTickBinding.routingKey)]) });
   return service === 'trade' ? [...reads, { exchange: exchanges.payment, write: anyOf(sagaCommandKeys), read: ANY }] : reads;
 }
 

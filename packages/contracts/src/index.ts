@@ -11,3 +11,5 @@ export * from './brokerPermissions.ts';
 export * from './serviceTopology.ts';
 export * from './bounds.ts';
 export * from './tradeCursor.ts';
+export * from './house.ts';
+export * from './pricing.ts';

@@ -19,19 +19,27 @@ export const authenticateRoutingKey = 'payment.authenticate';
 
 // ---- Trade -> Payment saga commands (exchange `payment`)
 export const reserveFunds = z.object({ type: z.literal('ReserveFunds'), saga_id: uuid, user_id: uuid, amount: decimal });
+/**
+ * The BUY's trade is recorded at `notional` (executed price × quantity) plus `fee`: the user pays both out of the
+ * reservation, which releases the rest; the house receives them.
+ */
 export const captureFunds = z.object({
   type: z.literal('CaptureFunds'),
   saga_id: uuid,
   user_id: uuid,
   symbol: z.string(),
   quantity: decimal,
+  notional: decimal,
+  fee: decimal,
 });
 export const releaseFunds = z.object({ type: z.literal('ReleaseFunds'), saga_id: uuid, user_id: uuid, reason: z.string() });
+/** The SELL's trade is recorded: the house pays the user `amount` (the notional) less `fee`. */
 export const creditFunds = z.object({
   type: z.literal('CreditFunds'),
   saga_id: uuid,
   user_id: uuid,
   amount: decimal,
+  fee: decimal,
   symbol: z.string(),
   quantity: decimal,
 });
@@ -47,9 +55,18 @@ export const fundsWithdrawn = z.object({ type: z.literal('FundsWithdrawn'), ...u
 const sagaEvent = { ...userEvent, saga_id: uuid };
 export const fundsReserved = z.object({ type: z.literal('FundsReserved'), ...sagaEvent, amount: decimal });
 export const fundsRejected = z.object({ type: z.literal('FundsRejected'), ...sagaEvent, amount: decimal, code: errorCode, reason: z.string() });
-export const fundsCaptured = z.object({ type: z.literal('FundsCaptured'), ...sagaEvent, amount: decimal });
+/** `amount` = notional + fee, paid from the reservation; `released` = the rest of the reservation, back to available. */
+export const fundsCaptured = z.object({
+  type: z.literal('FundsCaptured'),
+  ...sagaEvent,
+  amount: decimal,
+  notional: decimal.optional(),
+  fee: decimal.optional(),
+  released: decimal.optional(),
+});
 export const fundsReleased = z.object({ type: z.literal('FundsReleased'), ...sagaEvent, amount: decimal });
-export const fundsCredited = z.object({ type: z.literal('FundsCredited'), ...sagaEvent, amount: decimal });
+/** `amount` = the notional; the user's available balance grows by amount − fee, and the house's shrinks by as much. */
+export const fundsCredited = z.object({ type: z.literal('FundsCredited'), ...sagaEvent, amount: decimal, fee: decimal.optional() });
 export const creditRejected = z.object({ type: z.literal('CreditRejected'), ...sagaEvent, amount: decimal, code: errorCode, reason: z.string() });
 /** A user's api key, as its SHA-256: issued at ADD_USER and ROTATE_API_KEY, revoked by a rotation or REMOVE_USER. */
 export const credentialIssued = z.object({ type: z.literal('CredentialIssued'), ...userEvent, key_sha256: keyHash });
@@ -79,7 +96,22 @@ export const sagaReplyTypes = ['FundsReserved', 'FundsRejected', 'FundsCaptured'
 
 // ---- Trade events (exchange `api-response`, routing key trade.<entity>.<event>)
 const side = z.enum(['BUY', 'SELL']);
-const sagaFacts = { ...sagaEvent, side, symbol: z.string(), quantity: decimal, price: decimal, notional: decimal };
+/**
+ * What every trade event repeats. Until the trade executes, `price` and `notional` are the order's bound (its limit,
+ * or a market order's collar) and what it may cost at most; from TradeRecorded on they are the executed figures, with
+ * the `fee` and the market tick (`tick_seq`) the price came from. `limit_price` is null for a market order.
+ */
+const sagaFacts = {
+  ...sagaEvent,
+  side,
+  symbol: z.string(),
+  quantity: decimal,
+  price: decimal,
+  notional: decimal,
+  limit_price: decimal.nullable().optional(),
+  fee: decimal.optional(),
+  tick_seq: z.number().int().positive().optional(),
+};
 export const sagaStarted = z.object({ type: z.literal('SagaStarted'), ...sagaFacts });
 export const holdingReserved = z.object({ type: z.literal('HoldingReserved'), ...sagaFacts });
 export const tradeRecorded = z.object({ type: z.literal('TradeRecorded'), ...sagaFacts, trade_id: uuid });

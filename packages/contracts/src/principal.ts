@@ -1,7 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ErrorCode } from './errorCodes.ts';
 import type { ClientRequest, RequestId, RequestInput } from './requests.ts';
-import { userScopedTypes } from './requests.ts';
+import { operatorTypes, userScopedTypes } from './requests.ts';
+import { HOUSE_USER_ID } from './house.ts';
 import { brokerUsers } from './brokerUsers.ts';
 
 /**
@@ -38,17 +39,27 @@ export function decodePrincipal(text: unknown): Principal | undefined {
 export type Authorization = { ok: true; request: ClientRequest } | { ok: false; code: ErrorCode; field?: string; message: string };
 
 const isUserScoped = (type: string): boolean => (userScopedTypes as readonly string[]).includes(type);
+const isOperatorOnly = (type: string): boolean => (operatorTypes as readonly string[]).includes(type);
+/** What anyone may ask about the house's account: the operator reads it; no request funds, trades or removes it. */
+const houseReadable: ReadonlySet<string> = new Set(['USER_INFO', 'PORTFOLIO', 'TRADES', 'REPORT']);
 
 /**
  * Whether `principal` may make `request`, and the request it then makes: a user's request without `user_id` acts
  * for that user, one naming anybody else is FORBIDDEN; the operator must name the user (REPORT without one is the
- * global report); an anonymous connection may only ADD_USER. The gateway and every service apply the same rule.
+ * global report); an anonymous connection may only ADD_USER; HALT and RESUME are the operator's; the house's account
+ * (the counterparty of every trade) is only read, by the operator. The gateway and every service apply the same rule.
  */
 export function authorize(principal: Principal, request: Exclude<RequestInput, { type: 'LOGIN' }>): Authorization {
   if (principal.kind === 'anonymous') {
     return request.type === 'ADD_USER' ? { ok: true, request } : { ok: false, code: 'UNAUTHENTICATED', message: 'authenticate first: send LOGIN with your api_key, or ADD_USER' };
   }
   const named = 'user_id' in request ? request.user_id : undefined;
+  if (isOperatorOnly(request.type) && principal.kind !== 'admin') {
+    return { ok: false, code: 'FORBIDDEN', message: `${request.type} is the operator's: it needs the operator's key` };
+  }
+  if (named === HOUSE_USER_ID && (principal.kind !== 'admin' || !houseReadable.has(request.type))) {
+    return { ok: false, code: 'FORBIDDEN', field: 'user_id', message: 'the house account is read by the operator and changed only by trades' };
+  }
   if (principal.kind === 'user') {
     if (named !== undefined && named !== principal.userId) return { ok: false, code: 'FORBIDDEN', field: 'user_id', message: 'this connection may act only for its own user' };
     if (request.type === 'ADD_USER') return { ok: true, request };

@@ -58,6 +58,18 @@ export const tradesRequest = z.strictObject({
 const isoTime = z.iso
   .datetime({ offset: true, message: 'must be an ISO 8601 time such as "2026-01-31T09:00:00Z"' })
   .refine((time) => withinTimeBounds(Date.parse(time)), { message: 'must lie between 1970 and 9999 UTC' });
+/** The latest market price Trade holds for a symbol (any authenticated connection). */
+export const quoteRequest = z.strictObject({ ...base, type: z.literal('QUOTE'), symbol });
+/** The operator halts or resumes trading in one symbol or one whole market (admin key only). */
+const haltScope = {
+  ...base,
+  symbol: symbol.optional(),
+  market: z.string().regex(/^[A-Za-z]{1,32}$/, { message: 'must be a market name such as "Crypto"' }).optional(),
+};
+const oneScope = (request: { symbol?: string; market?: string }) => (request.symbol === undefined) !== (request.market === undefined);
+const scopeRule = { message: 'name exactly one of symbol or market', path: ['symbol'] };
+export const haltRequest = z.strictObject({ ...haltScope, type: z.literal('HALT') }).refine(oneScope, scopeRule);
+export const resumeRequest = z.strictObject({ ...haltScope, type: z.literal('RESUME') }).refine(oneScope, scopeRule);
 export const reportRequest = z.strictObject({
   ...base,
   type: z.literal('REPORT'),
@@ -80,6 +92,9 @@ export const requestRoutes = {
   SELL: { schema: sellRequest, exchange: 'api', routingKey: 'trade.sell' },
   PORTFOLIO: { schema: portfolioRequest, exchange: 'api', routingKey: 'trade.portfolio' },
   TRADES: { schema: tradesRequest, exchange: 'api', routingKey: 'trade.trades' },
+  QUOTE: { schema: quoteRequest, exchange: 'api', routingKey: 'trade.quote' },
+  HALT: { schema: haltRequest, exchange: 'api', routingKey: 'trade.halt' },
+  RESUME: { schema: resumeRequest, exchange: 'api', routingKey: 'trade.resume' },
   REPORT: { schema: reportRequest, exchange: 'api', routingKey: 'reporting.report' },
 } as const;
 
@@ -95,6 +110,8 @@ export type RequestType = RoutedRequestType | 'LOGIN';
 export type RequestInput = z.infer<(typeof requestSchemas)[RequestType]>;
 /** The request types that act on one user's account, and so carry `user_id` once authorised. */
 export const userScopedTypes = ['REMOVE_USER', 'DEPOSIT', 'WITHDRAW', 'USER_INFO', 'ROTATE_API_KEY', 'BUY', 'SELL', 'PORTFOLIO', 'TRADES'] as const;
+/** The request types only the operator may send. */
+export const operatorTypes = ['HALT', 'RESUME'] as const;
 type UserScoped<T> = T extends { type: (typeof userScopedTypes)[number] } ? Omit<T, 'user_id'> & { user_id: string } : T;
 
 /** A request after authorisation (principal.ts): a user-scoped request always names the user it acts for. */
@@ -110,7 +127,10 @@ export type SellRequest = UserScoped<z.infer<typeof sellRequest>>;
 export type PortfolioRequest = UserScoped<z.infer<typeof portfolioRequest>>;
 export type TradesRequest = UserScoped<z.infer<typeof tradesRequest>>;
 export type ReportRequest = z.infer<typeof reportRequest>;
+export type QuoteRequest = z.infer<typeof quoteRequest>;
+export type HaltRequest = z.infer<typeof haltRequest>;
+export type ResumeRequest = z.infer<typeof resumeRequest>;
 export type PaymentRequest = AddUserRequest | RemoveUserRequest | DepositRequest | WithdrawRequest | UserInfoRequest | RotateApiKeyRequest;
-export type TradeRequest = BuyRequest | SellRequest | PortfolioRequest | TradesRequest;
+export type TradeRequest = BuyRequest | SellRequest | PortfolioRequest | TradesRequest | QuoteRequest | HaltRequest | ResumeRequest;
 /** A request a service answers, authorised. */
 export type ClientRequest = PaymentRequest | TradeRequest | ReportRequest;

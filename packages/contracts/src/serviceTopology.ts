@@ -1,5 +1,5 @@
 import type { ServiceName } from './brokerUsers.ts';
-import { eventRoutingKeys } from './messages.ts';
+import { eventRoutingKeys, priceTickKey } from './messages.ts';
 import { type BindingDeclaration, exchanges, queues, type Topology, topology } from './topology.ts';
 
 /** The exchanges each service publishes to. Every consumer also publishes to `dead-letter` what it gives up on. */
@@ -23,6 +23,13 @@ export const serviceQueues: Record<ServiceName, string | undefined> = {
 /** Services that only publish: no queue of any kind, so nothing to configure or read, and nothing to dead-letter. */
 export const publishOnly: ReadonlySet<ServiceName> = new Set(['market']);
 
+/**
+ * Where a service that follows the market binds a private queue (server-named, one per instance): every symbol's
+ * ticks. Trade prices its orders from them.
+ */
+export const marketTickBinding = { exchange: exchanges.market, routingKey: priceTickKey('*') } as const;
+export const followsMarket: ReadonlySet<ServiceName> = new Set(['trade']);
+
 /** Where a gateway binds its private queue: its replies on both response exchanges, revoked credentials on the second. */
 export const gatewayReplySources = [exchanges.apiResponse, exchanges.paymentResponse] as const;
 
@@ -43,7 +50,10 @@ export function serviceBindings(service: ServiceName): BindingDeclaration[] {
 export function topologyFor(service: ServiceName): Topology {
   const queue = serviceQueues[service];
   const bindings = serviceBindings(service);
-  const sources = service === 'gateway' ? gatewayReplySources : bindings.map((b) => b.source);
+  const sources = [
+    ...(service === 'gateway' ? gatewayReplySources : bindings.map((b) => b.source)),
+    ...(followsMarket.has(service) ? [marketTickBinding.exchange] : []),
+  ];
   return {
     exchanges: [],
     queues: topology.queues.filter((q) => q.name === queue),

@@ -1,3 +1,4 @@
+import { HOUSE_USER_ID } from '@trading/contracts';
 import { assertDistinct, byPosition, coalesce, coalesceWrites, columns, perTransaction, type SqlClient } from '@trading/db';
 import type { Change } from './domain.ts';
 
@@ -61,22 +62,32 @@ async function applyChange(tx: SqlClient, change: Change): Promise<void> {
 }
 
 /**
- * One statement: the balances and their ledger rows change together. CHECK constraints keep both balances >= 0.
+ * One statement: the balances and their ledger rows change together. CHECK constraints keep a user's balances >= 0.
  * Answers, per movement, whether its account was open.
+ *
+ * A user's account appears at most once (each message of a batch decided on its own locked read). The house's
+ * account is the other side of every trade, so many messages of a batch move it: its movements are summed into one
+ * update (nothing is decided on the house's balance, so none of them needs to see another's), and each still
+ * appends its own ledger row.
  */
 async function moveFunds(tx: SqlClient, moves: readonly MoveFunds[]): Promise<boolean[]> {
-  assertDistinct(moves, (m) => m.userId.toLowerCase(), 'account');
+  assertDistinct(
+    moves.filter((m) => m.userId !== HOUSE_USER_ID),
+    (m) => m.userId.toLowerCase(),
+    'account',
+  );
   const rows = await tx.$queryRawUnsafe<{ n: string }[]>(
     `WITH change AS (
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::numeric[], $4::numeric[], $5::uuid[], $6::timestamptz[])
          WITH ORDINALITY AS c(user_id, kind, available, reserved, saga_id, at, n)),
+     total AS (SELECT user_id, sum(available) AS available, sum(reserved) AS reserved FROM change GROUP BY user_id),
      moved AS (
-       UPDATE payment.account AS account SET available = account.available + change.available, reserved = account.reserved + change.reserved
-       FROM change WHERE account.user_id = change.user_id AND account.removed_at IS NULL RETURNING change.n),
+       UPDATE payment.account AS account SET available = account.available + total.available, reserved = account.reserved + total.reserved
+       FROM total WHERE account.user_id = total.user_id AND account.removed_at IS NULL RETURNING account.user_id),
      appended AS (
        INSERT INTO payment.ledger (user_id, kind, available_delta, reserved_delta, saga_id, created_at)
-       SELECT user_id, kind::payment."LedgerKind", available, reserved, saga_id, at FROM change JOIN moved USING (n) ORDER BY n)
-     SELECT n FROM moved`,
+       SELECT user_id, kind::payment."LedgerKind", available, reserved, saga_id, at FROM change JOIN moved USING (user_id) ORDER BY n)
+     SELECT n FROM change JOIN moved USING (user_id)`,
     ...columns(moves, [(m) => m.userId, (m) => m.kind, (m) => m.available, (m) => m.reserved, (m) => m.sagaId ?? null, (m) => m.at]),
   );
   return byPosition(rows, moves.length).map((row) => row !== undefined);

@@ -1,5 +1,5 @@
-import { Decimal, type ErrorCode, errorCodes, type PaymentCommand } from '@trading/contracts';
-import type { Account, CommandDecision, CommandState, Reservation } from './domain.ts';
+import { Decimal, type ErrorCode, errorCodes, HOUSE_USER_ID, type PaymentCommand } from '@trading/contracts';
+import type { Account, Change, CommandDecision, CommandState, Reservation } from './domain.ts';
 
 type ReserveFunds = Extract<PaymentCommand, { type: 'ReserveFunds' }>;
 type CaptureFunds = Extract<PaymentCommand, { type: 'CaptureFunds' }>;
@@ -48,20 +48,34 @@ function reserve(command: ReserveFunds, { account, reservation }: CommandState, 
   };
 }
 
+/**
+ * The BUY's trade: the user pays notional + fee out of the reservation and gets the rest of it back; the house
+ * receives the notional and the fee. Trade never asks for more than it reserved (it reserved at the order's bound).
+ */
 function capture(command: CaptureFunds, reservation: Reservation | undefined, at: string): CommandDecision {
-  const { saga_id, user_id, symbol, quantity } = command;
+  const { saga_id, user_id, symbol, quantity, notional, fee } = command;
   if (reservation?.status !== 'RESERVED' || reservation.userId !== user_id) {
     return { refused: `cannot capture saga ${saga_id} of user ${user_id}: its reservation is ${describe(reservation)}` };
   }
+  const paid = new Decimal(notional).add(fee);
   const { amount } = reservation;
+  if (paid.gt(amount)) return { refused: `saga ${saga_id} asks to capture ${paid.toFixed()}, more than its reservation of ${amount}` };
+  const released = new Decimal(amount).sub(paid).toFixed();
   return {
-    event: { type: 'FundsCaptured', saga_id, user_id, at, amount },
+    event: { type: 'FundsCaptured', saga_id, user_id, at, amount: paid.toFixed(), notional, fee, released },
     changes: [
-      { type: 'MoveFunds', userId: user_id, kind: 'CAPTURE', available: '0', reserved: negate(amount), sagaId: saga_id, at },
+      { type: 'MoveFunds', userId: user_id, kind: 'CAPTURE', available: released, reserved: negate(amount), sagaId: saga_id, at },
+      ...houseSide(saga_id, notional, fee, at),
       { type: 'SetReservation', sagaId: saga_id, userId: user_id, amount, status: 'CAPTURED', at },
       { type: 'AdjustHeldAsset', userId: user_id, symbol, quantity },
     ],
   };
+}
+
+/** The house's side of a trade: it receives (BUY) or pays (SELL, negative) the notional, and earns the fee. */
+function houseSide(sagaId: string, notional: string, fee: string, at: string): Change[] {
+  const move = (kind: 'TRADE' | 'FEE', available: string): Change => ({ type: 'MoveFunds', userId: HOUSE_USER_ID, kind, available, reserved: '0', sagaId, at });
+  return [move('TRADE', notional), ...(new Decimal(fee).isZero() ? [] : [move('FEE', fee)])];
 }
 
 /**
@@ -85,16 +99,20 @@ function release(command: ReleaseFunds, reservation: Reservation | undefined, at
   return { event: { type: 'FundsReleased', saga_id, user_id, at, amount: '0' }, changes: reservation ? [] : [tombstone] };
 }
 
+/** The SELL's trade: the house pays the notional, less the fee it earns; the user receives notional − fee. */
 function credit(command: CreditFunds, account: Account | undefined, at: string): CommandDecision {
-  const { saga_id, user_id, amount, symbol, quantity } = command;
+  const { saga_id, user_id, amount, fee, symbol, quantity } = command;
   if (!account) {
     const reason = errorCodes.USER_NOT_FOUND.message;
     return { event: { type: 'CreditRejected', saga_id, user_id, at, amount, code: 'USER_NOT_FOUND', reason }, changes: [] };
   }
+  const net = new Decimal(amount).sub(fee);
+  if (!net.isPositive()) return { refused: `saga ${saga_id} credits ${amount} with a fee of ${fee}` };
   return {
-    event: { type: 'FundsCredited', saga_id, user_id, at, amount },
+    event: { type: 'FundsCredited', saga_id, user_id, at, amount, fee },
     changes: [
-      { type: 'MoveFunds', userId: user_id, kind: 'CREDIT', available: amount, reserved: '0', sagaId: saga_id, at },
+      { type: 'MoveFunds', userId: user_id, kind: 'CREDIT', available: net.toFixed(), reserved: '0', sagaId: saga_id, at },
+      ...houseSide(saga_id, negate(amount), fee, at),
       { type: 'AdjustHeldAsset', userId: user_id, symbol, quantity: negate(quantity) },
     ],
   };

@@ -11,10 +11,11 @@ export type ReservationStatus = 'RESERVED' | 'CAPTURED' | 'RELEASED';
 /** Funds held for one BUY saga. A RELEASED reservation of amount 0 marks a saga released before its ReserveFunds arrived. */
 export type Reservation = { sagaId: string; userId: string; amount: string; status: ReservationStatus };
 
-/** Payment's own view of what a user holds (fed by CaptureFunds and CreditFunds). */
+/** Payment's projection of what a user holds (held_asset: the quantities of the trades Trade reports). */
 export type HeldAsset = { symbol: string; quantity: string };
 
-export type LedgerKind = 'DEPOSIT' | 'WITHDRAWAL' | 'RESERVE' | 'RELEASE' | 'CAPTURE' | 'CREDIT';
+/** TRADE and FEE are the house's rows: its side of a trade's notional, and the fee it earns. */
+export type LedgerKind = 'DEPOSIT' | 'WITHDRAWAL' | 'RESERVE' | 'RELEASE' | 'CAPTURE' | 'CREDIT' | 'TRADE' | 'FEE';
 
 /** What a decision changes; the store turns each into SQL in the message's transaction. */
 export type Change =

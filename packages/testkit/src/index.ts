@@ -6,3 +6,4 @@ export * from './wsClient.ts';
 export * from './waitFor.ts';
 export * from './useStack.ts';
 export * from './adminKey.ts';
+export * from './marketPrices.ts';

@@ -10,6 +10,9 @@ export async function loadCatalogue(prisma: PrismaClient): Promise<Catalogue> {
       {
         symbol: instrument.symbol,
         referencePrice: instrument.referencePrice.toFixed(),
+        priceTick: instrument.priceTick.toFixed(),
+        lotSize: instrument.lotSize.toFixed(),
+        maxNotional: instrument.maxNotional.toFixed(),
         market: { name: instrument.market.name, opens: timeOfDay(instrument.market.opensAt), closes: timeOfDay(instrument.market.closesAt) },
       },
     ]),

@@ -9,6 +9,14 @@ export const tradeConfigShape = {
   SAGA_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(10_000),
   /** How often sagas past their deadline are looked for. */
   SAGA_SWEEP_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  /** The house's fee on every trade, in basis points of the notional (1/10 000). */
+  TRADE_FEE_BPS: z.coerce.number().int().min(0).max(1000).default(0),
+  /** How far a market order (no `price`) may trade from the last price, in basis points: its collar. */
+  MARKET_COLLAR_BPS: z.coerce.number().int().min(1).max(5000).default(100),
+  /** A market price older than this (on the wall clock) is not traded on: PRICE_UNAVAILABLE. */
+  PRICE_MAX_AGE_MS: z.coerce.number().int().min(100).max(86_400_000).default(10_000),
+  /** A limit further than this percentage from the market price is refused: PRICE_OUT_OF_BAND. */
+  PRICE_BAND_PCT: z.coerce.number().min(0.01).max(100).default(10),
   /** Demos at any hour: every market is open. */
   MARKETS_ALWAYS_OPEN: booleanSetting.default(false),
   /** Tests and demos: the clock starts at this instant (e.g. 2026-01-05T20:00:00Z) and runs on from there. */

@@ -13,6 +13,7 @@ import {
 import { recordAudit, withDatabaseRetries } from '@trading/db';
 import type { TradeDeps } from './deps.ts';
 import { onPaymentEvent } from './onPaymentEvent.ts';
+import { haltReply, quoteReply } from './marketControl.ts';
 import { placeOrder } from './placeOrder.ts';
 import { portfolioReply } from './portfolio.ts';
 import { tradesReply } from './tradeHistory.ts';
@@ -46,6 +47,11 @@ export function createHandler(deps: TradeDeps): Handler {
         return reply(deps, delivery, await withDatabaseRetries(async () => (await audit(deps, principal, request), portfolioReply(deps.db, request))));
       case 'TRADES':
         return reply(deps, delivery, await withDatabaseRetries(async () => (await audit(deps, principal, request), tradesReply(deps.db, request))));
+      case 'QUOTE':
+        return reply(deps, delivery, quoteReply(deps, request));
+      case 'HALT':
+      case 'RESUME':
+        return reply(deps, delivery, await withDatabaseRetries(() => haltReply(deps, principal, request)));
       default:
         return reply(deps, delivery, errorReply(request.id, request.type, 'UNKNOWN_TYPE', `the Trade service does not handle ${request.type}`));
     }

@@ -1,18 +1,22 @@
 import { type ErrorCode, errorCodes } from '@trading/contracts';
+import { decideExecution, type MarketView, type PriceRules } from './decideExecution.ts';
 import type { Saga, SagaInput, SagaState, Side, Step } from './domain.ts';
+
+/** What a BUY's execution is decided on when its funds are reserved: the market as Trade sees it, and the price rules. */
+export type ExecutionContext = { market: MarketView; rules: PriceRules };
 
 /**
  * The saga's transition table: what to do when `input` arrives in the saga's current state. Pure.
  * An input the state does not expect (a duplicate, a late or out-of-order answer) is ignored, except a
  * reservation that arrives after the saga gave up, which is released.
  */
-export function decideStep(saga: Saga, input: SagaInput): Step {
+export function decideStep(saga: Saga, input: SagaInput, context?: ExecutionContext): Step {
   const when = (side: Side, state: SagaState, step: Step): Step =>
     saga.side === side && saga.state === state ? step : { kind: 'ignore', why: `${input.type} in ${saga.side} ${saga.state}` };
   switch (input.type) {
     case 'FundsReserved':
       if (saga.side === 'BUY' && saga.state === 'TIMED_OUT') return { kind: 'releaseLate' };
-      return when('BUY', 'STARTED', { kind: 'record' });
+      return when('BUY', 'STARTED', execute(saga, context));
     case 'FundsRejected':
       return when('BUY', 'STARTED', { kind: 'reject', code: knownCode(input.code), reason: input.reason });
     case 'FundsCaptured':
@@ -24,7 +28,7 @@ export function decideStep(saga: Saga, input: SagaInput): Step {
     case 'CreditRejected':
       return when('SELL', 'STARTED', { kind: 'reject', code: knownCode(input.code), reason: input.reason });
     case 'StepFailed':
-      return when('BUY', 'STARTED', { kind: 'compensate', reason: input.reason });
+      return when('BUY', 'STARTED', { kind: 'compensate', code: 'TRADE_FAILED', reason: input.reason });
     case 'DeadlinePassed':
       return onDeadline(saga);
     default: {
@@ -32,6 +36,16 @@ export function decideStep(saga: Saga, input: SagaInput): Step {
       return _exhaustive;
     }
   }
+}
+
+/**
+ * A BUY whose funds are reserved executes at the latest tick if the price is still within its bound, fresh, and
+ * trading is not halted; otherwise its funds are released and it ends with that code (PRICE_NOT_MARKETABLE, …).
+ */
+function execute(saga: Saga, context: ExecutionContext | undefined): Step {
+  if (!context) throw new Error(`saga ${saga.id}: a reservation is decided on the market, and none was given`);
+  const decision = decideExecution({ side: saga.side, symbol: saga.symbol, quantity: saga.quantity, priceBound: saga.priceBound }, context.market, context.rules);
+  return decision.ok ? { kind: 'record', execution: decision.execution } : { kind: 'compensate', code: decision.code, reason: decision.message };
 }
 
 /**

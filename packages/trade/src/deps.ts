@@ -1,7 +1,9 @@
 import type { Bus } from '@trading/bus';
 import type { Database, Outbox, ProcessOnce } from '@trading/db';
 import type { Logger } from '@trading/platform';
+import type { OrderRules } from './decideOrder.ts';
 import type { Catalogue } from './domain.ts';
+import type { PriceBook } from './priceBook.ts';
 
 /** Everything the Trade service's handlers need, built once by main.ts. */
 export type TradeDeps = {
@@ -14,14 +16,14 @@ export type TradeDeps = {
   /** The only source of "now": market hours, deadlines, trade times and saga durations. */
   clock: () => Date;
   catalogue: Catalogue;
+  /** The latest market price of each symbol (fed by the market's ticks). */
+  prices: PriceBook;
   settings: TradeSettings;
 };
 
-export type TradeSettings = {
+export type TradeSettings = OrderRules & {
   /** How long a saga waits for Payment's next answer before its deadline passes. */
   sagaTimeoutMs: number;
-  /** Every market open at any hour (demos). */
-  marketsAlwaysOpen: boolean;
   /** Fault injection for tests: symbols whose BUY trade recording fails after the funds are reserved. */
   failRecordingFor: ReadonlySet<string>;
 };

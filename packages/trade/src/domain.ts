@@ -9,13 +9,22 @@ export type Side = Order['type'];
 
 /** Opening hours in UTC as 'HH:MM:SS'; open from `opens` through the last second of `closes`. */
 export type Market = { name: string; opens: string; closes: string };
-/** A tradable symbol, with the price a market order (one without `price`) executes at. */
-export type Instrument = { symbol: string; referencePrice: string; market: Market };
+/**
+ * A tradable symbol and its trading rules: prices on `priceTick`, quantities on `lotSize`, one order's notional at
+ * most `maxNotional`. `referencePrice` is where the market's walk starts.
+ */
+export type Instrument = { symbol: string; referencePrice: string; priceTick: string; lotSize: string; maxNotional: string; market: Market };
 export type Catalogue = ReadonlyMap<string, Instrument>;
 
 export type SagaState = 'STARTED' | 'CAPTURING' | 'COMPENSATING' | 'COMPLETED' | 'REJECTED' | 'COMPENSATED' | 'TIMED_OUT';
 /** States that still wait for an event; every other state is terminal and has its reply. */
 export const openStates = ['STARTED', 'CAPTURING', 'COMPENSATING'] as const satisfies readonly SagaState[];
+
+/** The latest price Trade holds for a symbol: a market tick (PriceTicked), with its seq and its time. */
+export type Quote = { symbol: string; price: string; seq: number; at: Date };
+
+/** A trade's figures: the executed price (a tick's), notional = price × quantity, the fee, and the tick's seq. */
+export type Execution = { price: string; notional: string; fee: string; tickSeq: number };
 
 /**
  * One BUY or SELL. BUY: STARTED (ReserveFunds sent) → CAPTURING (trade and holding recorded, CaptureFunds sent)
@@ -29,11 +38,18 @@ export type Saga = {
   userId: string;
   symbol: string;
   quantity: string;
-  price: string;
-  notional: string;
+  /** The client's limit; null for a market order. */
+  limitPrice: string | null;
+  /** The highest price a BUY may execute at, the lowest for a SELL: its limit, or a market order's collar. */
+  priceBound: string;
+  /** What a BUY reserved (priceBound × quantity + fee); null for a SELL. */
+  reserved: string | null;
+  /** The execution, once it happened (a SELL's at acceptance, a BUY's when its funds are reserved). */
+  execution: Execution | null;
   marketOrder: boolean;
   state: SagaState;
   tradeId: string | null;
+  failureCode: string | null;
   failureReason: string | null;
   createdAt: Date;
 };
@@ -48,15 +64,15 @@ export type PendingCommand = 'CaptureFunds' | 'CreditFunds' | 'ReleaseFunds';
 
 /** What a saga does on an input: decided by decideStep (pure), carried out by runStep in the input's transaction. */
 export type Step =
-  /** BUY funds reserved: record the trade and the holding, send CaptureFunds → CAPTURING. */
-  | { kind: 'record' }
+  /** BUY funds reserved and the price executable: record the trade and the holdings, send CaptureFunds → CAPTURING. */
+  | { kind: 'record'; execution: Execution }
   /** Funds captured (BUY) or credited (SELL): settle → COMPLETED, reply OK. */
   | { kind: 'complete' }
   /** Payment refused: undo what Trade did (SELL: restore the holding, void the trade) → REJECTED, reply ERROR. */
   | { kind: 'reject'; code: ErrorCode; reason: string }
-  /** A step after the reservation failed: send ReleaseFunds → COMPENSATING. */
-  | { kind: 'compensate'; reason: string }
-  /** Funds released after a failure → COMPENSATED, reply ERROR TRADE_FAILED. */
+  /** A step after the reservation failed, or the price is not executable: send ReleaseFunds → COMPENSATING. */
+  | { kind: 'compensate'; code: ErrorCode; reason: string }
+  /** Funds released after a failure → COMPENSATED, reply ERROR with the failure's code (TRADE_FAILED, PRICE_…). */
   | { kind: 'compensated' }
   /** No reservation in time: send ReleaseFunds → TIMED_OUT, reply ERROR SAGA_TIMEOUT. */
   | { kind: 'timeOut' }

@@ -1,10 +1,12 @@
-import { canonicalDecimal } from '@trading/contracts';
+import { canonicalDecimal, Decimal, HOUSE_USER_ID } from '@trading/contracts';
 import { assertDistinct, byPosition, coalesce, coalesceWrites, columns, perTransaction, type SqlClient } from '@trading/db';
 import type { Holding, Saga } from './domain.ts';
 
 /*
- * trade.holding: one row per user and symbol. Every change is one conditional UPDATE (or upsert), so
- * concurrent sagas of the same user and symbol never lose an update or oversell.
+ * trade.holding: one row per user and symbol, the record of holdings. Every change is one conditional UPDATE (or
+ * upsert), so concurrent sagas of the same user and symbol never lose an update or oversell. The house
+ * (HOUSE_USER_ID) holds the other side of every trade: a BUY moves its quantity from the house to the user, a
+ * completed SELL from the user to the house, in the same transaction, so each symbol's holdings sum to zero.
  */
 
 type Movement = { userId: string; symbol: string; quantity: string };
@@ -18,11 +20,13 @@ const statements = perTransaction((tx) => ({
   reserve: coalesce((sales: readonly Movement[]) => reserveHoldings(tx, sales)),
   settle: coalesceWrites((sagas: readonly Saga[]) => settleSales(tx, sagas)),
   restore: coalesceWrites((sagas: readonly Saga[]) => restoreHoldings(tx, sagas)),
+  house: coalesceWrites((moves: readonly Movement[]) => moveHousePositions(tx, moves)),
 }));
 
-/** A BUY adds its quantity and what it cost. */
+/** A BUY adds its quantity and what it cost to the user's holding, and takes the quantity from the house's. */
 export async function addToHolding(tx: SqlClient, saga: Saga): Promise<void> {
   await statements(tx).add(saga);
+  await statements(tx).house({ userId: HOUSE_USER_ID, symbol: saga.symbol, quantity: new Decimal(saga.quantity).neg().toFixed() });
 }
 
 /** A SELL moves its quantity from `quantity` to `reserved`; false (nothing changed) if the user holds less. */
@@ -30,9 +34,13 @@ export async function reserveHolding(tx: SqlClient, userId: string, symbol: stri
   return statements(tx).reserve({ userId, symbol, quantity });
 }
 
-/** A completed SELL removes its reserved quantity and the matching share of the cost basis; an emptied holding goes. */
+/**
+ * A completed SELL removes its reserved quantity and the matching share of the cost basis (an emptied holding goes),
+ * and gives the quantity to the house.
+ */
 export async function settleSale(tx: SqlClient, saga: Saga): Promise<void> {
   await statements(tx).settle(saga);
+  await statements(tx).house({ userId: HOUSE_USER_ID, symbol: saga.symbol, quantity: saga.quantity });
 }
 
 /** A rejected SELL gives its reserved quantity back. */
@@ -52,7 +60,21 @@ async function addToHoldings(tx: SqlClient, sagas: readonly Saga[]): Promise<voi
      ORDER BY user_id, symbol
      ON CONFLICT (user_id, symbol) DO UPDATE
        SET quantity = holding.quantity + EXCLUDED.quantity, cost_basis = holding.cost_basis + EXCLUDED.cost_basis`,
-    ...columns(sagas, [(s) => s.userId, (s) => s.symbol, (s) => s.quantity, (s) => s.notional]),
+    ...columns(sagas, [(s) => s.userId, (s) => s.symbol, (s) => s.quantity, (s) => s.execution?.notional]),
+  );
+}
+
+/**
+ * The house's positions: many sagas of a batch move the same one, so their quantities are summed per symbol into one
+ * upsert (nothing is decided on the house's position). Its cost basis stays 0: the house's cash is in Payment.
+ */
+async function moveHousePositions(tx: SqlClient, moves: readonly Movement[]): Promise<void> {
+  await tx.$executeRawUnsafe(
+    `INSERT INTO trade.holding (user_id, symbol, quantity, reserved, cost_basis)
+     SELECT user_id, symbol, sum(quantity), 0, 0 FROM unnest($1::uuid[], $2::text[], $3::numeric[]) AS m(user_id, symbol, quantity)
+     GROUP BY user_id, symbol ORDER BY user_id, symbol
+     ON CONFLICT (user_id, symbol) DO UPDATE SET quantity = holding.quantity + EXCLUDED.quantity`,
+    ...movements(moves),
   );
 }
 

@@ -5,6 +5,7 @@ import { announceReady, closeGracefully, createLogger, inboxPruningSettings, loa
 import { loadCatalogue } from './catalogue.ts';
 import { clockFrom, tradeConfigShape } from './config.ts';
 import { createHandler } from './createHandler.ts';
+import { createPriceBook, followMarket } from './priceBook.ts';
 import type { TradeDeps } from './deps.ts';
 import { startTimeoutSweeper } from './timeoutSweeper.ts';
 
@@ -23,12 +24,18 @@ runMain('trade', async () => {
     logger,
     clock: clockFrom(config.CLOCK_FIXED_AT),
     catalogue: await loadCatalogue(db.prisma),
+    prices: createPriceBook(),
     settings: {
       sagaTimeoutMs: config.SAGA_TIMEOUT_MS,
       marketsAlwaysOpen: config.MARKETS_ALWAYS_OPEN,
       failRecordingFor: config.TRADE_FAIL_RECORDING_FOR,
+      feeBps: config.TRADE_FEE_BPS,
+      collarBps: config.MARKET_COLLAR_BPS,
+      maxPriceAgeMs: config.PRICE_MAX_AGE_MS,
+      bandPct: config.PRICE_BAND_PCT,
     },
   };
+  await followMarket(bus, deps.prices, logger);
   outbox.start();
   const sweeper = startTimeoutSweeper(deps, config.SAGA_SWEEP_INTERVAL_MS);
   const inboxPruning = startInboxPruning({ db, schema: 'trade', logger, ...inboxPruningSettings(config) });
@@ -41,9 +48,9 @@ runMain('trade', async () => {
     ['bus', () => bus.close()],
     ['database', () => db.$disconnect()],
   ]);
-  const { sagaTimeoutMs, marketsAlwaysOpen, failRecordingFor } = deps.settings;
+  const { failRecordingFor, ...settings } = deps.settings;
   logger.info(
-    { symbols: deps.catalogue.size, sagaTimeoutMs, marketsAlwaysOpen, clockFixedAt: config.CLOCK_FIXED_AT, failRecordingFor: [...failRecordingFor] },
+    { symbols: deps.catalogue.size, ...settings, clockFixedAt: config.CLOCK_FIXED_AT, failRecordingFor: [...failRecordingFor] },
     'trade service started',
   );
   announceReady(logger);

@@ -2,7 +2,8 @@ import { type Delivery, PoisonMessageError } from '@trading/bus';
 import { paymentEvent, sagaReplyTypes } from '@trading/contracts';
 import { hashRequest, userScope, type SqlClient } from '@trading/db';
 import type { Logger } from '@trading/platform';
-import { decideStep } from './decideStep.ts';
+import { decideStep, type ExecutionContext } from './decideStep.ts';
+import { isHalted } from './haltStore.ts';
 import type { TradeDeps } from './deps.ts';
 import type { SagaInput } from './domain.ts';
 import { runStep, StepFailedError } from './runStep.ts';
@@ -45,7 +46,14 @@ async function advanceSaga(tx: SqlClient, deps: TradeDeps, sagaId: string, input
     log.warn({ input: input.type }, 'answer for an unknown saga ignored');
     return [];
   }
-  const step = decideStep(saga, input);
+  const context = input.type === 'FundsReserved' ? await executionContext(tx, deps, saga.symbol) : undefined;
+  const step = decideStep(saga, input, context);
   log.debug({ input: input.type, state: saga.state, step: step.kind }, 'saga step');
   return runStep(tx, deps, saga, step);
+}
+
+/** The market a BUY executes on: the quote this instance holds, whether trading is halted, now. */
+async function executionContext(tx: SqlClient, deps: TradeDeps, symbol: string): Promise<ExecutionContext> {
+  const halted = await isHalted(tx, deps.catalogue.get(symbol));
+  return { market: deps.prices.view(symbol, halted, deps.clock()), rules: deps.settings };
 }

@@ -5,6 +5,7 @@ import { type Effect, hashRequest, recordAudit, type SqlClient, userScope } from
 import { decideOrder } from './decideOrder.ts';
 import { deadlineAfter, type TradeDeps } from './deps.ts';
 import type { Order, Saga } from './domain.ts';
+import { isHalted } from './haltStore.ts';
 import { reserveHolding } from './holdingStore.ts';
 import { paymentCommand, sagaFacts, tradeEvent } from './sagaMessages.ts';
 import { addWaiter, insertSaga, lockSagaReply, sagaOfRequest, type Waiter } from './sagaStore.ts';
@@ -49,8 +50,10 @@ async function startOrder(
   waiter?: Waiter,
 ): Promise<Effect<OrderReceipt>> {
   const now = deps.clock();
-  const decision = decideOrder(order, deps.catalogue.get(order.symbol), { now, marketsAlwaysOpen: deps.settings.marketsAlwaysOpen });
-  if (!decision.ok) return answered(delivery, errorReply(order.id, order.type, decision.code, decision.message));
+  const instrument = deps.catalogue.get(order.symbol);
+  const market = deps.prices.view(order.symbol, await isHalted(tx, instrument), now);
+  const decision = decideOrder(order, instrument, market, deps.settings);
+  if (!decision.ok) return answered(delivery, errorReply(order.id, order.type, decision.code, decision.message, decision.fields));
   const sell = order.type === 'SELL';
   if (sell && !(await reserveHolding(tx, order.user_id, order.symbol, order.amount))) {
     return answered(delivery, errorReply(order.id, order.type, 'INSUFFICIENT_HOLDINGS', `${order.user_id} holds less than ${order.amount} ${order.symbol}`));
@@ -62,11 +65,14 @@ async function startOrder(
     userId: order.user_id,
     symbol: order.symbol,
     quantity: order.amount,
-    price: decision.price,
-    notional: decision.notional,
-    marketOrder: decision.marketOrder,
+    limitPrice: decision.limitPrice,
+    priceBound: decision.priceBound,
+    reserved: decision.reserved,
+    execution: decision.execution,
+    marketOrder: decision.limitPrice === null,
     state: 'STARTED',
     tradeId: sell ? randomUUID() : null,
+    failureCode: null,
     failureReason: null,
     createdAt: now,
   };

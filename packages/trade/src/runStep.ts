@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OutgoingMessage } from '@trading/bus';
-import { errorCodes, type Reply, type TradeEvent } from '@trading/contracts';
+import { type ErrorCode, errorCodes, type Reply, type TradeEvent } from '@trading/contracts';
 import type { SqlClient } from '@trading/db';
 import { deadlineAfter, type TradeDeps } from './deps.ts';
 import type { Saga, Step } from './domain.ts';
@@ -24,7 +24,7 @@ export async function runStep(tx: SqlClient, deps: TradeDeps, saga: Saga, step: 
   const durationMs = sagaDuration(saga, now);
   switch (step.kind) {
     case 'record':
-      return record(tx, deps, saga, now);
+      return record(tx, deps, { ...saga, execution: step.execution }, now);
     case 'complete': {
       if (!saga.tradeId) throw new Error(`saga ${saga.id} completes without a recorded trade`);
       if (saga.side === 'SELL') await settleSale(tx, saga);
@@ -40,13 +40,17 @@ export async function runStep(tx: SqlClient, deps: TradeDeps, saga: Saga, step: 
       const reply = failedReply(saga, step.code, step.reason);
       return finish(tx, saga, now, { state: 'REJECTED', reply, failureCode: step.code, failureReason: step.reason }, [tradeEvent(failed)]);
     }
-    case 'compensate':
-      await updateSaga(tx, saga.id, now, { state: 'COMPENSATING', deadline: deadlineAfter(now, deps.settings), failureReason: step.reason });
+    case 'compensate': {
+      const change = { state: 'COMPENSATING', deadline: deadlineAfter(now, deps.settings), failureCode: step.code, failureReason: step.reason } as const;
+      await updateSaga(tx, saga.id, now, change);
       return [paymentCommand(saga, 'ReleaseFunds', step.reason)];
+    }
     case 'compensated': {
-      const reason = `${errorCodes.TRADE_FAILED.message}: ${saga.failureReason ?? 'a step failed'}`;
-      const failed: TradeEvent = { type: 'SagaFailed', ...facts, outcome: 'COMPENSATED', code: 'TRADE_FAILED', reason, duration_ms: durationMs };
-      const change: Ending = { state: 'COMPENSATED', reply: failedReply(saga, 'TRADE_FAILED', reason), failureCode: 'TRADE_FAILED' };
+      const code = knownCode(saga.failureCode ?? 'TRADE_FAILED');
+      const why = saga.failureReason ?? 'a step failed';
+      const reason = code === 'TRADE_FAILED' ? `${errorCodes.TRADE_FAILED.message}: ${why}` : `${why}; the reserved funds were released`;
+      const failed: TradeEvent = { type: 'SagaFailed', ...facts, outcome: 'COMPENSATED', code, reason, duration_ms: durationMs };
+      const change: Ending = { state: 'COMPENSATED', reply: failedReply(saga, code, reason), failureCode: code };
       return finish(tx, saga, now, change, [tradeEvent(failed)]);
     }
     case 'timeOut': {
@@ -70,7 +74,10 @@ export async function runStep(tx: SqlClient, deps: TradeDeps, saga: Saga, step: 
   }
 }
 
-/** BUY: the trade and the holding are recorded, then CaptureFunds; any failure rolls them back with the transaction. */
+/**
+ * BUY: the trade at its execution, the user's holding and the house's opposite position are recorded, then
+ * CaptureFunds; any failure rolls them back with the transaction.
+ */
 async function record(tx: SqlClient, deps: TradeDeps, saga: Saga, now: Date): Promise<OutgoingMessage[]> {
   const tradeId = randomUUID();
   try {
@@ -80,7 +87,7 @@ async function record(tx: SqlClient, deps: TradeDeps, saga: Saga, now: Date): Pr
   } catch (err) {
     throw new StepFailedError(`recording the trade failed: ${(err as Error).message}`, { cause: err });
   }
-  await updateSaga(tx, saga.id, now, { state: 'CAPTURING', tradeId, deadline: deadlineAfter(now, deps.settings) });
+  await updateSaga(tx, saga.id, now, { state: 'CAPTURING', tradeId, execution: saga.execution ?? undefined, deadline: deadlineAfter(now, deps.settings) });
   const recorded = { ...saga, tradeId };
   return [paymentCommand(recorded, 'CaptureFunds'), tradeEvent({ type: 'TradeRecorded', ...sagaFacts(recorded, now), trade_id: tradeId })];
 }
@@ -93,4 +100,9 @@ async function finish(tx: SqlClient, saga: Saga, now: Date, change: Ending, even
   await updateSaga(tx, saga.id, now, change);
   const waiters = await takeWaiters(tx, saga.id);
   return [...waiters.flatMap((waiter) => replyToWaiter(waiter, change.reply)), ...events];
+}
+
+/** A failure code stored on the saga is one of ours; anything else (an older row) is reported as TRADE_FAILED. */
+function knownCode(code: string): ErrorCode {
+  return Object.hasOwn(errorCodes, code) ? (code as ErrorCode) : 'TRADE_FAILED';
 }

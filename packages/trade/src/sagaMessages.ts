@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eventMessage, type OutgoingMessage, replyMessage } from '@trading/bus';
-import { commandRoutingKeys, type ErrorCode, errorReply, exchanges, okReply, type PaymentCommand, type Reply, type TradeEvent } from '@trading/contracts';
+import { commandRoutingKeys, type ErrorCode, errorReply, exchanges, notional, okReply, type PaymentCommand, type Reply, type TradeEvent } from '@trading/contracts';
 import type { Saga } from './domain.ts';
 import type { Waiter } from './sagaStore.ts';
 
@@ -19,13 +19,17 @@ function commandBody(saga: Saga, type: CommandType, reason: string): PaymentComm
   const ids = { saga_id: saga.id, user_id: saga.userId };
   switch (type) {
     case 'ReserveFunds':
-      return { type, ...ids, amount: saga.notional };
-    case 'CaptureFunds':
-      return { type, ...ids, symbol: saga.symbol, quantity: saga.quantity };
+      return { type, ...ids, amount: required(saga.reserved, saga, 'a reservation') };
+    case 'CaptureFunds': {
+      const { notional, fee } = executed(saga);
+      return { type, ...ids, symbol: saga.symbol, quantity: saga.quantity, notional, fee };
+    }
     case 'ReleaseFunds':
       return { type, ...ids, reason };
-    case 'CreditFunds':
-      return { type, ...ids, amount: saga.notional, symbol: saga.symbol, quantity: saga.quantity };
+    case 'CreditFunds': {
+      const { notional, fee } = executed(saga);
+      return { type, ...ids, amount: notional, fee, symbol: saga.symbol, quantity: saga.quantity };
+    }
     default: {
       const _exhaustive: never = type;
       return _exhaustive;
@@ -33,10 +37,23 @@ function commandBody(saga: Saga, type: CommandType, reason: string): PaymentComm
   }
 }
 
-/** The facts every trade event repeats, so Reporting can follow a saga from any one of its events. */
+function required<T>(value: T | null, saga: Saga, what: string): T {
+  if (value === null) throw new Error(`saga ${saga.id} has no ${what}`);
+  return value;
+}
+
+const executed = (saga: Saga) => required(saga.execution, saga, 'execution');
+
+/**
+ * The facts every trade event repeats, so Reporting can follow a saga from any one of its events: until the trade
+ * executes, `price` and `notional` are the order's bound and its notional; from then on, the execution's.
+ */
 export function sagaFacts(saga: Saga, at: Date) {
-  const { id, userId, side, symbol, quantity, price, notional } = saga;
-  return { saga_id: id, user_id: userId, at: at.toISOString(), side, symbol, quantity, price, notional };
+  const { id, userId, side, symbol, quantity, limitPrice, priceBound, execution } = saga;
+  const figures = execution
+    ? { price: execution.price, notional: execution.notional, fee: execution.fee, ...(execution.tickSeq > 0 ? { tick_seq: execution.tickSeq } : {}) }
+    : { price: priceBound, notional: notional(priceBound, quantity) };
+  return { saga_id: id, user_id: userId, at: at.toISOString(), side, symbol, quantity, limit_price: limitPrice, ...figures };
 }
 
 export function sagaDuration(saga: Saga, at: Date): number {
@@ -48,22 +65,25 @@ export function tradeEvent(event: TradeEvent): OutgoingMessage {
   return eventMessage(exchanges.events, event, event.saga_id);
 }
 
-/** The OK reply of a completed saga: which trade, at which price, for how much. */
+/** The OK reply of a completed saga: which trade, at which price (a market tick), for how much, and the fee. */
 export function completedReply(saga: Saga): Reply {
-  const { side, quantity, symbol, price, notional, marketOrder } = saga;
+  const { side, quantity, symbol, limitPrice } = saga;
+  const { price, notional, fee } = executed(saga);
   const verb = side === 'BUY' ? 'bought' : 'sold';
-  const at = marketOrder ? `the market price ${price}` : price;
-  return okReply(saga.requestId, side, `${verb} ${quantity} ${symbol} at ${at} for ${notional}`, {
+  const bound = limitPrice === null ? 'a market order' : `limit ${limitPrice}`;
+  return okReply(saga.requestId, side, `${verb} ${quantity} ${symbol} at ${price} (${bound}) for ${notional}, fee ${fee}`, {
     trade_id: saga.tradeId,
     symbol,
     amount: quantity,
     price,
+    limit_price: limitPrice,
     notional,
+    fee,
   });
 }
 
 export function failedReply(saga: Saga, code: ErrorCode, reason: string): Reply {
-  return errorReply(saga.requestId, saga.side, code, reason, { symbol: saga.symbol, amount: saga.quantity, price: saga.price });
+  return errorReply(saga.requestId, saga.side, code, reason, { symbol: saga.symbol, amount: saga.quantity, limit_price: saga.limitPrice });
 }
 
 /** A saga's reply, addressed to one waiter's gateway and request, with the id that waiter used. */

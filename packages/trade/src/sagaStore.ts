@@ -1,13 +1,13 @@
 import { canonicalDecimal, type Reply, type RequestId } from '@trading/contracts';
 import { assertDistinct, byPosition, coalesce, coalesceWrites, columns, perTransaction, type SqlClient } from '@trading/db';
-import { openStates, type Saga, type SagaState } from './domain.ts';
+import { type Execution, openStates, type Saga, type SagaState } from './domain.ts';
 
 /*
  * trade.saga and trade.saga_waiter. Every function runs in the caller's transaction.
  */
 
-const COLUMNS = `id, request_id, side, user_id, symbol, quantity::text, price::text, notional::text, market_order, state,
-  trade_id, failure_reason, created_at`;
+const COLUMNS = `id, request_id, side, user_id, symbol, quantity::text, limit_price::text, price_bound::text, reserved::text,
+  price::text, notional::text, fee::text, tick_seq::text, market_order, state, trade_id, failure_code, failure_reason, created_at`;
 
 type SagaRow = {
   id: string;
@@ -16,11 +16,17 @@ type SagaRow = {
   user_id: string;
   symbol: string;
   quantity: string;
-  price: string;
-  notional: string;
+  limit_price: string | null;
+  price_bound: string;
+  reserved: string | null;
+  price: string | null;
+  notional: string | null;
+  fee: string;
+  tick_seq: string | null;
   market_order: boolean;
   state: SagaState;
   trade_id: string | null;
+  failure_code: string | null;
   failure_reason: string | null;
   created_at: Date;
 };
@@ -62,7 +68,16 @@ export async function lockSaga(tx: SqlClient, id: string): Promise<Saga | undefi
   return statements(tx).lock(id);
 }
 
-export type SagaChange = { state: SagaState; deadline?: Date; tradeId?: string; reply?: Reply; failureCode?: string; failureReason?: string };
+export type SagaChange = {
+  state: SagaState;
+  deadline?: Date;
+  tradeId?: string;
+  /** A BUY's execution, recorded with its trade. */
+  execution?: Execution;
+  reply?: Reply;
+  failureCode?: string;
+  failureReason?: string;
+};
 
 export async function updateSaga(tx: SqlClient, id: string, now: Date, change: SagaChange): Promise<void> {
   await statements(tx).update({ id, now, change });
@@ -96,14 +111,15 @@ export async function lockSagaReply(tx: SqlClient, id: string): Promise<Reply | 
 
 async function insertSagas(tx: SqlClient, sagas: readonly NewSaga[]): Promise<void> {
   await tx.$executeRawUnsafe(
-    `INSERT INTO trade.saga (id, request_key, request_hash, request_id, side, user_id, symbol, quantity, price, notional,
-       market_order, state, trade_id, deadline, created_at, updated_at)
-     SELECT id, request_key, request_hash, request_id, side::trade."Side", user_id, symbol, quantity, price, notional,
-       market_order, state::trade."SagaState", trade_id, deadline, created_at, created_at
+    `INSERT INTO trade.saga (id, request_key, request_hash, request_id, side, user_id, symbol, quantity, limit_price, price_bound,
+       reserved, price, notional, fee, tick_seq, market_order, state, trade_id, deadline, created_at, updated_at)
+     SELECT id, request_key, request_hash, request_id, side::trade."Side", user_id, symbol, quantity, limit_price, price_bound,
+       reserved, price, notional, fee, tick_seq, market_order, state::trade."SagaState", trade_id, deadline, created_at, created_at
      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $6::uuid[], $7::text[], $8::numeric[], $9::numeric[],
-       $10::numeric[], $11::boolean[], $12::text[], $13::uuid[], $14::timestamptz[], $15::timestamptz[])
-       AS s(id, request_key, request_hash, request_id, side, user_id, symbol, quantity, price, notional, market_order, state,
-         trade_id, deadline, created_at)`,
+       $10::numeric[], $11::numeric[], $12::numeric[], $13::numeric[], $14::numeric[], $15::bigint[], $16::boolean[], $17::text[],
+       $18::uuid[], $19::timestamptz[], $20::timestamptz[])
+       AS s(id, request_key, request_hash, request_id, side, user_id, symbol, quantity, limit_price, price_bound, reserved, price,
+         notional, fee, tick_seq, market_order, state, trade_id, deadline, created_at)`,
     ...columns(sagas, [
       ({ saga }) => saga.id,
       ({ request }) => request.key,
@@ -113,8 +129,13 @@ async function insertSagas(tx: SqlClient, sagas: readonly NewSaga[]): Promise<vo
       ({ saga }) => saga.userId,
       ({ saga }) => saga.symbol,
       ({ saga }) => saga.quantity,
-      ({ saga }) => saga.price,
-      ({ saga }) => saga.notional,
+      ({ saga }) => saga.limitPrice,
+      ({ saga }) => saga.priceBound,
+      ({ saga }) => saga.reserved,
+      ({ saga }) => saga.execution?.price ?? null,
+      ({ saga }) => saga.execution?.notional ?? null,
+      ({ saga }) => saga.execution?.fee ?? '0',
+      ({ saga }) => saga.execution?.tickSeq ?? null,
       ({ saga }) => saga.marketOrder,
       ({ saga }) => saga.state,
       ({ saga }) => saga.tradeId,
@@ -139,10 +160,13 @@ async function updateSagas(tx: SqlClient, changes: readonly Change[]): Promise<v
   await tx.$executeRawUnsafe(
     `UPDATE trade.saga AS saga SET state = c.state::trade."SagaState", deadline = COALESCE(c.deadline, saga.deadline),
        trade_id = COALESCE(c.trade_id, saga.trade_id), reply = COALESCE(c.reply, saga.reply),
+       price = COALESCE(c.price, saga.price), notional = COALESCE(c.notional, saga.notional), fee = COALESCE(c.fee, saga.fee),
+       tick_seq = COALESCE(c.tick_seq, saga.tick_seq),
        failure_code = COALESCE(c.failure_code, saga.failure_code), failure_reason = COALESCE(c.failure_reason, saga.failure_reason),
        updated_at = c.updated_at
-     FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::uuid[], $5::jsonb[], $6::text[], $7::text[], $8::timestamptz[])
-       AS c(id, state, deadline, trade_id, reply, failure_code, failure_reason, updated_at)
+     FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::uuid[], $5::jsonb[], $6::text[], $7::text[], $8::timestamptz[],
+       $9::numeric[], $10::numeric[], $11::numeric[], $12::bigint[])
+       AS c(id, state, deadline, trade_id, reply, failure_code, failure_reason, updated_at, price, notional, fee, tick_seq)
      WHERE saga.id = c.id`,
     ...columns(changes, [
       (c) => c.id,
@@ -153,6 +177,10 @@ async function updateSagas(tx: SqlClient, changes: readonly Change[]): Promise<v
       (c) => c.change.failureCode ?? null,
       (c) => c.change.failureReason ?? null,
       (c) => c.now,
+      (c) => c.change.execution?.price ?? null,
+      (c) => c.change.execution?.notional ?? null,
+      (c) => c.change.execution?.fee ?? null,
+      (c) => c.change.execution?.tickSeq ?? null,
     ]),
   );
 }
@@ -194,6 +222,8 @@ async function takeWaitersOf(tx: SqlClient, sagaIds: readonly string[]): Promise
 }
 
 function toSaga(row: SagaRow): Saga {
+  const decimal = (value: string | null) => (value === null ? null : canonicalDecimal(value));
+  const executed = row.price !== null && row.notional !== null;
   return {
     id: row.id,
     requestId: row.request_id,
@@ -201,11 +231,16 @@ function toSaga(row: SagaRow): Saga {
     userId: row.user_id,
     symbol: row.symbol,
     quantity: canonicalDecimal(row.quantity),
-    price: canonicalDecimal(row.price),
-    notional: canonicalDecimal(row.notional),
+    limitPrice: decimal(row.limit_price),
+    priceBound: canonicalDecimal(row.price_bound),
+    reserved: decimal(row.reserved),
+    execution: executed
+      ? { price: canonicalDecimal(row.price!), notional: canonicalDecimal(row.notional!), fee: canonicalDecimal(row.fee), tickSeq: Number(row.tick_seq ?? 0) }
+      : null,
     marketOrder: row.market_order,
     state: row.state,
     tradeId: row.trade_id,
+    failureCode: row.failure_code,
     failureReason: row.failure_reason,
     createdAt: new Date(row.created_at),
   };

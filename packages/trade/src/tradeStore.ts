@@ -26,12 +26,18 @@ export async function deleteTrade(tx: SqlClient, sagaId: string): Promise<void> 
   await statements(tx).delete(sagaId);
 }
 
+/** A trade at its saga's execution: the market tick's price and seq, the notional and the fee. */
 async function insertTrades(tx: SqlClient, trades: readonly NewTrade[]): Promise<void> {
+  const execution = (t: NewTrade) => {
+    if (!t.saga.execution) throw new Error(`saga ${t.saga.id} records a trade without an execution`);
+    return t.saga.execution;
+  };
   await tx.$executeRawUnsafe(
-    `INSERT INTO trade.trade (id, saga_id, user_id, side, symbol, quantity, price, notional, executed_at)
-     SELECT id, saga_id, user_id, side::trade."Side", symbol, quantity, price, notional, executed_at
-     FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::numeric[], $7::numeric[], $8::numeric[], $9::timestamptz[])
-       AS t(id, saga_id, user_id, side, symbol, quantity, price, notional, executed_at)`,
+    `INSERT INTO trade.trade (id, saga_id, user_id, side, symbol, quantity, price, notional, fee, tick_seq, executed_at)
+     SELECT id, saga_id, user_id, side::trade."Side", symbol, quantity, price, notional, fee, tick_seq, executed_at
+     FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::numeric[], $7::numeric[], $8::numeric[], $9::numeric[],
+       $10::bigint[], $11::timestamptz[])
+       AS t(id, saga_id, user_id, side, symbol, quantity, price, notional, fee, tick_seq, executed_at)`,
     ...columns(trades, [
       (t) => t.tradeId,
       (t) => t.saga.id,
@@ -39,8 +45,10 @@ async function insertTrades(tx: SqlClient, trades: readonly NewTrade[]): Promise
       (t) => t.saga.side,
       (t) => t.saga.symbol,
       (t) => t.saga.quantity,
-      (t) => t.saga.price,
-      (t) => t.saga.notional,
+      (t) => execution(t).price,
+      (t) => execution(t).notional,
+      (t) => execution(t).fee,
+      (t) => execution(t).tickSeq || null,
       (t) => t.executedAt,
     ]),
   );

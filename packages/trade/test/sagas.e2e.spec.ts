@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@trading/db';
-import { type Stack, startStack, TradingClient, waitFor } from '@trading/testkit';
+import { closeTestMarket, type Stack, setPrices, startStack, TradingClient, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
 import { EventTap } from './support/eventTap.ts';
 
@@ -29,13 +29,15 @@ describe('BUY and SELL sagas (gateway + payment + trade)', function () {
     await tap?.close();
     await prisma?.$disconnect();
     await stack?.stop();
+    await closeTestMarket();
   });
 
   describe('BUY with enough funds', () => {
-    it('replies OK with the trade, debits price × amount and adds the holding at its cost', async () => {
+    it('replies OK with the trade at the market price, debits price × amount and adds the holding at its cost', async () => {
       const userId = await fundedUser(client, '1000');
+      await setPrices(client, { BTC: '60000' });
       const reply = await client.request({ type: 'BUY', user_id: userId, symbol: 'BTC', amount: '0.01', price: '60000' });
-      expect(reply).to.include({ status: 'OK', type: 'BUY', symbol: 'BTC', amount: '0.01', price: '60000', notional: '600' });
+      expect(reply).to.include({ status: 'OK', type: 'BUY', symbol: 'BTC', amount: '0.01', price: '60000', limit_price: '60000', notional: '600', fee: '0' });
       expect(reply.trade_id).to.be.a('string');
       expect(await balanceOf(client, userId)).to.deep.equal({ amount: '400', reserved: '0' });
       expect(await holdingsOf(client, userId)).to.deep.equal([
@@ -49,7 +51,9 @@ describe('BUY and SELL sagas (gateway + payment + trade)', function () {
   describe('SELL of a held symbol', () => {
     it('replies OK, credits price × amount and reduces the holding and its cost basis proportionally', async () => {
       const userId = await fundedUser(client, '10000');
+      await setPrices(client, { ETH: '3000' });
       expect(await client.request({ type: 'BUY', user_id: userId, symbol: 'ETH', amount: '2', price: '3000' })).to.include({ status: 'OK' });
+      await setPrices(client, { ETH: '3500' });
       const reply = await client.request({ type: 'SELL', user_id: userId, symbol: 'ETH', amount: '0.5', price: '3500' });
       expect(reply).to.include({ status: 'OK', type: 'SELL', symbol: 'ETH', amount: '0.5', price: '3500', notional: '1750' });
       expect(reply.trade_id).to.be.a('string');
@@ -63,7 +67,9 @@ describe('BUY and SELL sagas (gateway + payment + trade)', function () {
 
     it('removes the holding when everything is sold', async () => {
       const userId = await fundedUser(client, '100');
+      await setPrices(client, { XRP: '0.5' });
       await client.request({ type: 'BUY', user_id: userId, symbol: 'XRP', amount: '10', price: '0.5' });
+      await setPrices(client, { XRP: '0.6' });
       expect(await client.request({ type: 'SELL', user_id: userId, symbol: 'XRP', amount: '10', price: '0.6' })).to.include({ status: 'OK' });
       expect(await holdingsOf(client, userId)).to.deep.equal([]);
       expect(await balanceOf(client, userId)).to.deep.equal({ amount: '101', reserved: '0' });
@@ -73,9 +79,10 @@ describe('BUY and SELL sagas (gateway + payment + trade)', function () {
   describe('SELL of more than the user holds', () => {
     it('replies ERROR INSUFFICIENT_HOLDINGS and changes nothing', async () => {
       const userId = await fundedUser(client, '1000');
+      await setPrices(client, { ETH: '3000', BTC: '60000' });
       await client.request({ type: 'BUY', user_id: userId, symbol: 'ETH', amount: '0.1', price: '3000' });
       expectError(await client.request({ type: 'SELL', user_id: userId, symbol: 'ETH', amount: '0.2', price: '3000' }), 'INSUFFICIENT_HOLDINGS');
-      expectError(await client.request({ type: 'SELL', user_id: userId, symbol: 'BTC', amount: '1', price: '3000' }), 'INSUFFICIENT_HOLDINGS');
+      expectError(await client.request({ type: 'SELL', user_id: userId, symbol: 'BTC', amount: '1' }), 'INSUFFICIENT_HOLDINGS');
       expect(await holdingsOf(client, userId)).to.deep.equal([
         { symbol: 'ETH', quantity: '0.1', reserved: '0', cost_basis: '300', average_cost: '3000' },
       ]);
@@ -86,7 +93,8 @@ describe('BUY and SELL sagas (gateway + payment + trade)', function () {
   describe('BUY with insufficient funds', () => {
     it('replies ERROR INSUFFICIENT_FUNDS and records nothing', async () => {
       const userId = await fundedUser(client, '50');
-      expectError(await client.request({ type: 'BUY', user_id: userId, symbol: 'BTC', amount: '1', price: '100' }), 'INSUFFICIENT_FUNDS');
+      await setPrices(client, { BTC: '60000' });
+      expectError(await client.request({ type: 'BUY', user_id: userId, symbol: 'BTC', amount: '1', price: '60000' }), 'INSUFFICIENT_FUNDS');
       expect(await balanceOf(client, userId)).to.deep.equal({ amount: '50', reserved: '0' });
       expect(await holdingsOf(client, userId)).to.deep.equal([]);
       expect((await client.request({ type: 'TRADES', user_id: userId })).trades).to.deep.equal([]);
@@ -97,7 +105,8 @@ describe('BUY and SELL sagas (gateway + payment + trade)', function () {
 
   describe('BUY for an unknown user', () => {
     it('replies ERROR USER_NOT_FOUND', async () => {
-      expectError(await client.request({ type: 'BUY', user_id: randomUUID(), symbol: 'BTC', amount: '1', price: '100' }), 'USER_NOT_FOUND');
+      await setPrices(client, { BTC: '60000' });
+      expectError(await client.request({ type: 'BUY', user_id: randomUUID(), symbol: 'BTC', amount: '0.001', price: '60000' }), 'USER_NOT_FOUND');
     });
   });
 
@@ -110,11 +119,12 @@ describe('BUY and SELL sagas (gateway + payment + trade)', function () {
   });
 
   describe('a market order (no price)', () => {
-    it('executes at the reference price and says so', async () => {
+    it('executes at the market price, reserving up to the collar and releasing the rest', async () => {
       const userId = await fundedUser(client, '1000');
+      await setPrices(client, { ETH: '3400' });
       const reply = await client.request({ type: 'BUY', user_id: userId, symbol: 'ETH', amount: '0.1' });
-      expect(reply).to.include({ status: 'OK', price: '3400', notional: '340' });
-      expect(reply.message).to.match(/market price 3400/);
+      expect(reply).to.include({ status: 'OK', price: '3400', notional: '340', limit_price: null });
+      expect(reply.message).to.match(/market order/);
       expect(await balanceOf(client, userId)).to.deep.equal({ amount: '660', reserved: '0' });
     });
   });
@@ -122,6 +132,7 @@ describe('BUY and SELL sagas (gateway + payment + trade)', function () {
   describe('a failure after the reservation (TRADE_FAIL_RECORDING_FOR=NFLX)', () => {
     it('compensates: replies ERROR TRADE_FAILED, releases the funds and leaves no trade or holding', async () => {
       const userId = await fundedUser(client, '1000');
+      await setPrices(client, { NFLX: '600' });
       const reply = await client.request({ type: 'BUY', user_id: userId, symbol: 'NFLX', amount: '1', price: '600' });
       expectError(reply, 'TRADE_FAILED');
       expect(reply.message).to.match(/recording the trade failed/);
@@ -137,6 +148,7 @@ describe('BUY and SELL sagas (gateway + payment + trade)', function () {
   describe('TRADES', () => {
     it('lists a user’s trades newest first, a page of `limit` at a time, with an opaque cursor', async () => {
       const userId = await fundedUser(client, '1000');
+      await setPrices(client, { XRP: '1' });
       for (const amount of ['1', '2', '3']) await client.request({ type: 'BUY', user_id: userId, symbol: 'XRP', amount, price: '1' });
       const first = await client.request({ type: 'TRADES', user_id: userId, limit: 2 });
       expect((first.trades as { amount: string }[]).map((t) => t.amount)).to.deep.equal(['3', '2']);
@@ -155,6 +167,7 @@ describe('BUY and SELL sagas (gateway + payment + trade)', function () {
   describe('a re-sent BUY (same user and id)', () => {
     it('gets the first one’s reply and makes no second trade, whether sent after or during the saga', async () => {
       const userId = await fundedUser(client, '1000');
+      await setPrices(client, { BTC: '50000' });
       const order = { id: `buy-${randomUUID()}`, type: 'BUY', user_id: userId, symbol: 'BTC', amount: '0.001', price: '50000' };
       const other = await TradingClient.connect(stack.gatewayUrl);
       const [a, b] = await Promise.all([client.request(order), other.request(order)]);
@@ -169,6 +182,7 @@ describe('BUY and SELL sagas (gateway + payment + trade)', function () {
 
     it('replies ERROR DUPLICATE_REQUEST_ID when the id is reused for another order', async () => {
       const userId = await fundedUser(client, '1000');
+      await setPrices(client, { BTC: '50000' });
       const id = `buy-${randomUUID()}`;
       expect(await client.request({ id, type: 'BUY', user_id: userId, symbol: 'BTC', amount: '0.001', price: '50000' })).to.include({ status: 'OK' });
       expectError(await client.request({ id, type: 'BUY', user_id: userId, symbol: 'BTC', amount: '0.002', price: '50000' }), 'DUPLICATE_REQUEST_ID');
@@ -178,6 +192,7 @@ describe('BUY and SELL sagas (gateway + payment + trade)', function () {
   describe('the same BUY message delivered twice', () => {
     it('makes one trade, and every reply it gets is that trade', async () => {
       const userId = await fundedUser(client, '1000');
+      await setPrices(client, { BTC: '50000' });
       const probe = await TradeProbe.connect();
       const message = probe.message({ id: `buy-${randomUUID()}`, type: 'BUY', user_id: userId, symbol: 'BTC', amount: '0.001', price: '50000' });
       await probe.publish(message);
@@ -195,6 +210,7 @@ describe('BUY and SELL sagas (gateway + payment + trade)', function () {
     it('makes exactly 10 trades and leaves a zero balance', async function () {
       this.timeout(90_000);
       const userId = await fundedUser(client, '1000');
+      await setPrices(client, { BTC: '100000' });
       const replies = await Promise.all(
         Array.from({ length: 100 }, () => client.request({ type: 'BUY', user_id: userId, symbol: 'BTC', amount: '0.001', price: '100000' }, 60_000)),
       );

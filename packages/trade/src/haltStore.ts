@@ -1,0 +1,39 @@
+import { perTransaction, type SqlClient } from '@trading/db';
+import type { Instrument } from './domain.ts';
+
+/*
+ * trade.halt: the symbols and markets in which the operator halted trading. Read in every order's and every BUY
+ * execution's transaction (once per transaction, however many orders it holds), so a halt answered OK stops every
+ * order and execution that commits after it, on every Trade instance.
+ */
+
+export type HaltScope = { scope: 'SYMBOL' | 'MARKET'; name: string };
+
+const halts = perTransaction((tx) => {
+  let read: Promise<Set<string>> | undefined;
+  return () =>
+    (read ??= tx
+      .$queryRawUnsafe<HaltScope[]>(`SELECT scope, name FROM trade.halt`)
+      .then((rows) => new Set(rows.map((row) => `${row.scope}:${row.name}`))));
+});
+
+/** Whether trading in the instrument is halted, by its symbol or by its market. */
+export async function isHalted(tx: SqlClient, instrument: Instrument | undefined): Promise<boolean> {
+  if (!instrument) return false;
+  const halted = await halts(tx)();
+  return halted.has(`SYMBOL:${instrument.symbol}`) || halted.has(`MARKET:${instrument.market.name}`);
+}
+
+/** Halts trading; false if it was halted already. */
+export async function addHalt(db: SqlClient, halt: HaltScope, at: Date): Promise<boolean> {
+  const added = await db.$executeRawUnsafe(
+    `INSERT INTO trade.halt (scope, name, halted_at) VALUES ($1, $2, $3::timestamptz) ON CONFLICT DO NOTHING`,
+    halt.scope, halt.name, at,
+  );
+  return added > 0;
+}
+
+/** Resumes trading; false if it was not halted. */
+export async function removeHalt(db: SqlClient, halt: HaltScope): Promise<boolean> {
+  return (await db.$executeRawUnsafe(`DELETE FROM trade.halt WHERE scope = $1 AND name = $2`, halt.scope, halt.name)) > 0;
+}
