@@ -107,7 +107,7 @@ function credit(command: CreditFunds, account: Account | undefined, at: string):
     return { event: { type: 'CreditRejected', saga_id, user_id, at, amount, code: 'USER_NOT_FOUND', reason }, changes: [] };
   }
   const net = new Decimal(amount).sub(fee);
-  if (!net.isPositive()) return { refused: `saga ${saga_id} credits ${amount} with a fee of ${fee}` };
+  if (net.lte(0)) return { refused: `saga ${saga_id} credits ${amount} with a fee of ${fee}` };
   return {
     event: { type: 'FundsCredited', saga_id, user_id, at, amount, fee },
     changes: [

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Decimal, HOUSE_USER_ID } from '@trading/contracts';
 import { expect } from 'chai';
 import { decideCommand } from '../src/decideCommand.ts';
 import { decideRequest } from '../src/decideRequest.ts';
@@ -56,7 +57,9 @@ describe('decideRequest', () => {
 
 describe('decideCommand', () => {
   const release = { type: 'ReleaseFunds', saga_id: sagaId, user_id: userId, reason: 'timeout' } as const;
-  const capture = { type: 'CaptureFunds', saga_id: sagaId, user_id: userId, symbol: 'AAPL', quantity: '2' } as const;
+  const capture = { type: 'CaptureFunds', saga_id: sagaId, user_id: userId, symbol: 'AAPL', quantity: '2', notional: '59.8', fee: '0.0598' } as const;
+  const credit = { type: 'CreditFunds', saga_id: sagaId, user_id: userId, symbol: 'AAPL', quantity: '2', amount: '59.8', fee: '0.0598' } as const;
+  const house = (kind: 'TRADE' | 'FEE', available: string) => ({ type: 'MoveFunds', userId: HOUSE_USER_ID, kind, available, reserved: '0', sagaId, at });
 
   describe('ReleaseFunds of a captured reservation', () => {
     it('moves nothing and answers FundsReleased with amount 0', () => {
@@ -89,13 +92,75 @@ describe('decideCommand', () => {
   });
 
   describe('CaptureFunds of a RESERVED reservation', () => {
-    it('takes the reserved amount and adds the quantity to the held asset', () => {
+    it('takes notional + fee, releases the rest of the reservation, books the house’s TRADE and FEE rows and adds the quantity', () => {
       const decision = decideCommand(capture, { account: account('0', '60'), reservation: reservation('RESERVED') }, at);
-      expect(decision).to.have.deep.property('changes').that.deep.includes({ type: 'AdjustHeldAsset', userId, symbol: 'AAPL', quantity: '2' });
-      expect(decision).to.have.nested.property('event.amount', '60');
+      expect(decision).to.deep.equal({
+        event: { type: 'FundsCaptured', saga_id: sagaId, user_id: userId, at, amount: '59.8598', notional: '59.8', fee: '0.0598', released: '0.1402' },
+        changes: [
+          { type: 'MoveFunds', userId, kind: 'CAPTURE', available: '0.1402', reserved: '-60', sagaId, at },
+          house('TRADE', '59.8'),
+          house('FEE', '0.0598'),
+          { type: 'SetReservation', sagaId, userId, amount: '60', status: 'CAPTURED', at },
+          { type: 'AdjustHeldAsset', userId, symbol: 'AAPL', quantity: '2' },
+        ],
+      });
+    });
+
+    it('books no FEE row when the fee is 0, and releases nothing when the trade costs the whole reservation', () => {
+      const decision = decideCommand({ ...capture, notional: '60', fee: '0' }, { account: account('0', '60'), reservation: reservation('RESERVED') }, at);
+      expect(decision).to.have.nested.property('event.released', '0');
+      expect(decision).to.have.property('changes').that.deep.includes(house('TRADE', '60')).and.not.deep.includes(house('FEE', '0'));
+    });
+
+    it('moves funds that sum to zero over the user and the house', () => {
+      const decision = decideCommand(capture, { account: account('0', '60'), reservation: reservation('RESERVED') }, at);
+      expect(sumOfMoves(decision)).to.equal(0);
+    });
+
+    it('is refused when notional + fee is above the reservation', () => {
+      const decision = decideCommand({ ...capture, notional: '60', fee: '0.01' }, { account: account('0', '60'), reservation: reservation('RESERVED') }, at);
+      expect(decision).to.have.property('refused').that.includes('more than its reservation');
+    });
+  });
+
+  describe('CreditFunds of a SELL', () => {
+    it('credits the user notional − fee; the house pays the notional (TRADE) and earns the fee (FEE)', () => {
+      const decision = decideCommand(credit, { account: account('10'), reservation: undefined }, at);
+      expect(decision).to.deep.equal({
+        event: { type: 'FundsCredited', saga_id: sagaId, user_id: userId, at, amount: '59.8', fee: '0.0598' },
+        changes: [
+          { type: 'MoveFunds', userId, kind: 'CREDIT', available: '59.7402', reserved: '0', sagaId, at },
+          house('TRADE', '-59.8'),
+          house('FEE', '0.0598'),
+          { type: 'AdjustHeldAsset', userId, symbol: 'AAPL', quantity: '-2' },
+        ],
+      });
+      expect(sumOfMoves(decision)).to.equal(0);
+    });
+
+    it('is refused when the fee takes the whole notional or more (a credit of 0 would move no money)', () => {
+      for (const fee of ['59.8', '60']) {
+        expect(decideCommand({ ...credit, fee }, { account: account('10'), reservation: undefined }, at)).to.have.property('refused');
+      }
+    });
+
+    it('answers CreditRejected USER_NOT_FOUND for an unknown account, and changes nothing', () => {
+      expect(decideCommand(credit, { account: undefined, reservation: undefined }, at)).to.deep.include({ changes: [] }).and.nested.include({
+        'event.type': 'CreditRejected',
+        'event.code': 'USER_NOT_FOUND',
+      });
     });
   });
 });
+
+/** The sum of every MoveFunds delta (available and reserved) of a decision, in 1e-8 units. */
+function sumOfMoves(decision: ReturnType<typeof decideCommand>): number {
+  if ('refused' in decision) throw new Error(decision.refused);
+  let sum = 0n;
+  const units = (amount: string) => BigInt(new Decimal(amount).mul(1e8).toFixed());
+  for (const change of decision.changes) if (change.type === 'MoveFunds') sum += units(change.available) + units(change.reserved);
+  return Number(sum);
+}
 
 describe('decideRequest on api keys', () => {
   const liveKey = 'b'.repeat(64);
