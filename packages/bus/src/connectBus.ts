@@ -207,6 +207,18 @@ class RabbitBus {
   }
 
   /** Consumes a private, server-named queue bound with `bindings` (a gateway's replies). */
+  /** How many messages wait in a queue, by a passive declare on a channel of its own (no permission needed). */
+  async queueDepth(queue: string): Promise<number> {
+    if (!this.model) throw new TransientError('the broker is not connected');
+    const channel = await this.model.createChannel();
+    channel.on('error', () => undefined);
+    try {
+      return (await channel.checkQueue(queue)).messageCount;
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+  }
+
   async consumePrivate(bindings: readonly { exchange: string; routingKey: string }[], handler: Handler): Promise<void> {
     await this.addConsumer({ bindings, handler });
   }

@@ -10,3 +10,4 @@ export * from './rabbitmqctl.ts';
 export * from './types.ts';
 export * from './messages.ts';
 export * from './keptBrokerPasswords.ts';
+export * from './watchQueueDepth.ts';

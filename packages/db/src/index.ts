@@ -6,6 +6,7 @@ export * from "./inbox.ts";
 export * from "./outbox.ts";
 export * from "./processOnce.ts";
 export * from "./withDatabaseRetries.ts";
+export * from "./databaseErrors.ts";
 export * from "./sql.ts";
 export * from "./coalesce.ts";
 export * from "./audit.ts";

@@ -1,5 +1,6 @@
 import type { Bus, OutgoingMessage } from '@trading/bus';
-import { createBatcher } from '@trading/platform';
+import { createBatcher, type Logger } from '@trading/platform';
+import { DeterministicDatabaseError, logFailure } from './databaseErrors.ts';
 import { claimInbox, completeInbox, type InboxClaim } from './inbox.ts';
 import type { Outbox } from './outbox.ts';
 import type { ServiceSchema, SqlClient, Transactional } from './sql.ts';
@@ -24,6 +25,12 @@ export type OnceSpec<R> = {
   replay: (response: R, tx: SqlClient) => OutgoingMessage[] | Promise<OutgoingMessage[]>;
   /** Messages for a reused key with a different request (e.g. a DUPLICATE_REQUEST_ID error reply). */
   conflict: () => OutgoingMessage[];
+  /**
+   * What a message whose effect the database refuses deterministically (DeterministicDatabaseError) leaves instead: an
+   * ERROR reply, remembered like any response, so a re-send gets it too. Without it (a saga's command or event, which
+   * no client waits on) the error goes to the bus, which dead-letters the message.
+   */
+  refuse?: (failure: DeterministicDatabaseError) => Effect<R>;
 };
 
 /** Applies a message's effect exactly once; resolves when it has committed and its answers are on their way. */
@@ -36,6 +43,7 @@ export type ProcessOnceDeps = {
   schema: ServiceSchema;
   /** Most messages in one transaction (at most the consumer's prefetch matters). */
   maxBatch?: number;
+  logger: Logger;
 };
 
 /** The scope of what a user owns (an account, holdings, sagas), whatever the case of the id's hex digits. */
@@ -91,6 +99,14 @@ export function createProcessOnce(deps: ProcessOnceDeps): ProcessOnce {
   const keysOf = (spec: OnceSpec<unknown>) => [`key:${spec.key}`, `scope:${spec.scope}`];
   const process = createBatcher(runBatch, { maxBatch: deps.maxBatch ?? 100, keyOf: keysOf });
   return async <R>(spec: OnceSpec<R>) => {
-    await process(spec as OnceSpec<unknown>);
+    try {
+      await process(spec as OnceSpec<unknown>);
+    } catch (err) {
+      // A failed batch ran each message alone: this one fails by itself, the same way every time.
+      if (!(err instanceof DeterministicDatabaseError) || !spec.refuse) throw err;
+      logFailure(deps.logger, err, { key: spec.key });
+      const refusal = spec.refuse(err);
+      await process({ ...spec, apply: async () => refusal } as OnceSpec<unknown>);
+    }
   };
 }

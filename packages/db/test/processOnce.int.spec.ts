@@ -52,7 +52,7 @@ describe('processOnce on a batch of messages (PostgreSQL)', function () {
     bus = await connectBus({ url: testEnv().amqpUrl, logger, service: 'db-test', prefetch: 10 });
     await db.$executeRawUnsafe('CREATE TABLE public.process_once_counter (id text PRIMARY KEY, n int NOT NULL)');
     const outbox = createOutbox({ db, bus, schema: 'trade', logger });
-    processOnce = createProcessOnce({ db, bus, outbox, schema: 'trade', maxBatch: 50 });
+    processOnce = createProcessOnce({ db, bus, outbox, schema: 'trade', maxBatch: 50, logger });
   });
   beforeEach(() => {
     statements = 0;

@@ -18,7 +18,7 @@ import {
   requestKey,
   requestRoutes,
 } from '@trading/contracts';
-import { hashRequest, recordAudit, type SqlClient, userScope, withDatabaseRetries } from '@trading/db';
+import { answerRefusal, hashRequest, recordAudit, refusedReply, type SqlClient, userScope, withDatabaseRetries } from '@trading/db';
 import { applyChanges } from './applyChanges.ts';
 import type { PaymentDeps } from './createHandler.ts';
 import { type ChangingRequest, decideRequest, describeAccount } from './decideRequest.ts';
@@ -52,11 +52,14 @@ export async function handleRequest(deps: PaymentDeps, delivery: Delivery): Prom
   const request = authorized.request as PaymentRequest;
   const log = deps.logger.child({ requestId: request.id, correlationId: delivery.correlationId, type: request.type });
   if (request.type === 'USER_INFO') {
-    const account = await withDatabaseRetries(async () => {
-      if (principal.kind === 'admin') await recordAudit(deps.db, 'payment', auditOf(principal, request, deps.clock().toISOString()));
-      return readAccount(deps.db, request.user_id);
-    });
-    await send(deps, delivery, describeAccount(request, account));
+    const account = await answerRefusal(
+      withDatabaseRetries(async () => {
+        if (principal.kind === 'admin') await recordAudit(deps.db, 'payment', auditOf(principal, request, deps.clock().toISOString()));
+        return readAccount(deps.db, request.user_id);
+      }),
+      log,
+    );
+    await send(deps, delivery, 'refused' in account ? refusedReply(request, account.refused) : describeAccount(request, account.value));
   } else await changeOnce(deps, delivery, principal, request);
   log.debug('request handled');
 }
@@ -84,6 +87,10 @@ async function changeOnce(deps: PaymentDeps, delivery: Delivery, principal: Prin
     },
     replay: (reply) => replyMessage(delivery, replies, reply),
     conflict: () => replyMessage(delivery, replies, errorReply(request.id, request.type, 'DUPLICATE_REQUEST_ID')),
+    refuse: (failure) => {
+      const reply = refusedReply(request, failure);
+      return { response: reply, messages: replyMessage(delivery, replies, reply) };
+    },
   });
 }
 

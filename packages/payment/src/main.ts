@@ -19,7 +19,7 @@ runMain('payment', async () => {
   outbox.start();
   const clock = () => new Date();
   const handlerOutbox = config.PAYMENT_CRASH_AFTER_COMMIT ? crashAfterCommit(outbox, logger) : outbox;
-  const processOnce = createProcessOnce({ db, bus, outbox: handlerOutbox, schema: 'payment', maxBatch: config.PREFETCH });
+  const processOnce = createProcessOnce({ db, bus, outbox: handlerOutbox, schema: 'payment', maxBatch: config.PREFETCH, logger });
   const inboxPruning = startInboxPruning({ db, schema: 'payment', logger, ...inboxPruningSettings(config) });
   await bus.consume(queues.payment, createHandler({ db, bus, processOnce, logger, clock }));
   closeGracefully(logger, [

@@ -17,6 +17,10 @@ export const tradeConfigShape = {
   PRICE_MAX_AGE_MS: z.coerce.number().int().min(100).max(86_400_000).default(10_000),
   /** A limit further than this percentage from the market price is refused: PRICE_OUT_OF_BAND. */
   PRICE_BAND_PCT: z.coerce.number().min(0.01).max(100).default(10),
+  /** The dead-letter queue's depth at which an alarm is logged (Trade watches it for every service). */
+  DEAD_LETTER_ALARM_DEPTH: z.coerce.number().int().min(1).max(10_000_000).default(100),
+  /** How often the dead-letter queue's depth is read. */
+  DEAD_LETTER_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   /** Demos at any hour: every market is open. */
   MARKETS_ALWAYS_OPEN: booleanSetting.default(false),
   /** Tests and demos: the clock starts at this instant (e.g. 2026-01-05T20:00:00Z) and runs on from there. */

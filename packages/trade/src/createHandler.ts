@@ -10,7 +10,7 @@ import {
   type Principal,
   type Reply,
 } from '@trading/contracts';
-import { recordAudit, withDatabaseRetries } from '@trading/db';
+import { answerRefusal, recordAudit, refusedReply, withDatabaseRetries } from '@trading/db';
 import type { TradeDeps } from './deps.ts';
 import { onPaymentEvent } from './onPaymentEvent.ts';
 import { haltReply, quoteReply } from './marketControl.ts';
@@ -39,19 +39,24 @@ export function createHandler(deps: TradeDeps): Handler {
     }
     const { principal, request } = authorized;
     log.debug({ type: request.type }, 'request received');
+    /** A read or an operator's command, answered directly: a deterministic refusal of the database is its ERROR. */
+    const answer = async (work: () => Promise<Reply>) => {
+      const outcome = await answerRefusal(withDatabaseRetries(work), log);
+      return reply(deps, delivery, 'refused' in outcome ? refusedReply(request, outcome.refused) : outcome.value);
+    };
     switch (request.type) {
       case 'BUY':
       case 'SELL':
         return placeOrder(deps, delivery, principal, request);
       case 'PORTFOLIO':
-        return reply(deps, delivery, await withDatabaseRetries(async () => (await audit(deps, principal, request), portfolioReply(deps.db, request))));
+        return answer(async () => (await audit(deps, principal, request), portfolioReply(deps.db, request)));
       case 'TRADES':
-        return reply(deps, delivery, await withDatabaseRetries(async () => (await audit(deps, principal, request), tradesReply(deps.db, request))));
+        return answer(async () => (await audit(deps, principal, request), tradesReply(deps.db, request)));
       case 'QUOTE':
         return reply(deps, delivery, quoteReply(deps, request));
       case 'HALT':
       case 'RESUME':
-        return reply(deps, delivery, await withDatabaseRetries(() => haltReply(deps, principal, request)));
+        return answer(() => haltReply(deps, principal, request));
       default:
         return reply(deps, delivery, errorReply(request.id, request.type, 'UNKNOWN_TYPE', `the Trade service does not handle ${request.type}`));
     }

@@ -1,4 +1,4 @@
-import { connectBus } from '@trading/bus';
+import { connectBus, watchQueueDepth } from '@trading/bus';
 import { queues, topology } from '@trading/contracts';
 import { connectDatabase, createOutbox, createProcessOnce, startInboxPruning } from '@trading/db';
 import { announceReady, closeGracefully, createLogger, inboxPruningSettings, loadConfig, runMain } from '@trading/platform';
@@ -20,7 +20,7 @@ runMain('trade', async () => {
     db,
     bus,
     outbox,
-    processOnce: createProcessOnce({ db, bus, outbox, schema: 'trade', maxBatch: config.PREFETCH }),
+    processOnce: createProcessOnce({ db, bus, outbox, schema: 'trade', maxBatch: config.PREFETCH, logger }),
     logger,
     clock: clockFrom(config.CLOCK_FIXED_AT),
     catalogue: await loadCatalogue(db.prisma),
@@ -40,9 +40,16 @@ runMain('trade', async () => {
   const sweeper = startTimeoutSweeper(deps, config.SAGA_SWEEP_INTERVAL_MS);
   const inboxPruning = startInboxPruning({ db, schema: 'trade', logger, ...inboxPruningSettings(config) });
   await bus.consume(queues.trade, createHandler(deps));
+  const deadLetters = watchQueueDepth(bus, {
+    queue: queues.deadLetter,
+    alarmDepth: config.DEAD_LETTER_ALARM_DEPTH,
+    intervalMs: config.DEAD_LETTER_CHECK_INTERVAL_MS,
+    logger,
+  });
   closeGracefully(logger, [
     ['consumers', () => bus.stopConsuming()],
     ['timeout sweeper', () => sweeper.stop()],
+    ['dead-letter watch', async () => deadLetters.stop()],
     ['inbox pruning', () => inboxPruning.stop()],
     ['outbox', () => outbox.stop()],
     ['bus', () => bus.close()],

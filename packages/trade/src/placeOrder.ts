@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Delivery, type OutgoingMessage, replyMessage } from '@trading/bus';
 import { encodePrincipal, errorReply, exchanges, type Principal, type Reply, requestKey } from '@trading/contracts';
-import { type Effect, hashRequest, recordAudit, type SqlClient, userScope } from '@trading/db';
+import { type Effect, hashRequest, recordAudit, refusedReply, type SqlClient, userScope } from '@trading/db';
 import { decideOrder } from './decideOrder.ts';
 import { deadlineAfter, type TradeDeps } from './deps.ts';
 import type { Order, Saga } from './domain.ts';
@@ -38,6 +38,7 @@ export async function placeOrder(deps: TradeDeps, delivery: Delivery, principal:
     },
     replay: (receipt, tx) => rejoin(tx, delivery, order, receipt, waiter),
     conflict: () => replyMessage(delivery, exchanges.apiResponse, errorReply(order.id, order.type, 'DUPLICATE_REQUEST_ID')),
+    refuse: (failure) => answered(delivery, refusedReply(order, failure)),
   });
 }
 
