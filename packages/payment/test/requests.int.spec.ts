@@ -175,10 +175,12 @@ describe('payment requests on the payment exchange', function () {
       expect(letter.headers).to.include({ 'x-error-name': 'PoisonMessageError', 'x-failed-service': 'payment' });
     });
 
-    it('dead-letters a saga command that breaks its schema or a money rule', async () => {
+    it('dead-letters a saga command that breaks its schema or a money rule (a capture or credit without its notional and fee)', async () => {
       const bad = [
         { type: 'ReserveFunds', saga_id: 'nope', user_id: randomUUID(), amount: '1' },
         { type: 'ReserveFunds', saga_id: randomUUID(), user_id: randomUUID(), amount: '0.000000001' },
+        { type: 'CaptureFunds', saga_id: randomUUID(), user_id: randomUUID(), symbol: 'AAPL', quantity: '1' },
+        { type: 'CreditFunds', saga_id: randomUUID(), user_id: randomUUID(), amount: '1', symbol: 'AAPL', quantity: '1' },
       ];
       for (const body of bad) {
         const messageId = await probe.command(body);

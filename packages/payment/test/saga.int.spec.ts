@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { HOUSE_USER_ID } from '@trading/contracts';
 import { waitFor } from '@trading/testkit';
 import { expect } from 'chai';
 import { ledgerDiscrepancies } from '../src/index.ts';
@@ -16,9 +17,15 @@ describe('saga commands of the Trade service', function () {
     await h.probe.command({ type: 'ReserveFunds', saga_id: sagaId, user_id: userId, amount });
     return { sagaId, event: await h.probe.sagaAnswer(sagaId, ['FundsReserved', 'FundsRejected']) };
   };
-  const capture = async (userId: string, sagaId: string, quantity = '2') => {
-    await h.probe.command({ type: 'CaptureFunds', saga_id: sagaId, user_id: userId, symbol: 'AAPL', quantity });
+  /** The trade of a BUY: by default 2 AAPL for the whole reservation of 60, without fee. */
+  const capture = async (userId: string, sagaId: string, trade: { quantity?: string; notional?: string; fee?: string } = {}) => {
+    await h.probe.command({ type: 'CaptureFunds', saga_id: sagaId, user_id: userId, symbol: 'AAPL', quantity: '2', notional: '60', fee: '0', ...trade });
     return h.probe.sagaAnswer(sagaId, ['FundsCaptured']);
+  };
+  /** A saga's ledger rows, in order, as [user (or HOUSE), kind, available delta, reserved delta]. */
+  const ledgerOf = async (sagaId: string) => {
+    const rows = await h.prisma.ledgerEntry.findMany({ where: { sagaId }, orderBy: { id: 'asc' } });
+    return rows.map((row) => [row.userId === HOUSE_USER_ID ? 'HOUSE' : row.userId, row.kind, row.availableDelta.toFixed(), row.reservedDelta.toFixed()]);
   };
   const release = async (userId: string, sagaId: string) => {
     await h.probe.command({ type: 'ReleaseFunds', saga_id: sagaId, user_id: userId, reason: 'test' });
@@ -90,21 +97,33 @@ describe('saga commands of the Trade service', function () {
   });
 
   describe('CaptureFunds', () => {
-    it('takes the reserved amount, records the holding, and answers FundsCaptured', async () => {
+    it('takes notional + fee from the reservation, releases the rest, records the holding, and answers FundsCaptured', async () => {
       const userId = await h.probe.userWith('100');
       const { sagaId } = await reserve(userId, '60');
-      const event = await capture(userId, sagaId, '3');
-      expect(event.body).to.include({ type: 'FundsCaptured', saga_id: sagaId, amount: '60' });
-      expect(await funds(userId)).to.deep.equal({ available: '40', reserved: '0' });
+      const event = await capture(userId, sagaId, { quantity: '3', notional: '59.5', fee: '0.0595' });
+      expect(event.body).to.include({ type: 'FundsCaptured', saga_id: sagaId, amount: '59.5595', notional: '59.5', fee: '0.0595', released: '0.4405' });
+      expect(await funds(userId)).to.deep.equal({ available: '40.4405', reserved: '0' });
       const held = await h.prisma.heldAsset.findUnique({ where: { userId_symbol: { userId, symbol: 'AAPL' } } });
       expect(held?.quantity.toFixed()).to.equal('3');
+    });
+
+    it('books the house’s side: TRADE + notional and FEE + fee, so the saga’s ledger rows sum to zero', async () => {
+      const userId = await h.probe.userWith('100');
+      const { sagaId } = await reserve(userId, '60');
+      await capture(userId, sagaId, { quantity: '3', notional: '59.5', fee: '0.0595' });
+      expect(await ledgerOf(sagaId)).to.deep.equal([
+        [userId, 'RESERVE', '-60', '60'],
+        [userId, 'CAPTURE', '0.4405', '-60'],
+        ['HOUSE', 'TRADE', '59.5', '0'],
+        ['HOUSE', 'FEE', '0.0595', '0'],
+      ]);
     });
 
     it('captures once when the command is repeated', async () => {
       const userId = await h.probe.userWith('100');
       const { sagaId } = await reserve(userId, '60');
       const first = await capture(userId, sagaId);
-      await h.probe.command({ type: 'CaptureFunds', saga_id: sagaId, user_id: userId, symbol: 'AAPL', quantity: '2' });
+      await h.probe.command({ type: 'CaptureFunds', saga_id: sagaId, user_id: userId, symbol: 'AAPL', quantity: '2', notional: '60', fee: '0' });
       expect((await h.probe.sagaAnswer(sagaId, ['FundsCaptured'], 2)).messageId).to.equal(first.messageId);
       expect(await funds(userId)).to.deep.equal({ available: '40', reserved: '0' });
     });
@@ -113,10 +132,20 @@ describe('saga commands of the Trade service', function () {
       const userId = await h.probe.userWith('100');
       const { sagaId } = await reserve(userId, '60');
       await release(userId, sagaId);
-      const messageId = await h.probe.command({ type: 'CaptureFunds', saga_id: sagaId, user_id: userId, symbol: 'AAPL', quantity: '2' });
+      const messageId = await h.probe.command({ type: 'CaptureFunds', saga_id: sagaId, user_id: userId, symbol: 'AAPL', quantity: '2', notional: '60', fee: '0' });
       const letter = await waitFor(() => h.probe.deadLetters.find((d) => d.messageId === messageId));
       expect(letter.headers['x-error-name']).to.equal('PoisonMessageError');
       expect(await funds(userId)).to.deep.equal({ available: '100', reserved: '0' });
+    });
+
+    it('dead-letters a capture of more than the reservation, and the funds stay reserved', async () => {
+      const userId = await h.probe.userWith('100');
+      const { sagaId } = await reserve(userId, '60');
+      const messageId = await h.probe.command({ type: 'CaptureFunds', saga_id: sagaId, user_id: userId, symbol: 'AAPL', quantity: '2', notional: '60', fee: '0.06' });
+      const letter = await waitFor(() => h.probe.deadLetters.find((d) => d.messageId === messageId));
+      expect(letter.headers['x-error-name']).to.equal('PoisonMessageError');
+      expect(await funds(userId)).to.deep.equal({ available: '40', reserved: '60' });
+      await release(userId, sagaId);
     });
   });
 
@@ -159,22 +188,34 @@ describe('saga commands of the Trade service', function () {
   });
 
   describe('CreditFunds', () => {
-    it('adds the proceeds to available, lowers the holding, and answers FundsCredited', async () => {
+    it('adds the proceeds less the fee to available, lowers the holding, and answers FundsCredited', async () => {
       const userId = await h.probe.userWith('100');
       const { sagaId } = await reserve(userId, '60');
-      await capture(userId, sagaId, '3');
+      await capture(userId, sagaId, { quantity: '3' });
       const sellId = randomUUID();
-      await h.probe.command({ type: 'CreditFunds', saga_id: sellId, user_id: userId, amount: '75.5', symbol: 'AAPL', quantity: '3' });
+      await h.probe.command({ type: 'CreditFunds', saga_id: sellId, user_id: userId, amount: '75.5', fee: '0.0755', symbol: 'AAPL', quantity: '3' });
       const event = await h.probe.sagaAnswer(sellId, ['FundsCredited', 'CreditRejected']);
-      expect(event.body).to.include({ type: 'FundsCredited', amount: '75.5' });
-      expect(await funds(userId)).to.deep.equal({ available: '115.5', reserved: '0' });
-      await h.probe.request({ type: 'WITHDRAW', user_id: userId, amount: '115.5' });
+      expect(event.body).to.include({ type: 'FundsCredited', amount: '75.5', fee: '0.0755' });
+      expect(await funds(userId)).to.deep.equal({ available: '115.4245', reserved: '0' });
+      await h.probe.request({ type: 'WITHDRAW', user_id: userId, amount: '115.4245' });
       expect(await h.probe.request({ type: 'REMOVE_USER', user_id: userId })).to.include({ status: 'OK' });
+    });
+
+    it('books the house’s side: TRADE − notional and FEE + fee, so the saga’s ledger rows sum to zero', async () => {
+      const userId = await h.probe.userWith('0.01');
+      const sellId = randomUUID();
+      await h.probe.command({ type: 'CreditFunds', saga_id: sellId, user_id: userId, amount: '75.5', fee: '0.0755', symbol: 'AAPL', quantity: '3' });
+      await h.probe.sagaAnswer(sellId, ['FundsCredited']);
+      expect(await ledgerOf(sellId)).to.deep.equal([
+        [userId, 'CREDIT', '75.4245', '0'],
+        ['HOUSE', 'TRADE', '-75.5', '0'],
+        ['HOUSE', 'FEE', '0.0755', '0'],
+      ]);
     });
 
     it('answers CreditRejected USER_NOT_FOUND for an unknown user', async () => {
       const sagaId = randomUUID();
-      await h.probe.command({ type: 'CreditFunds', saga_id: sagaId, user_id: randomUUID(), amount: '1', symbol: 'AAPL', quantity: '1' });
+      await h.probe.command({ type: 'CreditFunds', saga_id: sagaId, user_id: randomUUID(), amount: '1', fee: '0', symbol: 'AAPL', quantity: '1' });
       const event = await h.probe.sagaAnswer(sagaId, ['FundsCredited', 'CreditRejected']);
       expect(event.body).to.include({ type: 'CreditRejected', code: 'USER_NOT_FOUND' });
     });
@@ -184,7 +225,7 @@ describe('saga commands of the Trade service', function () {
     it('replies ERROR ACCOUNT_NOT_EMPTY naming the held symbol', async () => {
       const userId = await h.probe.userWith('60');
       const { sagaId } = await reserve(userId, '60');
-      await capture(userId, sagaId, '2.5');
+      await capture(userId, sagaId, { quantity: '2.5' });
       const reply = await h.probe.request({ type: 'REMOVE_USER', user_id: userId });
       expect(reply).to.include({ code: 'ACCOUNT_NOT_EMPTY' });
       expect(reply.holdings).to.deep.equal([{ symbol: 'AAPL', quantity: '2.5' }]);
@@ -192,8 +233,16 @@ describe('saga commands of the Trade service', function () {
   });
 
   describe('after every saga command above', () => {
-    it('leaves every balance equal to the sums of its ledger', async () => {
+    it('leaves every balance, the house’s included, equal to the sums of its ledger', async () => {
       expect(await ledgerDiscrepancies(h.prisma)).to.deep.equal([]);
+    });
+
+    it('leaves the ledger rows of every saga summing to zero over the user and the house', async () => {
+      const unbalanced = await h.prisma.$queryRawUnsafe<unknown[]>(
+        `SELECT saga_id, sum(available_delta + reserved_delta)::text AS total FROM payment.ledger
+         WHERE saga_id IS NOT NULL GROUP BY saga_id HAVING sum(available_delta + reserved_delta) <> 0`,
+      );
+      expect(unbalanced).to.deep.equal([]);
     });
   });
 });
