@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@trading/db';
-import { TradingClient, useStack, waitFor } from '@trading/testkit';
+import { closeTestMarket, setPrices, TradingClient, useStack, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
 import { sagasOf, testDatabase } from './support/tradeDatabase.ts';
 import { balanceOf, expectError, fundedUser } from './support/tradingUser.ts';
@@ -32,10 +32,12 @@ describe('a BUY re-sent after the inbox forgot its key (gateway + payment + trad
   after(async () => {
     await client?.close();
     await prisma?.$disconnect();
+    await closeTestMarket();
   });
 
   it('gets the first reply from its saga and makes no second trade', async () => {
     const userId = await fundedUser(client, '1000');
+    await setPrices(client, { BTC: '50000' });
     const order = { id: `buy-${randomUUID()}`, type: 'BUY', user_id: userId, symbol: 'BTC', amount: '0.001', price: '50000' };
     const first = await client.request(order);
     expect(first).to.include({ status: 'OK' });
@@ -48,6 +50,7 @@ describe('a BUY re-sent after the inbox forgot its key (gateway + payment + trad
   it('replies ERROR DUPLICATE_REQUEST_ID when the id comes back with another order', async () => {
     const userId = await fundedUser(client, '1000');
     const id = `buy-${randomUUID()}`;
+    await setPrices(client, { BTC: '50000' });
     expect(await client.request({ id, type: 'BUY', user_id: userId, symbol: 'BTC', amount: '0.001', price: '50000' })).to.include({ status: 'OK' });
     await expire(userId, id);
     expectError(await client.request({ id, type: 'BUY', user_id: userId, symbol: 'BTC', amount: '0.002', price: '50000' }), 'DUPLICATE_REQUEST_ID');

@@ -1,4 +1,4 @@
-import { type Stack, startStack, TradingClient } from '@trading/testkit';
+import { closeTestMarket, type Stack, setPrices, startStack, TradingClient } from '@trading/testkit';
 import { expect } from 'chai';
 import { expectError, fundedUser } from './support/tradingUser.ts';
 
@@ -15,15 +15,18 @@ describe('orders at a fixed clock (CLOCK_FIXED_AT=2026-01-05T20:00:00Z)', functi
   after(async () => {
     await client?.close();
     await stack?.stop();
+    await closeTestMarket();
   });
 
   it('replies ERROR MARKET_CLOSED to a stock order after 16:00 UTC', async () => {
     const userId = await fundedUser(client, '1000');
+    await setPrices(client, { AMZN: '100' });
     expectError(await client.request({ type: 'BUY', user_id: userId, symbol: 'AMZN', amount: '1', price: '100' }), 'MARKET_CLOSED');
   });
 
   it('trades crypto, whose market is open all day', async () => {
     const userId = await fundedUser(client, '1000');
-    expect(await client.request({ type: 'BUY', user_id: userId, symbol: 'ETH', amount: '0.1', price: '3000' })).to.include({ status: 'OK' });
+    await setPrices(client, { ETH: '3000' });
+    expect(await client.request({ type: 'BUY', user_id: userId, symbol: 'ETH', amount: '0.1', price: '3000' })).to.include({ status: 'OK', price: '3000' });
   });
 });
