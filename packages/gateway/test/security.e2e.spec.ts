@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { connectBus } from '@trading/bus';
-import { exchanges, gatewayReplyKey, type Reply, requestRoutes } from '@trading/contracts';
+import { exchanges, gatewayReplyKey, HOUSE_USER_ID, type Reply, requestRoutes } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
-import { LOG_DIR, type Stack, serviceAmqpUrl, startStack, testEnv, TradingClient, waitFor } from '@trading/testkit';
+import { closeTestMarket, LOG_DIR, type Stack, serviceAmqpUrl, setPrices, startStack, testEnv, TradingClient, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
 import { type Account, expectRefused, inboxRowsOf, newAccount, ownedBy, query } from './support/accounts.ts';
 
@@ -45,6 +45,7 @@ describe('security: a client acts only for its own account', function () {
     });
     operator = await TradingClient.connect(stack.gatewayUrl);
     victim = await newAccount(stack.gatewayUrl, '100');
+    await setPrices(operator, { BTC: '60000' });
     expect(await victim.client.request({ type: 'BUY', symbol: 'BTC', amount: '0.001' })).to.include({ status: 'OK' });
     attacker = await newAccount(stack.gatewayUrl, '10');
     issuedKeys.push(victim.apiKey, attacker.apiKey);
@@ -52,6 +53,7 @@ describe('security: a client acts only for its own account', function () {
   after(async () => {
     for (const client of [operator, victim?.client, attacker?.client]) await client?.close();
     await stack?.stop();
+    await closeTestMarket();
   });
 
   /** Sends every request about the victim on `client`, checks each is refused, and that nothing of the victim changed. */
@@ -136,8 +138,10 @@ describe('security: a client acts only for its own account', function () {
       const first = await user.client.request({ ...deposit, user_id: user.userId });
       const again = await user.client.request({ ...deposit, user_id: user.userId.toUpperCase() });
       expect(again).to.deep.equal(first);
+      await setPrices(operator, { ETH: '3000' });
       const buy = { id: `buy-${randomUUID()}`, type: 'BUY', symbol: 'ETH', amount: '0.001' };
       const bought = await user.client.request({ ...buy, user_id: user.userId });
+      expect(bought).to.include({ status: 'OK' });
       expect(await user.client.request({ ...buy, user_id: user.userId.toUpperCase() })).to.deep.equal(bought);
       const owned = await ownedBy(operator, user.userId);
       expect(owned.trades as unknown[]).to.have.length(1);
@@ -197,6 +201,30 @@ describe('security: a client acts only for its own account', function () {
       expect(limited.length).to.be.greaterThan(0);
       expect(limited[0]?.retry_after_ms).to.be.a('number').greaterThan(0);
       await flooder.client.close();
+    });
+  });
+
+  describe("the operator's requests (HALT, RESUME) with a user's key", () => {
+    it('are refused FORBIDDEN and halt nothing', async () => {
+      for (const request of [
+        { type: 'HALT', symbol: 'BTC' },
+        { type: 'HALT', market: 'Crypto' },
+        { type: 'RESUME', symbol: 'BTC' },
+      ]) {
+        expectRefused(await attacker.client.request(request), ['FORBIDDEN']);
+      }
+      expect(await query(`SELECT scope, name FROM trade.halt`)).to.deep.equal([]);
+    });
+  });
+
+  describe("the house's account (the counterparty of every trade)", () => {
+    it('is read by the operator, but neither funded, traded, rotated nor removed, not even by the operator', async () => {
+      expect(await operator.request({ type: 'USER_INFO', user_id: HOUSE_USER_ID })).to.include({ status: 'OK', user_id: HOUSE_USER_ID });
+      const readable = ['USER_INFO', 'PORTFOLIO', 'TRADES', 'REPORT'];
+      for (const request of requestsFor(HOUSE_USER_ID).filter((r) => !readable.includes(String(r.type)))) {
+        expectRefused(await operator.request(request), ['FORBIDDEN']);
+      }
+      for (const request of requestsFor(HOUSE_USER_ID)) expectRefused(await attacker.client.request(request), ['FORBIDDEN']);
     });
   });
 
