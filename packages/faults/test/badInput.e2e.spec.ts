@@ -49,7 +49,8 @@ describe('bad input through the gateway', function () {
     await db.connect();
     user = String((await client.request({ type: 'ADD_USER' })).user_id);
     expect(await client.request({ type: 'DEPOSIT', user_id: user, amount: '1000' })).to.include({ status: 'OK' });
-    expect(await client.request({ type: 'BUY', user_id: user, symbol: 'BTC', amount: '1', price: '100' })).to.include({ status: 'OK' });
+    await waitFor('a market price for BTC', async () => (await client.request({ type: 'QUOTE', symbol: 'BTC' })).status === 'OK', 20_000);
+    expect(await client.request({ type: 'BUY', user_id: user, symbol: 'BTC', amount: '0.001' })).to.include({ status: 'OK' });
   });
   after(async () => {
     await client?.close();
@@ -98,14 +99,36 @@ describe('bad input through the gateway', function () {
     }
   });
 
+  describe('orders off the grid, far from the market, too large or not marketable', () => {
+    /** BTC's market price (the market service's walk) moved by `factor`, on its 0.01 tick. */
+    const btcTimes = async (factor: number) => {
+      const quote = await client.request({ type: 'QUOTE', symbol: 'BTC' });
+      return new Decimal(String(quote.price)).mul(factor).toDecimalPlaces(2).toFixed();
+    };
+    it('answers a price off the tick or an amount off the lot INVALID_AMOUNT, naming the rule', async () => {
+      const tick = await expectRefused('INVALID_AMOUNT', async () => client.request({ type: 'BUY', user_id: user, symbol: 'BTC', amount: '0.001', price: new Decimal(await btcTimes(1)).add('0.005').toFixed() }));
+      expect(tick).to.include({ field: 'price', rule: 'PRICE_TICK' });
+      const lot = await expectRefused('INVALID_AMOUNT', () => client.request({ type: 'BUY', user_id: user, symbol: 'BTC', amount: '0.000001' }));
+      expect(lot).to.include({ field: 'amount', rule: 'LOT_SIZE' });
+    });
+    it('answers a limit far from the market PRICE_OUT_OF_BAND and an order above the maximum ORDER_TOO_LARGE', async () => {
+      await expectRefused('PRICE_OUT_OF_BAND', async () => client.request({ type: 'BUY', user_id: user, symbol: 'BTC', amount: '0.001', price: await btcTimes(0.5) }));
+      await expectRefused('ORDER_TOO_LARGE', () => client.request({ type: 'BUY', user_id: user, symbol: 'BTC', amount: '100' }));
+    });
+    it('answers a BUY limit well below the market and a SELL limit well above it PRICE_NOT_MARKETABLE', async () => {
+      await expectRefused('PRICE_NOT_MARKETABLE', async () => client.request({ type: 'BUY', user_id: user, symbol: 'BTC', amount: '0.001', price: await btcTimes(0.95) }));
+      await expectRefused('PRICE_NOT_MARKETABLE', async () => client.request({ type: 'SELL', user_id: user, symbol: 'BTC', amount: '0.001', price: await btcTimes(1.05) }));
+    });
+  });
+
   describe('a user id that does not exist', () => {
     it('is answered USER_NOT_FOUND by Payment, and an order for it changes nothing', async () => {
       const ghost = randomUUID();
       await expectRefused('USER_NOT_FOUND', () => client.request({ type: 'DEPOSIT', user_id: ghost, amount: '1' }), ghost);
       await expectRefused('USER_NOT_FOUND', () => client.request({ type: 'WITHDRAW', user_id: ghost, amount: '1' }), ghost);
       await expectRefused('USER_NOT_FOUND', () => client.request({ type: 'USER_INFO', user_id: ghost }), ghost);
-      await expectRefused('INSUFFICIENT_HOLDINGS', () => client.request({ type: 'SELL', user_id: ghost, symbol: 'BTC', amount: '1', price: '1' }), ghost);
-      const buy = await client.request({ type: 'BUY', user_id: ghost, symbol: 'BTC', amount: '1', price: '1' });
+      await expectRefused('INSUFFICIENT_HOLDINGS', () => client.request({ type: 'SELL', user_id: ghost, symbol: 'BTC', amount: '1' }), ghost);
+      const buy = await client.request({ type: 'BUY', user_id: ghost, symbol: 'BTC', amount: '0.001' });
       expect(buy).to.include({ status: 'ERROR', code: 'USER_NOT_FOUND' });
       expect(await effects(ghost)).to.include({ ledger: 0, account: null, holdings: null });
     });

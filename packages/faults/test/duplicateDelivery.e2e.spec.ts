@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Reply } from '@trading/contracts';
+import { Decimal, type Reply } from '@trading/contracts';
 import { expect } from 'chai';
 import type { RawRequest, RequestRecord } from '../src/index.ts';
 import { runScenario, useRawClient, useScenarioStack } from './support/scenario.ts';
@@ -35,10 +35,14 @@ describe('client requests delivered twice (the same AMQP message published twice
         const user = String(added.user_id);
         expect(await twice({ type: 'DEPOSIT', user_id: user, amount: '1000' })).to.include({ status: 'OK' });
         expect(await twice({ type: 'WITHDRAW', user_id: user, amount: '100' })).to.include({ status: 'OK' });
-        expect(await twice({ type: 'BUY', user_id: user, symbol: 'BTC', amount: '2', price: '100' })).to.include({ status: 'OK' });
-        expect(await twice({ type: 'SELL', user_id: user, symbol: 'BTC', amount: '0.5', price: '120' })).to.include({ status: 'OK' });
+        // Market orders, at the market service's moving price: the balance follows from what the replies say they cost.
+        const bought = await twice({ type: 'BUY', user_id: user, symbol: 'BTC', amount: '0.01' });
+        expect(bought).to.include({ status: 'OK' });
+        const sold = await twice({ type: 'SELL', user_id: user, symbol: 'BTC', amount: '0.005' });
+        expect(sold).to.include({ status: 'OK' });
+        const balance = new Decimal(900).sub(String(bought.notional)).sub(String(bought.fee)).add(String(sold.notional)).sub(String(sold.fee));
         const info = await twice({ type: 'USER_INFO', user_id: user });
-        expect(info).to.include({ status: 'OK', amount: '760' });
+        expect(info).to.include({ status: 'OK', amount: balance.toFixed() });
       },
       { extraRecords: () => records },
     );

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { HOUSE_USER_ID } from '@trading/contracts';
 import { testEnv } from '@trading/testkit';
 import { expect } from 'chai';
 import pg from 'pg';
@@ -33,12 +34,53 @@ describe('the invariant checker', () => {
 
   it('flags an account that drifted from its ledger, and the money it created', async () => {
     await db.query(`UPDATE payment.account SET available = available + 1 WHERE user_id = $1`, [world.user]);
-    expect(failing(await check())).to.deep.equal(['account-equals-ledger', 'cash-equals-flows']);
+    expect(failing(await check())).to.deep.equal(['account-equals-ledger', 'cash-equals-flows', 'cash-conserved']);
+  });
+
+  it('flags cash the house gained from nothing, to the last decimal', async () => {
+    await db.query(`UPDATE payment.account SET available = available + 0.00000001 WHERE user_id = $1`, [HOUSE_USER_ID]);
+    const report = await check();
+    expect(failing(report)).to.deep.equal(['cash-conserved']);
+    expect(report.checks.find((c) => c.name === 'cash-conserved')?.examples[0]).to.include({ difference: '0.00000001' });
   });
 
   it('flags a capture applied twice', async () => {
-    await db.query(`INSERT INTO payment.ledger (user_id, kind, available_delta, reserved_delta, saga_id) VALUES ($1, 'CAPTURE', 0, -100, $2)`, [world.user, world.buy]);
-    expect(failing(await check())).to.deep.equal(['account-equals-ledger', 'saga-money-once', 'events-stored-once']);
+    await db.query(`INSERT INTO payment.ledger (user_id, kind, available_delta, reserved_delta, saga_id) VALUES ($1, 'CAPTURE', 10.01, -110.11, $2)`, [world.user, world.buy]);
+    expect(failing(await check())).to.deep.equal(['account-equals-ledger', 'saga-ledger-balanced', 'saga-money-once', 'events-stored-once']);
+  });
+
+  it("flags a house fee booked without its user's payment, and a saga row without a saga", async () => {
+    await db.query(`INSERT INTO payment.ledger (user_id, kind, available_delta, reserved_delta, saga_id) VALUES ($1, 'FEE', 0.1, 0, $2)`, [HOUSE_USER_ID, world.buy]);
+    await db.query(`UPDATE payment.account SET available = available + 0.1 WHERE user_id = $1`, [HOUSE_USER_ID]);
+    await db.query(`UPDATE payment.account SET available = available - 0.1 WHERE user_id = $1`, [world.user]);
+    await db.query(`INSERT INTO payment.ledger (user_id, kind, available_delta, reserved_delta, saga_id) VALUES ($1, 'CREDIT', -0.1, 0, NULL)`, [world.user]);
+    const report = await check();
+    expect(failing(report)).to.deep.equal(['cash-equals-flows', 'saga-ledger-balanced', 'saga-money-once', 'events-stored-once']);
+    const rows = report.checks.find((c) => c.name === 'saga-ledger-balanced')?.examples as { what: string; total: string }[];
+    expect(rows.map((r) => `${r.what}:${r.total}`).sort()).to.deep.equal(['row:-0.10000000', 'saga:0.10000000']);
+  });
+
+  it('flags a symbol whose holdings, the house included, do not sum to zero', async () => {
+    await db.query(`UPDATE trade.holding SET quantity = quantity + 0.00001 WHERE user_id = $1 AND symbol = 'BTC'`, [HOUSE_USER_ID]);
+    const report = await check();
+    expect(failing(report)).to.deep.equal(['assets-conserved']);
+    expect(report.checks.find((c) => c.name === 'assets-conserved')?.examples).to.deep.include({ symbol: 'BTC', total: '0.00001000', house: '-0.99999000' });
+  });
+
+  it('flags a BUY above its limit, a SELL below it, and a price the market never published', async () => {
+    await db.query(`UPDATE trade.trade SET price = 55.01 WHERE saga_id = $1`, [world.buy]);
+    await db.query(`UPDATE trade.trade SET price = 57.99 WHERE saga_id = $1`, [world.sell]);
+    const report = await check();
+    expect(failing(report)).to.deep.equal(['trade-within-bound', 'trade-at-a-tick']);
+    expect(report.checks.find((c) => c.name === 'trade-at-a-tick')?.violations).to.equal(2);
+  });
+
+  it('flags a trade naming a tick the market never stored, and checks no trade beyond the stored ticks', async () => {
+    const { rows } = await db.query<{ last: string }>(`SELECT max(seq)::text AS last FROM market.tick WHERE symbol = 'BTC'`);
+    await db.query(`UPDATE trade.trade SET tick_seq = tick_seq + 1 WHERE saga_id = $1`, [world.buy]);
+    expect(failing(await check())).to.deep.equal(['trade-at-a-tick']);
+    await db.query(`UPDATE trade.trade SET tick_seq = $2::bigint + 1 WHERE saga_id = $1`, [world.buy, rows[0]!.last]);
+    expect(failing(await check())).to.deep.equal([]);
   });
 
   it('flags a trade whose money never moved', async () => {
@@ -50,20 +92,20 @@ describe('the invariant checker', () => {
     );
     await db.query(`UPDATE trade.holding SET quantity = 0 WHERE user_id = $1`, [world.user]);
     await db.query(`UPDATE payment.held_asset SET quantity = 0 WHERE user_id = $1`, [world.user]);
-    expect(failing(await check())).to.deep.equal(['cash-equals-flows', 'saga-money-once', 'events-stored-once']);
+    expect(failing(await check())).to.deep.equal(['cash-equals-flows', 'assets-conserved', 'saga-money-once', 'events-stored-once']);
   });
 
   it('flags a holding that is not what was traded, in either service', async () => {
     await db.query(`UPDATE trade.holding SET quantity = 3 WHERE user_id = $1`, [world.user]);
     await db.query(`UPDATE payment.held_asset SET quantity = 0 WHERE user_id = $1`, [world.user]);
-    expect(failing(await check())).to.deep.equal(['holdings-equal-trades', 'payment-holdings-equal-trades']);
+    expect(failing(await check())).to.deep.equal(['holdings-equal-trades', 'payment-holdings-equal-trades', 'assets-conserved']);
   });
 
   it('flags a saga that never ended and the funds it still holds', async () => {
     const saga = randomUUID();
     await insertSaga(db, { saga, user: world.user, side: 'BUY', quantity: 1, price: 10, notional: 10, state: 'CAPTURING' });
     await db.query(`INSERT INTO payment.ledger (user_id, kind, available_delta, reserved_delta, saga_id) VALUES ($1, 'RESERVE', -10, 10, $2)`, [world.user, saga]);
-    await db.query(`UPDATE payment.account SET available = 900, reserved = 10 WHERE user_id = $1`, [world.user]);
+    await db.query(`UPDATE payment.account SET available = available - 10, reserved = 10 WHERE user_id = $1`, [world.user]);
     await insertEvent(db, 'FundsReserved', world.user, saga);
     expect(failing(await check())).to.deep.equal(['sagas-terminal', 'nothing-held']);
   });

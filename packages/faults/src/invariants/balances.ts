@@ -1,6 +1,6 @@
-import { inScope, type SqlCheck } from './types.ts';
+import { HOUSE, inScope, type SqlCheck } from './types.ts';
 
-/** Money: the account is its ledger, the ledger is the users' flows, and nothing is below zero. */
+/** Money: the account is its ledger, the ledger is the users' flows, and nothing of a user's is below zero. */
 export const balanceChecks: SqlCheck[] = [
   {
     name: 'account-equals-ledger',
@@ -16,7 +16,9 @@ export const balanceChecks: SqlCheck[] = [
   },
   {
     name: 'cash-equals-flows',
-    rule: 'available + reserved = deposits - withdrawals - bought notional + sold notional (ledger DEPOSIT/WITHDRAWAL, trade.trade)',
+    rule:
+      "per user (not the house), available + reserved = deposits - withdrawals - what BUYs paid (notional + fee) + what SELLs " +
+      'were credited (notional - fee): ledger DEPOSIT/WITHDRAWAL, trade.trade',
     sql: `
       WITH users AS (SELECT user_id FROM payment.account WHERE ${inScope('user_id')}
                      UNION SELECT user_id FROM trade.trade WHERE ${inScope('user_id')}),
@@ -25,26 +27,27 @@ export const balanceChecks: SqlCheck[] = [
                             coalesce(-sum(available_delta) FILTER (WHERE kind = 'WITHDRAWAL'), 0) AS withdrawn
                      FROM payment.ledger WHERE ${inScope('user_id')} GROUP BY user_id),
            trades AS (SELECT user_id,
-                             coalesce(sum(notional) FILTER (WHERE side = 'BUY'), 0) AS bought,
-                             coalesce(sum(notional) FILTER (WHERE side = 'SELL'), 0) AS sold
+                             coalesce(sum(notional + fee) FILTER (WHERE side = 'BUY'), 0) AS paid,
+                             coalesce(sum(notional - fee) FILTER (WHERE side = 'SELL'), 0) AS credited
                       FROM trade.trade WHERE ${inScope('user_id')} GROUP BY user_id),
            sides AS (SELECT u.user_id, coalesce(a.available + a.reserved, 0) AS cash,
                             coalesce(f.deposited, 0) AS deposited, coalesce(f.withdrawn, 0) AS withdrawn,
-                            coalesce(t.bought, 0) AS bought, coalesce(t.sold, 0) AS sold
+                            coalesce(t.paid, 0) AS paid, coalesce(t.credited, 0) AS credited
                      FROM users u LEFT JOIN payment.account a USING (user_id)
-                     LEFT JOIN flows f USING (user_id) LEFT JOIN trades t USING (user_id))
-      SELECT user_id, cash, deposited, withdrawn, bought, sold, deposited - withdrawn - bought + sold AS expected
-      FROM sides WHERE cash <> deposited - withdrawn - bought + sold`,
+                     LEFT JOIN flows f USING (user_id) LEFT JOIN trades t USING (user_id)
+                     WHERE u.user_id <> ${HOUSE})
+      SELECT user_id, cash, deposited, withdrawn, paid, credited, deposited - withdrawn - paid + credited AS expected
+      FROM sides WHERE cash <> deposited - withdrawn - paid + credited`,
   },
   {
     name: 'nothing-negative',
-    rule: 'no available, reserved, holding quantity or held quantity is below zero',
+    rule: "no reserved amount is below zero, and no user's available cash, holding quantity or held quantity (the house's may be)",
     sql: `
       SELECT 'payment.account' AS "table", user_id, NULL AS symbol, available AS quantity, reserved
-        FROM payment.account WHERE ${inScope('user_id')} AND (available < 0 OR reserved < 0)
+        FROM payment.account WHERE ${inScope('user_id')} AND ((available < 0 AND user_id <> ${HOUSE}) OR reserved < 0)
       UNION ALL
       SELECT 'trade.holding', user_id, symbol, quantity, reserved
-        FROM trade.holding WHERE ${inScope('user_id')} AND (quantity < 0 OR reserved < 0)
+        FROM trade.holding WHERE ${inScope('user_id')} AND ((quantity < 0 AND user_id <> ${HOUSE}) OR reserved < 0)
       UNION ALL
       SELECT 'payment.held_asset', user_id, symbol, quantity, NULL
         FROM payment.held_asset WHERE ${inScope('user_id')} AND quantity < 0`,

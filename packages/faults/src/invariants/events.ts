@@ -1,4 +1,4 @@
-import { inScope, type SqlCheck, TERMINAL_SAGA_STATES } from './types.ts';
+import { HOUSE, inScope, type SqlCheck, TERMINAL_SAGA_STATES } from './types.ts';
 
 /*
  * Reporting's event store against the facts of record. Each fact implies exactly one event: a ledger row its
@@ -7,7 +7,8 @@ import { inScope, type SqlCheck, TERMINAL_SAGA_STATES } from './types.ts';
  * (type, user, saga) and must be equal: a lost event shows as stored < expected, an event stored twice under
  * two ids (or one no fact explains) as stored > expected. Events that leave no row of record (SagaStarted,
  * HoldingReserved, FundsRejected, CreditRejected, and FundsReleased of amount 0: Payment's answer to a release
- * with nothing reserved) are checked to be stored at most once per saga.
+ * with nothing reserved) are checked to be stored at most once per saga. The house's ledger rows (TRADE, FEE) are the
+ * other side of its user's FundsCaptured or FundsCredited, and its account (made by a migration) has no UserCreated.
  */
 const ledgerEventType = `CASE kind WHEN 'DEPOSIT' THEN 'FundsDeposited' WHEN 'WITHDRAWAL' THEN 'FundsWithdrawn'
   WHEN 'RESERVE' THEN 'FundsReserved' WHEN 'RELEASE' THEN 'FundsReleased' WHEN 'CAPTURE' THEN 'FundsCaptured'
@@ -24,8 +25,8 @@ export const eventChecks: SqlCheck[] = [
     rule: 'reporting.event holds exactly one event per fact of record, counted per (type, user, saga); un-derivable saga events at most once per saga',
     sql: `
       WITH facts AS (
-             SELECT ${ledgerEventType} AS type, user_id, saga_id FROM payment.ledger WHERE ${inScope('user_id')}
-             UNION ALL SELECT 'UserCreated', user_id, NULL FROM payment.account WHERE ${inScope('user_id')}
+             SELECT ${ledgerEventType} AS type, user_id, saga_id FROM payment.ledger WHERE ${inScope('user_id')} AND user_id <> ${HOUSE}
+             UNION ALL SELECT 'UserCreated', user_id, NULL FROM payment.account WHERE ${inScope('user_id')} AND user_id <> ${HOUSE}
              UNION ALL SELECT 'UserRemoved', user_id, NULL FROM payment.account WHERE removed_at IS NOT NULL AND ${inScope('user_id')}
              UNION ALL SELECT 'TradeRecorded', user_id, saga_id FROM trade.trade WHERE ${inScope('user_id')}
              UNION ALL SELECT CASE state WHEN 'COMPLETED' THEN 'SagaCompleted' ELSE 'SagaFailed/' || state::text END, user_id, id

@@ -38,3 +38,23 @@ export function checkReplies(records: readonly RequestRecord[]): CheckResult {
     examples: violations.slice(0, MAX_EXAMPLES),
   };
 }
+
+/**
+ * The load sends only well-formed requests at market prices, so none may be refused as the client's mistake (kind
+ * `client`: INVALID_AMOUNT off the lot or tick grid, PRICE_OUT_OF_BAND, ORDER_TOO_LARGE…), except RATE_LIMITED. The
+ * market's refusals (PRICE_NOT_MARKETABLE, PRICE_UNAVAILABLE, MARKET_HALTED) and missing funds or holdings are outcomes.
+ */
+export function checkRequestsValid(records: readonly RequestRecord[]): CheckResult {
+  const violations = records.flatMap((record) => {
+    const code = definitiveReply(record)?.code;
+    const refused = code !== undefined && code !== 'RATE_LIMITED' && Object.hasOwn(errorCodes, code) && errorCodes[code].kind === 'client';
+    return refused ? [{ id: record.id, type: record.type, body: record.body, code }] : [];
+  });
+  return {
+    name: 'requests-valid',
+    rule: "no request of the load was refused as the client's mistake (an error code of kind client, other than RATE_LIMITED)",
+    ok: violations.length === 0,
+    violations: violations.length,
+    examples: violations.slice(0, MAX_EXAMPLES),
+  };
+}

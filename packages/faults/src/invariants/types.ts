@@ -1,8 +1,13 @@
+import { HOUSE_USER_ID } from '@trading/contracts';
+
 /** Anything that runs a parameterised query: a pg Client, a pool, a client inside a transaction. */
 export type Queryable = { query<R extends object = Record<string, unknown>>(sql: string, values?: unknown[]): Promise<{ rows: R[] }> };
 
-/** One invariant, stated as a query that returns the rows breaking it (none when it holds). `$1` is the user scope. */
-export type SqlCheck = { name: string; rule: string; sql: string };
+/**
+ * One invariant, stated as a query that returns the rows breaking it (none when it holds). `$1` is the user scope;
+ * a `global` check has no parameter and reads the whole database whatever the scope (a sum over every account).
+ */
+export type SqlCheck = { name: string; rule: string; sql: string; global?: boolean };
 
 export type CheckResult = {
   name: string;
@@ -26,3 +31,6 @@ export type InvariantReport = {
 export const inScope = (column: string): string => `($1::uuid[] IS NULL OR ${column} = ANY($1::uuid[]))`;
 
 export const TERMINAL_SAGA_STATES = `('COMPLETED', 'REJECTED', 'COMPENSATED', 'TIMED_OUT')`;
+
+/** The house's id as a SQL literal: every trade's counterparty, whose cash and positions may be negative. */
+export const HOUSE = `'${HOUSE_USER_ID}'::uuid`;

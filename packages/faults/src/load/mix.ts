@@ -1,10 +1,11 @@
 import { Decimal } from '@trading/contracts';
 
-export type LoadRequestType = 'ADD_USER' | 'DEPOSIT' | 'WITHDRAW' | 'BUY' | 'SELL' | 'USER_INFO';
+export type LoadRequestType = 'ADD_USER' | 'DEPOSIT' | 'WITHDRAW' | 'BUY' | 'SELL' | 'USER_INFO' | 'QUOTE';
 /** Relative weights of the request types a load sends once its users exist. */
 export type Mix = Partial<Record<LoadRequestType, number>>;
 
-export const DEFAULT_MIX: Mix = { ADD_USER: 1, DEPOSIT: 5, WITHDRAW: 3, BUY: 6, SELL: 4, USER_INFO: 1 };
+/** QUOTE keeps each client's prices fresh, so its limits stay near the market. */
+export const DEFAULT_MIX: Mix = { ADD_USER: 1, DEPOSIT: 5, WITHDRAW: 3, BUY: 6, SELL: 4, USER_INFO: 1, QUOTE: 2 };
 /** Crypto symbols of the seed: their market is open around the clock (tests also set MARKETS_ALWAYS_OPEN). */
 export const DEFAULT_SYMBOLS = ['BTC', 'ETH', 'XRP'] as const;
 
@@ -29,22 +30,56 @@ export function pickWeighted<T extends string>(random: () => number, weights: Pa
   return entries[entries.length - 1]![0];
 }
 
-/** The body (without id) of one request of `type` for `userId`: small amounts, so most succeed and some are refused. */
-export function requestBody(random: () => number, type: LoadRequestType, userId: string | undefined, symbols: readonly string[]) {
-  const symbol = symbols[Math.floor(random() * symbols.length)];
+/** The last price a client was quoted, per symbol. */
+export type Quotes = ReadonlyMap<string, string>;
+
+/**
+ * An order's quantity: a notional of 5 to `maxNotional` at the quoted price, on a lot grid of 4 decimals (every symbol's lot
+ * divides 0.0001), at least one lot.
+ */
+function orderAmount(random: () => number, price: string, maxNotional: string): string {
+  const notional = randomAmount(random, '5', maxNotional, 2);
+  return Decimal.max(new Decimal(notional).div(price).toDecimalPlaces(4, Decimal.ROUND_DOWN), '0.0001').toFixed();
+}
+
+/**
+ * A limit near the quote: BUY up to 0.5 % below it (often not marketable) to 2 % above it, SELL the mirror image, well
+ * inside the price band. It keeps the quote's decimals, at least 2: on the tick grid of every symbol whose tick is
+ * 0.01 or 0.0001, as the quote itself is.
+ */
+export function limitNear(random: () => number, side: 'BUY' | 'SELL', quote: string): string {
+  const bps = Math.floor(random() * 251) - 50;
+  const factor = new Decimal(10_000 + (side === 'BUY' ? bps : -bps)).div(10_000);
+  const decimals = Math.max(2, new Decimal(quote).decimalPlaces());
+  return new Decimal(quote).mul(factor).toDecimalPlaces(decimals, Decimal.ROUND_HALF_UP).toFixed();
+}
+
+/**
+ * The body (without id) of one request of `type` for `userId`: small amounts, so most succeed and some are refused.
+ * Orders trade at market prices: half are market orders (no price), half have a limit near the client's quote. A
+ * symbol the client has no quote for yet is quoted instead.
+ */
+export function requestBody(random: () => number, type: LoadRequestType, userId: string | undefined, symbols: readonly string[], quotes: Quotes) {
+  const symbol = symbols[Math.floor(random() * symbols.length)]!;
   switch (type) {
     case 'ADD_USER':
       return { type };
     case 'USER_INFO':
       return { type, user_id: userId };
+    case 'QUOTE':
+      return { type, symbol };
     case 'DEPOSIT':
       return { type, user_id: userId, amount: randomAmount(random, '50', '2000', 2) };
     case 'WITHDRAW':
       return { type, user_id: userId, amount: randomAmount(random, '1', '1500', 2) };
     case 'BUY':
-      return { type, user_id: userId, symbol, amount: randomAmount(random, '0.01', '2', 4), price: randomAmount(random, '1', '100', 2) };
-    case 'SELL':
-      return { type, user_id: userId, symbol, amount: randomAmount(random, '0.01', '1', 4), price: randomAmount(random, '1', '100', 2) };
+    case 'SELL': {
+      const quote = quotes.get(symbol);
+      if (quote === undefined) return { type: 'QUOTE' as const, symbol };
+      // Smaller sales than purchases, so that users mostly hold what they sell.
+      const amount = orderAmount(random, quote, type === 'BUY' ? '400' : '100');
+      return random() < 0.5 ? { type, user_id: userId, symbol, amount } : { type, user_id: userId, symbol, amount, price: limitNear(random, type, quote) };
+    }
     default: {
       const _exhaustive: never = type;
       return _exhaustive;

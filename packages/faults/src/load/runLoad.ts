@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Reply, RequestType } from '@trading/contracts';
 import { LoadClient } from './loadClient.ts';
 import { DEFAULT_MIX, DEFAULT_SYMBOLS, type Mix, pickWeighted, requestBody, seededRandom } from './mix.ts';
 import { definitiveReply, type RequestRecord } from './records.ts';
@@ -21,6 +22,8 @@ export type LoadOptions = {
   seed?: number;
   /** How long a client waits for any reply to one send; above the gateway's REPLY_TIMEOUT_MS. Default 30 s. */
   replyTimeoutMs?: number;
+  /** How long each client waits for Trade to quote every symbol before its orders start (the market's first ticks). Default 20 s. */
+  pricesWithinMs?: number;
 };
 
 export type Load = {
@@ -61,20 +64,25 @@ export async function startLoad(options: LoadOptions): Promise<Load> {
     const random = seededRandom((options.seed ?? 1) * 1000 + client.index);
     const symbols = options.symbols ?? DEFAULT_SYMBOLS;
     const users: string[] = [];
+    // The client's last known price per symbol, from its QUOTE replies and its orders' executions.
+    const quotes = new Map<string, string>();
+    const send = async (body: Record<string, unknown> & { type: RequestType }) => {
+      const reply = await client.send(body);
+      notePrice(quotes, body, reply);
+      return reply;
+    };
     const addUser = async () => {
-      const reply = await client.send({ type: 'ADD_USER' });
+      const reply = await send({ type: 'ADD_USER' });
       if (reply?.status !== 'OK' || typeof reply.user_id !== 'string') return reply;
       users.push(reply.user_id);
-      return take() ? client.send(requestBody(random, 'DEPOSIT', reply.user_id, symbols) as { type: 'DEPOSIT' }) : reply;
+      return take() ? send(requestBody(random, 'DEPOSIT', reply.user_id, symbols, quotes)) : reply;
     };
     for (let i = 0; i < (options.usersPerClient ?? 2) && take(); i += 1) await addUser();
+    await quoteAll(symbols, quotes, send, options.pricesWithinMs ?? 20_000, take);
     const worker = async () => {
       while (take()) {
         const type = users.length === 0 ? 'ADD_USER' : pickWeighted(random, options.mix ?? DEFAULT_MIX);
-        const reply =
-          type === 'ADD_USER'
-            ? await addUser()
-            : await client.send(requestBody(random, type, users[Math.floor(random() * users.length)], symbols) as { type: typeof type });
+        const reply = type === 'ADD_USER' ? await addUser() : await send(requestBody(random, type, users[Math.floor(random() * users.length)], symbols, quotes));
         // A polite client backs off when told to: the gateway refused the request without queueing it.
         if (reply?.code === 'BROKER_BUSY' || reply?.code === 'RATE_LIMITED') await sleep(BACKOFF_MS);
       }
@@ -109,6 +117,35 @@ export async function startLoad(options: LoadOptions): Promise<Load> {
       await Promise.all(clients.map((c) => c.close()));
     },
   };
+}
+
+/** A QUOTE answered, or an order executed: the symbol's price as the client last saw it. */
+function notePrice(quotes: Map<string, string>, body: Record<string, unknown>, reply: Reply | undefined): void {
+  const fresh = reply?.status === 'OK' && ['QUOTE', 'BUY', 'SELL'].includes(body.type as string) && typeof reply.price === 'string';
+  if (fresh) quotes.set(String(body.symbol), reply.price as string);
+}
+
+/**
+ * Quotes every symbol until Trade has a price for each (the market's first ticks arrive after the stack starts) or
+ * `withinMs` passed, or the budget is spent (each QUOTE counts). Orders for a symbol still unquoted are sent as QUOTEs.
+ */
+async function quoteAll(
+  symbols: readonly string[],
+  quotes: ReadonlyMap<string, string>,
+  send: (body: { type: 'QUOTE'; symbol: string }) => Promise<unknown>,
+  withinMs: number,
+  take: () => boolean,
+): Promise<void> {
+  const until = Date.now() + withinMs;
+  for (;;) {
+    const missing = symbols.filter((symbol) => !quotes.has(symbol));
+    if (missing.length === 0 || Date.now() >= until) return;
+    for (const symbol of missing) {
+      if (!take()) return;
+      await send({ type: 'QUOTE', symbol });
+    }
+    if (symbols.some((symbol) => !quotes.has(symbol))) await sleep(250);
+  }
 }
 
 /** A whole load: start, wait for it, settle unknown outcomes by re-sending, close. Returns the records. */

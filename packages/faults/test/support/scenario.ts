@@ -16,11 +16,14 @@ import {
   waitForInvariants,
 } from '../../src/index.ts';
 
-/** Every fault scenario runs the whole stack, with markets open around the clock and a short reply timeout. */
-export const SCENARIO_ENV = { MARKETS_ALWAYS_OPEN: 'true', REPLY_TIMEOUT_MS: '5000' };
-export const ALL_SERVICES: readonly ServiceName[] = ['gateway', 'payment', 'trade', 'reporting'];
+/**
+ * Every fault scenario runs the whole stack, the market included: its seeded walk ticks every 200 ms through every
+ * fault, with markets open around the clock; the gateway's reply timeout is short.
+ */
+export const SCENARIO_ENV = { MARKETS_ALWAYS_OPEN: 'true', REPLY_TIMEOUT_MS: '5000', MARKET_TICK_INTERVAL_MS: '200', MARKET_SEED: '20261202' };
+export const ALL_SERVICES: readonly ServiceName[] = ['gateway', 'payment', 'trade', 'reporting', 'market'];
 
-/** The four services for a scenario suite, started before its tests and stopped after them. */
+/** The five services for a scenario suite, started before its tests and stopped after them. */
 export function useScenarioStack(env: () => StackEnv = () => ({})): () => Stack {
   return useStack(ALL_SERVICES, () => ({ ...SCENARIO_ENV, ...env() }));
 }
@@ -45,7 +48,8 @@ export type ScenarioResult = { records: RequestRecord[]; summary: LoadSummary; r
 /**
  * The shape of every fault scenario: a load of `requests` from `clients` WebSocket clients; once a third of them
  * are answered, `fault` runs while the load goes on; then the load ends, every request whose outcome is
- * unknown is re-sent with its id, and the invariants must hold within the settle time. With `loadOutlastsFault`
+ * unknown is re-sent with its id, and the invariants must hold within the settle time: among them cash and assets
+ * conserved across the users and the house, and every trade within its bound at a tick the market stored. With `loadOutlastsFault`
  * the load has no request budget: it goes on until the fault has ended, however long the fault takes to start. Figures go to
  * .tmp/faults/figures.json for RELIABILITY.md.
  */
