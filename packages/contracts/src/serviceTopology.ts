@@ -28,7 +28,7 @@ export const publishOnly: ReadonlySet<ServiceName> = new Set(['market']);
  * ticks. Trade prices its orders from them.
  */
 export const marketTickBinding = { exchange: exchanges.market, routingKey: priceTickKey('*') } as const;
-export const followsMarket: ReadonlySet<ServiceName> = new Set(['trade']);
+export const followsMarket: ReadonlySet<ServiceName> = new Set(['trade', 'reporting']);
 
 /** Where a gateway binds its private queue: its replies on both response exchanges, revoked credentials on the second. */
 export const gatewayReplySources = [exchanges.apiResponse, exchanges.paymentResponse] as const;
