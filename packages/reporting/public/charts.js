@@ -84,3 +84,17 @@ export function barChart(box, rows) {
     box.append(line);
   }
 }
+
+/** One price line in `svg` (viewBox 0 0 200 60): points [ms, price] over the time span [from, to], scaled to its own range. */
+export function sparkline(svg, points, [from, to]) {
+  svg.replaceChildren();
+  const [w, h, pad] = [200, 60, 4];
+  const prices = points.map(([, p]) => Number(p));
+  const [low, high] = [Math.min(...prices), Math.max(...prices)];
+  const x = (t) => (to > from ? ((t - from) * w) / (to - from) : w);
+  const y = (p) => (high > low ? pad + ((high - p) * (h - 2 * pad)) / (high - low) : h / 2);
+  const d = points.map(([t], i) => `${i ? 'L' : 'M'}${x(t).toFixed(1)},${y(prices[i]).toFixed(1)}`).join('');
+  svg.append(el('path', { d, class: 'line', fill: 'none', 'vector-effect': 'non-scaling-stroke' }));
+  const [t, p] = points[points.length - 1];
+  svg.append(el('circle', { cx: x(t), cy: y(Number(p)), r: 2.5, class: 'last' }));
+}

@@ -1,8 +1,9 @@
 import { barChart, donutChart, lineChart } from './charts.js';
 import { askForKey, offerLogout } from './login.js';
+import { lastPrices, loadPrices, takeTick } from './prices.js';
 
-// Live dashboard: draws /api/stats, and redraws whenever /api/stream says an event was stored. Without a session
-// (the API answers 401) it shows only the login form.
+// Live dashboard: draws /api/stats, and redraws whenever /api/stream says an event was stored; draws the price lines
+// from /api/prices and each tick the stream sends. Without a session (the API answers 401) it shows only the login form.
 const $ = (id) => document.getElementById(id);
 const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 2 });
 const whole = new Intl.NumberFormat('en');
@@ -46,6 +47,27 @@ function drawStats(stats) {
     value: Number(s.notional),
     text: `<b>${compact.format(Number(s.notional))}</b> · ${s.trades} trade${s.trades === 1 ? '' : 's'} · vwap ${s.vwap ? money.format(Number(s.vwap)) : '–'}`,
   })));
+  drawHouse(stats.house);
+}
+
+/** The house's cash, fees, and each position with its value at the symbol's last price (for display only). */
+function drawHouse(house) {
+  setNumber('house-cash', money.format(Number(house.cash)));
+  $('house-fees').textContent = `${money.format(Number(house.fees))} in fees`;
+  const prices = lastPrices();
+  const positions = Object.entries(house.positions);
+  $('house-positions').replaceChildren(...positions.map(([symbol, quantity]) => {
+    const item = document.createElement('li');
+    item.dataset.symbol = symbol;
+    const price = prices.get(symbol);
+    item.innerHTML = '<b></b><span class="quantity"></span><span class="value"></span>';
+    item.querySelector('b').textContent = symbol;
+    item.querySelector('.quantity').textContent = Number(quantity).toLocaleString('en', { maximumFractionDigits: 8 });
+    item.querySelector('.value').textContent = price === undefined ? '–' : money.format(Number(quantity) * Number(price));
+    item.querySelector('.quantity').classList.toggle('short', quantity.startsWith('-'));
+    return item;
+  }));
+  $('house-empty').hidden = positions.length > 0;
 }
 
 function lastHour(perMinute) {
@@ -119,10 +141,11 @@ const refreshSoon = () => { pending ??= setTimeout(refresh, 250); };
 function connect() {
   const status = $('status');
   stream = new EventSource('/api/stream');
-  stream.onopen = () => { status.className = 'status live'; status.lastChild.textContent = 'live'; refreshSoon(); };
+  stream.onopen = () => { status.className = 'status live'; status.lastChild.textContent = 'live'; refreshSoon(); void loadPrices(); };
   stream.onerror = () => { status.className = 'status down'; status.lastChild.textContent = 'reconnecting…'; refreshSoon(); };
   stream.addEventListener('stored', (message) => { addToFeed([JSON.parse(message.data).event], true); refreshSoon(); });
   stream.addEventListener('rebuilt', refreshSoon);
+  stream.addEventListener('tick', (message) => takeTick(JSON.parse(message.data)));
 }
 
 /** The session ended (logout elsewhere, expiry, restart): stop listening and ask for the key again. */

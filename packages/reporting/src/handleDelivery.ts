@@ -5,7 +5,7 @@ import type { Logger } from '@trading/platform';
 import { auditOperator } from './auditOperator.ts';
 import { authorizeReport } from './authorizeReport.ts';
 import { createEventRecorder } from './recordEvent.ts';
-import { computeReport } from './report.ts';
+import { reportFor } from './report.ts';
 
 export type HandlerDeps = { db: Transactional; bus: Bus; logger: Logger; lingerMs: number; now: () => Date };
 
@@ -37,7 +37,7 @@ async function answerReport(deps: HandlerDeps, delivery: Delivery): Promise<void
   if (!verdict.ok) return publish(deps, delivery, errorReply(request.data.id, 'REPORT', verdict.code, verdict.message, verdict.field ? { field: verdict.field } : {}));
   const { id, type: _type, ...criteria } = verdict.request;
   await withDatabaseRetries(() => auditOperator(deps.db, verdict.principal, { action: 'REPORT', subject: criteria.user_id, requestId: String(id), at: deps.now() }));
-  const report = await withDatabaseRetries(() => computeReport(deps.db, criteria));
+  const report = await withDatabaseRetries(() => reportFor(deps.db, verdict.principal, criteria));
   return publish(deps, delivery, okReply(id, 'REPORT', 'report over the matching events', { report }));
 }
 

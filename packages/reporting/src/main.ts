@@ -4,6 +4,7 @@ import { apiKeyHash, queues, topology } from '@trading/contracts';
 import { connectDatabase } from '@trading/db';
 import { announceReady, closeGracefully, createLogger, loadConfig, runMain } from '@trading/platform';
 import { reportingConfigShape } from './config.ts';
+import { followMarket } from './followMarket.ts';
 import { createHandler } from './handleDelivery.ts';
 import { createAuthenticator } from './http/authenticate.ts';
 import { createLiveStream } from './http/liveStream.ts';
@@ -11,6 +12,7 @@ import { startHttpServer } from './http/startHttpServer.ts';
 import { createSessions, DASHBOARD_SESSIONS } from './http/sessions.ts';
 import { loadStaticFiles } from './http/staticFiles.ts';
 import { listenForUpdates, relayUpdates } from './notifications.ts';
+import { createPriceHistory } from './priceHistory.ts';
 
 runMain('reporting', async () => {
   const config = loadConfig(reportingConfigShape);
@@ -18,6 +20,7 @@ runMain('reporting', async () => {
   const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger, applicationName: 'trading-reporting' });
   const bus = await connectBus({ url: config.AMQP_URL, logger, service: 'reporting', topology, prefetch: config.PREFETCH });
   const stream = createLiveStream(logger, { maxClients: config.REPORTING_STREAM_MAX_CLIENTS });
+  const prices = createPriceHistory();
   const now = () => new Date();
   const sessions = createSessions({ ...DASHBOARD_SESSIONS, now: Date.now });
   // Only the key's SHA-256 is kept: the clear ADMIN_API_KEY goes no further than this line.
@@ -26,6 +29,7 @@ runMain('reporting', async () => {
   const http = await startHttpServer({
     db,
     stream,
+    prices,
     auth,
     sessions,
     now,
@@ -39,6 +43,7 @@ runMain('reporting', async () => {
       return { healthy: database === 'up' && broker === 'up', broker, database };
     },
   });
+  await followMarket(bus, prices, stream);
   await bus.consume(queues.reporting, createHandler({ db, bus, logger, lingerMs: config.REPORTING_LINGER_MS, now }));
   closeGracefully(logger, [
     ['consumers', () => bus.stopConsuming()],

@@ -15,6 +15,8 @@ export type MinuteFigures = { events: number; trades: number };
  * the same whatever order the events are applied in (ISO strings from the events).
  */
 export type CredentialFigures = { userId: string; issuedAt: string | null; revokedAt: string | null };
+/** The house's cash and the fees among it: what a BUY's capture brings in, less what a SELL's credit pays out. */
+export type HouseFigures = { cash: Decimal; fees: Decimal };
 
 export type ProjectionDelta = {
   symbols: Map<string, SymbolFigures>;
@@ -29,6 +31,10 @@ export type ProjectionDelta = {
   eventTypes: Map<string, number>;
   /** Keyed by key_sha256: a projection of Payment's credentials, which counts as events but moves no money. */
   credentials: Map<string, CredentialFigures>;
+  /** Null while no capture or credit was folded. */
+  house: HouseFigures | null;
+  /** The house's positions, keyed by symbol: the other side of each completed trade. */
+  housePositions: Map<string, Decimal>;
 };
 
 const ZERO = new Decimal(0);
@@ -45,6 +51,8 @@ export function foldEvents(events: Iterable<DomainEvent>): ProjectionDelta {
     minutes: new Map(),
     eventTypes: new Map(),
     credentials: new Map(),
+    house: null,
+    housePositions: new Map(),
   };
   for (const event of events) addEvent(delta, event);
   return delta;
@@ -74,10 +82,13 @@ function addEvent(delta: ProjectionDelta, event: DomainEvent): void {
       if (buy) symbol.quantityBought = symbol.quantityBought.add(event.quantity);
       else symbol.quantitySold = symbol.quantitySold.add(event.quantity);
       user.trades += 1;
-      user.netCashFlow = buy ? user.netCashFlow.sub(event.notional) : user.netCashFlow.add(event.notional);
+      // The user pays notional + fee for a BUY, and receives notional - fee for a SELL.
+      user.netCashFlow = (buy ? user.netCashFlow.sub(event.notional) : user.netCashFlow.add(event.notional)).sub(event.fee ?? 0);
       const holding = pairKey(event.user_id, event.symbol);
       const held = delta.holdings.get(holding) ?? ZERO;
       delta.holdings.set(holding, buy ? held.add(event.quantity) : held.sub(event.quantity));
+      const house = delta.housePositions.get(event.symbol) ?? ZERO;
+      delta.housePositions.set(event.symbol, buy ? house.sub(event.quantity) : house.add(event.quantity));
       minute.trades += 1;
       addOutcome(delta, event.saga_id, 'COMPLETED', '', null, event.duration_ms);
       return;
@@ -89,13 +100,17 @@ function addEvent(delta: ProjectionDelta, event: DomainEvent): void {
       return addCredential(delta, event, 'issuedAt');
     case 'CredentialRevoked':
       return addCredential(delta, event, 'revokedAt');
+    case 'FundsCaptured':
+      return addHouseCash(delta, new Decimal(event.amount), event.fee);
+    case 'FundsCredited': {
+      const fee = event.fee ?? '0';
+      return addHouseCash(delta, new Decimal(event.amount).sub(fee).neg(), fee);
+    }
     case 'UserCreated':
     case 'UserRemoved':
     case 'FundsReserved':
     case 'FundsRejected':
-    case 'FundsCaptured':
     case 'FundsReleased':
-    case 'FundsCredited':
     case 'CreditRejected':
     case 'SagaStarted':
     case 'HoldingReserved':
@@ -113,6 +128,12 @@ function addOutcome(delta: ProjectionDelta, sagaId: string, outcome: string, cod
   const figures = delta.outcomes.get(key) ?? { count: 0, lastReason: null };
   delta.outcomes.set(key, { count: figures.count + 1, lastReason: reason ?? figures.lastReason });
   delta.durations.set(sagaId, { outcome, durationMs });
+}
+
+/** `amount` into the house's cash (negative: out of it), `fee` of it the house's fee. */
+function addHouseCash(delta: ProjectionDelta, amount: Decimal, fee: string | undefined): void {
+  const house = delta.house ?? { cash: ZERO, fees: ZERO };
+  delta.house = { cash: house.cash.add(amount), fees: house.fees.add(fee ?? 0) };
 }
 
 function minuteOf(delta: ProjectionDelta, at: string): MinuteFigures {

@@ -14,6 +14,8 @@ export const PROJECTION_TABLES = [
   'events_per_minute',
   'event_type_count',
   'credential',
+  'house_cash',
+  'house_position',
 ] as const;
 
 type Table = (typeof PROJECTION_TABLES)[number];
@@ -94,6 +96,20 @@ function upserts(delta: ProjectionDelta): Upsert[] {
       key: 'key_sha256',
       onConflict: earliest('credential', ['issued_at', 'revoked_at']),
       rows: sorted(delta.credentials).map(([keySha256, c]) => [keySha256, c.userId, c.issuedAt, c.revokedAt]),
+    },
+    {
+      table: 'house_cash',
+      columns: [['house', 'bool'], ['cash', 'numeric'], ['fees', 'numeric']],
+      key: 'house',
+      onConflict: adding('house_cash', ['cash', 'fees']),
+      rows: delta.house ? [[true, delta.house.cash.toFixed(), delta.house.fees.toFixed()]] : [],
+    },
+    {
+      table: 'house_position',
+      columns: [['symbol', 'text'], ['quantity', 'numeric']],
+      key: 'symbol',
+      onConflict: adding('house_position', ['quantity']),
+      rows: sorted(delta.housePositions).map(([symbol, quantity]) => [symbol, quantity.toFixed()]),
     },
   ];
 }

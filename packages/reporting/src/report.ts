@@ -1,7 +1,8 @@
 import type { SqlClient } from '@trading/db';
-import { canonicalDecimal, Decimal } from '@trading/contracts';
+import { canonicalDecimal, Decimal, type Principal } from '@trading/contracts';
 import { type ReportCriteria, whereClause } from './criteria.ts';
 import { type Percentiles, percentiles, type SymbolRow, type SymbolView, symbolView } from './figures.ts';
+import { type HouseView, readHouse } from './house.ts';
 
 export type Report = {
   criteria: ReportCriteria;
@@ -19,9 +20,20 @@ export type Report = {
   saga_duration_ms: Percentiles;
   event_counts: Record<string, number>;
   symbols: SymbolView[];
+  /** Only in the operator's report about everybody (no user_id): the house now, whatever the other criteria. */
+  house?: HouseView;
 };
 
 type Totals = { events: number; users: number; deposits: number; deposited: string; withdrawals: number; withdrawn: string; durations: number[] | null };
+
+/**
+ * The report `principal` may see, for criteria already limited to what it may ask (a user's, to its own user_id): the
+ * operator's report about everybody carries the house too, no user's report ever does.
+ */
+export async function reportFor(db: SqlClient, principal: Principal, criteria: ReportCriteria): Promise<Report> {
+  const report = await computeReport(db, criteria);
+  return principal.kind === 'admin' && criteria.user_id === undefined ? { ...report, house: await readHouse(db) } : report;
+}
 
 /** The figures over the events matching the criteria, computed from the event store. Trades are completed sagas. */
 export async function computeReport(db: SqlClient, criteria: ReportCriteria): Promise<Report> {

@@ -1,6 +1,7 @@
 import type { SqlClient } from '@trading/db';
 import { canonicalDecimal, Decimal } from '@trading/contracts';
 import { type Percentiles, percentiles, type SymbolRow, type SymbolView, symbolView } from './figures.ts';
+import { type HouseView, readHouse } from './house.ts';
 
 export type UserView = {
   user_id: string;
@@ -19,6 +20,7 @@ export type Stats = {
   saga_duration_ms: Percentiles;
   per_minute: { minute: string; events: number; trades: number }[];
   event_counts: Record<string, number>;
+  house: HouseView;
 };
 
 type UserRow = { user_id: string; trades: number; deposits: number; deposited: string; withdrawals: number; withdrawn: string; net_cash_flow: string };
@@ -64,6 +66,7 @@ export async function readStats(db: SqlClient, topUsers = 10): Promise<Stats> {
     saga_duration_ms: percentiles(durations?.values ?? null),
     per_minute: perMinute,
     event_counts: Object.fromEntries(types.map((t) => [t.type, t.count])),
+    house: await readHouse(db),
   };
 }
 

@@ -1,7 +1,7 @@
 import { apiKeyHash } from '@trading/contracts';
 import { useStack } from '@trading/testkit';
 import { expect } from 'chai';
-import type { EventView, Report, Stats, UserView } from '../src/index.ts';
+import type { EventView, PriceLines, Report, Stats, UserView } from '../src/index.ts';
 import { ADMIN_KEY, bearer } from './auth.ts';
 import { expectedUser } from './expected.ts';
 import { getJson, type Scenario } from './scenario.ts';
@@ -23,7 +23,7 @@ describe('the reporting API behind api keys', function () {
 
   it('answers 401 UNAUTHENTICATED with WWW-Authenticate: Bearer without a key, or with an unknown, revoked or malformed one', async () => {
     const [a] = scenario.users;
-    const paths = ['/api/stats', `/api/report?user_id=${a}`, `/api/events?user_id=${a}`, `/api/users/${a}`, '/api/stream', '/api/nothing'];
+    const paths = ['/api/stats', `/api/report?user_id=${a}`, `/api/events?user_id=${a}`, `/api/users/${a}`, '/api/prices', '/api/stream', '/api/nothing'];
     const attempts: Record<string, string>[] = [{}, bearer('tk_nobody-holds-this-key'), bearer(scenario.keys.aRotated), { authorization: `Basic ${scenario.keys.a}` }];
     for (const headers of attempts) {
       for (const path of paths) {
@@ -37,7 +37,7 @@ describe('the reporting API behind api keys', function () {
 
   it('keeps /health and the dashboard files open', async () => {
     expect((await get('/health', null)).status).to.equal(200);
-    for (const file of ['/', '/dashboard.js', '/login.js', '/dashboard.css']) expect((await fetch(url(file))).status, file).to.equal(200);
+    for (const file of ['/', '/dashboard.js', '/login.js', '/charts.js', '/prices.js', '/dashboard.css']) expect((await fetch(url(file))).status, file).to.equal(200);
   });
 
   it("refuses a user's key everybody's statistics and the live stream (403 FORBIDDEN)", async () => {
@@ -67,6 +67,13 @@ describe('the reporting API behind api keys', function () {
       expect([report.users, report.events, report.criteria.user_id]).to.deep.equal([1, own.length, a]);
       const { events } = (await get<{ events: EventView[] }>(`/api/events${query}${query ? '&' : '?'}limit=500`, scenario.keys.a)).body;
       expect(events.map((e) => e.user_id)).to.deep.equal(own.map(() => a));
+    }
+  });
+
+  it("shows any key the market's price lines, which tell nothing about anybody", async () => {
+    for (const key of [scenario.keys.a, ADMIN_KEY]) {
+      const { status, body } = await get<PriceLines>('/api/prices', key);
+      expect([status, body.window_ms, body.lines]).to.deep.equal([200, 600_000, []]);
     }
   });
 

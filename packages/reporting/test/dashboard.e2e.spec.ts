@@ -2,11 +2,11 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Bus, connectBus } from '@trading/bus';
-import { topology } from '@trading/contracts';
+import { Decimal, topology } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
-import { type Stack, startStack, testEnv, TradingClient, waitFor } from '@trading/testkit';
+import { closeTestMarket, type Stack, setPrices, startStack, testEnv, TradingClient, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
-import type { Report, Stats } from '../src/index.ts';
+import type { PriceLines, Report, Stats } from '../src/index.ts';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { ADMIN_KEY } from './auth.ts';
 import { scriptHistory } from './history.ts';
@@ -14,9 +14,14 @@ import { scriptHistory } from './history.ts';
 import { getJson, publishEvents } from './scenario.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
+const money = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
+const quantity = (value: string) => Number(value).toLocaleString('en', { maximumFractionDigits: 8 });
 const SCREENSHOT = new URL('../../../.tmp/screenshots/dashboard.png', import.meta.url).pathname;
 
-/** The dashboard in a real browser while a trade goes through the gateway, Payment, Trade and Reporting. */
+/**
+ * The dashboard in a real browser while a trade goes through the gateway, Payment, Trade and Reporting, at prices the
+ * test sets as the market (no market service): ticks from before the page opened, and ticks while it is open.
+ */
 describe('the live dashboard in a browser', function () {
   this.timeout(120_000);
   let stack: Stack;
@@ -25,6 +30,7 @@ describe('the live dashboard in a browser', function () {
   let context: BrowserContext;
   let page: Page;
   let profile: string;
+  let houseBtcBefore: string;
   const text = async (selector: string) => (await page.textContent(selector))?.trim() ?? '';
 
   before(async function () {
@@ -38,6 +44,11 @@ describe('the live dashboard in a browser', function () {
       return reports.reduce((n, r) => n + r.body.events, 0) === history.events.length ? true : undefined;
     });
     client = await TradingClient.connect(stack.gatewayUrl);
+    for (const price of ['2990', '3010']) await setPrices(client, { ETH: price });
+    await waitFor(async () => {
+      const { body } = await getJson<PriceLines>(`${stack.reportingUrl}/api/prices`);
+      return body.lines.find((l) => l.symbol === 'ETH')?.points.length === 2 ? true : undefined;
+    });
     profile = mkdtempSync(join(tmpdir(), 'dashboard-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -53,6 +64,7 @@ describe('the live dashboard in a browser', function () {
     await client?.close();
     await bus?.close();
     await stack?.stop();
+    await closeTestMarket();
   });
 
   it('shows only a login form without a session, and nothing of the figures', async () => {
@@ -69,13 +81,17 @@ describe('the live dashboard in a browser', function () {
     await page.fill('#login-key', ADMIN_KEY);
     await page.click('#login button[type=submit]');
     await page.waitForSelector('#status.live');
-    const tradesBefore = (await getJson<Stats>(`${stack.reportingUrl}/api/stats`)).body.totals.trades;
+    const before = (await getJson<Stats>(`${stack.reportingUrl}/api/stats`)).body;
+    const tradesBefore = before.totals.trades;
+    houseBtcBefore = before.house.positions.BTC ?? '0';
     await page.waitForSelector(`#kpi-trades:text-is("${tradesBefore.toLocaleString('en')}")`);
 
     const added = await client.request({ type: 'ADD_USER' });
     const userId = String(added.user_id);
     expect(await client.request({ type: 'DEPOSIT', user_id: userId, amount: '250000' })).to.include({ status: 'OK' });
-    expect(await client.request({ type: 'BUY', user_id: userId, symbol: 'BTC', amount: '2', price: '61000' })).to.include({ status: 'OK' });
+    for (const price of ['60900', '61050', '61000']) await setPrices(client, { BTC: price });
+    expect(await client.request({ type: 'BUY', user_id: userId, symbol: 'BTC', amount: '2', price: '61000' })).to.include({ status: 'OK', price: '61000', notional: '122000' });
+    await setPrices(client, { ETH: '3000' });
     expect(await client.request({ type: 'BUY', user_id: userId, symbol: 'ETH', amount: '500', price: '3000' })).to.include({ status: 'ERROR', code: 'INSUFFICIENT_FUNDS' });
 
     await page.waitForSelector(`#kpi-trades:text-is("${(tradesBefore + 1).toLocaleString('en')}")`);
@@ -83,6 +99,27 @@ describe('the live dashboard in a browser', function () {
     await page.waitForSelector(`#feed li[data-type="SagaFailed"] >> text=${userId.slice(0, 8)}`);
     expect(await text('#outcome-legend')).to.include('INSUFFICIENT_FUNDS');
     expect(await page.locator('#chart-minutes path').count()).to.be.greaterThan(2);
+  });
+
+  it("draws one price line per symbol, from the ticks before the page opened and those since, each with its last price", async () => {
+    const points = (symbol: string) => page.getAttribute(`#prices .price-line[data-symbol="${symbol}"] path`, 'd').then((d) => d?.split(/[ML]/).filter(Boolean).length);
+    await waitFor(async () => ((await points('BTC')) === 3 && (await points('ETH')) === 3 ? true : undefined));
+    expect(await page.locator('#prices .price-line').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-symbol')))).to.deep.equal(['BTC', 'ETH']);
+    expect(await text('#prices .price-line[data-symbol="BTC"] .price')).to.equal('61,000');
+    expect(await text('#prices .price-line[data-symbol="ETH"] .price')).to.equal('3,000');
+    expect(await text('#prices .price-line[data-symbol="ETH"] .change')).to.equal('+0.33%'); // 2990 to 3000
+  });
+
+  it("shows the house's cash and positions, the other side of the trade made", async () => {
+    const btc = new Decimal(houseBtcBefore).sub(2).toFixed(); // the house sold the user 2 BTC
+    const house = await waitFor(async () => {
+      const { body } = await getJson<Stats>(`${stack.reportingUrl}/api/stats`);
+      return (body.house.positions.BTC ?? '0') === btc ? body.house : undefined;
+    });
+    await page.waitForSelector(`#house-cash:text-is("${money.format(Number(house.cash))}")`);
+    await page.waitForSelector(`#house-positions li[data-symbol="BTC"] .quantity:text-is("${quantity(house.positions.BTC ?? '')}")`);
+    expect(await text('#house-positions li[data-symbol="BTC"] .value')).to.equal(money.format(Number(house.positions.BTC) * 61000));
+    expect(await page.locator('#house-positions li').count()).to.equal(Object.keys(house.positions).length);
     await page.waitForSelector('#feed li.fresh', { state: 'detached' }); // the highlight of new lines has faded
     mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });

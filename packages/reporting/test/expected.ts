@@ -26,7 +26,7 @@ export function expectedUser(events: DomainEvent[], userId: string) {
   const holdings: Record<string, string> = {};
   for (const t of trades) holdings[t.symbol] = new Decimal(holdings[t.symbol] ?? 0)[t.side === 'BUY' ? 'add' : 'sub'](t.quantity).toFixed();
   const cashIn = [...amounts('FundsDeposited'), ...trades.filter((t) => t.side === 'SELL').map((t) => t.notional)];
-  const cashOut = [...amounts('FundsWithdrawn'), ...trades.filter((t) => t.side === 'BUY').map((t) => t.notional)];
+  const cashOut = [...amounts('FundsWithdrawn'), ...trades.filter((t) => t.side === 'BUY').map((t) => t.notional), ...trades.map((t) => t.fee ?? '0')];
   return {
     user_id: userId,
     trades: trades.length,

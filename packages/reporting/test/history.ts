@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type DomainEvent, notional } from '@trading/contracts';
+import { Decimal, type DomainEvent, notional, tradeFee } from '@trading/contracts';
 
 const MARKET: Record<string, number> = { BTC: 61000, ETH: 3000, AAPL: 190, MSFT: 410, TSLA: 250, NVDA: 120 };
 const FAILURES = [
@@ -11,9 +11,13 @@ const FAILURES = [
 
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)] as T;
 
+/** The house's fee, as TRADE_FEE_BPS. */
+const FEE_BPS = 10;
+
 /**
  * An hour of varied trading ending now, as Payment and Trade publish it (a few users, deposits, sagas that
- * complete or fail), so the dashboard's charts have a shape. Random: nothing asserts on these figures.
+ * complete or fail, the house's cash taking each completed trade's other side), so the dashboard's charts have a
+ * shape. Random: nothing asserts on these figures.
  */
 export function scriptHistory(now: number, users = 6): { users: string[]; events: DomainEvent[] } {
   const ids = Array.from({ length: users }, () => randomUUID());
@@ -29,11 +33,21 @@ export function scriptHistory(now: number, users = 6): { users: string[]; events
       const symbol = pick(Object.keys(MARKET));
       const price = ((MARKET[symbol] ?? 1) * (0.97 + Math.random() * 0.06)).toFixed(2);
       const quantity = symbol === 'BTC' ? '0.5' : symbol === 'ETH' ? '4' : String(5 + Math.floor(Math.random() * 40));
-      const facts = { user_id: pick(ids), saga_id: randomUUID(), side: pick(['BUY', 'BUY', 'SELL'] as const), symbol, quantity, price, notional: notional(price, quantity), at };
+      const side = pick(['BUY', 'BUY', 'SELL'] as const);
+      const facts = { user_id: pick(ids), saga_id: randomUUID(), side, symbol, quantity, price, notional: notional(price, quantity), limit_price: price, at };
       const duration_ms = Math.round(25 + Math.random() * 90);
       events.push({ type: 'SagaStarted', ...facts });
       if (Math.random() < 0.82) {
-        events.push({ type: 'TradeRecorded', ...facts, trade_id: randomUUID() }, { type: 'SagaCompleted', ...facts, trade_id: randomUUID(), duration_ms });
+        const fee = tradeFee(facts.notional, FEE_BPS);
+        const executed = { ...facts, fee, tick_seq: (now - minute * 60_000) * 1000 + i };
+        const money = { user_id: facts.user_id, saga_id: facts.saga_id, fee, at };
+        events.push(
+          side === 'BUY'
+            ? { type: 'FundsCaptured', ...money, amount: new Decimal(facts.notional).add(fee).toFixed(), notional: facts.notional }
+            : { type: 'FundsCredited', ...money, amount: facts.notional },
+          { type: 'TradeRecorded', ...executed, trade_id: randomUUID() },
+          { type: 'SagaCompleted', ...executed, trade_id: randomUUID(), duration_ms },
+        );
       } else {
         const [outcome, code] = pick(FAILURES);
         events.push({ type: 'SagaFailed', ...facts, outcome, code, reason: code, duration_ms: outcome === 'TIMED_OUT' ? 5000 : duration_ms });

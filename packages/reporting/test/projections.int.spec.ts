@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Bus, connectBus } from '@trading/bus';
-import { topology } from '@trading/contracts';
+import { Decimal, topology } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
 import { type Stack, startStack, testEnv } from '@trading/testkit';
 import { expect } from 'chai';
@@ -53,6 +53,14 @@ describe('Reporting projections after a scripted sequence of deposits, trades an
       expect(status).to.equal(200);
       expect(body).to.deep.equal(expectedUser(scenario.events, user));
     }
+  });
+
+  it("keeps the house's position per symbol, the other side of each completed trade, and its cash without captures or credits", () => {
+    for (const symbol of scenario.symbols) {
+      const { quantity_bought, quantity_sold } = expectedSymbol(scenario.events, symbol);
+      expect([symbol, final.house.positions[symbol]]).to.deep.equal([symbol, new Decimal(quantity_sold).sub(quantity_bought).toFixed()]);
+    }
+    expect(final.house.cash, 'the scenario captures and credits nothing').to.equal(initial.house.cash);
   });
 
   it('counts finished sagas by outcome and code', () => {

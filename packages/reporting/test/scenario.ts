@@ -6,8 +6,9 @@ import { ADMIN_KEY, bearer } from './auth.ts';
 
 /*
  * A scripted day of two fresh users on two fresh symbols, as Payment and Trade would publish it: deposits, a
- * withdrawal, completed trades both ways and one saga of each failure outcome, then the users' api keys (user A's
- * rotated once). Event times are one every 30 s from `start`, so time ranges select exact parts of it.
+ * withdrawal, completed trades both ways (two of them with the house's fee) and one saga of each failure outcome,
+ * then the users' api keys (user A's rotated once). Event times are one every 30 s from `start`, so time ranges
+ * select exact parts of it.
  */
 export type Scenario = { users: [string, string]; symbols: [string, string]; start: Date; events: DomainEvent[]; keys: ScenarioKeys };
 /** The clear keys of the scenario's users (the events carry only their SHA-256): A's live and rotated-away keys, B's. */
@@ -20,8 +21,8 @@ export function scriptScenario(start: Date, [s1, s2]: [string, string] = [freshS
   const b = randomUUID();
   let tick = 0;
   const at = () => new Date(start.getTime() + 30_000 * tick++).toISOString();
-  const trade = (user_id: string, side: 'BUY' | 'SELL', symbol: string, quantity: string, price: string) => ({
-    user_id, side, symbol, quantity, price, notional: notional(price, quantity), saga_id: randomUUID(),
+  const trade = (user_id: string, side: 'BUY' | 'SELL', symbol: string, quantity: string, price: string, fee = '0') => ({
+    user_id, side, symbol, quantity, price, notional: notional(price, quantity), fee, saga_id: randomUUID(),
   });
   const completed = (facts: ReturnType<typeof trade>, duration_ms: number): DomainEvent[] => [
     { type: 'SagaStarted', ...facts, at: at() },
@@ -37,9 +38,9 @@ export function scriptScenario(start: Date, [s1, s2]: [string, string] = [freshS
     { type: 'FundsDeposited', user_id: a, amount: '1000', available: '1000', at: at() },
     { type: 'FundsDeposited', user_id: b, amount: '500.25', available: '500.25', at: at() },
     { type: 'FundsWithdrawn', user_id: a, amount: '100.5', available: '899.5', at: at() },
-    ...completed(trade(a, 'BUY', s1, '2', '100'), 40),
+    ...completed(trade(a, 'BUY', s1, '2', '100', '0.2'), 40),
     ...completed(trade(b, 'BUY', s1, '1.5', '110.1'), 80),
-    ...completed(trade(a, 'SELL', s1, '0.5', '120'), 55),
+    ...completed(trade(a, 'SELL', s1, '0.5', '120', '0.06'), 55),
     ...completed(trade(b, 'BUY', s2, '10', '3.33333333'), 20),
     failed(trade(a, 'BUY', s2, '1000', '3'), 'REJECTED', 'INSUFFICIENT_FUNDS', 10),
     failed(trade(b, 'SELL', s1, '1', '100'), 'COMPENSATED', 'TRADE_FAILED', 300),

@@ -3,7 +3,7 @@ import type { SqlClient } from '@trading/db';
 import type { z } from 'zod';
 import { eventsQuery, reportCriteria } from '../criteria.ts';
 import { listEvents } from '../listEvents.ts';
-import { computeReport } from '../report.ts';
+import { reportFor } from '../report.ts';
 import { readStats, readUser } from '../stats.ts';
 import { isOperator, OPERATOR_ONLY, scopeCriteria } from './access.ts';
 
@@ -20,7 +20,7 @@ export async function answerApi(db: SqlClient, principal: Principal, url: URL): 
     case '/api/stats':
       return isOperator(principal) ? { status: 200, body: await readStats(db) } : { status: 403, body: { code: 'FORBIDDEN', message: OPERATOR_ONLY } };
     case '/api/report':
-      return withQuery(reportCriteria, query, principal, (criteria) => computeReport(db, criteria));
+      return withQuery(reportCriteria, query, principal, (criteria) => reportFor(db, principal, criteria));
     case '/api/events':
       return withQuery(eventsQuery, query, principal, async ({ limit, ...criteria }) => ({ events: await listEvents(db, criteria, limit) }));
   }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SqlClient } from '@trading/db';
+import type { PriceHistory } from '../priceHistory.ts';
 import { isOperator, OPERATOR_ONLY } from './access.ts';
 import { answerApi } from './apiRoutes.ts';
 import type { Authenticator } from './authenticate.ts';
@@ -13,6 +14,7 @@ import type { StaticFile } from './staticFiles.ts';
 export type RouteDeps = {
   db: SqlClient;
   stream: LiveStream;
+  prices: PriceHistory;
   files: Map<string, StaticFile>;
   health: () => Promise<{ healthy: boolean; broker: string; database: string }>;
   auth: Authenticator;
@@ -23,7 +25,7 @@ export type RouteDeps = {
 /**
  * Answers one request; the caller turns a thrown error into 500. The dashboard's files and /health are open;
  * every other /api/* route needs a key (Bearer or the session cookie), and the operator's calls are audited
- * before they are answered.
+ * before they are answered. /api/prices, the market's recent ticks, is any key's: it tells nothing about anybody.
  */
 export async function route(deps: RouteDeps, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const file = req.method === 'GET' ? deps.files.get(url.pathname) : undefined;
@@ -45,6 +47,7 @@ export async function route(deps: RouteDeps, req: IncomingMessage, res: ServerRe
     if (!isOperator(principal)) return sendForbidden(res, OPERATOR_ONLY);
     return deps.stream.open(req, res, async () => (await deps.auth.authenticate(req))?.kind === 'admin');
   }
+  if (url.pathname === '/api/prices') return sendJson(res, 200, deps.prices.lines());
   const { status, body } = await answerApi(deps.db, principal, url);
   sendJson(res, status, body);
 }
