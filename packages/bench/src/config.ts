@@ -1,3 +1,4 @@
+import { Decimal } from '@trading/contracts';
 import { baseConfigShape, booleanSetting, ConfigError } from '@trading/platform';
 import { z } from 'zod';
 
@@ -34,8 +35,15 @@ export const benchConfigShape = {
   BENCH_USERS: z.coerce.number().int().min(1).max(100_000).default(200),
   BENCH_MIX: z.enum(['both', 'buy']).default('both'),
   BENCH_SYMBOLS: list(z.string().regex(/^[A-Za-z0-9]{1,16}$/).transform((s) => s.toUpperCase())).prefault('BTC,ETH'),
-  BENCH_PRICE: z.string().regex(/^\d+(\.\d+)?$/).default('100'),
-  BENCH_QUANTITY: z.string().regex(/^\d+(\.\d+)?$/).default('0.01'),
+  /**
+   * Of every order (a market order: no price, it trades at the market's). At most 4 decimals: a multiple of 0.0001,
+   * the lot size every symbol accepts.
+   */
+  BENCH_QUANTITY: z
+    .string()
+    .regex(/^\d+(\.\d{1,4})?$/, { message: 'must be a decimal with at most 4 decimals (a multiple of 0.0001, every symbol’s lot)' })
+    .refine((text) => new Decimal(text).gt(0), { message: 'must be above 0' })
+    .default('0.01'),
   BENCH_REPLY_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   BENCH_BASELINES: booleanSetting.default(true),
   BENCH_BASELINE_MESSAGES: z.coerce.number().int().min(10).default(20_000),

@@ -33,7 +33,6 @@ async function sagas(config: BenchConfig) {
     depth: config.BENCH_DEPTH,
     mix: config.BENCH_MIX,
     symbols: config.BENCH_SYMBOLS,
-    price: config.BENCH_PRICE,
     quantity: config.BENCH_QUANTITY,
     replyTimeoutMs: config.BENCH_REPLY_TIMEOUT_MS,
     databaseUrl: config.DATABASE_URL,

@@ -5,6 +5,7 @@ import type { Rate } from './config.ts';
 import { describeCpu, describeSwitches } from './cpuUsage.ts';
 import { measureDatabase } from './databaseBaseline.ts';
 import { type DatabaseActivity, perSaga, readDatabaseActivity } from './databaseActivity.ts';
+import { awaitQuotes } from './awaitQuotes.ts';
 import { GatewaySocket } from './gatewaySocket.ts';
 import { prepareUsers } from './prepareUsers.ts';
 import { runStep, type StepResult } from './runStep.ts';
@@ -25,7 +26,7 @@ export type BenchOptions = {
   depth: number;
   mix: OrderPlan['mix'];
   symbols: readonly string[];
-  price: string;
+  /** Of every order, on every symbol's lot size; orders carry no price (market orders). */
   quantity: string;
   replyTimeoutMs: number;
   /** The stack's database: vacuumed before each step where the server runs without autovacuum. */
@@ -36,7 +37,10 @@ export type BenchOptions = {
   progress: (line: string) => void;
 };
 
-/** Sets up users, runs one step per rate, then measures the baselines and sums it all up. */
+/** How long the bench waits for Trade to quote every symbol (the market ticks every second under `npm start`). */
+const QUOTE_WAIT_MS = 15_000;
+
+/** Waits for the market's prices, sets up users, runs one step per rate, then measures the baselines and sums it all up. */
 export async function runBench(options: BenchOptions): Promise<Summary> {
   const run = randomBytes(3).toString('hex');
   const sockets = await Promise.all(
@@ -49,9 +53,11 @@ export async function runBench(options: BenchOptions): Promise<Summary> {
   const readActivity = () => readDatabaseActivity(options.databaseUrl).catch(() => undefined);
   try {
     const seedHoldings = options.mix === 'both';
+    const prices = await awaitQuotes(sockets[0]!, options.symbols, QUOTE_WAIT_MS);
+    options.progress(`• market orders at the market's prices, now ${Object.entries(prices).map(([symbol, price]) => `${symbol} ${price}`).join(', ')}`);
     options.progress(`• creating and funding ${options.users} users over ${sockets.length} connections`);
-    const { users } = await prepareUsers(sockets, options.users, { symbols: options.symbols, price: options.price, seedHoldings });
-    const plan: OrderPlan = { users, symbols: options.symbols, mix: options.mix, price: options.price, quantity: options.quantity };
+    const { users } = await prepareUsers(sockets, options.users, { symbols: options.symbols, quantity: options.quantity, seedHoldings });
+    const plan: OrderPlan = { users, symbols: options.symbols, mix: options.mix, quantity: options.quantity };
     const activity: DatabaseActivity = { commits: 0, walBytes: 0 };
     let sent = 0;
     for (const rate of options.rates) {

@@ -28,6 +28,18 @@ describe('bench flags and settings', () => {
     expect(() => loadConfig(benchConfigShape, {})).to.throw(/ADMIN_API_KEY/);
   });
 
+  it('takes a quantity on the 0.0001 lot every symbol accepts, and refuses one off it or of 0', () => {
+    expect(loadConfig(benchConfigShape, { ADMIN_API_KEY }).BENCH_QUANTITY).to.equal('0.01');
+    expect(loadConfig(benchConfigShape, { ADMIN_API_KEY, BENCH_QUANTITY: '0.0001' }).BENCH_QUANTITY).to.equal('0.0001');
+    for (const quantity of ['0.00001', '0', '0.0000', '1e-2']) {
+      expect(() => loadConfig(benchConfigShape, { ADMIN_API_KEY, BENCH_QUANTITY: quantity }), quantity).to.throw(/BENCH_QUANTITY/);
+    }
+  });
+
+  it('has no fixed price: `--price` is an unknown flag', () => {
+    expect(() => flagsToEnv(['--price', '100'], keys)).to.throw(/unknown argument --price/);
+  });
+
   it('fails on a rate that is neither a number nor max', () => {
     expect(() => loadConfig(benchConfigShape, { ADMIN_API_KEY, BENCH_RATES: '500,fast' })).to.throw(/BENCH_RATES/);
   });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { nthOrder, type OrderPlan } from '../src/sagaOrders.ts';
 
-const plan: OrderPlan = { users: ['u1', 'u2'], symbols: ['BTC', 'ETH'], mix: 'both', price: '100', quantity: '0.01' };
+const plan: OrderPlan = { users: ['u1', 'u2'], symbols: ['BTC', 'ETH'], mix: 'both', quantity: '0.01' };
 
 describe('the orders of a run', () => {
   it('has each user alternate BUY and SELL of the same symbol, then move to the next symbol', () => {
@@ -14,7 +14,8 @@ describe('the orders of a run', () => {
     expect(orders).to.deep.equal(['BUY BTC', 'BUY BTC', 'BUY ETH', 'BUY ETH']);
   });
 
-  it('carries the plan’s price and quantity', () => {
-    expect(nthOrder(plan, 0)).to.deep.equal({ type: 'BUY', user_id: 'u1', symbol: 'BTC', amount: '0.01', price: '100' });
+  it('sends market orders (no price, so they trade at the moving market price) of the plan’s quantity', () => {
+    expect(nthOrder(plan, 0)).to.deep.equal({ type: 'BUY', user_id: 'u1', symbol: 'BTC', amount: '0.01' });
+    expect(nthOrder(plan, 2)).to.deep.equal({ type: 'SELL', user_id: 'u1', symbol: 'BTC', amount: '0.01' });
   });
 });
