@@ -100,6 +100,15 @@ describe('the load generator', () => {
     expect([...kinds].sort()).to.deep.equal(['limit', 'market']);
   });
 
+  it('sells a tenth to all of a holding it knows of, on the lot grid', () => {
+    const random = seededRandom(2);
+    const held = new Map([['u/ETH', '0.7']]);
+    for (let i = 0; i < 50; i += 1) {
+      const body = requestBody(random, 'SELL', 'u', ['ETH'], QUOTES, held) as { amount: string };
+      expect(new Decimal(body.amount).gte('0.07') && new Decimal(body.amount).lte('0.7') && onGrid(body.amount, '0.0001'), body.amount).to.equal(true);
+    }
+  });
+
   it('quotes a symbol before it orders it', () => {
     expect(requestBody(seededRandom(1), 'BUY', 'u', ['SOL'], QUOTES)).to.deep.equal({ type: 'QUOTE', symbol: 'SOL' });
   });

@@ -32,14 +32,23 @@ export function pickWeighted<T extends string>(random: () => number, weights: Pa
 
 /** The last price a client was quoted, per symbol. */
 export type Quotes = ReadonlyMap<string, string>;
+/** What a client's users hold as far as it knows (its OK BUYs less its OK SELLs), by `user/symbol`. */
+export type Held = ReadonlyMap<string, string>;
+export const heldKey = (userId: string | undefined, symbol: string): string => `${userId}/${symbol}`;
 
 /**
- * An order's quantity: a notional of 5 to `maxNotional` at the quoted price, on a lot grid of 4 decimals (every symbol's lot
+ * An order's quantity: a notional of 5 to 400 at the quoted price, on a lot grid of 4 decimals (every symbol's lot
  * divides 0.0001), at least one lot.
  */
-function orderAmount(random: () => number, price: string, maxNotional: string): string {
-  const notional = randomAmount(random, '5', maxNotional, 2);
+function orderAmount(random: () => number, price: string): string {
+  const notional = randomAmount(random, '5', '400', 2);
   return Decimal.max(new Decimal(notional).div(price).toDecimalPlaces(4, Decimal.ROUND_DOWN), '0.0001').toFixed();
+}
+
+/** A tenth to all of a holding, on the 4-decimal lot grid, at least one lot. */
+function partOf(random: () => number, holding: string): string {
+  const share = new Decimal(Math.floor(random() * 10) + 1).div(10);
+  return Decimal.max(new Decimal(holding).mul(share).toDecimalPlaces(4, Decimal.ROUND_DOWN), '0.0001').toFixed();
 }
 
 /**
@@ -54,12 +63,28 @@ export function limitNear(random: () => number, side: 'BUY' | 'SELL', quote: str
   return new Decimal(quote).mul(factor).toDecimalPlaces(decimals, Decimal.ROUND_HALF_UP).toFixed();
 }
 
+/** A market order or a limit near the quote, of `amount` or a notional's worth; a QUOTE while the symbol has none. */
+function order(random: () => number, type: 'BUY' | 'SELL', userId: string | undefined, symbol: string, quotes: Quotes, amount?: string) {
+  const quote = quotes.get(symbol);
+  if (quote === undefined) return { type: 'QUOTE' as const, symbol };
+  const quantity = amount ?? orderAmount(random, quote);
+  return random() < 0.5 ? { type, user_id: userId, symbol, amount: quantity } : { type, user_id: userId, symbol, amount: quantity, price: limitNear(random, type, quote) };
+}
+
 /**
  * The body (without id) of one request of `type` for `userId`: small amounts, so most succeed and some are refused.
  * Orders trade at market prices: half are market orders (no price), half have a limit near the client's quote. A
- * symbol the client has no quote for yet is quoted instead.
+ * symbol the client has no quote for yet is quoted instead. A SELL sells part of a holding the client knows its user
+ * has, if any.
  */
-export function requestBody(random: () => number, type: LoadRequestType, userId: string | undefined, symbols: readonly string[], quotes: Quotes) {
+export function requestBody(
+  random: () => number,
+  type: LoadRequestType,
+  userId: string | undefined,
+  symbols: readonly string[],
+  quotes: Quotes,
+  held: Held = new Map(),
+) {
   const symbol = symbols[Math.floor(random() * symbols.length)]!;
   switch (type) {
     case 'ADD_USER':
@@ -73,12 +98,12 @@ export function requestBody(random: () => number, type: LoadRequestType, userId:
     case 'WITHDRAW':
       return { type, user_id: userId, amount: randomAmount(random, '1', '1500', 2) };
     case 'BUY':
+      return order(random, type, userId, symbol, quotes);
     case 'SELL': {
-      const quote = quotes.get(symbol);
-      if (quote === undefined) return { type: 'QUOTE' as const, symbol };
-      // Smaller sales than purchases, so that users mostly hold what they sell.
-      const amount = orderAmount(random, quote, type === 'BUY' ? '400' : '100');
-      return random() < 0.5 ? { type, user_id: userId, symbol, amount } : { type, user_id: userId, symbol, amount, price: limitNear(random, type, quote) };
+      const owned = symbols.filter((s) => held.has(heldKey(userId, s)));
+      if (owned.length === 0) return order(random, type, userId, symbol, quotes);
+      const sold = owned[Math.floor(random() * owned.length)]!;
+      return order(random, type, userId, sold, quotes, partOf(random, held.get(heldKey(userId, sold))!));
     }
     default: {
       const _exhaustive: never = type;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Reply, RequestType } from '@trading/contracts';
 import { LoadClient } from './loadClient.ts';
-import { DEFAULT_MIX, DEFAULT_SYMBOLS, type Mix, pickWeighted, requestBody, seededRandom } from './mix.ts';
+import { Decimal, type Reply, type RequestType } from '@trading/contracts';
+import { DEFAULT_MIX, DEFAULT_SYMBOLS, heldKey, type Mix, pickWeighted, requestBody, seededRandom } from './mix.ts';
 import { definitiveReply, type RequestRecord } from './records.ts';
 
 export type LoadOptions = {
@@ -64,11 +64,13 @@ export async function startLoad(options: LoadOptions): Promise<Load> {
     const random = seededRandom((options.seed ?? 1) * 1000 + client.index);
     const symbols = options.symbols ?? DEFAULT_SYMBOLS;
     const users: string[] = [];
-    // The client's last known price per symbol, from its QUOTE replies and its orders' executions.
+    // The client's last known price per symbol (its QUOTE replies and its orders' executions) and its users' holdings.
     const quotes = new Map<string, string>();
+    const held = new Map<string, string>();
     const send = async (body: Record<string, unknown> & { type: RequestType }) => {
       const reply = await client.send(body);
       notePrice(quotes, body, reply);
+      noteHolding(held, body, reply);
       return reply;
     };
     const addUser = async () => {
@@ -82,7 +84,7 @@ export async function startLoad(options: LoadOptions): Promise<Load> {
     const worker = async () => {
       while (take()) {
         const type = users.length === 0 ? 'ADD_USER' : pickWeighted(random, options.mix ?? DEFAULT_MIX);
-        const reply = type === 'ADD_USER' ? await addUser() : await send(requestBody(random, type, users[Math.floor(random() * users.length)], symbols, quotes));
+        const reply = type === 'ADD_USER' ? await addUser() : await send(requestBody(random, type, users[Math.floor(random() * users.length)], symbols, quotes, held));
         // A polite client backs off when told to: the gateway refused the request without queueing it.
         if (reply?.code === 'BROKER_BUSY' || reply?.code === 'RATE_LIMITED') await sleep(BACKOFF_MS);
       }
@@ -123,6 +125,15 @@ export async function startLoad(options: LoadOptions): Promise<Load> {
 function notePrice(quotes: Map<string, string>, body: Record<string, unknown>, reply: Reply | undefined): void {
   const fresh = reply?.status === 'OK' && ['QUOTE', 'BUY', 'SELL'].includes(body.type as string) && typeof reply.price === 'string';
   if (fresh) quotes.set(String(body.symbol), reply.price as string);
+}
+
+/** An OK BUY adds to what the client knows its user holds, an OK SELL takes from it. */
+function noteHolding(held: Map<string, string>, body: Record<string, unknown>, reply: Reply | undefined): void {
+  if (reply?.status !== 'OK' || (body.type !== 'BUY' && body.type !== 'SELL')) return;
+  const key = heldKey(String(body.user_id), String(body.symbol));
+  const after = new Decimal(held.get(key) ?? 0)[body.type === 'BUY' ? 'add' : 'sub'](String(body.amount));
+  if (after.gt(0)) held.set(key, after.toFixed());
+  else held.delete(key);
 }
 
 /**
