@@ -8,7 +8,8 @@ import { HOUSE, inScope, type SqlCheck, TERMINAL_SAGA_STATES } from './types.ts'
  * two ids (or one no fact explains) as stored > expected. Events that leave no row of record (SagaStarted,
  * HoldingReserved, FundsRejected, CreditRejected, and FundsReleased of amount 0: Payment's answer to a release
  * with nothing reserved) are checked to be stored at most once per saga. The house's ledger rows (TRADE, FEE) are the
- * other side of its user's FundsCaptured or FundsCredited, and its account (made by a migration) has no UserCreated.
+ * other side of the saga user's FundsCaptured or FundsCredited, not events of their own, and the house's account
+ * (made by a migration) has no UserCreated.
  */
 const ledgerEventType = `CASE kind WHEN 'DEPOSIT' THEN 'FundsDeposited' WHEN 'WITHDRAWAL' THEN 'FundsWithdrawn'
   WHEN 'RESERVE' THEN 'FundsReserved' WHEN 'RELEASE' THEN 'FundsReleased' WHEN 'CAPTURE' THEN 'FundsCaptured'
