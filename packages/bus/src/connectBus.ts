@@ -32,6 +32,8 @@ type Consumer = {
   queue?: string;
   /** For a private reply queue: the server names it, it lives as long as the connection. */
   bindings?: readonly { exchange: string; routingKey: string }[];
+  /** Messages in hand at once on this consumer; default the bus's `prefetch`. */
+  prefetch?: number;
   channel?: Channel;
   tag?: string;
 };
@@ -171,6 +173,7 @@ class RabbitBus {
           correlationId: message.correlationId,
           replyTo: message.replyTo,
           headers: message.headers,
+          ...(message.expirationMs === undefined ? {} : { expiration: String(message.expirationMs) }),
           appId: this.options.service,
           userId: this.username,
           timestamp: Math.floor(Date.now() / 1000),
@@ -201,12 +204,14 @@ class RabbitBus {
     });
   }
 
-  /** Consumes a durable queue of the topology; each message is acked only after `handler` resolves. */
-  async consume(queue: string, handler: Handler): Promise<void> {
-    await this.addConsumer({ queue, handler });
+  /**
+   * Consumes a durable queue of the topology; each message is acked only after `handler` resolves. `prefetch` bounds
+   * the messages in hand at once on this queue (default the bus's), e.g. to run few queries side by side.
+   */
+  async consume(queue: string, handler: Handler, options: { prefetch?: number } = {}): Promise<void> {
+    await this.addConsumer({ queue, handler, ...options });
   }
 
-  /** Consumes a private, server-named queue bound with `bindings` (a gateway's replies). */
   /** How many messages wait in a queue, by a passive declare on a channel of its own (no permission needed). */
   async queueDepth(queue: string): Promise<number> {
     if (!this.model) throw new TransientError('the broker is not connected');
@@ -219,6 +224,7 @@ class RabbitBus {
     }
   }
 
+  /** Consumes a private, server-named queue bound with `bindings` (a gateway's replies). */
   async consumePrivate(bindings: readonly { exchange: string; routingKey: string }[], handler: Handler): Promise<void> {
     await this.addConsumer({ bindings, handler });
   }
@@ -235,7 +241,7 @@ class RabbitBus {
     channel.on('close', () => {
       if (!this.closing && this.consuming && this.model === model) this.recoverFrom(model, true);
     });
-    await channel.prefetch(this.options.prefetch);
+    await channel.prefetch(consumer.prefetch ?? this.options.prefetch);
     let queue = consumer.queue;
     if (consumer.bindings) {
       queue = (await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false })).queue;

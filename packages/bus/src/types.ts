@@ -12,6 +12,8 @@ export type OutgoingMessage = {
   /** Routing key on the response exchange where the reply is expected (gateway.<instance>). */
   replyTo?: string;
   headers?: Record<string, string | number>;
+  /** A TTL: the broker drops the message if it is still queued after this long (a query whose client gave up). */
+  expirationMs?: number;
 };
 
 export type Delivery = {

@@ -27,7 +27,10 @@ describe('RabbitMQ bus', () => {
 
   it('declares every exchange, queue and binding of the topology on the broker', async () => {
     const listed = await rabbitmqctl('list_queues', '-p', testEnv().vhost, 'name', 'type', 'durable', '--no-table-headers');
-    for (const queue of Object.values(queues)) expect(listed).to.match(new RegExp(`^${queue}\\s+quorum\\s+true$`, 'm'));
+    for (const queue of topology.queues) {
+      expect(listed).to.match(new RegExp(`^${queue.name}\\s+${queue.arguments['x-queue-type']}\\s+true$`, 'm'));
+    }
+    expect(topology.queues.map((q) => q.name).sort()).to.deep.equal(Object.values(queues).sort());
     const bindings = await rabbitmqctl('list_bindings', '-p', testEnv().vhost, 'source_name', 'destination_name', 'routing_key', '--no-table-headers');
     for (const b of topology.bindings) {
       expect(bindings).to.include(`${b.source}\t${b.destination}\t${b.routingKey}`);
@@ -37,7 +40,10 @@ describe('RabbitMQ bus', () => {
   it('removes the bindings an earlier version declared, when it finds them on the broker', async () => {
     const connection = await amqp.connect(testEnv().amqpUrl);
     const channel = await connection.createChannel();
-    for (const b of topology.retiredBindings) await channel.bindExchange(b.destination, b.source, b.routingKey);
+    for (const b of topology.retiredBindings) {
+      if (b.destinationType === 'exchange') await channel.bindExchange(b.destination, b.source, b.routingKey);
+      else await channel.bindQueue(b.destination, b.source, b.routingKey);
+    }
     await connection.close();
     const listBindings = () => rabbitmqctl('list_bindings', '-p', testEnv().vhost, 'source_name', 'destination_name', 'routing_key', '--no-table-headers');
     expect(await listBindings()).to.include(`${exchanges.paymentResponse}\t${exchanges.events}\tpayment.#`);

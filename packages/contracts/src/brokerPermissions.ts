@@ -40,8 +40,8 @@ const MARKET_TICK_KEY = `^${escape(priceTickKey(''))}[A-Z0-9]+$`;
 
 function permissionFor(service: ServiceName): BrokerPermission {
   if (publishOnly.has(service)) return { configure: NOTHING, write: anyOf(publishesTo[service].map(escape)), read: NOTHING };
-  const queue = serviceQueues[service];
-  const own = [...(queue === undefined ? [] : [escape(queue)]), ...(queue === undefined || followsMarket.has(service) ? [SERVER_NAMED] : [])];
+  const queues = serviceQueues[service];
+  const own = [...queues.map(escape), ...(queues.length === 0 || followsMarket.has(service) ? [SERVER_NAMED] : [])];
   const sources = [
     ...(service === 'gateway' ? gatewayReplySources : serviceBindings(service).map((b) => b.source)),
     ...(followsMarket.has(service) ? [marketTickBinding.exchange] : []),

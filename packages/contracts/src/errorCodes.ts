@@ -36,6 +36,7 @@ export const errorCodes = {
   MARKET_HALTED: { kind: 'conflict', message: 'trading in this symbol is halted by the operator' },
   // reporting
   TOO_MANY_STREAMS: { kind: 'unavailable', message: 'the live stream serves as many clients as it may; retry later' },
+  QUERY_TOO_LARGE: { kind: 'client', message: 'the query covers too many events or runs too long: narrow it with from, to, user_id or symbol' },
 } as const satisfies Record<string, { kind: 'client' | 'conflict' | 'unavailable'; message: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -95,7 +95,8 @@ export const requestRoutes = {
   QUOTE: { schema: quoteRequest, exchange: 'api', routingKey: 'trade.quote' },
   HALT: { schema: haltRequest, exchange: 'api', routingKey: 'trade.halt' },
   RESUME: { schema: resumeRequest, exchange: 'api', routingKey: 'trade.resume' },
-  REPORT: { schema: reportRequest, exchange: 'api', routingKey: 'reporting.report' },
+  /** A query: it expires with its reply timeout, so one whose client gave up is never run (topology.ts). */
+  REPORT: { schema: reportRequest, exchange: 'api', routingKey: 'reporting.report', query: true },
 } as const;
 
 /** Every request type a client may send: the routed ones and LOGIN, which the gateway answers itself. */

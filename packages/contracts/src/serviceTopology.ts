@@ -11,13 +11,13 @@ export const publishesTo: Record<ServiceName, readonly string[]> = {
   market: [exchanges.market],
 };
 
-/** The durable queue each service consumes. The gateway's are private: server-named (amq.gen-…), one per instance. */
-export const serviceQueues: Record<ServiceName, string | undefined> = {
-  gateway: undefined,
-  payment: queues.payment,
-  trade: queues.trade,
-  reporting: queues.reporting,
-  market: undefined,
+/** The durable queues each service consumes. The gateway's are private: server-named (amq.gen-…), one per instance. */
+export const serviceQueues: Record<ServiceName, readonly string[]> = {
+  gateway: [],
+  payment: [queues.payment],
+  trade: [queues.trade],
+  reporting: [queues.reporting, queues.reportingQueries],
+  market: [],
 };
 
 /** Services that only publish: no queue of any kind, so nothing to configure or read, and nothing to dead-letter. */
@@ -38,8 +38,8 @@ export const credentialRevokedKey = eventRoutingKeys.CredentialRevoked;
 
 /** The bindings of a service's own queue, as the topology declares them. */
 export function serviceBindings(service: ServiceName): BindingDeclaration[] {
-  const queue = serviceQueues[service];
-  return topology.bindings.filter((b) => b.destinationType === 'queue' && b.destination === queue);
+  const own = serviceQueues[service];
+  return topology.bindings.filter((b) => b.destinationType === 'queue' && own.includes(b.destination));
 }
 
 /**
@@ -48,7 +48,7 @@ export function serviceBindings(service: ServiceName): BindingDeclaration[] {
  * The rest (exchanges, other queues, removing retired bindings) is the provisioning's, done as the broker's admin.
  */
 export function topologyFor(service: ServiceName): Topology {
-  const queue = serviceQueues[service];
+  const own = serviceQueues[service];
   const bindings = serviceBindings(service);
   const sources = [
     ...(service === 'gateway' ? gatewayReplySources : bindings.map((b) => b.source)),
@@ -56,7 +56,7 @@ export function topologyFor(service: ServiceName): Topology {
   ];
   return {
     exchanges: [],
-    queues: topology.queues.filter((q) => q.name === queue),
+    queues: topology.queues.filter((q) => own.includes(q.name)),
     bindings,
     retiredBindings: [],
     checkedExchanges: [...new Set([...sources, ...publishesTo[service], ...(publishOnly.has(service) ? [] : [exchanges.deadLetter])])],

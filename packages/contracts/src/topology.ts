@@ -12,7 +12,10 @@ import { eventRoutingKeys, sagaReplyTypes } from './messages.ts';
  *   of one transaction as one message, so a busy service sends Reporting one message for many events.
  * - `market` (topic) carries the market's price ticks, routing key market.tick.<SYMBOL> (PriceTicked). No queue is
  *   bound to it here: a consumer binds its own.
- * - One durable quorum queue per consuming service; failures go to `dead-letter`.
+ * - One durable quorum queue per consuming service; failures go to `dead-letter`. Reporting has a second queue,
+ *   `reporting.queries`, for REPORT requests alone, so a flood of queries never delays the events it ingests: a
+ *   classic queue without a dead-letter exchange, since a query expires (the gateway publishes it with its reply
+ *   timeout as its TTL) once its client has given up and then is simply dropped.
  */
 export const exchanges = {
   api: 'api',
@@ -28,6 +31,7 @@ export const queues = {
   payment: 'payment.commands',
   trade: 'trade.commands',
   reporting: 'reporting.events',
+  reportingQueries: 'reporting.queries',
   deadLetter: 'dead-letter',
 } as const;
 
@@ -76,13 +80,14 @@ export const topology: Topology = {
     serviceQueue(queues.payment),
     serviceQueue(queues.trade),
     serviceQueue(queues.reporting),
+    { name: queues.reportingQueries, durable: true, arguments: { 'x-queue-type': 'classic' } },
     { name: queues.deadLetter, durable: true, arguments: { 'x-queue-type': 'quorum' } },
   ],
   bindings: [
     toQueue(exchanges.payment, queues.payment, 'payment.#'),
     toQueue(exchanges.api, queues.trade, 'trade.*'),
     ...sagaReplyKeys.map((key) => toQueue(exchanges.paymentResponse, queues.trade, key)),
-    toQueue(exchanges.api, queues.reporting, 'reporting.*'),
+    toQueue(exchanges.api, queues.reportingQueries, 'reporting.*'),
     toQueue(exchanges.events, queues.reporting, ''),
     toQueue(exchanges.deadLetter, queues.deadLetter, ''),
   ],
@@ -90,6 +95,8 @@ export const topology: Topology = {
     // Until events were published in batches, each response exchange forwarded its producer's events to the fanout.
     { source: exchanges.paymentResponse, destination: exchanges.events, destinationType: 'exchange', routingKey: 'payment.#' },
     { source: exchanges.apiResponse, destination: exchanges.events, destinationType: 'exchange', routingKey: 'trade.#' },
+    // Until REPORT had its own queue, it shared Reporting's event queue.
+    toQueue(exchanges.api, queues.reporting, 'reporting.*'),
   ],
 };
 

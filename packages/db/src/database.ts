@@ -26,14 +26,23 @@ export type DatabaseOptions = {
   logger?: DbLogger;
   /** Who the connections belong to, as `pg_stat_activity.application_name` shows it (e.g. `trading-trade`). */
   applicationName?: string;
+  /** PostgreSQL cancels any statement of this pool running longer (SQLSTATE 57014); none by default. */
+  statementTimeoutMs?: number;
 };
 
 /** Distinct statement texts prepared per connection; rarer texts (e.g. a LIMIT spelled into the text) run unnamed. */
 const MAX_PREPARED = 200;
 
-export function createDatabase({ url, poolMax, logger, applicationName }: DatabaseOptions): Database {
+export function createDatabase({ url, poolMax, logger, applicationName, statementTimeoutMs }: DatabaseOptions): Database {
   // keepAlive: a connection whose peer vanished without a reset is found out by TCP instead of hanging forever.
-  const pool = new pg.Pool({ connectionString: url, max: poolMax, connectionTimeoutMillis: 10_000, keepAlive: true, application_name: applicationName });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolMax,
+    connectionTimeoutMillis: 10_000,
+    keepAlive: true,
+    application_name: applicationName,
+    ...(statementTimeoutMs === undefined ? {} : { statement_timeout: statementTimeoutMs }),
+  });
   pool.on('error', (err) => logger?.error({ err }, 'idle PostgreSQL connection failed'));
   const names = new Map<string, string>();
 

@@ -1,5 +1,5 @@
 import { addressKey } from './remoteAddress.ts';
-import { createRateLimiter, type Taken } from './tokenBucket.ts';
+import { createRateLimiter, type Taken } from '@trading/platform';
 
 /**
  * Limits per remote address (an IPv6 address counts by its /64): open connections, and ADD_USER, which anyone may send
@@ -22,7 +22,7 @@ export type AddressLimitOptions = {
   maxConnectionsPerAddress: number;
   addUserPerHour: number;
   now: () => number;
-  /** Bound on addresses whose ADD_USER quota is remembered (see tokenBucket.ts). */
+  /** Bound on addresses whose ADD_USER quota is remembered (see rateLimiter.ts in @trading/platform). */
   maxKeys?: number;
 };
 

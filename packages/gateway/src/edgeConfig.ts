@@ -2,14 +2,14 @@ import { ConfigError } from '@trading/platform';
 import { z } from 'zod';
 import { addressLimitDefaults } from './addressLimits.ts';
 import { defaultAllowedOrigins, parseOriginList } from './originPolicy.ts';
-import { perConnectionRate, perPrincipalRate } from './tokenBucket.ts';
+import { perConnectionRate, perPrincipalRate } from './edgeRates.ts';
 
 /** A whole count >= 1 (a rate, a burst, a cap) with its default. */
 const count = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
 
 /**
  * The gateway's edge settings, to spread into gatewayConfigShape; edgeSettings() turns them into the options of
- * originPolicy.ts, tokenBucket.ts, addressLimits.ts and tls.ts. Defaults and their reasons are in those files.
+ * originPolicy.ts, edgeRates.ts, addressLimits.ts and tls.ts. Defaults and their reasons are in those files.
  */
 export const edgeConfigShape = {
   /** Browser origins that may open a socket, comma-separated; unset: the dashboard's, on REPORTING_PORT. */

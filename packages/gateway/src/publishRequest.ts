@@ -14,6 +14,8 @@ export type PublishContext = {
   replyTo: string;
   newId: () => string;
   logger: Logger;
+  /** A query's TTL on the broker (the reply timeout): once its client gave up, it is dropped unrun. */
+  queryTtlMs?: number;
 };
 
 /**
@@ -41,6 +43,7 @@ export function publishRequest(ctx: PublishContext, connection: Connection, requ
       body: request,
       correlationId,
       replyTo: ctx.replyTo,
+      ...('query' in route && ctx.queryTtlMs !== undefined ? { expirationMs: ctx.queryTtlMs } : {}),
       headers: {
         [authHeaders.principal]: encodePrincipal(stamp),
         'x-request-id': String(request.id),

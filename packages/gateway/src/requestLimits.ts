@@ -1,7 +1,7 @@
 import type { RequestType } from '@trading/contracts';
 import type { Connection } from './connection.ts';
 import type { AddressLimits } from './addressLimits.ts';
-import type { RateLimiter } from './tokenBucket.ts';
+import type { RateLimiter } from '@trading/platform';
 
 /** The token buckets a request draws on; the operator's connections draw on none. */
 export type RequestLimits = {

@@ -14,7 +14,7 @@ import { createPendingReplies } from './pendingReplies.ts';
 import { recheckKeys } from './recheckKeys.ts';
 import { routeReply } from './routeReply.ts';
 import { MAX_BUFFERED_BYTES, socketBehavior } from './socketBehavior.ts';
-import { createRateLimiter } from './tokenBucket.ts';
+import { createRateLimiter } from '@trading/platform';
 
 export type GatewayDeps = {
   logger: Logger;
@@ -90,6 +90,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     replyTo,
     newId: deps.newId,
     logger,
+    queryTtlMs: settings.replyTimeoutMs,
     accepting: () => accepting,
     maxFrameBytes: settings.maxFrameBytes,
     maxInFlightPerSocket: settings.maxInFlightPerSocket,

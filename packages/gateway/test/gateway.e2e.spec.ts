@@ -45,7 +45,7 @@ describe('gateway routing over the real broker', function () {
     };
     await peer.consume(queues.payment, serve(exchanges.paymentResponse));
     await peer.consume(queues.trade, serve(exchanges.apiResponse));
-    await peer.consume(queues.reporting, serve(exchanges.apiResponse));
+    await peer.consume(queues.reportingQueries, serve(exchanges.apiResponse));
   });
   after(async () => {
     await peer?.close();

@@ -6,7 +6,7 @@ import type { Identity } from '../src/connection.ts';
 import { type FrameContext, handleFrame } from '../src/handleFrame.ts';
 import { createPendingReplies } from '../src/pendingReplies.ts';
 import { routeReply } from '../src/routeReply.ts';
-import { createRateLimiter } from '../src/tokenBucket.ts';
+import { createRateLimiter } from '@trading/platform';
 import { fakeBus, fakeClock, fakeConnection, flush, operator, silentLogger } from './fakes.ts';
 
 const USER = '6f1c7d0e-3b7a-4c1e-9a7e-1f2d3c4b5a69';

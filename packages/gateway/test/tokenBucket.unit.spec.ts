@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { createRateLimiter, perConnectionRate, perPrincipalRate, type RateLimitOptions } from '../src/tokenBucket.ts';
+import { createRateLimiter, type RateLimitOptions } from '@trading/platform';
+import { perConnectionRate, perPrincipalRate } from '../src/edgeRates.ts';
 
 function setup(options: Partial<RateLimitOptions> = {}) {
   let t = 1_000_000;

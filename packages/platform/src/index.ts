@@ -5,3 +5,4 @@ export * from './runMain.ts';
 export * from './announceReady.ts';
 export * from './batcher.ts';
 export * from './seededRandom.ts';
+export * from './rateLimiter.ts';

@@ -26,4 +26,15 @@ export const reportingConfigShape = {
    * unsent before it is dropped (http/liveStream.ts), so this bounds the stream's memory too.
    */
   REPORTING_STREAM_MAX_CLIENTS: z.coerce.number().int().min(1).max(1000).default(20),
+  /** Queries (REPORT, every /api/* read) run on a pool of their own, apart from event ingestion's: its connections. */
+  REPORTING_QUERY_POOL_MAX: z.coerce.number().int().min(1).max(50).default(3),
+  /** REPORT requests in hand at once (the prefetch of reporting.queries). */
+  REPORTING_QUERY_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  /** PostgreSQL cancels a query statement running longer; the query is answered QUERY_TOO_LARGE. */
+  REPORTING_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  /** Queries per second per principal (the operator's key included), and the burst allowed; beyond: RATE_LIMITED. */
+  REPORTING_QUERY_RATE: z.coerce.number().int().min(1).max(100_000).default(10),
+  REPORTING_QUERY_BURST: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** The most stored events one report or listing may cover; beyond: QUERY_TOO_LARGE. */
+  REPORTING_QUERY_MAX_EVENTS: z.coerce.number().int().min(1).max(100_000_000).default(200_000),
 };

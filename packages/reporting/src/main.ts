@@ -5,7 +5,7 @@ import { connectDatabase } from '@trading/db';
 import { announceReady, closeGracefully, createLogger, loadConfig, runMain } from '@trading/platform';
 import { reportingConfigShape } from './config.ts';
 import { followMarket } from './followMarket.ts';
-import { createHandler } from './handleDelivery.ts';
+import { createHandler, createQueryHandler } from './handleDelivery.ts';
 import { createAuthenticator } from './http/authenticate.ts';
 import { createLiveStream } from './http/liveStream.ts';
 import { startHttpServer } from './http/startHttpServer.ts';
@@ -13,11 +13,26 @@ import { createSessions, DASHBOARD_SESSIONS } from './http/sessions.ts';
 import { loadStaticFiles } from './http/staticFiles.ts';
 import { listenForUpdates, relayUpdates } from './notifications.ts';
 import { createPriceHistory } from './priceHistory.ts';
+import { createQueryGate } from './queryGate.ts';
 
 runMain('reporting', async () => {
   const config = loadConfig(reportingConfigShape);
   const logger = createLogger('reporting', config.LOG_LEVEL);
   const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger, applicationName: 'trading-reporting' });
+  // Queries have a pool of their own, so none of them can take the connections event ingestion needs.
+  const queryDb = await connectDatabase({
+    url: config.DATABASE_URL,
+    poolMax: config.REPORTING_QUERY_POOL_MAX,
+    logger,
+    applicationName: 'trading-reporting-queries',
+    statementTimeoutMs: config.REPORTING_QUERY_TIMEOUT_MS,
+  });
+  const queries = createQueryGate(queryDb, {
+    ratePerSecond: config.REPORTING_QUERY_RATE,
+    burst: config.REPORTING_QUERY_BURST,
+    maxEvents: config.REPORTING_QUERY_MAX_EVENTS,
+    timeoutMs: config.REPORTING_QUERY_TIMEOUT_MS,
+  });
   const bus = await connectBus({ url: config.AMQP_URL, logger, service: 'reporting', topology, prefetch: config.PREFETCH });
   const stream = createLiveStream(logger, { maxClients: config.REPORTING_STREAM_MAX_CLIENTS });
   const prices = createPriceHistory();
@@ -28,6 +43,7 @@ runMain('reporting', async () => {
   const listener = listenForUpdates(config.DATABASE_URL, logger, relayUpdates(db, stream, logger));
   const http = await startHttpServer({
     db,
+    queries,
     stream,
     prices,
     auth,
@@ -44,13 +60,15 @@ runMain('reporting', async () => {
     },
   });
   await followMarket(bus, prices, stream);
-  await bus.consume(queues.reporting, createHandler({ db, bus, logger, lingerMs: config.REPORTING_LINGER_MS, now }));
+  await bus.consume(queues.reporting, createHandler({ db, bus, logger, lingerMs: config.REPORTING_LINGER_MS, now, queries }));
+  await bus.consume(queues.reportingQueries, createQueryHandler({ bus, logger, now, queries }), { prefetch: config.REPORTING_QUERY_CONCURRENCY });
   closeGracefully(logger, [
     ['consumers', () => bus.stopConsuming()],
     ['http', () => http.close()],
     ['update listener', () => listener.close()],
     ['bus', () => bus.close()],
     ['database', () => db.$disconnect()],
+    ['query pool', () => queryDb.$disconnect()],
   ]);
   if (config.ADMIN_API_KEY === undefined) logger.warn('ADMIN_API_KEY is not set: no operator key exists, so the dashboard and /api/stats answer nobody');
   logger.info(`dashboard at http://127.0.0.1:${http.port}/`);

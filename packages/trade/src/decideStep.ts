@@ -11,12 +11,12 @@ export type ExecutionContext = { market: MarketView; rules: PriceRules };
  * reservation that arrives after the saga gave up, which is released.
  */
 export function decideStep(saga: Saga, input: SagaInput, context?: ExecutionContext): Step {
-  const when = (side: Side, state: SagaState, step: Step): Step =>
-    saga.side === side && saga.state === state ? step : { kind: 'ignore', why: `${input.type} in ${saga.side} ${saga.state}` };
+  const when = (side: Side, state: SagaState, step: Step | (() => Step)): Step =>
+    saga.side === side && saga.state === state ? (typeof step === 'function' ? step() : step) : { kind: 'ignore', why: `${input.type} in ${saga.side} ${saga.state}` };
   switch (input.type) {
     case 'FundsReserved':
       if (saga.side === 'BUY' && saga.state === 'TIMED_OUT') return { kind: 'releaseLate' };
-      return when('BUY', 'STARTED', execute(saga, context));
+      return when('BUY', 'STARTED', () => execute(saga, context));
     case 'FundsRejected':
       return when('BUY', 'STARTED', { kind: 'reject', code: knownCode(input.code), reason: input.reason });
     case 'FundsCaptured':

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SqlClient } from '@trading/db';
 import type { PriceHistory } from '../priceHistory.ts';
+import type { QueryGate } from '../queryGate.ts';
 import { isOperator, OPERATOR_ONLY } from './access.ts';
 import { answerApi } from './apiRoutes.ts';
 import type { Authenticator } from './authenticate.ts';
@@ -12,7 +13,9 @@ import type { Sessions } from './sessions.ts';
 import type { StaticFile } from './staticFiles.ts';
 
 export type RouteDeps = {
+  /** Ingestion's pool: keys, sessions' checks and the audit trail. Queries go through `queries`. */
   db: SqlClient;
+  queries: QueryGate;
   stream: LiveStream;
   prices: PriceHistory;
   files: Map<string, StaticFile>;
@@ -48,6 +51,6 @@ export async function route(deps: RouteDeps, req: IncomingMessage, res: ServerRe
     return deps.stream.open(req, res, async () => (await deps.auth.authenticate(req))?.kind === 'admin');
   }
   if (url.pathname === '/api/prices') return sendJson(res, 200, deps.prices.lines());
-  const { status, body } = await answerApi(deps.db, principal, url);
-  sendJson(res, status, body);
+  const { status, body, retryAfterMs } = await answerApi(deps.queries, principal, url);
+  sendJson(res, status, body, retryAfterMs === undefined ? {} : { 'retry-after': String(Math.ceil(retryAfterMs / 1000)) });
 }
