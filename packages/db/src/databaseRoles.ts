@@ -8,19 +8,23 @@ import pg from 'pg';
  * - SELECT, INSERT, UPDATE, DELETE on its schema's tables and their sequences (the inbox, the outbox, its state);
  * - the append-only tables (Payment's ledger, every audit trail): SELECT and INSERT only, so neither an UPDATE nor a
  *   DELETE reaches the append-only trigger, and no runtime role may disable it (only the owner may);
- * - Reporting alone may also TRUNCATE its projections, which it rebuilds from its event store.
+ * - TRUNCATE only where a service needs it: Payment and Trade on their outbox's two partitions, which they rotate
+ *   (outbox.ts), and Reporting on its projections, which it rebuilds from its event store.
  *
  * Roles are the cluster's; their grants are each database's, so provisioning runs once per database, after its
  * migrations, and again after every later migration (the grants cover the tables that exist when it runs).
  */
-export type DatabaseRole = { role: string; schema: string | undefined; appendOnly: readonly string[]; truncate: boolean };
+/** `truncate`: the tables of its schema the role may TRUNCATE, or 'all' of them but the append-only ones. */
+export type DatabaseRole = { role: string; schema: string | undefined; appendOnly: readonly string[]; truncate: readonly string[] | 'all' };
+
+const OUTBOX_PARTITIONS = ['outbox_0', 'outbox_1'];
 
 export const databaseRoles = {
-  gateway: { role: 'trading_gateway', schema: undefined, appendOnly: [], truncate: false },
-  payment: { role: 'trading_payment', schema: 'payment', appendOnly: ['ledger', 'audit'], truncate: false },
-  trade: { role: 'trading_trade', schema: 'trade', appendOnly: ['audit'], truncate: false },
-  reporting: { role: 'trading_reporting', schema: 'reporting', appendOnly: ['audit'], truncate: true },
-  market: { role: 'trading_market', schema: 'market', appendOnly: [], truncate: false },
+  gateway: { role: 'trading_gateway', schema: undefined, appendOnly: [], truncate: [] },
+  payment: { role: 'trading_payment', schema: 'payment', appendOnly: ['ledger', 'audit'], truncate: OUTBOX_PARTITIONS },
+  trade: { role: 'trading_trade', schema: 'trade', appendOnly: ['audit'], truncate: OUTBOX_PARTITIONS },
+  reporting: { role: 'trading_reporting', schema: 'reporting', appendOnly: ['audit'], truncate: 'all' },
+  market: { role: 'trading_market', schema: 'market', appendOnly: [], truncate: [] },
 } as const satisfies Record<string, DatabaseRole>;
 
 export type DatabaseService = keyof typeof databaseRoles;
@@ -62,7 +66,8 @@ export async function provisionDatabaseRoles(adminUrl: string, passwords: Databa
       if (!schema) continue;
       const s = quote(schema);
       await client.query(`GRANT USAGE ON SCHEMA ${s} TO ${quote(role)}`);
-      await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE${truncate ? ', TRUNCATE' : ''} ON ALL TABLES IN SCHEMA ${s} TO ${quote(role)}`);
+      await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE${truncate === 'all' ? ', TRUNCATE' : ''} ON ALL TABLES IN SCHEMA ${s} TO ${quote(role)}`);
+      if (truncate !== 'all') for (const table of truncate) await client.query(`GRANT TRUNCATE ON ${s}.${quote(table)} TO ${quote(role)}`);
       await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${s} TO ${quote(role)}`);
       for (const table of appendOnly) await client.query(`REVOKE UPDATE, DELETE, TRUNCATE ON ${s}.${quote(table)} FROM ${quote(role)}`);
     }
