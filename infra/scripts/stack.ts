@@ -6,14 +6,19 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { brokerPasswordVariable, keptBrokerPasswords, provisionBroker, randomBrokerPassword, serviceBrokerUrl } from '@trading/bus';
+import { databasePasswordsFrom, provisionDatabaseRoles, serviceDatabaseUrl } from '@trading/db';
 import pg from 'pg';
 import { PinoPretty } from 'pino-pretty';
 
 const services = ['payment', 'trade', 'reporting', 'market', 'gateway'] as const;
 // No service sees another's broker password, nor the admin's URL: each gets AMQP_URL as its own broker user.
 const env = Object.fromEntries(
-  Object.entries(process.env).filter(([key]) => key !== 'ADMIN_API_KEY' && !services.some((s) => key === brokerPasswordVariable(s))),
+  Object.entries(process.env).filter(
+    ([key]) => key !== 'ADMIN_API_KEY' && !key.startsWith('DB_PASSWORD_') && !services.some((s) => key === brokerPasswordVariable(s)),
+  ),
 );
+/** DB_PASSWORD_<SERVICE>, when the database asks for passwords; none with local trust authentication. */
+const databasePasswords = databasePasswordsFrom(process.env);
 /** The broker's admin (guest) and vhost: `npm start` provisions it; the services never connect as the admin. */
 const adminAmqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 /**
@@ -67,7 +72,13 @@ async function provisionTheBroker(): Promise<void> {
 }
 
 function startService(name: (typeof services)[number]): Promise<ChildProcess> {
-  const own = { ...env, AMQP_URL: serviceBrokerUrl(adminAmqpUrl, name, brokerPasswords), ...(needsAdminKey.has(name) ? { ADMIN_API_KEY: adminApiKey } : {}) };
+  const own = {
+    ...env,
+    AMQP_URL: serviceBrokerUrl(adminAmqpUrl, name, brokerPasswords),
+    // Each service connects as its own runtime role, granted only its own schema (provisionDatabaseRoles).
+    DATABASE_URL: serviceDatabaseUrl(databaseUrl, name, databasePasswords),
+    ...(needsAdminKey.has(name) ? { ADMIN_API_KEY: adminApiKey } : {}),
+  };
   const child = spawn(process.execPath, ['--import', 'tsx', `packages/${name}/src/main.ts`], { env: own, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   createInterface({ input: child.stdout! }).on('line', (line) => pretty.write(`${line}\n`));
   return new Promise((resolve, reject) => {
@@ -102,6 +113,7 @@ process.once('SIGTERM', () => void stop(0));
 
 await ensureDatabase(databaseUrl);
 execFileSync('pnpm', ['exec', 'prisma', 'migrate', 'deploy'], { stdio: ['ignore', 'ignore', 'inherit'], env });
+await provisionDatabaseRoles(databaseUrl, databasePasswords);
 const managementUi = enableManagementUi();
 try {
   await provisionTheBroker();

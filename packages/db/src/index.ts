@@ -12,3 +12,4 @@ export * from "./coalesce.ts";
 export * from "./audit.ts";
 export * from "./pruneInbox.ts";
 export * from "./startInboxPruning.ts";
+export * from "./databaseRoles.ts";

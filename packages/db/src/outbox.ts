@@ -29,15 +29,26 @@ const DELETE_DELAY_MS = 100;
  */
 const EVENT_LINGER_MS = 20;
 
+/** How often the outbox tries to rotate its partitions (rotateOutbox). */
+const ROTATE_INTERVAL_MS = 5000;
+
 /**
  * Transactional outbox. `add` writes messages in the caller's transaction, the domain events among them packed
  * into one EventBatch (packEvents), and returns them as written; after commit `flush` publishes them (at once, but
  * for the event batches, which wait EVENT_LINGER_MS to be merged with the next transactions' into one message) and
  * deletes each row when the broker confirms it. Whatever a crash or a broker outage leaves behind is published by
  * the sweep (at start and then every `sweepIntervalMs`). Consumers deduplicate on the message id (an event's own
- * id), so a message published twice has one effect.
+ * id), so a message published twice has one effect. Rows go to the current one of two partitions, and the other is
+ * truncated once drained (rotateOutbox), so the table stays small without vacuum.
  */
-export function createOutbox(deps: { db: Transactional; bus: Bus; schema: ServiceSchema; logger: Logger; sweepIntervalMs?: number }) {
+export function createOutbox(deps: {
+  db: Transactional;
+  bus: Bus;
+  schema: ServiceSchema;
+  logger: Logger;
+  sweepIntervalMs?: number;
+  rotateIntervalMs?: number;
+}) {
   const { db, bus, logger } = deps;
   const outbox = table(deps.schema, 'outbox');
   const published = new Set<string>();
@@ -46,14 +57,16 @@ export function createOutbox(deps: { db: Transactional; bus: Bus; schema: Servic
   let lingerTimer: NodeJS.Timeout | undefined;
   let deleteTimer: NodeJS.Timeout | undefined;
   let sweepTimer: NodeJS.Timeout | undefined;
+  let rotateTimer: NodeJS.Timeout | undefined;
   let stopped = false;
 
   async function add(tx: SqlClient, outgoing: readonly OutgoingMessage[]): Promise<OutgoingMessage[]> {
     const messages = packEvents(outgoing);
     if (messages.length === 0) return messages;
     await tx.$executeRawUnsafe(
-      `INSERT INTO ${outbox} (id, exchange, routing_key, type, body, correlation_id, reply_to, headers)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::jsonb[])`,
+      `INSERT INTO ${outbox} (slot, id, exchange, routing_key, type, body, correlation_id, reply_to, headers)
+       SELECT (SELECT slot FROM ${table(deps.schema, 'outbox_slot')}), *
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::text[], $8::jsonb[])`,
       messages.map((m) => m.messageId),
       messages.map((m) => m.exchange),
       messages.map((m) => m.routingKey),
@@ -135,12 +148,23 @@ export function createOutbox(deps: { db: Transactional; bus: Bus; schema: Servic
       if (!stopped) sweepTimer = setTimeout(() => void loop(interval), interval);
     };
     void loop(0);
+    const rotate = async () => {
+      try {
+        const rotated = await rotateOutbox(db, deps.schema);
+        if (rotated !== undefined) logger.debug({ slot: rotated }, 'outbox rotated');
+      } catch (err) {
+        logger.warn({ err: (err as Error).message }, 'outbox rotation failed; will retry');
+      }
+      if (!stopped) rotateTimer = setTimeout(() => void rotate(), deps.rotateIntervalMs ?? ROTATE_INTERVAL_MS);
+    };
+    rotateTimer = setTimeout(() => void rotate(), deps.rotateIntervalMs ?? ROTATE_INTERVAL_MS);
   }
 
   /** Stops the sweep and waits for publishes in flight and their deletions. */
   async function stop(): Promise<void> {
     stopped = true;
     clearTimeout(sweepTimer);
+    clearTimeout(rotateTimer);
     clearTimeout(lingerTimer);
     publishLingering();
     await Promise.allSettled([...inFlight]);
@@ -162,4 +186,32 @@ function toMessage(row: OutboxRow): OutgoingMessage {
     ...(row.reply_to ? { replyTo: row.reply_to } : {}),
     ...(row.headers ? { headers: row.headers } : {}),
   };
+}
+
+/**
+ * Makes the drained partition the current one, after truncating it: TRUNCATE gives its space back at once, which
+ * deleting rows never does without vacuum. It happens only when every row of that partition has been published and
+ * deleted, and no transaction still writes to it (one that read the slot before the last switch): the partition is
+ * locked, with a short timeout, before it is checked. One instance rotates at a time (the slot row's lock); the others
+ * skip. Answers the new current slot, or undefined when it did not rotate this time.
+ */
+export async function rotateOutbox(db: Transactional, schema: ServiceSchema): Promise<number | undefined> {
+  return db.$transaction(async (tx) => {
+    const [current] = await tx.$queryRawUnsafe<{ slot: number }[]>(`SELECT slot FROM ${table(schema, 'outbox_slot')} FOR UPDATE SKIP LOCKED`);
+    if (!current) return undefined;
+    const next = 1 - current.slot;
+    const drained = table(schema, `outbox_${next}`);
+    await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = '200ms'`);
+    try {
+      await tx.$executeRawUnsafe(`LOCK TABLE ${drained} IN ACCESS EXCLUSIVE MODE`);
+    } catch (err) {
+      if ((err as { code?: string }).code === '55P03') return undefined; // busy: another time
+      throw err;
+    }
+    const [left] = await tx.$queryRawUnsafe<{ any: boolean }[]>(`SELECT EXISTS (SELECT 1 FROM ${drained}) AS any`);
+    if (left?.any) return undefined;
+    await tx.$executeRawUnsafe(`TRUNCATE ${drained}`);
+    await tx.$executeRawUnsafe(`UPDATE ${table(schema, 'outbox_slot')} SET slot = $1, switched_at = now()`, next);
+    return next;
+  });
 }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { devBrokerPassword, keptBrokerPasswords, provisionBroker, rabbitmqctl, serviceBrokerUrl } from '@trading/bus';
 import type { ServiceName } from '@trading/contracts';
+import { provisionDatabaseRoles } from '@trading/db';
 import pg from 'pg';
 
 export { rabbitmqctl };
@@ -34,8 +35,9 @@ export const testBrokerPasswords = keptBrokerPasswords(`${ROOT}.tmp/broker-passw
 const STALE_AFTER_MS = 3 * 60 * 60 * 1000;
 
 /**
- * Creates a database (migrated with the project's own migrations) and a RabbitMQ vhost for this run only, provisioned
- * as `npm start` provisions its own: the service users with their permissions, and the whole topology.
+ * Creates a database (migrated with the project's own migrations, its services' runtime roles granted their schemas) and
+ * a RabbitMQ vhost for this run only, provisioned as `npm start` provisions its own: the service users with their
+ * permissions, and the whole topology.
  */
 export async function createTestEnv(): Promise<TestEnv> {
   await removeStaleEnvs();
@@ -45,6 +47,7 @@ export async function createTestEnv(): Promise<TestEnv> {
   const databaseUrl = withDatabase(ADMIN_DATABASE_URL, database);
   await adminQuery(`CREATE DATABASE "${database}"`);
   await run('pnpm', ['exec', 'prisma', 'migrate', 'deploy'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl } });
+  await provisionDatabaseRoles(databaseUrl);
   const amqpUrl = `${AMQP_BASE}/${encodeURIComponent(vhost)}`;
   await provisionBroker(amqpUrl, testBrokerPasswords);
   return { runId, database, databaseUrl, vhost, amqpUrl };

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { ServiceName } from '@trading/contracts';
+import { serviceDatabaseUrl } from '@trading/db';
 import { serviceAmqpUrl } from './isolation.ts';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
@@ -17,7 +18,8 @@ let launches = 0;
  * One service as a real child process (`tsx packages/<name>/src/main.ts`), so tests can kill, pause and
  * restart it. Its JSON logs go to .tmp/test-logs/<run>-<n>-<name>.log; `start` resolves when it announces it is ready.
  * It connects to the broker as its own user: the AMQP_URL it is given names the broker, vhost and parameters, and
- * its credentials are replaced by the service's (serviceAmqpUrl).
+ * its credentials are replaced by the service's (serviceAmqpUrl); and to the database as its own runtime role
+ * (serviceDatabaseUrl), which the run's provisioning granted only its own schema.
  */
 export class ServiceProcess {
   private child: ChildProcess | undefined;
@@ -38,7 +40,7 @@ export class ServiceProcess {
     const log = createWriteStream(`${LOG_DIR}/${this.runId}-${String(launches).padStart(3, '0')}-${this.name}.log`);
     const child = spawn(process.execPath, ['--import', 'tsx', `packages/${this.name}/src/main.ts`], {
       cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: 'info', ...this.env, ...asServiceUser(this.name, this.env.AMQP_URL) },
+      env: { ...process.env, LOG_LEVEL: 'info', ...this.env, ...asServiceUser(this.name, this.env.AMQP_URL, this.env.DATABASE_URL) },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     this.child = child;
@@ -88,7 +90,11 @@ export class ServiceProcess {
   }
 }
 
-const asServiceUser = (name: ServiceName, amqpUrl: string | undefined) => (amqpUrl ? { AMQP_URL: serviceAmqpUrl({ amqpUrl }, name) } : {});
+/** The broker and the database as the service's own users: its broker user, its runtime database role. */
+const asServiceUser = (name: ServiceName, amqpUrl: string | undefined, databaseUrl: string | undefined) => ({
+  ...(amqpUrl ? { AMQP_URL: serviceAmqpUrl({ amqpUrl }, name) } : {}),
+  ...(databaseUrl ? { DATABASE_URL: serviceDatabaseUrl(databaseUrl, name) } : {}),
+});
 
 /**
  * Where test services listen: below the kernel's ephemeral range (from 32768 on Linux, 49152 on macOS), so no
