@@ -54,7 +54,7 @@ describe('the outbox rotating its partitions (PostgreSQL, autovacuum off)', func
   });
 
   it('never truncates a partition that still holds a row to publish', async () => {
-    const [{ slot }] = await db.$queryRawUnsafe<{ slot: number }[]>('SELECT slot FROM trade.outbox_slot');
+    const slot = (await db.$queryRawUnsafe<{ slot: number }[]>('SELECT slot FROM trade.outbox_slot'))[0]!.slot;
     const id = randomUUID();
     await db.$executeRawUnsafe(
       `INSERT INTO trade.outbox (slot, id, exchange, routing_key, type, body) VALUES ($1, $2::uuid, 'api-response', $3, 'Reply', '{}')`,
