@@ -6,7 +6,6 @@ export const errorCodes = {
   // gateway: the request never reached a service
   INVALID_JSON: { kind: 'client', message: 'the frame is not valid JSON' },
   BINARY_FRAME: { kind: 'client', message: 'binary frames are not accepted; send JSON text' },
-  FRAME_TOO_LARGE: { kind: 'client', message: 'the frame is larger than the gateway accepts' },
   UNKNOWN_TYPE: { kind: 'client', message: 'unknown request type' },
   INVALID_REQUEST: { kind: 'client', message: 'the request has a missing or malformed field' },
   INVALID_AMOUNT: { kind: 'client', message: 'the amount breaks a money rule' },

@@ -62,8 +62,13 @@ describe('bad input through the gateway', function () {
     it('answers malformed JSON INVALID_JSON', () => expectRefused('INVALID_JSON', () => client.sendRaw(`{"type":"DEPOSIT","user_id":"${user}",`)));
     it('answers a binary frame BINARY_FRAME, even one holding a valid request', () =>
       expectRefused('BINARY_FRAME', () => client.sendRaw(Buffer.from(JSON.stringify({ id: 'b1', type: 'DEPOSIT', user_id: user, amount: '1' })))));
-    it('answers an oversize frame FRAME_TOO_LARGE', () =>
-      expectRefused('FRAME_TOO_LARGE', () => client.sendRaw(JSON.stringify({ type: 'DEPOSIT', user_id: user, amount: '1', pad: 'x'.repeat(20_000) }))));
+    it('ends the connection of an oversize frame (1006, no reply) without buffering it, and changes nothing', async () => {
+      const flooder = await TradingClient.connect(stack.gatewayUrl);
+      flooder.socket.send(JSON.stringify({ type: 'DEPOSIT', user_id: user, amount: '1', pad: 'x'.repeat(20_000) }));
+      expect(await flooder.closed(5000)).to.equal(1006);
+      expect(flooder.replies).to.deep.equal([]);
+      expect(await client.request({ type: 'USER_INFO', user_id: user })).to.include({ status: 'OK' });
+    });
   });
 
   describe('requests of unknown type or with missing or mistyped fields', () => {

@@ -21,7 +21,7 @@ export type FrameContext = AdmissionContext &
  */
 export function handleFrame(ctx: FrameContext, connection: Connection, frame: ArrayBuffer, isBinary: boolean): void {
   const generatedId = ctx.newId();
-  const decoded = decodeFrame(frame, isBinary, ctx.maxFrameBytes);
+  const decoded = decodeFrame(frame, isBinary);
   if (!decoded.ok) return refuse(ctx, connection, errorReply(generatedId, undefined, decoded.code));
   const parsed = parseRequest(decoded.value, generatedId);
   if (!parsed.ok) {

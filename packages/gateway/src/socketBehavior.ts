@@ -5,11 +5,6 @@ import { type Connection, createSocketConnection, type SocketData } from './conn
 import { type FrameContext, handleFrame } from './handleFrame.ts';
 import { type UpgradeContext, upgradeHandler } from './upgrade.ts';
 
-/**
- * uWS reads frames up to this size so that one above MAX_FRAME_BYTES can still be answered FRAME_TOO_LARGE.
- * A larger frame makes uWS drop the connection with neither a reply nor a close frame (clients see 1006).
- */
-export const MAX_PAYLOAD_BYTES = 1024 * 1024;
 /** Unread reply bytes above which a socket's new requests are refused RATE_LIMITED. */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** Unread reply bytes at which uWS drops a send; the connection then closes the socket: the client has stopped reading. */
@@ -34,7 +29,9 @@ export function socketBehavior(ctx: SocketContext): WebSocketBehavior<SocketData
   /** Sockets counted against their address's cap: all but those the operator opened. */
   const counted = new WeakSet<Connection>();
   return {
-    maxPayloadLength: MAX_PAYLOAD_BYTES,
+    // A frame over MAX_FRAME_BYTES is never buffered: uWS ends its connection at once, with neither a reply nor a
+    // close frame (the client sees 1006). Every other bad frame is answered with its ERROR (decodeFrame.ts).
+    maxPayloadLength: frames.maxFrameBytes,
     maxBackpressure: MAX_BACKPRESSURE_BYTES,
     upgrade: upgradeHandler(ctx.upgrade),
     open(ws) {
