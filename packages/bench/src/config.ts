@@ -24,8 +24,17 @@ export const benchConfigShape = {
   ADMIN_API_KEY: z.string({ message: 'is required: the operator key `npm start` printed (npm run bench reads it while that stack runs)' }).min(32),
   /** The gateway process to measure in idle mode; found through the port's listener when unset. */
   GATEWAY_PID: z.coerce.number().int().min(1).optional(),
-  /** `sagas`: rate steps, baselines and the chart. `idle`: hold idle connections and read the gateway's memory. */
-  BENCH_MODE: z.enum(['sagas', 'idle']).default('sagas'),
+  /**
+   * `sagas`: rate steps, baselines and the chart. `idle`: hold idle connections and read the gateway's memory.
+   * `query-flood`: the last of BENCH_RATES without, then with, a flood of REPORTs and /api/report calls.
+   */
+  BENCH_MODE: z.enum(['sagas', 'idle', 'query-flood']).default('sagas'),
+  /** Reporting's HTTP API, for the query flood. */
+  REPORTING_URL: z.string().url().default('http://127.0.0.1:3002'),
+  /** The flood: sockets sending REPORTs, REPORTs in flight on each, HTTP clients calling /api/report in a loop. */
+  BENCH_FLOOD_SOCKETS: z.coerce.number().int().min(1).max(1000).default(4),
+  BENCH_FLOOD_DEPTH: z.coerce.number().int().min(1).max(256).default(50),
+  BENCH_FLOOD_HTTP: z.coerce.number().int().min(0).max(1000).default(16),
   /** One measured step per rate, in order; `max` runs flat out with BENCH_DEPTH requests in flight per connection. */
   BENCH_RATES: list(rate).prefault('250,500,750,max'),
   BENCH_DURATION_S: z.coerce.number().min(0.2).max(600).default(10),

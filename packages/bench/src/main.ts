@@ -36,7 +36,10 @@ async function sagas(config: BenchConfig) {
     quantity: config.BENCH_QUANTITY,
     replyTimeoutMs: config.BENCH_REPLY_TIMEOUT_MS,
     databaseUrl: config.DATABASE_URL,
-    ...(config.BENCH_BASELINES && {
+    ...(config.BENCH_MODE === 'query-flood' && {
+      flood: { reportingUrl: config.REPORTING_URL, sockets: config.BENCH_FLOOD_SOCKETS, depth: config.BENCH_FLOOD_DEPTH, httpClients: config.BENCH_FLOOD_HTTP },
+    }),
+    ...(config.BENCH_BASELINES && config.BENCH_MODE === 'sagas' && {
       baselines: {
         amqpUrl: config.AMQP_URL,
         databaseUrl: config.DATABASE_URL,
@@ -56,7 +59,7 @@ async function sagas(config: BenchConfig) {
     print(`• baselines: broker ${summary.broker_msgs_per_s} msg/s, PostgreSQL ${summary.pg_tx_per_s} tx/s; a saga costs ${summary.messages_per_saga} messages (its events in batches shared with other sagas) and ${summary.transactions_per_saga} commits (counted over the steps)`);
     print(`  → they allow ${summary.baseline_sagas_per_s} sagas/s; measured ${summary.sagas_per_s} (ratio ${summary.ratio_to_baseline})`);
   }
-  if (config.BENCH_CHART !== 'none') {
+  if (config.BENCH_CHART !== 'none' && config.BENCH_MODE === 'sagas') {
     const path = resolve(ROOT, config.BENCH_CHART);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, renderChart(summary.steps, `Sagas (mix ${config.BENCH_MIX}): throughput against latency, ${new Date().toISOString().slice(0, 10)}`));

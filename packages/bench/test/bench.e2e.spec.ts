@@ -21,7 +21,7 @@ describe('the bench on a tiny load', () => {
   before(async function () {
     this.timeout(90_000);
     // As `npm start` runs it: the real market service, whose prices move every second.
-    stack = await startStack(['gateway', 'payment', 'trade', 'market'], { MARKETS_ALWAYS_OPEN: 'true', MARKET_TICK_INTERVAL_MS: '1000' });
+    stack = await startStack(['gateway', 'payment', 'trade', 'market', 'reporting'], { MARKETS_ALWAYS_OPEN: 'true', MARKET_TICK_INTERVAL_MS: '1000' });
   });
   after(async function () {
     this.timeout(30_000);
@@ -70,6 +70,38 @@ describe('the bench on a tiny load', () => {
     expect(lines.some((line) => line.includes('flat out'))).to.equal(true);
     const vacuumed = lines.filter((line) => line.includes('vacuumed before the step')).length;
     expect(vacuumed, 'a vacuum before each step exactly when the server runs without autovacuum').to.equal((await autovacuumIsOff()) ? 2 : 0);
+  });
+
+  it('runs the same rate without and with a query flood, and gives the throughput and ingestion ratios and the table sizes', async function () {
+    this.timeout(90_000);
+    const lines: string[] = [];
+    const summary = await runBench({
+      gatewayUrl: stack.gatewayUrl,
+      apiKey: TEST_ADMIN_API_KEY,
+      connections: 2,
+      users: 3,
+      rates: [10],
+      warmupS: 0.2,
+      durationS: 1,
+      depth: 2,
+      mix: 'both',
+      symbols: ['BTC'],
+      quantity: '0.01',
+      replyTimeoutMs: 10_000,
+      databaseUrl: testEnv().databaseUrl,
+      flood: { reportingUrl: stack.reportingUrl, sockets: 1, depth: 4, httpClients: 2 },
+      logger: createLogger('bench-test', 'silent'),
+      progress: (line) => lines.push(line),
+    });
+    const flood = summary.query_flood!;
+    expect(flood.quiet.sagas_per_s).to.be.greaterThan(0);
+    expect(flood.throughput_ratio).to.be.a('number');
+    expect(flood.ingestion_ratio).to.be.a('number');
+    expect(flood.flood.reports.OK, 'REPORTs answered within the quota').to.be.greaterThan(0);
+    expect(flood.flood.reports.RATE_LIMITED, 'REPORTs past the quota refused at once').to.be.greaterThan(0);
+    expect(Object.keys(flood.flood.http)).to.include('429');
+    expect(summary.table_bytes).to.have.keys('payment.inbox', 'payment.outbox', 'trade.inbox', 'trade.outbox', 'trade.saga_waiter');
+    expect(lines.some((line) => line.includes('under the flood'))).to.equal(true);
   });
 
   it('holds idle connections and reads the gateway’s resident memory', async function () {
