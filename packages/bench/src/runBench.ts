@@ -69,7 +69,7 @@ export async function runBench(options: BenchOptions): Promise<BenchSummary> {
   try {
     const seedHoldings = options.mix === 'both';
     const prices = await awaitQuotes(sockets[0]!, options.symbols, QUOTE_WAIT_MS);
-    options.progress(`• market orders at the market's prices, now ${Object.entries(prices).map(([symbol, price]) => `${symbol} ${price}`).join(', ')}`);
+    options.progress(`• market orders at the market's prices, now ${options.symbols.map((symbol) => `${symbol} ${prices[symbol]}`).join(', ')}`);
     options.progress(`• creating and funding ${options.users} users over ${sockets.length} connections`);
     const { users } = await prepareUsers(sockets, options.users, { symbols: options.symbols, quantity: options.quantity, seedHoldings });
     const plan: OrderPlan = { users, symbols: options.symbols, mix: options.mix, quantity: options.quantity };
