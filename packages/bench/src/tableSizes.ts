@@ -14,7 +14,7 @@ export async function readTableSizes(databaseUrl: string): Promise<Record<string
     const sizes: Record<string, number> = {};
     for (const table of TABLES) {
       const { rows } = await client.query<{ bytes: string }>(
-        `SELECT coalesce(sum(pg_total_relation_size(relid)), 0)::text AS bytes FROM pg_partition_tree($1::regclass)`,
+        `SELECT coalesce((SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree($1::regclass)), pg_total_relation_size($1::regclass))::text AS bytes`,
         [table],
       );
       sizes[table] = Number(rows[0]?.bytes ?? 0);

@@ -27,14 +27,20 @@ export const reportingConfigShape = {
    */
   REPORTING_STREAM_MAX_CLIENTS: z.coerce.number().int().min(1).max(1000).default(20),
   /** Queries (REPORT, every /api/* read) run on a pool of their own, apart from event ingestion's: its connections. */
-  REPORTING_QUERY_POOL_MAX: z.coerce.number().int().min(1).max(50).default(3),
+  REPORTING_QUERY_POOL_MAX: z.coerce.number().int().min(1).max(50).default(2),
   /** REPORT requests in hand at once (the prefetch of reporting.queries). */
   REPORTING_QUERY_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
   /** PostgreSQL cancels a query statement running longer; the query is answered QUERY_TOO_LARGE. */
   REPORTING_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
-  /** Queries per second per principal (the operator's key included), and the burst allowed; beyond: RATE_LIMITED. */
-  REPORTING_QUERY_RATE: z.coerce.number().int().min(1).max(100_000).default(10),
-  REPORTING_QUERY_BURST: z.coerce.number().int().min(1).max(100_000).default(20),
-  /** The most stored events one report or listing may cover; beyond: QUERY_TOO_LARGE. */
-  REPORTING_QUERY_MAX_EVENTS: z.coerce.number().int().min(1).max(100_000_000).default(200_000),
+  /**
+   * Queries per second per principal (the operator's key included), and the burst allowed; beyond: RATE_LIMITED. A
+   * page of the dashboard or a user's app asks a few; a flood is thousands (BENCHMARKS.md, the query flood).
+   */
+  REPORTING_QUERY_RATE: z.coerce.number().int().min(1).max(100_000).default(5),
+  REPORTING_QUERY_BURST: z.coerce.number().int().min(1).max(100_000).default(10),
+  /**
+   * The most stored events one report or listing may cover; beyond: QUERY_TOO_LARGE. A report folds every event it
+   * covers several times over (totals, symbols, outcomes, percentiles): 50,000 cost some 100 ms of the database's CPU.
+   */
+  REPORTING_QUERY_MAX_EVENTS: z.coerce.number().int().min(1).max(100_000_000).default(50_000),
 };
