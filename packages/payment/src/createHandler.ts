@@ -1,12 +1,9 @@
-import type { Bus, Handler } from '@trading/bus';
+import type { Handler } from '@trading/bus';
 import { commandRoutingKeys } from '@trading/contracts';
-import type { Database, ProcessOnce } from '@trading/db';
-import type { Logger } from '@trading/platform';
+import type { PaymentDeps } from './deps.ts';
 import { handleAuthenticate } from './handleAuthenticate.ts';
 import { handleCommand } from './handleCommand.ts';
 import { handleRequest } from './handleRequest.ts';
-
-export type PaymentDeps = { db: Database; bus: Bus; processOnce: ProcessOnce; logger: Logger; clock: () => Date };
 
 /**
  * The consumer of `payment.commands`: client requests and key checks (from gateways), and saga commands (from Trade).

@@ -1,7 +1,7 @@
 import { type Delivery, PoisonMessageError, replyMessage } from '@trading/bus';
 import { type Authenticated, authenticate, brokerUsers, exchanges } from '@trading/contracts';
 import { withDatabaseRetries } from '@trading/db';
-import type { PaymentDeps } from './createHandler.ts';
+import type { PaymentDeps } from './deps.ts';
 import { readKeyOwner } from './readState.ts';
 
 /**

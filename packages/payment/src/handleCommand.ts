@@ -2,7 +2,7 @@ import { type Delivery, eventMessage, type OutgoingMessage, PoisonMessageError }
 import { brokerUsers, exchanges, type PaymentCommand } from '@trading/contracts';
 import { hashRequest, userScope } from '@trading/db';
 import { applyChanges } from './applyChanges.ts';
-import type { PaymentDeps } from './createHandler.ts';
+import type { PaymentDeps } from './deps.ts';
 import { decideCommand } from './decideCommand.ts';
 import { parseCommand } from './parseCommand.ts';
 import { readCommandState } from './readState.ts';

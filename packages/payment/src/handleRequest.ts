@@ -20,7 +20,7 @@ import {
 } from '@trading/contracts';
 import { answerRefusal, hashRequest, recordAudit, refusedReply, type SqlClient, userScope, withDatabaseRetries } from '@trading/db';
 import { applyChanges } from './applyChanges.ts';
-import type { PaymentDeps } from './createHandler.ts';
+import type { PaymentDeps } from './deps.ts';
 import { type ChangingRequest, decideRequest, describeAccount } from './decideRequest.ts';
 import { readAccount, readRequestState } from './readState.ts';
 

@@ -1,2 +1,3 @@
-export { createHandler, type PaymentDeps } from './createHandler.ts';
+export { createHandler } from './createHandler.ts';
+export type { PaymentDeps } from './deps.ts';
 export { ledgerDiscrepancies, type LedgerDiscrepancy } from './ledgerDiscrepancies.ts';

@@ -1,17 +1,15 @@
 import { connectBus } from '@trading/bus';
 import { queues, topology } from '@trading/contracts';
 import { connectDatabase, createOutbox, createProcessOnce, startInboxPruning } from '@trading/db';
-import { announceReady, baseConfigShape, booleanSetting, closeGracefully, createLogger, inboxPruningSettings, inboxRetentionShape, loadConfig, runMain } from '@trading/platform';
+import { announceReady, closeGracefully, createLogger, inboxPruningSettings, loadConfig, runMain } from '@trading/platform';
+import { paymentConfigShape } from './config.ts';
 import { crashAfterCommit } from './crashAfterCommit.ts';
 import { createHandler } from './createHandler.ts';
+import type { PaymentDeps } from './deps.ts';
 
+/** The Payment service's composition root: the only place that reads config and builds the logger, database and bus. */
 runMain('payment', async () => {
-  const config = loadConfig({
-    ...baseConfigShape,
-    ...inboxRetentionShape,
-    /** Fault injection for tests: exit right after a commit, before publishing (see crashAfterCommit.ts). */
-    PAYMENT_CRASH_AFTER_COMMIT: booleanSetting.default(false),
-  });
+  const config = loadConfig(paymentConfigShape);
   const logger = createLogger('payment', config.LOG_LEVEL);
   const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger, applicationName: 'trading-payment' });
   const bus = await connectBus({ url: config.AMQP_URL, logger, service: 'payment', topology, prefetch: config.PREFETCH });
@@ -21,7 +19,8 @@ runMain('payment', async () => {
   const handlerOutbox = config.PAYMENT_CRASH_AFTER_COMMIT ? crashAfterCommit(outbox, logger) : outbox;
   const processOnce = createProcessOnce({ db, bus, outbox: handlerOutbox, schema: 'payment', maxBatch: config.PREFETCH, logger });
   const inboxPruning = startInboxPruning({ db, schema: 'payment', logger, ...inboxPruningSettings(config) });
-  await bus.consume(queues.payment, createHandler({ db, bus, processOnce, logger, clock }));
+  const deps: PaymentDeps = { db, bus, processOnce, logger, clock };
+  await bus.consume(queues.payment, createHandler(deps));
   closeGracefully(logger, [
     ['consumers', () => bus.stopConsuming()],
     ['inbox pruning', () => inboxPruning.stop()],
