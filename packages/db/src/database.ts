@@ -7,8 +7,8 @@ import type { SqlClient } from './sql.ts';
 /**
  * A service's database: SQL on node-postgres for the message-handling paths, and a typed Prisma Client on the
  * same connection pool for reads where the query builder helps. The hot paths bypass Prisma Client because
- * its interactive transactions cost about three times the client CPU of the same statements on node-postgres
- * (BENCHMARKS.md); statements are prepared once per connection.
+ * its interactive transactions cost far more client CPU than the same statements on node-postgres
+ * (docs/bench-log.md, the second round); statements are prepared once per connection.
  */
 export type Database = SqlClient & {
   /** Runs `fn` in one transaction: commits what it returns, rolls back what it throws. */

@@ -25,7 +25,8 @@ const DELETE_DELAY_MS = 100;
 /**
  * How long the event batches of committed transactions wait to be published together, as one message: no saga
  * waits on them (only Reporting reads them), and at moderate rates most transactions hold only a few events.
- * Measured at 500 sagas/s: p99 77-79 ms against 92-127 ms without (BENCHMARKS.md).
+ * Fewer, fuller messages leave the broker and Reporting less work per saga, so on a busy machine every saga's
+ * hops wait less for a core (the figures: docs/bench-log.md, the seventh round).
  */
 const EVENT_LINGER_MS = 20;
 
