@@ -16,9 +16,10 @@ type Entry<I, R> = { item: I; resolve: (result: R) => void; reject: (err: unknow
  * Groups calls into batches: the items that arrive while a batch runs form the next one, so a busy consumer
  * pays a transaction per batch instead of per message, and an idle one waits no longer than a setImmediate (or its
  * `lingerMs`).
- * Batches run one at a time: the most batching, and no lock waits between a process's own batches (two at once
- * measured slower, BENCHMARKS.md). `run` returns one result per item, in order. When a batch fails, its items run
- * again one at a time, so a bad item fails alone and its neighbours succeed.
+ * Batches run one at a time: the most batching, and no lock waits between a process's own batches (a second one
+ * at once only adds work where the hops already wait for a core: docs/bench-log.md). `run` returns one result per
+ * item, in order. When a batch fails, its items run again one at a time, so a bad item fails alone and its
+ * neighbours succeed.
  */
 export function createBatcher<I, R>(run: (items: I[]) => Promise<R[]>, options: BatcherOptions<I>): (item: I) => Promise<R> {
   const { maxBatch, keyOf, lingerMs = 0 } = options;

@@ -13,7 +13,7 @@ export const baseConfigShape = {
   AMQP_URL: z.string().url().default('amqp://guest:guest@127.0.0.1:5672'),
   DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/trading'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Unacked deliveries per consumer; Trade and Payment also apply up to this many in one transaction (BENCHMARKS.md). */
+  /** Unacked deliveries per consumer; Trade and Payment also apply up to this many in one transaction (docs/bench-log.md). */
   PREFETCH: z.coerce.number().int().min(1).max(1000).default(500),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
 };
