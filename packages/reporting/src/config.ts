@@ -18,7 +18,7 @@ export const reportingConfigShape = {
     .optional(),
   /**
    * How long an idle Reporting waits for more events before it stores a transaction's worth. Nobody waits on it, and
-   * at moderate rates it halves Reporting's transactions (BENCHMARKS.md); the dashboard is that much later.
+   * at moderate rates several batches then share one transaction (docs/bench-log.md); the dashboard is that much later.
    */
   REPORTING_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(50),
   /**
@@ -40,7 +40,8 @@ export const reportingConfigShape = {
   REPORTING_QUERY_BURST: z.coerce.number().int().min(1).max(100_000).default(10),
   /**
    * The most stored events one report or listing may cover; beyond: QUERY_TOO_LARGE. A report folds every event it
-   * covers several times over (totals, symbols, outcomes, percentiles): 50,000 cost some 100 ms of the database's CPU.
+   * covers several times over (totals, symbols, outcomes, percentiles); the cap bounds what one admitted report costs
+   * the database, so a flood of them cannot starve event ingestion (BENCHMARKS.md, the query flood).
    */
   REPORTING_QUERY_MAX_EVENTS: z.coerce.number().int().min(1).max(100_000_000).default(50_000),
 };
