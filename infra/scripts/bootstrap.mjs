@@ -34,8 +34,12 @@ function reachable(url, defaultPort) {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
     const socket = connect({ host: hostname, port: Number(port || defaultPort), timeout: 2000 });
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+    const settle = (answer) => () => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.once('connect', settle(true));
+    socket.once('timeout', settle(false));
     socket.once('error', () => resolve(false));
   });
 }

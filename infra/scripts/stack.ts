@@ -104,7 +104,14 @@ async function stop(code: number): Promise<void> {
   stopping = true;
   rmSync(adminKeyFile, { force: true });
   await Promise.all(
-    children.map((child) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM'))))),
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        }),
+    ),
   );
   process.exit(code);
 }

@@ -16,7 +16,7 @@ export function niceCeiling(value: number): number {
   return ([1, 2, 5, 10].find((m) => m * power >= value) ?? 10) * power;
 }
 
-const escape = (text: string) => text.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c] ?? c);
+const escapeXml = (text: string) => text.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c] ?? c);
 
 /**
  * Throughput against latency as a self-contained SVG: one point per step (completed sagas per second, latency
@@ -38,7 +38,7 @@ export function renderChart(steps: readonly StepResult[], title: string, targets
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
-    `<text x="${WIDTH / 2}" y="22" text-anchor="middle" font-size="14">${escape(title)}</text>`,
+    `<text x="${WIDTH / 2}" y="22" text-anchor="middle" font-size="14">${escapeXml(title)}</text>`,
     ...yTicks.map((v) => `<line x1="${x(0)}" x2="${x(xMax)}" y1="${y(v)}" y2="${y(v)}" stroke="#eee"/>`),
     ...yTicks.map((v) => `<text x="${MARGIN.left - 8}" y="${y(v)}" text-anchor="end" dy="4">${v}</text>`),
     ...[0, 0.25, 0.5, 0.75, 1].map((t) => `<text x="${x(t * xMax)}" y="${HEIGHT - MARGIN.bottom + 18}" text-anchor="middle">${t * xMax}</text>`),

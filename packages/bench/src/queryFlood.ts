@@ -27,7 +27,10 @@ export async function startQueryFlood(options: FloodOptions): Promise<Flood> {
   const httpLoop = async () => {
     while (running) {
       const status = await fetch(`${options.reportingUrl}/api/report`, { headers: { authorization: `Bearer ${options.apiKey}` } })
-        .then(async (res) => (await res.arrayBuffer(), String(res.status)))
+        .then(async (res) => {
+          await res.arrayBuffer();
+          return String(res.status);
+        })
         .catch(() => 'NO_ANSWER');
       count(counts.http, status);
     }

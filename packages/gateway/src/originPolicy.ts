@@ -7,6 +7,7 @@ import { ConfigError } from '@trading/platform';
 
 /** `scheme://host[:port]`, lower-case, default port dropped; undefined for anything else (a path, user info, `null`). */
 export function normaliseOrigin(text: string): string | undefined {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: an origin holding a control character is refused
   if (!/^https?:\/\/[^/?#@\\\s\x00-\x1f\x7f]+\/?$/i.test(text)) return undefined;
   try {
     const url = new URL(text);

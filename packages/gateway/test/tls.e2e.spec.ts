@@ -34,7 +34,10 @@ describe('the gateway with TLS_CERT_FILE and TLS_KEY_FILE', function () {
 
   it('no longer answers plain ws://', async () => {
     const refused = await TradingClient.connect(stack.gatewayUrl, { apiKey: null }).then(
-      async (client) => (await client.close(), 'connected'),
+      async (client) => {
+        await client.close();
+        return 'connected';
+      },
       () => 'refused',
     );
     expect(refused).to.equal('refused');

@@ -53,7 +53,9 @@ describe('TLS at the gateway', function () {
     other = selfSigned(dir, 'other');
   });
 
-  afterEach(() => closers.splice(0).forEach((close) => close()));
+  afterEach(() => {
+    for (const close of closers.splice(0)) close();
+  });
   after(() => dir && rmSync(dir, { recursive: true, force: true }));
 
   it('serves wss:// with both files set: a client trusting the certificate exchanges a message', async () => {
@@ -82,7 +84,7 @@ describe('TLS at the gateway', function () {
     expect(() => createApp({ keyFile: good.keyFile, certFile: '' })).to.throw(ConfigError, /only TLS_KEY_FILE is set$/);
   });
 
-  it('fails at start naming the setting when a file is missing or unreadable', function () {
+  it('fails at start naming the setting when a file is missing or unreadable', () => {
     expect(() => createApp({ certFile: join(dir, 'absent.pem'), keyFile: good.keyFile })).to.throw(ConfigError, /^TLS_CERT_FILE .*absent\.pem: cannot read it \(ENOENT\)$/);
     expect(() => createApp({ certFile: good.certFile, keyFile: dir })).to.throw(ConfigError, /^TLS_KEY_FILE .*: cannot read it \(EISDIR\)$/);
     if (process.getuid?.() === 0) return; // root reads a file whatever its mode

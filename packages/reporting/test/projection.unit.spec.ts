@@ -1,4 +1,4 @@
-import { Decimal } from '@trading/contracts';
+import type { Decimal } from '@trading/contracts';
 import { expect } from 'chai';
 import { foldEvents, pairKey } from '../src/projection.ts';
 import { sourceOf, toStoredEvent } from '../src/storedEvent.ts';

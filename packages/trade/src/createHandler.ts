@@ -49,9 +49,15 @@ export function createHandler(deps: TradeDeps): Handler {
       case 'SELL':
         return placeOrder(deps, delivery, principal, request);
       case 'PORTFOLIO':
-        return answer(async () => (await audit(deps, principal, request), portfolioReply(deps.db, request)));
+        return answer(async () => {
+          await audit(deps, principal, request);
+          return portfolioReply(deps.db, request);
+        });
       case 'TRADES':
-        return answer(async () => (await audit(deps, principal, request), tradesReply(deps.db, request)));
+        return answer(async () => {
+          await audit(deps, principal, request);
+          return tradesReply(deps.db, request);
+        });
       case 'QUOTE':
         return reply(deps, delivery, quoteReply(deps, request));
       case 'HALT':
