@@ -36,8 +36,8 @@ export const reportingConfigShape = {
    * Queries per second per principal (the operator's key included), and the burst allowed; beyond: RATE_LIMITED. A
    * page of the dashboard or a user's app asks a few; a flood is thousands (BENCHMARKS.md, the query flood).
    */
-  REPORTING_QUERY_RATE: z.coerce.number().int().min(1).max(100_000).default(5),
-  REPORTING_QUERY_BURST: z.coerce.number().int().min(1).max(100_000).default(10),
+  REPORTING_QUERY_RATE: z.coerce.number().int().min(1).max(100_000).default(10),
+  REPORTING_QUERY_BURST: z.coerce.number().int().min(1).max(100_000).default(20),
   /**
    * The most stored events one report or listing may cover; beyond: QUERY_TOO_LARGE. A report folds every event it
    * covers several times over (totals, symbols, outcomes, percentiles); the cap bounds what one admitted report costs
