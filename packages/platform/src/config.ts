@@ -1,8 +1,5 @@
 import { z } from 'zod';
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+import { ConfigError } from './errors.ts';
 
 /** Settings every service shares. Each service extends this with its own keys. */
 export const baseConfigShape = {

@@ -1,5 +1,6 @@
 export * from './closeGracefully.ts';
 export * from './config.ts';
+export * from './errors.ts';
 export * from './logger.ts';
 export * from './runMain.ts';
 export * from './announceReady.ts';

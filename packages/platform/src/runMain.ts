@@ -1,4 +1,4 @@
-import { ConfigError } from './config.ts';
+import { ConfigError, UnreachableError } from './errors.ts';
 
 /**
  * Runs a service's start function. Configuration and unreachable-dependency errors end the process with
@@ -11,9 +11,4 @@ export function runMain(service: string, start: () => Promise<void>): void {
     else process.stderr.write(`${service}: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);
   });
-}
-
-/** A dependency (broker, database) could not be reached at start; the message says how to start it. */
-export class UnreachableError extends Error {
-  override name = 'UnreachableError';
 }
