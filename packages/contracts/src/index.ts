@@ -13,3 +13,6 @@ export * from './bounds.ts';
 export * from './tradeCursor.ts';
 export * from './house.ts';
 export * from './pricing.ts';
+export * from './envelopes.ts';
+export * from './eventMessages.ts';
+export * from './replyMessage.ts';

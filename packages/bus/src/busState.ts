@@ -1,0 +1,90 @@
+import { type Delivery, serviceOfBrokerUser, type Topology, topologyFor } from '@trading/contracts';
+import type { Logger } from '@trading/platform';
+import type { Channel, ChannelModel, ConfirmChannel, RecoveringChannelModel } from 'amqplib';
+import { usernameOf } from './brokerUrl.ts';
+
+export type BusOptions = {
+  url: string;
+  logger: Logger;
+  /** Name written as the AMQP app-id of every published message. */
+  service: string;
+  /**
+   * Asserted on every (re)connect: all of it by the broker's admin or any other user, but by a service's broker user
+   * (brokerUsers) only the part its permissions allow, topologyFor(service); provisionBroker asserts the rest.
+   */
+  topology?: Topology;
+  /** Unacked messages a consumer holds at once. */
+  prefetch: number;
+  /** Handler failures before a message is dead-lettered with the error as its reason. */
+  maxAttempts?: number;
+  heartbeatSeconds?: number;
+  /** How long `publish` waits for a connection before failing. */
+  publishTimeoutMs?: number;
+  /** Connection attempts at start before giving up with one clear line. */
+  startAttempts?: number;
+};
+
+/** Resolving acks the message; throwing retries it, then dead-letters it with the error as reason. */
+export type Handler = (delivery: Delivery) => Promise<void>;
+
+export type Binding = { exchange: string; routingKey: string };
+
+export type Consumer = {
+  handler: Handler;
+  queue?: string;
+  /** For a private reply queue: the server names it, it lives as long as the connection. */
+  bindings?: readonly Binding[];
+  /** Messages in hand at once on this consumer; default the bus's `prefetch`. */
+  prefetch?: number;
+  channel?: Channel;
+  tag?: string;
+};
+
+/** What the bus's verbs share: the connection as it is now, the registered consumers and the messages in hand. */
+export type BusState = {
+  readonly options: BusOptions;
+  readonly log: Logger;
+  /** The connection's user: the broker refuses a message whose AMQP user-id is anybody else. */
+  readonly username: string;
+  readonly topology: Topology | undefined;
+  connection?: RecoveringChannelModel;
+  /** The live connection; null while it is down. */
+  model: ChannelModel | null;
+  /** The confirm channel messages are published on; null while the connection is down. */
+  publishChannel: ConfirmChannel | null;
+  /** Publishes waiting for the connection to come back. */
+  waiters: Array<(channel: ConfirmChannel) => void>;
+  /** Set while the publish channel's buffer is full: resolves on its `drain`. */
+  drained: Promise<unknown> | null;
+  readonly consumers: Consumer[];
+  readonly inFlight: Set<Promise<void>>;
+  consuming: boolean;
+  closing: boolean;
+  /** True while the broker blocks publishers (a memory or disk alarm). */
+  blocked: boolean;
+  /** Successful (re)connects so far. */
+  connects: number;
+  readonly reconnectListeners: Array<() => void>;
+};
+
+export function createBusState(options: BusOptions): BusState {
+  const username = usernameOf(options.url);
+  const service = serviceOfBrokerUser(username);
+  return {
+    options,
+    log: options.logger.child({ component: 'bus' }),
+    username,
+    topology: service && options.topology ? topologyFor(service) : options.topology,
+    model: null,
+    publishChannel: null,
+    waiters: [],
+    drained: null,
+    consumers: [],
+    inFlight: new Set(),
+    consuming: true,
+    closing: false,
+    blocked: false,
+    connects: 0,
+    reconnectListeners: [],
+  };
+}

@@ -1,0 +1,58 @@
+import { UnreachableError } from '@trading/platform';
+import amqp, { type ChannelModel } from 'amqplib';
+import { brokerLocation } from './brokerUrl.ts';
+import type { BusState } from './busState.ts';
+import { setupConnection } from './setupConnection.ts';
+
+/**
+ * Connects with automatic recovery: after every reconnect setupConnection re-creates the channels, the topology and
+ * the consumers. Fails with one clear line (UnreachableError) when the broker cannot be reached or refuses the user.
+ */
+export async function connect(state: BusState): Promise<void> {
+  const { options } = state;
+  const url = new URL(options.url);
+  if (!url.searchParams.has('heartbeat')) url.searchParams.set('heartbeat', String(options.heartbeatSeconds ?? 10));
+  try {
+    state.connection = await amqp.connect(url.toString(), {
+      // Nagle's algorithm would hold a small write back until the broker's delayed ACK (up to 40 ms): a
+      // reply or an ack waiting behind one. Writes are coalesced per pass instead (the amqplib patch).
+      noDelay: true,
+      recovery: {
+        initialDelay: 100,
+        maxDelay: 5000,
+        maxRetries: Infinity,
+        initialMaxRetries: options.startAttempts ?? 3,
+        setup: (model: ChannelModel) => setupConnection(state, model),
+      },
+    });
+  } catch (err) {
+    const where = brokerLocation(options.url);
+    const { message } = err as Error;
+    throw new UnreachableError(
+      /ACCESS_REFUSED|NOT_FOUND|NOT_ALLOWED/.test(message)
+        ? `RabbitMQ at ${where} refused ${state.username} (${message}); provision the broker first (npm start does, see SECURITY.md) or fix AMQP_URL`
+        : `cannot reach RabbitMQ at ${where} (${message}); start it (rabbitmq-server -detached) or set AMQP_URL`,
+    );
+  }
+  state.log.info('broker connected');
+  watchConnection(state, state.connection);
+}
+
+/** Logs the connection's losses, returns and errors, and follows the broker's blocking of publishers. */
+function watchConnection(state: BusState, connection: amqp.RecoveringChannelModel): void {
+  connection.on('disconnect', (err: Error) => {
+    state.model = null;
+    state.publishChannel = null;
+    state.log.warn({ err: err.message }, 'broker connection lost; reconnecting');
+  });
+  connection.on('connect', () => state.log.info('broker reconnected'));
+  connection.on('blocked', (reason: string) => {
+    state.blocked = true;
+    state.log.warn({ reason }, 'broker blocked publishing');
+  });
+  connection.on('unblocked', () => {
+    state.blocked = false;
+    state.log.info('broker unblocked publishing');
+  });
+  connection.on('error', (err: Error) => state.log.warn({ err: err.message }, 'broker connection error'));
+}

@@ -1,0 +1,45 @@
+import type { ChannelModel } from 'amqplib';
+import type { BusState, Consumer } from './busState.ts';
+import { dropConnection } from './dropConnection.ts';
+import { handleDelivery } from './handleDelivery.ts';
+
+/** Registers a consumer, kept across reconnects (setupConnection starts them all again), and starts it if connected. */
+export async function addConsumer(state: BusState, consumer: Consumer): Promise<void> {
+  state.consumers.push(consumer);
+  if (state.model) await startConsumer(state, state.model, consumer);
+}
+
+/**
+ * Starts a consumer on a channel of its own, with its prefetch, on its queue or on a private server-named queue bound
+ * as it asks. Each message is handed to handleDelivery and stays in `inFlight` until settled.
+ */
+export async function startConsumer(state: BusState, model: ChannelModel, consumer: Consumer): Promise<void> {
+  const channel = await model.createChannel();
+  channel.on('error', (err: Error) => state.log.warn({ err: err.message, queue: consumer.queue }, 'consumer channel error'));
+  channel.on('close', () => {
+    if (!state.closing && state.consuming && state.model === model) dropConnection(state, model, true);
+  });
+  await channel.prefetch(consumer.prefetch ?? state.options.prefetch);
+  let queue = consumer.queue;
+  if (consumer.bindings) {
+    queue = (await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false })).queue;
+    for (const b of consumer.bindings) await channel.bindQueue(queue, b.exchange, b.routingKey);
+  }
+  if (!queue) throw new Error('consumer without queue');
+  const { consumerTag } = await channel.consume(
+    queue,
+    (msg) => {
+      if (msg === null) {
+        state.log.warn({ queue }, 'consumer cancelled by the broker; reconnecting');
+        model.close().catch(() => undefined);
+        return;
+      }
+      const work = handleDelivery(state, channel, queue, consumer.handler, msg);
+      state.inFlight.add(work);
+      void work.finally(() => state.inFlight.delete(work));
+    },
+    { noAck: false },
+  );
+  consumer.channel = channel;
+  consumer.tag = consumerTag;
+}

@@ -1,0 +1,37 @@
+import type { OutgoingMessage } from '@trading/contracts';
+import { once } from 'node:events';
+import type { BusState } from './busState.ts';
+import { waitForChannel } from './waitForChannel.ts';
+
+/** Publishes and resolves once the broker has confirmed the message (persisted on a quorum queue). */
+export async function publish(state: BusState, message: OutgoingMessage): Promise<void> {
+  const channel = await waitForChannel(state);
+  if (state.drained) await state.drained;
+  const content = Buffer.from(JSON.stringify(message.body));
+  await new Promise<void>((resolve, reject) => {
+    const accepted = channel.publish(
+      message.exchange,
+      message.routingKey,
+      content,
+      {
+        persistent: true,
+        contentType: 'application/json',
+        messageId: message.messageId,
+        type: message.type,
+        correlationId: message.correlationId,
+        replyTo: message.replyTo,
+        headers: message.headers,
+        ...(message.expirationMs === undefined ? {} : { expiration: String(message.expirationMs) }),
+        appId: state.options.service,
+        userId: state.username,
+        timestamp: Math.floor(Date.now() / 1000),
+      },
+      (err) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()),
+    );
+    if (!accepted && !state.drained) {
+      state.drained = once(channel, 'drain').finally(() => {
+        state.drained = null;
+      });
+    }
+  });
+}
