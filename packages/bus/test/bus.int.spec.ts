@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { exchanges, queues, topology } from '@trading/contracts';
-import { createLogger } from '@trading/platform';
+import { type Delivery, exchanges, queues, topology } from '@trading/contracts';
+import { createLogger, TransientError } from '@trading/platform';
 import { rabbitmqctl, testEnv, waitFor } from '@trading/testkit';
 import amqp from 'amqplib';
 import { expect } from 'chai';
-import { brokerPasswordsFrom, type Bus, connectBus, type Delivery, devBrokerPassword, toDefinitions, TransientError } from '../src/index.ts';
+import { brokerPasswordsFrom, type Bus, connectBus, devBrokerPassword, toDefinitions } from '../src/index.ts';
 
 
 const logger = createLogger('bus-test', 'silent');

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { type DomainEvent, exchanges } from '@trading/contracts';
+import { type DomainEvent, eventMessage, exchanges, type OutgoingMessage, packEvents, replyMessage } from '@trading/contracts';
+import { PoisonMessageError } from '@trading/platform';
 import { expect } from 'chai';
-import { eventMessage, type OutgoingMessage, PoisonMessageError, packEvents, readEventBatch, replyMessage } from '../src/index.ts';
+import { readEventBatch } from '../src/index.ts';
 
 const at = '2026-11-25T10:00:00.000Z';
 const deposited = (user_id: string): DomainEvent => ({ type: 'FundsDeposited', user_id, at, amount: '5', available: '5' });

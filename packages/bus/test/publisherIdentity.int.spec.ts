@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { brokerUsers, exchanges, queues, topology } from '@trading/contracts';
-import { createLogger } from '@trading/platform';
+import { brokerUsers, type Delivery, exchanges, queues, topology } from '@trading/contracts';
+import { createLogger, PoisonMessageError } from '@trading/platform';
 import { serviceAmqpUrl, testEnv, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
-import { type Bus, connectBus, type Delivery, PoisonMessageError } from '../src/index.ts';
+import { type Bus, connectBus } from '../src/index.ts';
 import { brokerAnswer, PRECONDITION_FAILED, publishOne } from './support/brokerAnswer.ts';
 
 const logger = createLogger('identity-test', 'silent');

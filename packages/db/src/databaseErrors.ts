@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { TransientError } from '@trading/bus';
 import { errorCodes, errorReply, type Reply, type RequestId, type RequestType } from '@trading/contracts';
-import type { Logger } from '@trading/platform';
+import { type Logger, TransientError } from '@trading/platform';
 
 /*
  * What a database error means for the message that met it, read from its SQLSTATE (never from its text):

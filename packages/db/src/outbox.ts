@@ -1,5 +1,4 @@
-import { type Bus, mergeEventBatches, type OutgoingMessage, packEvents } from '@trading/bus';
-import { exchanges } from '@trading/contracts';
+import { exchanges, mergeEventBatches, type OutgoingMessage, packEvents, type Publisher } from '@trading/contracts';
 import type { Logger } from '@trading/platform';
 import { type ServiceSchema, type SqlClient, type Transactional, table } from './sql.ts';
 
@@ -44,7 +43,7 @@ const ROTATE_INTERVAL_MS = 5000;
  */
 export function createOutbox(deps: {
   db: Transactional;
-  bus: Bus;
+  bus: Publisher;
   schema: ServiceSchema;
   logger: Logger;
   sweepIntervalMs?: number;

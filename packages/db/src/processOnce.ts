@@ -1,4 +1,4 @@
-import type { Bus, OutgoingMessage } from '@trading/bus';
+import type { OutgoingMessage, Publisher } from '@trading/contracts';
 import { createBatcher, type Logger } from '@trading/platform';
 import { DeterministicDatabaseError, logFailure } from './databaseErrors.ts';
 import { claimInbox, completeInbox, type InboxClaim } from './inbox.ts';
@@ -38,7 +38,7 @@ export type ProcessOnce = <R>(spec: OnceSpec<R>) => Promise<void>;
 
 export type ProcessOnceDeps = {
   db: Transactional;
-  bus: Bus;
+  bus: Publisher;
   outbox: Outbox;
   schema: ServiceSchema;
   /** Most messages in one transaction (at most the consumer's prefetch matters). */

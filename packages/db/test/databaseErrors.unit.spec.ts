@@ -1,4 +1,4 @@
-import { TransientError } from '@trading/bus';
+import { TransientError } from '@trading/platform';
 import { expect } from 'chai';
 import { asDatabaseFailure, classifyDatabaseError, DeterministicDatabaseError, sqlStateOf } from '../src/databaseErrors.ts';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type Bus, connectBus, type Delivery, eventMessage, readEventBatch } from '@trading/bus';
-import { type DomainEvent, exchanges, gatewayReplyKey, topology } from '@trading/contracts';
+import { type Bus, connectBus, readEventBatch } from '@trading/bus';
+import { type Delivery, type DomainEvent, eventMessage, exchanges, gatewayReplyKey, topology } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
 import { testEnv, waitFor } from '@trading/testkit';
 import { expect } from 'chai';

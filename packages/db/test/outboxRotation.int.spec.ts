@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type Bus, connectBus, type OutgoingMessage } from '@trading/bus';
-import { exchanges, gatewayReplyKey, topology } from '@trading/contracts';
+import { type Bus, connectBus } from '@trading/bus';
+import { exchanges, gatewayReplyKey, type OutgoingMessage, topology } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
 import { testEnv, waitFor } from '@trading/testkit';
 import { expect } from 'chai';

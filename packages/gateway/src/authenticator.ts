@@ -1,5 +1,14 @@
-import type { Bus, Delivery } from '@trading/bus';
-import { type Authenticate, apiKeyHash, authenticated, authenticateRoutingKey, exchanges, type Principal, sameKeyHash } from '@trading/contracts';
+import type { Bus } from '@trading/bus';
+import {
+  apiKeyHash,
+  type Authenticate,
+  authenticated,
+  authenticateRoutingKey,
+  type Delivery,
+  exchanges,
+  type Principal,
+  sameKeyHash,
+} from '@trading/contracts';
 import { type Clock, orAfter } from './clock.ts';
 
 export type Authentication = { ok: true; principal: Principal; keyHash: string } | { ok: false; code: 'UNAUTHENTICATED' | 'BROKER_BUSY' | 'REPLY_TIMEOUT' };

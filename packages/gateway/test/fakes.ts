@@ -1,5 +1,5 @@
-import type { Bus, OutgoingMessage } from '@trading/bus';
-import type { Reply } from '@trading/contracts';
+import type { Bus } from '@trading/bus';
+import type { OutgoingMessage, Reply } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
 import type { Clock } from '../src/clock.ts';
 import type { Connection, Identity } from '../src/connection.ts';

@@ -1,5 +1,5 @@
-import { type Bus, connectBus, type Delivery, replyMessage } from '@trading/bus';
-import { exchanges, okReply, queues, type RoutedRequestType, requestRoutes, topology } from '@trading/contracts';
+import { type Bus, connectBus } from '@trading/bus';
+import { type Delivery, exchanges, okReply, queues, replyMessage, requestRoutes, type RoutedRequestType, topology } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
 import { freePort, rabbitmqctl, type Stack, startStack, testEnv, TradingClient } from '@trading/testkit';
 import { expect } from 'chai';

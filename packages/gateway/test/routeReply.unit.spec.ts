@@ -1,4 +1,4 @@
-import type { Delivery } from '@trading/bus';
+import type { Delivery } from '@trading/contracts';
 import { expect } from 'chai';
 import { createPendingReplies } from '../src/pendingReplies.ts';
 import { routeReply } from '../src/routeReply.ts';

@@ -1,6 +1,6 @@
-import { type Delivery, PoisonMessageError, replyMessage } from '@trading/bus';
-import { type Authenticated, authenticate, brokerUsers, exchanges } from '@trading/contracts';
+import { authenticate, type Authenticated, brokerUsers, type Delivery, exchanges, replyMessage } from '@trading/contracts';
 import { withDatabaseRetries } from '@trading/db';
+import { PoisonMessageError } from '@trading/platform';
 import type { PaymentDeps } from './deps.ts';
 import { readKeyOwner } from './readState.ts';
 

@@ -1,6 +1,6 @@
-import { type Delivery, eventMessage, type OutgoingMessage, PoisonMessageError } from '@trading/bus';
-import { brokerUsers, exchanges, type PaymentCommand } from '@trading/contracts';
+import { brokerUsers, type Delivery, eventMessage, exchanges, type OutgoingMessage, type PaymentCommand } from '@trading/contracts';
 import { hashRequest, userScope } from '@trading/db';
+import { PoisonMessageError } from '@trading/platform';
 import { applyChanges } from './applyChanges.ts';
 import type { PaymentDeps } from './deps.ts';
 import { decideCommand } from './decideCommand.ts';

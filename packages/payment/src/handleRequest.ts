@@ -1,24 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import { type Delivery, eventMessage, PoisonMessageError, replyMessage } from '@trading/bus';
 import {
   authHeaders,
   authorizeStamped,
   type ClientRequest,
+  type Delivery,
   encodePrincipal,
   errorReply,
+  eventMessage,
   exchanges,
   isRequestType,
   KEY_HASH,
+  parseRequest,
   type PaymentEvent,
   type PaymentRequest,
   type Principal,
-  parseRequest,
   type Reply,
-  type RequestType,
+  replyMessage,
   requestKey,
   requestRoutes,
+  type RequestType,
 } from '@trading/contracts';
 import { answerRefusal, hashRequest, recordAudit, refusedReply, type SqlClient, userScope, withDatabaseRetries } from '@trading/db';
+import { PoisonMessageError } from '@trading/platform';
 import { applyChanges } from './applyChanges.ts';
 import type { PaymentDeps } from './deps.ts';
 import { type ChangingRequest, decideRequest, describeAccount } from './decideRequest.ts';

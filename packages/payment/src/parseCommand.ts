@@ -1,5 +1,5 @@
-import { PoisonMessageError } from '@trading/bus';
 import { checkAmount, type PaymentCommand, paymentCommand } from '@trading/contracts';
+import { PoisonMessageError } from '@trading/platform';
 
 const MONEY_FIELDS = new Set(['amount', 'quantity']);
 

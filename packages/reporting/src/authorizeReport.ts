@@ -1,5 +1,4 @@
-import type { Delivery } from '@trading/bus';
-import { authorizeStamped, type ErrorCode, type Principal, type ReportRequest } from '@trading/contracts';
+import { authorizeStamped, type Delivery, type ErrorCode, type Principal, type ReportRequest } from '@trading/contracts';
 
 export type ReportVerdict = { ok: true; principal: Principal; request: ReportRequest } | { ok: false; code: ErrorCode; message: string; field?: string };
 

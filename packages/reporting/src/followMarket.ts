@@ -1,5 +1,6 @@
-import { type Bus, PoisonMessageError } from '@trading/bus';
+import type { Bus } from '@trading/bus';
 import { brokerUsers, marketTickBinding, priceTicked } from '@trading/contracts';
+import { PoisonMessageError } from '@trading/platform';
 import type { LiveStream } from './http/liveStream.ts';
 import type { PriceHistory } from './priceHistory.ts';
 

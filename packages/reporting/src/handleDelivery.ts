@@ -1,7 +1,7 @@
-import { type Bus, type Delivery, PoisonMessageError, replyMessage } from '@trading/bus';
-import { errorReply, exchanges, okReply, type Reply, reportRequest, requestIdSchema, requestRoutes } from '@trading/contracts';
+import type { Bus } from '@trading/bus';
+import { type Delivery, errorReply, exchanges, okReply, type Reply, replyMessage, reportRequest, requestIdSchema, requestRoutes } from '@trading/contracts';
 import { type Transactional, withDatabaseRetries } from '@trading/db';
-import type { Logger } from '@trading/platform';
+import { type Logger, PoisonMessageError } from '@trading/platform';
 import { auditOperator } from './auditOperator.ts';
 import { authorizeReport } from './authorizeReport.ts';
 import { createEventRecorder } from './recordEvent.ts';

@@ -1,4 +1,5 @@
-import { type Delivery, readEventBatch } from '@trading/bus';
+import { readEventBatch } from '@trading/bus';
+import type { Delivery } from '@trading/contracts';
 import { type Transactional, withDatabaseRetries } from '@trading/db';
 import { createBatcher } from '@trading/platform';
 import { insertEvents } from './eventStore.ts';

@@ -1,6 +1,5 @@
-import type { Delivery } from '@trading/bus';
+import { brokerUsers, type Delivery } from '@trading/contracts';
 import { expect } from 'chai';
-import { brokerUsers } from '@trading/contracts';
 import { authorizeReport } from '../src/authorizeReport.ts';
 
 const own = '11111111-1111-4111-8111-111111111111';

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type Bus, eventMessage, packEvents } from '@trading/bus';
-import { apiKeyHash, type DomainEvent, exchanges, newApiKey, notional } from '@trading/contracts';
+import type { Bus } from '@trading/bus';
+import { apiKeyHash, type DomainEvent, eventMessage, exchanges, newApiKey, notional, packEvents } from '@trading/contracts';
 import { waitFor } from '@trading/testkit';
 import { ADMIN_KEY, bearer } from './auth.ts';
 

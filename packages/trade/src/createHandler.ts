@@ -1,16 +1,19 @@
-import { type Delivery, type Handler, PoisonMessageError, replyMessage } from '@trading/bus';
+import type { Handler } from '@trading/bus';
 import {
   authorizeStamped,
   brokerUsers,
   type ClientRequest,
+  type Delivery,
   encodePrincipal,
   errorReply,
   exchanges,
   parseRequest,
   type Principal,
   type Reply,
+  replyMessage,
 } from '@trading/contracts';
 import { answerRefusal, recordAudit, refusedReply, withDatabaseRetries } from '@trading/db';
+import { PoisonMessageError } from '@trading/platform';
 import type { TradeDeps } from './deps.ts';
 import { onPaymentEvent } from './onPaymentEvent.ts';
 import { haltReply, quoteReply } from './marketControl.ts';

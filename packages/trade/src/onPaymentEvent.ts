@@ -1,7 +1,6 @@
-import { type Delivery, PoisonMessageError } from '@trading/bus';
-import { paymentEvent, sagaReplyTypes } from '@trading/contracts';
+import { type Delivery, paymentEvent, sagaReplyTypes } from '@trading/contracts';
 import { hashRequest, userScope, type SqlClient } from '@trading/db';
-import type { Logger } from '@trading/platform';
+import { type Logger, PoisonMessageError } from '@trading/platform';
 import { decideStep, type ExecutionContext } from './decideStep.ts';
 import { isHalted } from './haltStore.ts';
 import type { TradeDeps } from './deps.ts';

@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { type Delivery, type OutgoingMessage, replyMessage } from '@trading/bus';
-import { encodePrincipal, errorReply, exchanges, type Principal, type Reply, requestKey } from '@trading/contracts';
+import {
+  type Delivery,
+  encodePrincipal,
+  errorReply,
+  exchanges,
+  type OutgoingMessage,
+  type Principal,
+  type Reply,
+  replyMessage,
+  requestKey,
+} from '@trading/contracts';
 import { type Effect, hashRequest, recordAudit, refusedReply, type SqlClient, userScope } from '@trading/db';
 import { decideOrder } from './decideOrder.ts';
 import { deadlineAfter, type TradeDeps } from './deps.ts';

@@ -1,6 +1,6 @@
-import { type Bus, PoisonMessageError } from '@trading/bus';
+import type { Bus } from '@trading/bus';
 import { brokerUsers, exchanges, priceTicked, priceTickKey } from '@trading/contracts';
-import type { Logger } from '@trading/platform';
+import { type Logger, PoisonMessageError } from '@trading/platform';
 import type { MarketView } from './decideExecution.ts';
 import type { Quote } from './domain.ts';
 

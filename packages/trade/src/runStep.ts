@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { OutgoingMessage } from '@trading/bus';
-import { type ErrorCode, errorCodes, type Reply, type TradeEvent } from '@trading/contracts';
+import { type ErrorCode, errorCodes, type OutgoingMessage, type Reply, type TradeEvent } from '@trading/contracts';
 import type { SqlClient } from '@trading/db';
 import { deadlineAfter, type TradeDeps } from './deps.ts';
 import type { Saga, Step } from './domain.ts';

@@ -1,6 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { eventMessage, type OutgoingMessage, replyMessage } from '@trading/bus';
-import { commandRoutingKeys, type ErrorCode, errorReply, exchanges, notional, okReply, type PaymentCommand, type Reply, type TradeEvent } from '@trading/contracts';
+import {
+  commandRoutingKeys,
+  type ErrorCode,
+  errorReply,
+  eventMessage,
+  exchanges,
+  notional,
+  okReply,
+  type OutgoingMessage,
+  type PaymentCommand,
+  type Reply,
+  replyMessage,
+  type TradeEvent,
+} from '@trading/contracts';
 import type { Saga } from './domain.ts';
 import type { Waiter } from './sagaStore.ts';
 

@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { type Bus, connectBus, type Delivery } from '@trading/bus';
-import { apiKeyHash, exchanges, gatewayReplyKey, newApiKey, queues, type Reply, requestRoutes, type RoutedRequestType, topology } from '@trading/contracts';
+import { type Bus, connectBus } from '@trading/bus';
+import {
+  apiKeyHash,
+  type Delivery,
+  exchanges,
+  gatewayReplyKey,
+  newApiKey,
+  queues,
+  type Reply,
+  requestRoutes,
+  type RoutedRequestType,
+  topology,
+} from '@trading/contracts';
 import type { Logger } from '@trading/platform';
 
 export type RawRequest = Record<string, unknown> & { id: string; type: RoutedRequestType };

@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Delivery } from '@trading/bus';
+import type { Delivery } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
 import { type ServiceName, type Stack, type StackEnv, serviceAmqpUrl, testEnv, useStack } from '@trading/testkit';
 import { expect } from 'chai';

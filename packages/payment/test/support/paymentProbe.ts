@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type Bus, connectBus, type Delivery, readEventBatch } from '@trading/bus';
+import { type Bus, connectBus, readEventBatch } from '@trading/bus';
 import {
   authenticateRoutingKey,
   commandRoutingKeys,
+  type Delivery,
   exchanges,
   gatewayReplyKey,
   type PaymentCommand,
