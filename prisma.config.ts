@@ -1,21 +1,21 @@
-import { fileURLToPath } from "node:url";
-import { PrismaPg } from "@prisma/adapter-pg";
-import { defineConfig } from "prisma/config";
+import { fileURLToPath } from 'node:url';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { defineConfig } from 'prisma/config';
 
 // Zero-env default; schema.prisma reads it through env("DATABASE_URL").
-process.env.DATABASE_URL ??= "postgresql://postgres@127.0.0.1:5432/trading";
+process.env.DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/trading';
 // Prisma 6 falls back to its native query engine (and downloads it) whenever it cannot
 // read the schema, e.g. on a syntax error. An existing file here turns that download
 // into the real schema error; the file is never loaded (engineType = "client").
 process.env.PRISMA_QUERY_ENGINE_LIBRARY ??= fileURLToPath(import.meta.url);
 // No update check / telemetry call: the machines are offline.
-process.env.CHECKPOINT_DISABLE ??= "1";
+process.env.CHECKPOINT_DISABLE ??= '1';
 
 export default defineConfig({
-  schema: "prisma/schema.prisma",
-  migrations: { path: "prisma/migrations" },
+  schema: 'prisma/schema.prisma',
+  migrations: { path: 'prisma/migrations' },
   // The CLI runs its WebAssembly schema engine over this driver adapter: no native binary.
-  engine: "js",
+  engine: 'js',
   experimental: { adapter: true },
   async adapter() {
     // The CLI never closes this pool: allowExitOnIdle lets it exit without waiting

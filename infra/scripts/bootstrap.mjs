@@ -47,7 +47,9 @@ function reachable(url, defaultPort) {
 const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/trading';
 const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 if (!(await reachable(databaseUrl, 5432))) {
-  fail(`PostgreSQL is not reachable at ${new URL(databaseUrl).host}: start it (pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) or set DATABASE_URL.`);
+  fail(
+    `PostgreSQL is not reachable at ${new URL(databaseUrl).host}: start it (pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) or set DATABASE_URL.`,
+  );
 }
 if (!(await reachable(amqpUrl, 5672))) {
   fail(`RabbitMQ is not reachable at ${new URL(amqpUrl).host}: start it (rabbitmq-server -detached) or set AMQP_URL.`);

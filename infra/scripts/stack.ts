@@ -37,7 +37,10 @@ const needsAdminKey = new Set<string>(['gateway', 'reporting']);
 const databaseUrl = env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/trading';
 const gatewayPort = env.GATEWAY_PORT ?? '3000';
 const reportingPort = env.REPORTING_PORT ?? '3002';
-const pretty = env.LOG_FORMAT === 'json' ? process.stdout : PinoPretty({ colorize: true, singleLine: true, ignore: 'pid,hostname,service', messageFormat: '[{service}] {msg}' });
+const pretty =
+  env.LOG_FORMAT === 'json'
+    ? process.stdout
+    : PinoPretty({ colorize: true, singleLine: true, ignore: 'pid,hostname,service', messageFormat: '[{service}] {msg}' });
 
 async function ensureDatabase(url: string): Promise<void> {
   const target = new URL(url);

@@ -20,7 +20,9 @@ export async function awaitQuotes(socket: GatewaySocket, symbols: readonly strin
     const missing = symbols.filter((s) => !(s in prices));
     if (missing.length === 0) return prices;
     if (Date.now() >= deadline) {
-      throw new Error(`no market price for ${missing.join(', ')} within ${timeoutMs} ms: is the market service running, and are those markets open (MARKETS_ALWAYS_OPEN=true)?`);
+      throw new Error(
+        `no market price for ${missing.join(', ')} within ${timeoutMs} ms: is the market service running, and are those markets open (MARKETS_ALWAYS_OPEN=true)?`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }

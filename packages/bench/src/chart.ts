@@ -55,7 +55,10 @@ export function renderChart(steps: readonly StepResult[], title: string, targets
       ...ordered.map((s) => `<circle cx="${x(s.sagas_per_s)}" cy="${y(s[series.key])}" r="3" fill="${series.color}"/>`),
       `<text x="${MARGIN.left + 12 + i * 60}" y="${MARGIN.top + 14}" fill="${series.color}">■ ${series.label}</text>`,
     ]),
-    ...ordered.map((s) => `<text x="${x(s.sagas_per_s)}" y="${y(s.p99_ms)}" dy="-8" text-anchor="middle" fill="#555">${s.target === 'max' ? 'flat out' : `${s.target}/s`}</text>`),
+    ...ordered.map(
+      (s) =>
+        `<text x="${x(s.sagas_per_s)}" y="${y(s.p99_ms)}" dy="-8" text-anchor="middle" fill="#555">${s.target === 'max' ? 'flat out' : `${s.target}/s`}</text>`,
+    ),
     '</svg>',
   ];
   return `${parts.join('\n')}\n`;

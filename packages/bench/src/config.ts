@@ -43,7 +43,12 @@ export const benchConfigShape = {
   BENCH_DEPTH: z.coerce.number().int().min(1).max(256).default(8),
   BENCH_USERS: z.coerce.number().int().min(1).max(100_000).default(200),
   BENCH_MIX: z.enum(['both', 'buy']).default('both'),
-  BENCH_SYMBOLS: list(z.string().regex(/^[A-Za-z0-9]{1,16}$/).transform((s) => s.toUpperCase())).prefault('BTC,ETH'),
+  BENCH_SYMBOLS: list(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9]{1,16}$/)
+      .transform((s) => s.toUpperCase()),
+  ).prefault('BTC,ETH'),
   /**
    * Of every order (a market order: no price, it trades at the market's). At most 4 decimals: a multiple of 0.0001,
    * the lot size every symbol accepts.
@@ -86,4 +91,8 @@ export function flagsToEnv(argv: readonly string[], keys: readonly string[]): Re
   return env;
 }
 
-const flagName = (key: string) => `--${key.replace(/^BENCH_/, '').toLowerCase().replaceAll('_', '-')}`;
+const flagName = (key: string) =>
+  `--${key
+    .replace(/^BENCH_/, '')
+    .toLowerCase()
+    .replaceAll('_', '-')}`;

@@ -21,7 +21,9 @@ runMain('bench', async () => {
 
 async function sagas(config: BenchConfig) {
   const logger = createLogger('bench', config.LOG_LEVEL);
-  print(`• bench against ${config.GATEWAY_URL}: steps ${config.BENCH_RATES.join(', ')} (${config.BENCH_WARMUP_S} s warm-up + ${config.BENCH_DURATION_S} s each), mix ${config.BENCH_MIX}`);
+  print(
+    `• bench against ${config.GATEWAY_URL}: steps ${config.BENCH_RATES.join(', ')} (${config.BENCH_WARMUP_S} s warm-up + ${config.BENCH_DURATION_S} s each), mix ${config.BENCH_MIX}`,
+  );
   const summary = await runBench({
     gatewayUrl: config.GATEWAY_URL,
     apiKey: config.ADMIN_API_KEY,
@@ -39,16 +41,17 @@ async function sagas(config: BenchConfig) {
     ...(config.BENCH_MODE === 'query-flood' && {
       flood: { reportingUrl: config.REPORTING_URL, sockets: config.BENCH_FLOOD_SOCKETS, depth: config.BENCH_FLOOD_DEPTH, httpClients: config.BENCH_FLOOD_HTTP },
     }),
-    ...(config.BENCH_BASELINES && config.BENCH_MODE === 'sagas' && {
-      baselines: {
-        amqpUrl: config.AMQP_URL,
-        databaseUrl: config.DATABASE_URL,
-        prefetch: config.PREFETCH,
-        poolMax: config.DB_POOL_MAX,
-        messages: config.BENCH_BASELINE_MESSAGES,
-        transactions: config.BENCH_BASELINE_TRANSACTIONS,
-      },
-    }),
+    ...(config.BENCH_BASELINES &&
+      config.BENCH_MODE === 'sagas' && {
+        baselines: {
+          amqpUrl: config.AMQP_URL,
+          databaseUrl: config.DATABASE_URL,
+          prefetch: config.PREFETCH,
+          poolMax: config.DB_POOL_MAX,
+          messages: config.BENCH_BASELINE_MESSAGES,
+          transactions: config.BENCH_BASELINE_TRANSACTIONS,
+        },
+      }),
     logger,
     progress: print,
   });
@@ -56,7 +59,9 @@ async function sagas(config: BenchConfig) {
     print(`• the database per saga, over the steps: ${summary.transactions_per_saga} commits, ${(summary.wal_bytes_per_saga / 1024).toFixed(1)} kB of WAL`);
   }
   if (summary.baseline_sagas_per_s) {
-    print(`• baselines: broker ${summary.broker_msgs_per_s} msg/s, PostgreSQL ${summary.pg_tx_per_s} tx/s; a saga costs ${summary.messages_per_saga} messages (its events in batches shared with other sagas) and ${summary.transactions_per_saga} commits (counted over the steps)`);
+    print(
+      `• baselines: broker ${summary.broker_msgs_per_s} msg/s, PostgreSQL ${summary.pg_tx_per_s} tx/s; a saga costs ${summary.messages_per_saga} messages (its events in batches shared with other sagas) and ${summary.transactions_per_saga} commits (counted over the steps)`,
+    );
     print(`  → they allow ${summary.baseline_sagas_per_s} sagas/s; measured ${summary.sagas_per_s} (ratio ${summary.ratio_to_baseline})`);
   }
   if (config.BENCH_CHART !== 'none' && config.BENCH_MODE === 'sagas') {
@@ -73,5 +78,12 @@ async function idle(config: BenchConfig) {
   const gatewayPid = config.GATEWAY_PID ?? listenerPid(port);
   if (!gatewayPid) throw new Error(`no process seen listening on port ${port}: start the stack, or pass --gateway-pid`);
   print(`• opening ${config.BENCH_IDLE_CONNECTIONS} idle connections to ${config.GATEWAY_URL} (gateway pid ${gatewayPid})`);
-  return holdIdleConnections({ url: config.GATEWAY_URL, apiKey: config.ADMIN_API_KEY, gatewayPid, count: config.BENCH_IDLE_CONNECTIONS, holdS: config.BENCH_IDLE_HOLD_S, progress: print });
+  return holdIdleConnections({
+    url: config.GATEWAY_URL,
+    apiKey: config.ADMIN_API_KEY,
+    gatewayPid,
+    count: config.BENCH_IDLE_CONNECTIONS,
+    holdS: config.BENCH_IDLE_HOLD_S,
+    progress: print,
+  });
 }

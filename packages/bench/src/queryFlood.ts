@@ -5,7 +5,15 @@ import { GatewaySocket } from './gatewaySocket.ts';
  * several sockets, each keeping `depth` in flight, and HTTP clients asking /api/report in a loop, all with the
  * operator's key (exempt from the gateway's limits, not from Reporting's query quota). Runs until stopped.
  */
-export type FloodOptions = { gatewayUrl: string; reportingUrl: string; apiKey: string; sockets: number; depth: number; httpClients: number; replyTimeoutMs: number };
+export type FloodOptions = {
+  gatewayUrl: string;
+  reportingUrl: string;
+  apiKey: string;
+  sockets: number;
+  depth: number;
+  httpClients: number;
+  replyTimeoutMs: number;
+};
 export type FloodCounts = { reports: Record<string, number>; http: Record<string, number> };
 export type Flood = { stop(): Promise<FloodCounts> };
 

@@ -99,7 +99,12 @@ export async function runBench(options: BenchOptions): Promise<BenchSummary> {
   const measuredCost = databasePerSaga ? { ...cost, transactions: databasePerSaga.commits } : cost;
   const summary = buildSummary(steps, measuredCost, options.baselines && (await measureBaselines(options)), databasePerSaga?.walBytes);
   const tables = await readTableSizes(options.databaseUrl).catch(() => undefined);
-  if (tables) options.progress(`• table sizes after the bench: ${Object.entries(tables).map(([t, bytes]) => `${t} ${(bytes / 1024).toFixed(0)} kB`).join(', ')}`);
+  if (tables)
+    options.progress(
+      `• table sizes after the bench: ${Object.entries(tables)
+        .map(([t, bytes]) => `${t} ${(bytes / 1024).toFixed(0)} kB`)
+        .join(', ')}`,
+    );
   return { ...summary, ...(tables ? { table_bytes: tables } : {}), ...(queryFlood ? { query_flood: queryFlood } : {}) };
 }
 
@@ -134,7 +139,9 @@ async function measureUnderFlood(options: BenchOptions, rate: Rate, measure: (ra
     const events = (await lastEvent()) - before;
     return { sagas_per_s: step.sagas_per_s, events_stored_per_s: Math.round(events / Math.max(seconds, (Date.now() - started) / 1000)), p99_ms: step.p99_ms };
   };
-  options.progress(`• query flood: ${rate}/s without, then with ${options.flood!.sockets}×${options.flood!.depth} REPORTs and ${options.flood!.httpClients} HTTP clients in flight`);
+  options.progress(
+    `• query flood: ${rate}/s without, then with ${options.flood!.sockets}×${options.flood!.depth} REPORTs and ${options.flood!.httpClients} HTTP clients in flight`,
+  );
   const quiet = await run();
   const flood = await startQueryFlood({ ...options.flood!, gatewayUrl: options.gatewayUrl, apiKey: options.apiKey, replyTimeoutMs: options.replyTimeoutMs });
   const flooded = await run().finally(() => undefined);
@@ -148,7 +155,9 @@ async function measureUnderFlood(options: BenchOptions, rate: Rate, measure: (ra
     ingestion_ratio: ratio(flooded.events_stored_per_s, quiet.events_stored_per_s),
     flood: counts,
   };
-  options.progress(`  → under the flood: throughput ×${result.throughput_ratio}, ingestion ×${result.ingestion_ratio}; flood answers ${JSON.stringify(counts)}`);
+  options.progress(
+    `  → under the flood: throughput ×${result.throughput_ratio}, ingestion ×${result.ingestion_ratio}; flood answers ${JSON.stringify(counts)}`,
+  );
   return result;
 }
 

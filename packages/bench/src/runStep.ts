@@ -5,7 +5,7 @@ import type { GatewaySocket } from './gatewaySocket.ts';
 import { type LatencySummary, summarizeLatencies } from './latency.ts';
 import { nthOrder, type OrderPlan } from './sagaOrders.ts';
 
-export type StepOptions = { warmupS: number; durationS: number; /** Requests in flight per socket when flat out. */ depth: number };
+export type StepOptions = { warmupS: number; durationS: number /** Requests in flight per socket when flat out. */; depth: number };
 
 export type StepResult = LatencySummary & {
   /** The target rate in sagas per second, or `max`. */

@@ -54,18 +54,27 @@ describe('the bench on a tiny load', () => {
       expect(json[key], key).to.be.a('number');
     }
     expect(json.errors, JSON.stringify(json.steps.map((s: { errors_by_code: unknown }) => s.errors_by_code))).to.equal(0);
-    expect(lines.some((line) => /market orders at the market's prices, now BTC [\d.]+, ETH [\d.]+/.test(line)), 'the quotes it waited for').to.equal(true);
+    expect(
+      lines.some((line) => /market orders at the market's prices, now BTC [\d.]+, ETH [\d.]+/.test(line)),
+      'the quotes it waited for',
+    ).to.equal(true);
     expect(json.completed).to.be.greaterThan(0);
     expect(json.transactions_per_saga, 'commits per saga, counted in pg_stat_database').to.be.greaterThan(0);
     expect(json.wal_bytes_per_saga, 'WAL written per saga').to.be.greaterThan(0);
     const cpu = json.steps.at(-1).cpu_ms_per_saga;
     expect(cpu, 'CPU per saga, by the processes it saw on this machine').to.include.keys('broker', 'database', 'gateway', 'trade', 'payment', 'bench');
     expect(cpu.total).to.be.greaterThan(0);
-    expect(lines.some((line) => /CPU [\d.]+ ms\/saga/.test(line)), 'the step’s CPU line').to.equal(true);
+    expect(
+      lines.some((line) => /CPU [\d.]+ ms\/saga/.test(line)),
+      'the step’s CPU line',
+    ).to.equal(true);
     const switches = json.steps.at(-1).switches_per_saga;
     expect(switches, 'context switches per saga, by the processes it saw on this machine').to.include.keys('broker', 'database', 'trade', 'payment');
     expect(switches.total).to.be.greaterThan(0);
-    expect(lines.some((line) => /context switches \d+ per saga/.test(line)), 'the step’s context switch line').to.equal(true);
+    expect(
+      lines.some((line) => /context switches \d+ per saga/.test(line)),
+      'the step’s context switch line',
+    ).to.equal(true);
     expect(json.steps.map((s: { target: unknown }) => s.target)).to.deep.equal([10, 'max']);
     expect(lines.some((line) => line.includes('flat out'))).to.equal(true);
     const vacuumed = lines.filter((line) => line.includes('vacuumed before the step')).length;
@@ -107,7 +116,14 @@ describe('the bench on a tiny load', () => {
   it('holds idle connections and reads the gateway’s resident memory', async function () {
     this.timeout(30_000);
     const gatewayPid = stack.services.gateway[0]!.pid!;
-    const result = await holdIdleConnections({ url: stack.gatewayUrl, apiKey: TEST_ADMIN_API_KEY, gatewayPid, count: 50, holdS: 0.2, progress: () => undefined });
+    const result = await holdIdleConnections({
+      url: stack.gatewayUrl,
+      apiKey: TEST_ADMIN_API_KEY,
+      gatewayPid,
+      count: 50,
+      holdS: 0.2,
+      progress: () => undefined,
+    });
     expect(result).to.include({ idle_connections: 50, gateway_pid: gatewayPid, errors: 0 });
     expect(result.gateway_rss_mb).to.be.greaterThan(0);
   });

@@ -7,7 +7,6 @@ import amqp from 'amqplib';
 import { expect } from 'chai';
 import { brokerPasswordsFrom, type Bus, connectBus, devBrokerPassword, toDefinitions } from '../src/index.ts';
 
-
 const logger = createLogger('bus-test', 'silent');
 
 describe('RabbitMQ bus', () => {

@@ -10,7 +10,12 @@ const created = (user_id: string): DomainEvent => ({ type: 'UserCreated', user_i
 
 describe('events packed for the events fanout', () => {
   const user = randomUUID();
-  const reply = replyMessage({ replyTo: 'gateway.g1', correlationId: 'c1' }, exchanges.paymentResponse, { id: 'r1', type: 'DEPOSIT', status: 'OK', message: 'ok' });
+  const reply = replyMessage({ replyTo: 'gateway.g1', correlationId: 'c1' }, exchanges.paymentResponse, {
+    id: 'r1',
+    type: 'DEPOSIT',
+    status: 'OK',
+    message: 'ok',
+  });
   const first = eventMessage(exchanges.events, created(user), 'c1');
   const second = eventMessage(exchanges.events, deposited(user), 'c1');
   const answer = eventMessage(exchanges.paymentResponse, deposited(user), 'c1', second.messageId);

@@ -39,7 +39,10 @@ describe('watchQueueDepth', function () {
       for (let i = 0; i < 4; i += 1) channel.sendToQueue(queue, Buffer.from('x'));
       await waitFor(async () => (lines.some((l) => l.msg.startsWith('ALARM')) ? true : undefined), 10_000);
       await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(lines.filter((l) => l.msg.startsWith('ALARM')), 'one alarm, however often the depth is read').to.have.length(1);
+      expect(
+        lines.filter((l) => l.msg.startsWith('ALARM')),
+        'one alarm, however often the depth is read',
+      ).to.have.length(1);
       await channel.purgeQueue(queue);
       await waitFor(async () => (lines.some((l) => l.msg.includes('back under')) ? true : undefined), 10_000);
     } finally {

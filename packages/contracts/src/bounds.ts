@@ -13,6 +13,7 @@ export const MAX_ID_CODE_POINTS = 128;
 export const withinTimeBounds = (ms: number): boolean => Number.isFinite(ms) && ms >= EARLIEST && ms < LATEST;
 
 /** C0 and C1 control characters and DEL. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: it finds the control characters an id may not hold
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

@@ -24,7 +24,7 @@ export type BrokerPermission = { configure: string; write: string; read: string 
 /** A user's topic permission on one topic exchange: regular expressions over routing keys. */
 export type BrokerTopicPermission = { exchange: string; write: string; read: string };
 
-const escape = (name: string): string => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (name: string): string => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const anyOf = (alternatives: readonly string[]): string => `^(${[...new Set(alternatives)].join('|')})$`;
 const ANY = '.*';
 /** RabbitMQ's "nothing": only the empty name, which no queue or exchange a user may touch has. */
@@ -34,22 +34,22 @@ const NOTHING = '^$';
 const SERVER_NAMED = 'amq\\.gen-.+';
 /** A gateway's reply key, gateway.<instance>: no wildcard, so it cannot bind to other traffic. */
 const GATEWAY_REPLY_KEY = 'gateway\\.[^.*#]+';
-const sagaCommandKeys = Object.values(commandRoutingKeys).map(escape);
+const sagaCommandKeys = Object.values(commandRoutingKeys).map(escapeRegExp);
 /** The market publishes only market.tick.<SYMBOL> (one word, no wildcard), and binds nothing. */
-const MARKET_TICK_KEY = `^${escape(priceTickKey(''))}[A-Z0-9]+$`;
+const MARKET_TICK_KEY = `^${escapeRegExp(priceTickKey(''))}[A-Z0-9]+$`;
 
 function permissionFor(service: ServiceName): BrokerPermission {
-  if (publishOnly.has(service)) return { configure: NOTHING, write: anyOf(publishesTo[service].map(escape)), read: NOTHING };
+  if (publishOnly.has(service)) return { configure: NOTHING, write: anyOf(publishesTo[service].map(escapeRegExp)), read: NOTHING };
   const queues = serviceQueues[service];
-  const own = [...queues.map(escape), ...(queues.length === 0 || followsMarket.has(service) ? [SERVER_NAMED] : [])];
+  const own = [...queues.map(escapeRegExp), ...(queues.length === 0 || followsMarket.has(service) ? [SERVER_NAMED] : [])];
   const sources = [
     ...(service === 'gateway' ? gatewayReplySources : serviceBindings(service).map((b) => b.source)),
     ...(followsMarket.has(service) ? [marketTickBinding.exchange] : []),
   ];
   return {
     configure: anyOf(own),
-    write: anyOf([...own, ...[...publishesTo[service], exchanges.deadLetter].map(escape)]),
-    read: anyOf([...own, ...sources.map(escape)]),
+    write: anyOf([...own, ...[...publishesTo[service], exchanges.deadLetter].map(escapeRegExp)]),
+    read: anyOf([...own, ...sources.map(escapeRegExp)]),
   };
 }
 
@@ -62,12 +62,12 @@ const isTopic = (exchange: string): boolean => topology.exchanges.some((e) => e.
 function topicPermissionsFor(service: ServiceName): BrokerTopicPermission[] {
   const keysBySource = new Map<string, string[]>();
   for (const b of serviceBindings(service).filter((b) => isTopic(b.source))) {
-    keysBySource.set(b.source, [...(keysBySource.get(b.source) ?? []), escape(b.routingKey)]);
+    keysBySource.set(b.source, [...(keysBySource.get(b.source) ?? []), escapeRegExp(b.routingKey)]);
   }
   const reads = [...keysBySource].map(([exchange, keys]) => ({ exchange, write: ANY, read: anyOf(keys) }));
   if (service === 'market') return [{ exchange: exchanges.market, write: MARKET_TICK_KEY, read: NOTHING }];
   // A market follower binds the ticks of every symbol, and publishes nothing there.
-  if (followsMarket.has(service)) reads.push({ exchange: exchanges.market, write: NOTHING, read: anyOf([escape(marketTickBinding.routingKey)]) });
+  if (followsMarket.has(service)) reads.push({ exchange: exchanges.market, write: NOTHING, read: anyOf([escapeRegExp(marketTickBinding.routingKey)]) });
   return service === 'trade' ? [...reads, { exchange: exchanges.payment, write: anyOf(sagaCommandKeys), read: ANY }] : reads;
 }
 
@@ -75,7 +75,7 @@ function topicPermissionsFor(service: ServiceName): BrokerTopicPermission[] {
 const gatewayTopicPermissions: BrokerTopicPermission[] = [
   { exchange: exchanges.payment, write: `^(?!${anyOf(sagaCommandKeys)}).+$`, read: ANY },
   { exchange: exchanges.apiResponse, write: ANY, read: anyOf([GATEWAY_REPLY_KEY]) },
-  { exchange: exchanges.paymentResponse, write: ANY, read: anyOf([GATEWAY_REPLY_KEY, escape(credentialRevokedKey)]) },
+  { exchange: exchanges.paymentResponse, write: ANY, read: anyOf([GATEWAY_REPLY_KEY, escapeRegExp(credentialRevokedKey)]) },
 ];
 
 export const brokerPermissions = Object.fromEntries(serviceNames.map((s) => [s, permissionFor(s)])) as Record<ServiceName, BrokerPermission>;

@@ -28,10 +28,10 @@ export const errorCodes = {
   INSUFFICIENT_HOLDINGS: { kind: 'conflict', message: 'the user does not hold enough of this symbol' },
   SAGA_TIMEOUT: { kind: 'unavailable', message: 'a step of the trade did not answer in time; the trade was cancelled' },
   TRADE_FAILED: { kind: 'unavailable', message: 'the trade failed after funds were reserved and was rolled back' },
-  PRICE_NOT_MARKETABLE: { kind: 'conflict', message: 'the market price is beyond the order\'s limit; nothing was traded' },
+  PRICE_NOT_MARKETABLE: { kind: 'conflict', message: "the market price is beyond the order's limit; nothing was traded" },
   PRICE_UNAVAILABLE: { kind: 'unavailable', message: 'no recent market price for this symbol; retry when the market ticks' },
   PRICE_OUT_OF_BAND: { kind: 'client', message: 'the limit price is too far from the market price' },
-  ORDER_TOO_LARGE: { kind: 'client', message: 'the order\'s notional is above the symbol\'s maximum' },
+  ORDER_TOO_LARGE: { kind: 'client', message: "the order's notional is above the symbol's maximum" },
   MARKET_HALTED: { kind: 'conflict', message: 'trading in this symbol is halted by the operator' },
   // reporting
   TOO_MANY_STREAMS: { kind: 'unavailable', message: 'the live stream serves as many clients as it may; retry later' },

@@ -21,7 +21,14 @@ export function parseRequest(raw: unknown, fallbackId: string): ParsedRequest {
   const record = raw as Record<string, unknown>;
   const idCheck = requestIdSchema.safeParse(record.id ?? fallbackId);
   if (!idCheck.success) {
-    return { ok: false, error: { code: 'INVALID_REQUEST', field: 'id', message: 'id must be 1 to 128 characters without control characters or lone surrogates, or a safe integer' } };
+    return {
+      ok: false,
+      error: {
+        code: 'INVALID_REQUEST',
+        field: 'id',
+        message: 'id must be 1 to 128 characters without control characters or lone surrogates, or a safe integer',
+      },
+    };
   }
   const id = idCheck.data;
   if (!isRequestType(record.type)) {

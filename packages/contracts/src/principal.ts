@@ -51,7 +51,9 @@ const houseReadable: ReadonlySet<string> = new Set(['USER_INFO', 'PORTFOLIO', 'T
  */
 export function authorize(principal: Principal, request: Exclude<RequestInput, { type: 'LOGIN' }>): Authorization {
   if (principal.kind === 'anonymous') {
-    return request.type === 'ADD_USER' ? { ok: true, request } : { ok: false, code: 'UNAUTHENTICATED', message: 'authenticate first: send LOGIN with your api_key, or ADD_USER' };
+    return request.type === 'ADD_USER'
+      ? { ok: true, request }
+      : { ok: false, code: 'UNAUTHENTICATED', message: 'authenticate first: send LOGIN with your api_key, or ADD_USER' };
   }
   const named = 'user_id' in request ? request.user_id : undefined;
   if (isOperatorOnly(request.type) && principal.kind !== 'admin') {
@@ -61,7 +63,8 @@ export function authorize(principal: Principal, request: Exclude<RequestInput, {
     return { ok: false, code: 'FORBIDDEN', field: 'user_id', message: 'the house account is read by the operator and changed only by trades' };
   }
   if (principal.kind === 'user') {
-    if (named !== undefined && named !== principal.userId) return { ok: false, code: 'FORBIDDEN', field: 'user_id', message: 'this connection may act only for its own user' };
+    if (named !== undefined && named !== principal.userId)
+      return { ok: false, code: 'FORBIDDEN', field: 'user_id', message: 'this connection may act only for its own user' };
     if (request.type === 'ADD_USER') return { ok: true, request };
     return { ok: true, request: { ...request, user_id: principal.userId } as ClientRequest };
   }

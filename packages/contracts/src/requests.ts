@@ -64,7 +64,10 @@ export const quoteRequest = z.strictObject({ ...base, type: z.literal('QUOTE'), 
 const haltScope = {
   ...base,
   symbol: symbol.optional(),
-  market: z.string().regex(/^[A-Za-z]{1,32}$/, { message: 'must be a market name such as "Crypto"' }).optional(),
+  market: z
+    .string()
+    .regex(/^[A-Za-z]{1,32}$/, { message: 'must be a market name such as "Crypto"' })
+    .optional(),
 };
 const oneScope = (request: { symbol?: string; market?: string }) => (request.symbol === undefined) !== (request.market === undefined);
 const scopeRule = { message: 'name exactly one of symbol or market', path: ['symbol'] };
@@ -77,7 +80,10 @@ export const reportRequest = z.strictObject({
   to: isoTime.optional(),
   user_id: userId.optional(),
   symbol: symbol.optional(),
-  event_type: z.string().regex(/^[A-Za-z]{1,64}$/).optional(),
+  event_type: z
+    .string()
+    .regex(/^[A-Za-z]{1,64}$/)
+    .optional(),
 });
 
 /** Every request type a service answers, with its schema, the exchange it travels on and its routing key. */

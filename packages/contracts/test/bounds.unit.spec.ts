@@ -37,7 +37,10 @@ describe('times and cursors out of bounds', () => {
   });
 
   it('refuses a TRADES cursor for the year -271821 and one that is not a cursor, and round-trips a real one', () => {
-    expect(refusal({ id: 1, type: 'TRADES', user_id: USER, cursor: cursorAt('-271821-04-20T00:00:00.000Z') })).to.deep.equal({ code: 'INVALID_REQUEST', field: 'cursor' });
+    expect(refusal({ id: 1, type: 'TRADES', user_id: USER, cursor: cursorAt('-271821-04-20T00:00:00.000Z') })).to.deep.equal({
+      code: 'INVALID_REQUEST',
+      field: 'cursor',
+    });
     expect(refusal({ id: 1, type: 'TRADES', user_id: USER, cursor: 'not-a-cursor' })).to.deep.equal({ code: 'INVALID_REQUEST', field: 'cursor' });
     const position = { executedAt: new Date('2026-01-05T10:00:00.123Z'), id: randomUUID() };
     expect(decodeTradeCursor(encodeTradeCursor(position))).to.deep.equal(position);

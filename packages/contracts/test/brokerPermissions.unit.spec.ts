@@ -22,7 +22,10 @@ describe('each service’s broker permissions', () => {
 
     it(`give ${service} nothing on another service’s queue`, () => {
       for (const queue of serviceNames.filter((s) => s !== service).flatMap((s) => serviceQueues[s] ?? [])) {
-        expect([configure, write, read].some((pattern) => allows(pattern, queue)), queue).to.equal(false);
+        expect(
+          [configure, write, read].some((pattern) => allows(pattern, queue)),
+          queue,
+        ).to.equal(false);
       }
     });
   }

@@ -1,5 +1,5 @@
-import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "./generated/prisma/client.ts";
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from './generated/prisma/client.ts';
 
 /** The part of a pino logger that the database client reports to. */
 export interface DbLogger {
@@ -26,7 +26,7 @@ export interface CreatePrismaClientOptions {
 export function createPrismaClient({ url, poolMax, logger }: CreatePrismaClientOptions): PrismaClient {
   const adapter = new PrismaPg(
     { connectionString: url, max: poolMax, connectionTimeoutMillis: 10_000 },
-    { onPoolError: (err) => logger?.error({ err }, "idle PostgreSQL connection failed") },
+    { onPoolError: (err) => logger?.error({ err }, 'idle PostgreSQL connection failed') },
   );
   return prismaClientOn(adapter, logger);
 }
@@ -34,7 +34,7 @@ export function createPrismaClient({ url, poolMax, logger }: CreatePrismaClientO
 /** A PrismaClient over `adapter` whose warnings go to `logger`. */
 export function prismaClientOn(adapter: PrismaPg, logger?: DbLogger): PrismaClient {
   if (!logger) return new PrismaClient({ adapter });
-  const client = new PrismaClient({ adapter, log: [{ emit: "event", level: "warn" }] });
-  client.$on("warn", (event) => logger.warn({ target: event.target }, event.message));
+  const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'warn' }] });
+  client.$on('warn', (event) => logger.warn({ target: event.target }, event.message));
   return client;
 }

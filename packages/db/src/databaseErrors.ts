@@ -20,7 +20,8 @@ const CONNECTION_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMED
 /** Prisma: P1001 can't reach the database, P1017 closed the connection, P2024 pool timeout, P2028 transaction API error. */
 const PRISMA_CONNECTION = new Set(['P1001', 'P1017', 'P2024', 'P2028']);
 /** node-postgres's errors without a code: a client used after its connection ended, a pool that could not connect. */
-const PG_CONNECTION_MESSAGES = /^(Client has encountered a connection error and is not queryable|Connection terminated|timeout exceeded when trying to connect)/;
+const PG_CONNECTION_MESSAGES =
+  /^(Client has encountered a connection error and is not queryable|Connection terminated|timeout exceeded when trying to connect)/;
 
 export function classifyDatabaseError(err: unknown): DatabaseFailure | undefined {
   const state = sqlStateOf(err);

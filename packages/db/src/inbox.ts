@@ -50,6 +50,10 @@ export async function completeInbox(tx: SqlClient, schema: ServiceSchema, answer
 /** A stable fingerprint of a request: its fields in key order, without the client's id. */
 export function hashRequest(body: Record<string, unknown>): string {
   const { id: _id, ...rest } = body;
-  const canonical = JSON.stringify(Object.keys(rest).sort().map((k) => [k, rest[k]]));
+  const canonical = JSON.stringify(
+    Object.keys(rest)
+      .sort()
+      .map((k) => [k, rest[k]]),
+  );
   return createHash('sha256').update(canonical).digest('hex');
 }

@@ -92,7 +92,11 @@ export function createOutbox(deps: {
   function publishLingering(): void {
     lingerTimer = undefined;
     const batches = lingering.splice(0);
-    if (batches.length > 0) publish(mergeEventBatches(batches), batches.map((batch) => batch.messageId));
+    if (batches.length > 0)
+      publish(
+        mergeEventBatches(batches),
+        batches.map((batch) => batch.messageId),
+      );
   }
 
   function publish(message: OutgoingMessage, rowIds: readonly string[]): void {
@@ -131,7 +135,10 @@ export function createOutbox(deps: {
       );
       if (rows.length === 0) return 0;
       await Promise.all(rows.map((row) => bus.publish(toMessage(row))));
-      await tx.$executeRawUnsafe(`DELETE FROM ${outbox} WHERE id = ANY($1::uuid[])`, rows.map((r) => r.id));
+      await tx.$executeRawUnsafe(
+        `DELETE FROM ${outbox} WHERE id = ANY($1::uuid[])`,
+        rows.map((r) => r.id),
+      );
       return rows.length;
     });
   }

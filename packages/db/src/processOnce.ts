@@ -85,7 +85,10 @@ export function createProcessOnce(deps: ProcessOnceDeps): ProcessOnce {
         if (failed) throw failed.reason;
         const results = settled.map((result) => (result as PromiseFulfilledResult<Outcome>).value);
         const answers = results.flatMap((r, i) => (r.stored ? [{ key: specs[i]!.key, response: r.response }] : []));
-        const written = await outbox.add(tx, results.flatMap((r) => (r.stored ? r.messages : [])));
+        const written = await outbox.add(
+          tx,
+          results.flatMap((r) => (r.stored ? r.messages : [])),
+        );
         await completeInbox(tx, schema, answers);
         return { outcomes: results, written };
       }),

@@ -10,13 +10,7 @@ export type InboxPruning = { stop(): Promise<void> };
  * database gone, say) is logged and the next interval tries again. `stop` ends the round in hand after its
  * current batch and resolves once nothing more will run.
  */
-export function startInboxPruning(deps: {
-  db: SqlClient;
-  schema: ServiceSchema;
-  logger: Logger;
-  retention: InboxRetention;
-  intervalMs: number;
-}): InboxPruning {
+export function startInboxPruning(deps: { db: SqlClient; schema: ServiceSchema; logger: Logger; retention: InboxRetention; intervalMs: number }): InboxPruning {
   const { db, schema, logger, retention, intervalMs } = deps;
   const stopping = new AbortController();
   const rounds = (async () => {

@@ -49,11 +49,30 @@ describe('coalesce', () => {
   });
 
   it('puts rows answered by input position back in input order, with a gap where nothing matched', () => {
-    expect(byPosition([{ n: '3', v: 'c' }, { n: '1', v: 'a' }], 3)).to.deep.equal([{ n: '1', v: 'a' }, undefined, { n: '3', v: 'c' }]);
+    expect(
+      byPosition(
+        [
+          { n: '3', v: 'c' },
+          { n: '1', v: 'a' },
+        ],
+        3,
+      ),
+    ).to.deep.equal([{ n: '1', v: 'a' }, undefined, { n: '3', v: 'c' }]);
   });
 
   it('turns items into one array per column', () => {
-    expect(columns([{ a: 1, b: 'x' }, { a: 2, b: 'y' }], [(i) => i.a, (i) => i.b])).to.deep.equal([[1, 2], ['x', 'y']]);
+    expect(
+      columns(
+        [
+          { a: 1, b: 'x' },
+          { a: 2, b: 'y' },
+        ],
+        [(i) => i.a, (i) => i.b],
+      ),
+    ).to.deep.equal([
+      [1, 2],
+      ['x', 'y'],
+    ]);
   });
 
   it('binds one set of statements to each transaction', () => {

@@ -15,11 +15,13 @@ describe('classifyDatabaseError', () => {
   });
 
   it('keeps the message for later on connection, resource and operator failures (classes 08, 53, 57P, the rest of 40)', () => {
-    for (const code of ['08006', '08001', '53300', '53100', '57P01', '57P03', '40003']) expect(classifyDatabaseError(pgError(code)), code).to.equal('transient');
+    for (const code of ['08006', '08001', '53300', '53100', '57P01', '57P03', '40003'])
+      expect(classifyDatabaseError(pgError(code)), code).to.equal('transient');
   });
 
   it('answers data exceptions (class 22) and constraint violations (class 23)', () => {
-    for (const code of ['22001', '22003', '22P02', '22008', '23505', '23514', '23503']) expect(classifyDatabaseError(pgError(code)), code).to.equal('deterministic');
+    for (const code of ['22001', '22003', '22P02', '22008', '23505', '23514', '23503'])
+      expect(classifyDatabaseError(pgError(code)), code).to.equal('deterministic');
   });
 
   it('leaves every other SQLSTATE to the bus (retried, then dead-lettered): a syntax error is a bug, not an answer', () => {

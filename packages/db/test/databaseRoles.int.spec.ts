@@ -30,7 +30,8 @@ describe('database roles: least privilege per service', function () {
     for (const service of services) {
       const facts = await asService(service, async (client) => {
         const [role] = (await client.query('SELECT rolsuper, rolcreatedb, rolcreaterole, rolbypassrls FROM pg_roles WHERE rolname = current_user')).rows;
-        const [owned] = (await client.query(`SELECT count(*)::int AS n FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = current_user`)).rows;
+        const [owned] = (await client.query(`SELECT count(*)::int AS n FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = current_user`))
+          .rows;
         return { ...role, owned: owned.n };
       });
       expect(facts, service).to.deep.equal({ rolsuper: false, rolcreatedb: false, rolcreaterole: false, rolbypassrls: false, owned: 0 });
@@ -49,11 +50,18 @@ describe('database roles: least privilege per service', function () {
   });
 
   it('keeps the ledger and the audit trails append-only against every runtime role: no UPDATE, DELETE, TRUNCATE or DISABLE TRIGGER', async () => {
-    const tries = ['UPDATE payment.ledger SET kind = kind', 'DELETE FROM payment.ledger', 'TRUNCATE payment.ledger', 'ALTER TABLE payment.ledger DISABLE TRIGGER ALL'];
+    const tries = [
+      'UPDATE payment.ledger SET kind = kind',
+      'DELETE FROM payment.ledger',
+      'TRUNCATE payment.ledger',
+      'ALTER TABLE payment.ledger DISABLE TRIGGER ALL',
+    ];
     for (const service of services) {
       for (const sql of tries) expect(await asService(service, (client) => outcome(client, sql)), `${service}: ${sql}`).to.equal('42501');
       for (const schema of ['payment', 'trade', 'reporting']) {
-        expect(await asService(service, (client) => outcome(client, `DELETE FROM ${schema}.audit`)), `${service}: DELETE FROM ${schema}.audit`).to.equal('42501');
+        expect(await asService(service, (client) => outcome(client, `DELETE FROM ${schema}.audit`)), `${service}: DELETE FROM ${schema}.audit`).to.equal(
+          '42501',
+        );
       }
     }
   });

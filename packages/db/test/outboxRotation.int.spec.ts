@@ -19,7 +19,13 @@ describe('the outbox rotating its partitions (PostgreSQL, autovacuum off)', func
   let bus: Bus;
   let outbox: Outbox;
   const replyKey = gatewayReplyKey(`rotation-test-${randomUUID()}`);
-  const reply = (): OutgoingMessage => ({ exchange: exchanges.apiResponse, routingKey: replyKey, messageId: randomUUID(), type: 'Reply', body: { pad: 'x'.repeat(200) } });
+  const reply = (): OutgoingMessage => ({
+    exchange: exchanges.apiResponse,
+    routingKey: replyKey,
+    messageId: randomUUID(),
+    type: 'Reply',
+    body: { pad: 'x'.repeat(200) },
+  });
   const commit = async (messages: OutgoingMessage[]) => outbox.flush(await db.$transaction((tx) => outbox.add(tx, messages)));
   const count = async (sql: string) => (await db.$queryRawUnsafe<{ n: number }[]>(sql))[0]!.n;
   const outboxBytes = () => count(`SELECT (pg_total_relation_size('trade.outbox_0') + pg_total_relation_size('trade.outbox_1'))::int AS n`);

@@ -21,7 +21,9 @@ describe('the inbox keeps a key for the retention window (PostgreSQL)', function
       `INSERT INTO trade.inbox (key, request_hash, response, created_at)
        SELECT $1 || ':' || name, 'h', '"answered"'::jsonb, now() - make_interval(hours => age)
        FROM unnest($2::text[], $3::int[]) AS claim(name, age)`,
-      prefix, names, ages,
+      prefix,
+      names,
+      ages,
     );
   };
   const kept = async (): Promise<string[]> => {
@@ -55,13 +57,19 @@ describe('the inbox keeps a key for the retention window (PostgreSQL)', function
     };
     const removed = await pruneInbox(counting, 'trade', retention);
     expect(removed).to.be.at.least(25);
-    expect(deletes.every((n) => n <= retention.batch), `statements removed ${deletes.join(', ')}`).to.equal(true);
+    expect(
+      deletes.every((n) => n <= retention.batch),
+      `statements removed ${deletes.join(', ')}`,
+    ).to.equal(true);
     expect(deletes.at(-1)).to.be.below(retention.batch);
     expect(await kept()).to.deep.equal(names(100, 5));
   });
 
   it('removes the oldest keys first', async () => {
-    await claim(names(0, 15), Array.from({ length: 15 }, (_, i) => 1000 - i));
+    await claim(
+      names(0, 15),
+      Array.from({ length: 15 }, (_, i) => 1000 - i),
+    );
     const stopAfterOne = AbortSignal.abort();
     await pruneInbox(db, 'trade', { retentionHours: 168, batch: 10 }, stopAfterOne);
     expect(await kept()).to.deep.equal(names(10, 5));

@@ -87,7 +87,9 @@ describe('bad input through the gateway', function () {
       await expectRefused('INVALID_AMOUNT', () => client.request({ type: 'WITHDRAW', user_id: user, amount: true }));
       await expectRefused('INVALID_REQUEST', () => client.request({ type: 'SELL', user_id: user, symbol: 7, amount: '1' }));
       await expectRefused('INVALID_REQUEST', () => client.request({ type: 'DEPOSIT', user_id: user, amount: '1', admin: true }));
-      const reply = await expectRefused('INVALID_REQUEST', () => client.sendRaw(JSON.stringify({ id: { nested: 1 }, type: 'DEPOSIT', user_id: user, amount: '1' })));
+      const reply = await expectRefused('INVALID_REQUEST', () =>
+        client.sendRaw(JSON.stringify({ id: { nested: 1 }, type: 'DEPOSIT', user_id: user, amount: '1' })),
+      );
       expect(reply.id).to.be.a('string');
     });
   });
@@ -111,18 +113,26 @@ describe('bad input through the gateway', function () {
       return new Decimal(String(quote.price)).mul(factor).toDecimalPlaces(2).toFixed();
     };
     it('answers a price off the tick or an amount off the lot INVALID_AMOUNT, naming the rule', async () => {
-      const tick = await expectRefused('INVALID_AMOUNT', async () => client.request({ type: 'BUY', user_id: user, symbol: 'BTC', amount: '0.001', price: new Decimal(await btcTimes(1)).add('0.005').toFixed() }));
+      const tick = await expectRefused('INVALID_AMOUNT', async () =>
+        client.request({ type: 'BUY', user_id: user, symbol: 'BTC', amount: '0.001', price: new Decimal(await btcTimes(1)).add('0.005').toFixed() }),
+      );
       expect(tick).to.include({ field: 'price', rule: 'PRICE_TICK' });
       const lot = await expectRefused('INVALID_AMOUNT', () => client.request({ type: 'BUY', user_id: user, symbol: 'BTC', amount: '0.000001' }));
       expect(lot).to.include({ field: 'amount', rule: 'LOT_SIZE' });
     });
     it('answers a limit far from the market PRICE_OUT_OF_BAND and an order above the maximum ORDER_TOO_LARGE', async () => {
-      await expectRefused('PRICE_OUT_OF_BAND', async () => client.request({ type: 'BUY', user_id: user, symbol: 'BTC', amount: '0.001', price: await btcTimes(0.5) }));
+      await expectRefused('PRICE_OUT_OF_BAND', async () =>
+        client.request({ type: 'BUY', user_id: user, symbol: 'BTC', amount: '0.001', price: await btcTimes(0.5) }),
+      );
       await expectRefused('ORDER_TOO_LARGE', () => client.request({ type: 'BUY', user_id: user, symbol: 'BTC', amount: '100' }));
     });
     it('answers a BUY limit well below the market and a SELL limit well above it PRICE_NOT_MARKETABLE', async () => {
-      await expectRefused('PRICE_NOT_MARKETABLE', async () => client.request({ type: 'BUY', user_id: user, symbol: 'BTC', amount: '0.001', price: await btcTimes(0.95) }));
-      await expectRefused('PRICE_NOT_MARKETABLE', async () => client.request({ type: 'SELL', user_id: user, symbol: 'BTC', amount: '0.001', price: await btcTimes(1.05) }));
+      await expectRefused('PRICE_NOT_MARKETABLE', async () =>
+        client.request({ type: 'BUY', user_id: user, symbol: 'BTC', amount: '0.001', price: await btcTimes(0.95) }),
+      );
+      await expectRefused('PRICE_NOT_MARKETABLE', async () =>
+        client.request({ type: 'SELL', user_id: user, symbol: 'BTC', amount: '0.001', price: await btcTimes(1.05) }),
+      );
     });
   });
 

@@ -75,7 +75,11 @@ describe('conservation under random deposits, withdrawals, orders and price move
     }
   };
   const moved = (name: SymbolName, bps: number) =>
-    new Decimal(prices.get(name)!).mul(10_000 + bps).div(10_000).toDecimalPlaces(SYMBOLS[name].tick).toFixed();
+    new Decimal(prices.get(name)!)
+      .mul(10_000 + bps)
+      .div(10_000)
+      .toDecimalPlaces(SYMBOLS[name].tick)
+      .toFixed();
 
   before(async () => {
     // A long price age: a sequence may go on for seconds without a price change.
@@ -145,14 +149,19 @@ describe('conservation under random deposits, withdrawals, orders and price move
           await send({ type: 'DEPOSIT', user_id: users[i], amount: '5000' });
         }
         // Every user starts with about 1000 worth of each symbol, so that sales have something to sell.
-        const opening = users.flatMap((_, i) => (Object.keys(SYMBOLS) as SymbolName[]).map((name) => ({ side: 'BUY' as const, user: i, symbol: name, notional: 1000, limitBps: null })));
+        const opening = users.flatMap((_, i) =>
+          (Object.keys(SYMBOLS) as SymbolName[]).map((name) => ({ side: 'BUY' as const, user: i, symbol: name, notional: 1000, limitBps: null })),
+        );
         await Promise.all(opening.map((o) => send(orderRequest(o, users))));
         for (const c of commands) await play(c, users);
 
         const odd = sent.filter(({ request, reply }) => !LEGITIMATE[String(request.type)]!.includes(reply.code ?? reply.status));
         expect(odd, 'replies no correct stack gives').to.deep.equal([]);
         for (const { request, reply } of sent.filter((s) => s.reply.status === 'OK' && s.reply.trade_id !== undefined)) {
-          expect([...published].some(([key, price]) => key.startsWith(`${String(request.symbol)}/`) && price === reply.price), `${reply.price} published`).to.equal(true);
+          expect(
+            [...published].some(([key, price]) => key.startsWith(`${String(request.symbol)}/`) && price === reply.price),
+            `${reply.price} published`,
+          ).to.equal(true);
         }
 
         const report = await waitForInvariants(testEnv().databaseUrl, { users, settleMs: 15_000, skip: ['events-stored-once'] });

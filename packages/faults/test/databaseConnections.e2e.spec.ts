@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { terminateDatabaseConnections } from '../src/index.ts';
 import { runScenario, sleep, useScenarioStack } from './support/scenario.ts';
 
-describe("every database connection of the services terminated mid-load", function () {
+describe('every database connection of the services terminated mid-load', function () {
   this.timeout(120_000);
   const stack = useScenarioStack();
 

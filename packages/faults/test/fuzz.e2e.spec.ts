@@ -11,7 +11,15 @@ const RUNS = 2000;
 
 /** Requests shaped like real ones, with every field drawn from valid, edge and garbage values. */
 function requestArbitrary(user: string) {
-  const garbage = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 }), fc.object({ maxDepth: 1 }));
+  const garbage = fc.oneof(
+    fc.string(),
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(fc.integer(), { maxLength: 2 }),
+    fc.object({ maxDepth: 1 }),
+  );
   const amount = fc.oneof(
     fc.constantFrom('1', '0.5', '10.25', '-1', '0', '1e3', 'NaN', 'Infinity', '0.0000000001', '99999999999999999999', ' 1', '1.'),
     fc.nat({ max: 10_000 }).map(String),
@@ -38,7 +46,11 @@ const cursorAt = (at: string) => Buffer.from(JSON.stringify([at, randomUUID()]))
 /** What a hostile client puts where a request expects an id, a time, a cursor or a user id: each known case, then random ones. */
 function hostileRequests(user: string): { cases: Record<string, unknown>[]; random: fc.Arbitrary<Record<string, unknown>> } {
   const types = ['USER_INFO', 'TRADES', 'REPORT', 'PORTFOLIO', 'DEPOSIT', 'BUY'];
-  const base = (type: string) => ({ type, user_id: user, ...(type === 'DEPOSIT' ? { amount: '0.01' } : type === 'BUY' ? { symbol: 'BTC', amount: '0.001' } : {}) });
+  const base = (type: string) => ({
+    type,
+    user_id: user,
+    ...(type === 'DEPOSIT' ? { amount: '0.01' } : type === 'BUY' ? { symbol: 'BTC', amount: '0.001' } : {}),
+  });
   const cases = [
     ...types.flatMap((type) => HOSTILE_IDS.map((id) => ({ ...base(type), id }))),
     ...EXTREME_TIMES.flatMap((at) => [
@@ -123,7 +135,10 @@ describe('fuzzed requests through the gateway', function () {
       await fc.assert(fc.asyncProperty(random, answeredAtOnce), { numRuns: 200, seed: 20_261_202, endOnFailure: true });
       await new Promise((resolve) => setTimeout(resolve, 2000));
       const ours = watcher.deadLetters.filter((d) => !(Date.parse(String(d.headers['x-failed-at'])) < startedAt));
-      expect(ours.map((d) => String(d.headers['x-error'])), 'dead letters').to.deep.equal([]);
+      expect(
+        ours.map((d) => String(d.headers['x-error'])),
+        'dead letters',
+      ).to.deep.equal([]);
     } finally {
       await watcher.close();
     }

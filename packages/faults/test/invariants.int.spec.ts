@@ -45,12 +45,18 @@ describe('the invariant checker', () => {
   });
 
   it('flags a capture applied twice', async () => {
-    await db.query(`INSERT INTO payment.ledger (user_id, kind, available_delta, reserved_delta, saga_id) VALUES ($1, 'CAPTURE', 10.01, -110.11, $2)`, [world.user, world.buy]);
+    await db.query(`INSERT INTO payment.ledger (user_id, kind, available_delta, reserved_delta, saga_id) VALUES ($1, 'CAPTURE', 10.01, -110.11, $2)`, [
+      world.user,
+      world.buy,
+    ]);
     expect(failing(await check())).to.deep.equal(['account-equals-ledger', 'saga-ledger-balanced', 'saga-money-once', 'events-stored-once']);
   });
 
   it("flags a house fee booked without its user's payment, and a saga row without a saga", async () => {
-    await db.query(`INSERT INTO payment.ledger (user_id, kind, available_delta, reserved_delta, saga_id) VALUES ($1, 'FEE', 0.1, 0, $2)`, [HOUSE_USER_ID, world.buy]);
+    await db.query(`INSERT INTO payment.ledger (user_id, kind, available_delta, reserved_delta, saga_id) VALUES ($1, 'FEE', 0.1, 0, $2)`, [
+      HOUSE_USER_ID,
+      world.buy,
+    ]);
     await db.query(`UPDATE payment.account SET available = available + 0.1 WHERE user_id = $1`, [HOUSE_USER_ID]);
     await db.query(`UPDATE payment.account SET available = available - 0.1 WHERE user_id = $1`, [world.user]);
     await db.query(`INSERT INTO payment.ledger (user_id, kind, available_delta, reserved_delta, saga_id) VALUES ($1, 'CREDIT', -0.1, 0, NULL)`, [world.user]);
@@ -87,10 +93,11 @@ describe('the invariant checker', () => {
   it('flags a trade whose money never moved', async () => {
     const saga = randomUUID();
     await insertSaga(db, { saga, user: world.user, side: 'SELL', quantity: 1, price: 60, notional: 60, state: 'COMPLETED' });
-    await db.query(
-      `INSERT INTO trade.trade (id, saga_id, user_id, side, symbol, quantity, price, notional) VALUES ($1, $2, $3, 'SELL', 'BTC', 1, 60, 60)`,
-      [randomUUID(), saga, world.user],
-    );
+    await db.query(`INSERT INTO trade.trade (id, saga_id, user_id, side, symbol, quantity, price, notional) VALUES ($1, $2, $3, 'SELL', 'BTC', 1, 60, 60)`, [
+      randomUUID(),
+      saga,
+      world.user,
+    ]);
     await db.query(`UPDATE trade.holding SET quantity = 0 WHERE user_id = $1`, [world.user]);
     await db.query(`UPDATE payment.held_asset SET quantity = 0 WHERE user_id = $1`, [world.user]);
     expect(failing(await check())).to.deep.equal(['cash-equals-flows', 'assets-conserved', 'saga-money-once', 'events-stored-once']);
@@ -105,7 +112,10 @@ describe('the invariant checker', () => {
   it('flags a saga that never ended and the funds it still holds', async () => {
     const saga = randomUUID();
     await insertSaga(db, { saga, user: world.user, side: 'BUY', quantity: 1, price: 10, notional: 10, state: 'CAPTURING' });
-    await db.query(`INSERT INTO payment.ledger (user_id, kind, available_delta, reserved_delta, saga_id) VALUES ($1, 'RESERVE', -10, 10, $2)`, [world.user, saga]);
+    await db.query(`INSERT INTO payment.ledger (user_id, kind, available_delta, reserved_delta, saga_id) VALUES ($1, 'RESERVE', -10, 10, $2)`, [
+      world.user,
+      saga,
+    ]);
     await db.query(`UPDATE payment.account SET available = available - 10, reserved = 10 WHERE user_id = $1`, [world.user]);
     await insertEvent(db, 'FundsReserved', world.user, saga);
     expect(failing(await check())).to.deep.equal(['sagas-terminal', 'nothing-held']);

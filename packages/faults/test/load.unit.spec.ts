@@ -51,7 +51,9 @@ describe('the reply check', () => {
 
   it("flags a load request refused as the client's mistake (off the grid, out of the band), not the market's refusals", () => {
     const refused = (code: Reply['code']) => ({ ...record([error('r1', code)]), type: 'BUY' as const });
-    expect(checkRequestsValid([refused('PRICE_NOT_MARKETABLE'), refused('PRICE_UNAVAILABLE'), refused('INSUFFICIENT_FUNDS'), refused('RATE_LIMITED')]).ok).to.equal(true);
+    expect(
+      checkRequestsValid([refused('PRICE_NOT_MARKETABLE'), refused('PRICE_UNAVAILABLE'), refused('INSUFFICIENT_FUNDS'), refused('RATE_LIMITED')]).ok,
+    ).to.equal(true);
     expect(checkRequestsValid([refused('INVALID_AMOUNT'), refused('PRICE_OUT_OF_BAND')]).violations).to.equal(2);
   });
 

@@ -47,9 +47,18 @@ export async function insertWorld(db: Queryable) {
     [HOUSE_USER_ID],
   );
   const events: [string, string | null][] = [
-    ['UserCreated', null], ['FundsDeposited', null], ['FundsWithdrawn', null],
-    ['SagaStarted', buy], ['FundsReserved', buy], ['TradeRecorded', buy], ['FundsCaptured', buy], ['SagaCompleted', buy],
-    ['SagaStarted', sell], ['TradeRecorded', sell], ['FundsCredited', sell], ['SagaCompleted', sell],
+    ['UserCreated', null],
+    ['FundsDeposited', null],
+    ['FundsWithdrawn', null],
+    ['SagaStarted', buy],
+    ['FundsReserved', buy],
+    ['TradeRecorded', buy],
+    ['FundsCaptured', buy],
+    ['SagaCompleted', buy],
+    ['SagaStarted', sell],
+    ['TradeRecorded', sell],
+    ['FundsCredited', sell],
+    ['SagaCompleted', sell],
   ];
   for (const [type, saga] of events) await insertEvent(db, type, user, saga);
   return { user, buy, sell };

@@ -60,7 +60,15 @@ export function createAuthenticator(deps: AuthenticatorDeps) {
     const answer = new Promise<string | null>((resolve) => waiting.set(correlationId, resolve));
     const body: Authenticate = { type: 'Authenticate', key_sha256: keyHash };
     try {
-      await deps.bus.publish({ exchange: exchanges.payment, routingKey: authenticateRoutingKey, messageId: deps.newId(), type: body.type, body, correlationId, replyTo: deps.replyTo });
+      await deps.bus.publish({
+        exchange: exchanges.payment,
+        routingKey: authenticateRoutingKey,
+        messageId: deps.newId(),
+        type: body.type,
+        body,
+        correlationId,
+        replyTo: deps.replyTo,
+      });
     } catch {
       waiting.delete(correlationId);
       return { ok: false, code: 'BROKER_BUSY' };

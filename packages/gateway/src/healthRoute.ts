@@ -22,7 +22,10 @@ export function healthRoute(probes: HealthProbes): (res: HttpResponse) => void {
       const healthy = broker === 'up' && database === 'up';
       const body = JSON.stringify({ status: healthy ? 'ok' : 'unavailable', broker, database });
       res.cork(() => {
-        res.writeStatus(healthy ? '200 OK' : '503 Service Unavailable').writeHeader('content-type', 'application/json').end(body);
+        res
+          .writeStatus(healthy ? '200 OK' : '503 Service Unavailable')
+          .writeHeader('content-type', 'application/json')
+          .end(body);
       });
     });
   };

@@ -34,7 +34,10 @@ export function defaultAllowedOrigins(reportingPort: number): readonly string[] 
 
 /** ALLOWED_ORIGINS as written: comma-separated origins, normalised, blanks and duplicates dropped. A bad entry fails in one line. */
 export function parseOriginList(raw: string): readonly string[] {
-  const entries = raw.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const entries = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
   const origins = entries.map((entry) => {
     const origin = normaliseOrigin(entry);
     if (origin === undefined) throw new ConfigError(`ALLOWED_ORIGINS: "${entry}" is not an origin such as https://example.com:8443`);

@@ -39,5 +39,11 @@ export function addressKey(text: string): string {
   const address = normaliseAddress(text);
   const groups = ipv6Groups(address);
   if (groups === undefined) return address;
-  return `${normaliseAddress(groups.slice(0, 4).concat(0, 0, 0, 0).map((group) => group.toString(16)).join(':'))}/64`;
+  return `${normaliseAddress(
+    groups
+      .slice(0, 4)
+      .concat(0, 0, 0, 0)
+      .map((group) => group.toString(16))
+      .join(':'),
+  )}/64`;
 }

@@ -25,7 +25,11 @@ const BEARER = /^Bearer[ \t]+([\x21-\x7e]{1,256})$/i;
  */
 export function upgradeHandler(ctx: UpgradeContext) {
   return (res: HttpResponse, req: HttpRequest, context: us_socket_context_t): void => {
-    const handshake = ['sec-websocket-key', 'sec-websocket-protocol', 'sec-websocket-extensions'].map((name) => req.getHeader(name)) as [string, string, string];
+    const handshake = ['sec-websocket-key', 'sec-websocket-protocol', 'sec-websocket-extensions'].map((name) => req.getHeader(name)) as [
+      string,
+      string,
+      string,
+    ];
     const origin = req.getHeader('origin');
     const authorization = req.getHeader('authorization');
     const remoteAddress = normaliseAddress(remoteAddressText(res.getRemoteAddressAsText()));
@@ -43,7 +47,8 @@ export function upgradeHandler(ctx: UpgradeContext) {
     };
     const open = (identity: Identity | undefined) => {
       if (aborted) return;
-      if (identity?.principal.kind !== 'admin' && ctx.addressLimits.atCap(remoteAddress)) return refuse('429 Too Many Requests', 'RATE_LIMITED', 'too many connections from this address');
+      if (identity?.principal.kind !== 'admin' && ctx.addressLimits.atCap(remoteAddress))
+        return refuse('429 Too Many Requests', 'RATE_LIMITED', 'too many connections from this address');
       const data: Omit<SocketData, 'connection'> = { identity, remoteAddress };
       res.cork(() => res.upgrade(data, ...handshake, context));
     };

@@ -60,7 +60,10 @@ describe('the edge settings', () => {
       [{ AUTH_TIMEOUT_MS: '0' }, /AUTH_TIMEOUT_MS:/],
     ];
     for (const [env, message] of cases) {
-      expect(() => load(env), JSON.stringify(env)).to.throw(ConfigError, message).with.property('message').that.does.not.include('\n');
+      expect(() => load(env), JSON.stringify(env))
+        .to.throw(ConfigError, message)
+        .with.property('message')
+        .that.does.not.include('\n');
     }
   });
 });

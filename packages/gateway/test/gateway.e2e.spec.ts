@@ -83,10 +83,7 @@ describe('gateway routing over the real broker', function () {
     const [a, b] = await Promise.all([TradingClient.connect(stack.gatewayUrl), TradingClient.connect(`ws://127.0.0.1:${port}`)]);
     const ids = [`a-${randomUUID()}`, `b-${randomUUID()}`];
     for (const id of ids) answer.add(id);
-    const [replyA, replyB] = await Promise.all([
-      a.request({ ...samples.USER_INFO, id: ids[0] }),
-      b.request({ ...samples.USER_INFO, id: ids[1] }),
-    ]);
+    const [replyA, replyB] = await Promise.all([a.request({ ...samples.USER_INFO, id: ids[0] }), b.request({ ...samples.USER_INFO, id: ids[1] })]);
     await new Promise((r) => setTimeout(r, 300));
     expect([replyA.status, replyB.status]).to.deep.equal(['OK', 'OK']);
     expect(a.replies.map((r) => r.id)).to.deep.equal([ids[0]]);

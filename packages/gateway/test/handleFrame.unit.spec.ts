@@ -210,8 +210,27 @@ describe('authorisation of a request', () => {
       const { send, broker, socket, route } = setup(anonymousSocket);
       send({ id: 'a1', type: 'ADD_USER' });
       const published = broker.published[0]!;
-      const reply = { id: 'a1', type: 'ADD_USER', status: 'OK', message: 'user created', user_id: OTHER, api_key_sha256: published.headers?.['x-api-key-sha256'] };
-      await route({ body: reply, correlationId: published.correlationId, messageId: 'm', type: 'Reply', replyTo: undefined, headers: {}, exchange: 'payment-response', routingKey: 'gateway.instance-1', redelivered: false, deliveryCount: 0, userId: 'trading-payment' });
+      const reply = {
+        id: 'a1',
+        type: 'ADD_USER',
+        status: 'OK',
+        message: 'user created',
+        user_id: OTHER,
+        api_key_sha256: published.headers?.['x-api-key-sha256'],
+      };
+      await route({
+        body: reply,
+        correlationId: published.correlationId,
+        messageId: 'm',
+        type: 'Reply',
+        replyTo: undefined,
+        headers: {},
+        exchange: 'payment-response',
+        routingKey: 'gateway.instance-1',
+        redelivered: false,
+        deliveryCount: 0,
+        userId: 'trading-payment',
+      });
       const key = String(socket.sent[0]?.api_key);
       expect(apiKeyHash(key)).to.equal(published.headers?.['x-api-key-sha256']);
       expect(socket.sent[0]).to.not.have.property('api_key_sha256');
@@ -223,7 +242,19 @@ describe('authorisation of a request', () => {
       send({ id: 'a1', type: 'ADD_USER' });
       const published = broker.published[0]!;
       const reply = { id: 'a1', type: 'ADD_USER', status: 'OK', message: 'user created', user_id: OTHER, api_key_sha256: 'e'.repeat(64) };
-      await route({ body: reply, correlationId: published.correlationId, messageId: 'm', type: 'Reply', replyTo: undefined, headers: {}, exchange: 'payment-response', routingKey: 'gateway.instance-1', redelivered: false, deliveryCount: 0, userId: 'trading-payment' });
+      await route({
+        body: reply,
+        correlationId: published.correlationId,
+        messageId: 'm',
+        type: 'Reply',
+        replyTo: undefined,
+        headers: {},
+        exchange: 'payment-response',
+        routingKey: 'gateway.instance-1',
+        redelivered: false,
+        deliveryCount: 0,
+        userId: 'trading-payment',
+      });
       expect(socket.sent[0]).to.not.have.property('api_key');
       expect(socket.sent[0]).to.not.have.property('api_key_sha256');
     });
@@ -306,7 +337,19 @@ describe('authorisation of a request', () => {
       const asked = broker.published[0]!;
       expect(asked.body).to.deep.equal({ type: 'Authenticate', key_sha256: apiKeyHash('tk_some-user-key') });
       broker.settle[0]?.resolve();
-      await route({ body: { type: 'Authenticated', user_id: null }, correlationId: asked.correlationId, messageId: 'm', type: 'Authenticated', replyTo: undefined, headers: {}, exchange: 'payment-response', routingKey: 'gateway.instance-1', redelivered: false, deliveryCount: 0, userId: 'trading-payment' });
+      await route({
+        body: { type: 'Authenticated', user_id: null },
+        correlationId: asked.correlationId,
+        messageId: 'm',
+        type: 'Authenticated',
+        replyTo: undefined,
+        headers: {},
+        exchange: 'payment-response',
+        routingKey: 'gateway.instance-1',
+        redelivered: false,
+        deliveryCount: 0,
+        userId: 'trading-payment',
+      });
       await flush();
       expect(socket.sent[0]).to.include({ id: 'l', code: 'UNAUTHENTICATED' });
       expect(socket.connection.identity.principal.kind).to.equal('anonymous');

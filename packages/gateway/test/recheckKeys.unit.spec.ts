@@ -27,7 +27,11 @@ describe('the keys of open sockets re-checked after the broker connection came b
     const alice2 = fakeConnection('a2', user(ALICE, 'a'.repeat(64)));
     const bob = fakeConnection('b', user(BOB, 'b'.repeat(64)));
     const admin = fakeConnection('o', operator);
-    await recheckKeys(authenticator, [alice1, alice2, bob, admin].map((s) => s.connection), silentLogger);
+    await recheckKeys(
+      authenticator,
+      [alice1, alice2, bob, admin].map((s) => s.connection),
+      silentLogger,
+    );
     expect(cleared()).to.equal(true);
     expect(asked.sort()).to.deep.equal(['a'.repeat(64), 'b'.repeat(64)]);
     expect(bob.ended).to.deep.equal([{ code: 1008, reason: 'api key revoked' }]);

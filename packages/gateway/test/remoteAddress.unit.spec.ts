@@ -4,7 +4,7 @@ import { addressKey, normaliseAddress, remoteAddressText } from '../src/remoteAd
 const buffer = (text: string) => new TextEncoder().encode(text).buffer as ArrayBuffer;
 
 describe("the client's remote address", () => {
-  it("decodes the text uWS gives as an ArrayBuffer", () => {
+  it('decodes the text uWS gives as an ArrayBuffer', () => {
     expect(remoteAddressText(buffer('127.0.0.1'))).to.equal('127.0.0.1');
     expect(remoteAddressText(new ArrayBuffer(0))).to.equal('');
   });

@@ -74,7 +74,13 @@ describe('a revoked api key announced by Payment', () => {
     const { route, a, b, revoked } = setup();
     const keyHash = 'c'.repeat(64);
     a.connection.identity = { principal: { kind: 'user', userId: '6f1c7d0e-3b7a-4c1e-9a7e-1f2d3c4b5a69' }, keyHash };
-    const event = { type: 'CredentialRevoked', user_id: '6f1c7d0e-3b7a-4c1e-9a7e-1f2d3c4b5a69', at: '2026-12-02T00:00:00.000Z', key_sha256: keyHash, reason: 'ROTATED' };
+    const event = {
+      type: 'CredentialRevoked',
+      user_id: '6f1c7d0e-3b7a-4c1e-9a7e-1f2d3c4b5a69',
+      at: '2026-12-02T00:00:00.000Z',
+      key_sha256: keyHash,
+      reason: 'ROTATED',
+    };
     await route({ ...delivery('c-a', event), routingKey: 'payment.credential.revoked' });
     expect(a.ended).to.deep.equal([{ code: 1008, reason: 'api key revoked' }]);
     expect(b.ended).to.have.length(0);

@@ -174,10 +174,22 @@ describe('security: a client acts only for its own account', function () {
       const messages = forged.map((body, i) => {
         const route = requestRoutes[body.type];
         const headers = { 'x-principal': 'admin', 'x-request-id': `forged-${i}` };
-        return { exchange: route.exchange, routingKey: route.routingKey, messageId: randomUUID(), type: body.type, body: { ...body, id: `forged-${i}` }, correlationId: randomUUID(), replyTo, headers };
+        return {
+          exchange: route.exchange,
+          routingKey: route.routingKey,
+          messageId: randomUUID(),
+          type: body.type,
+          body: { ...body, id: `forged-${i}` },
+          correlationId: randomUUID(),
+          replyTo,
+          headers,
+        };
       });
       // The Trade service's user may publish to `payment` only its saga commands' routing keys: the broker refuses the rest.
-      const refused = await bus.publish(messages[0]!).then(() => 'published', (err: Error) => err.message);
+      const refused = await bus.publish(messages[0]!).then(
+        () => 'published',
+        (err: Error) => err.message,
+      );
       expect(refused).to.not.equal('published');
       // The broker's admin may publish anything, but it is not a gateway: the services do not believe its stamp.
       for (const message of messages) await admin.publish(message);
@@ -232,7 +244,10 @@ describe('security: a client acts only for its own account', function () {
     it('acts for any user, and every such request is written to the audit trail', async () => {
       const id = `audit-${randomUUID()}`;
       expect(await operator.request({ id, type: 'DEPOSIT', user_id: attacker.userId, amount: '2' })).to.include({ status: 'OK' });
-      const rows = await query<{ actor: string; action: string; subject: string }>(`SELECT actor, action, subject::text FROM payment.audit WHERE request_id = $1`, [id]);
+      const rows = await query<{ actor: string; action: string; subject: string }>(
+        `SELECT actor, action, subject::text FROM payment.audit WHERE request_id = $1`,
+        [id],
+      );
       expect(rows).to.deep.equal([{ actor: 'admin', action: 'DEPOSIT', subject: attacker.userId }]);
     });
   });

@@ -69,7 +69,10 @@ describe('TLS at the gateway', function () {
   it('is refused by a client that does not trust the certificate', async () => {
     const server = await echoServer(createApp(good));
     closers.push(server.close);
-    const failure = await exchange(`wss://127.0.0.1:${server.port}`, 'x').then(() => undefined, (err: NodeJS.ErrnoException) => err);
+    const failure = await exchange(`wss://127.0.0.1:${server.port}`, 'x').then(
+      () => undefined,
+      (err: NodeJS.ErrnoException) => err,
+    );
     expect(failure?.code).to.equal('DEPTH_ZERO_SELF_SIGNED_CERT');
   });
 
@@ -80,12 +83,18 @@ describe('TLS at the gateway', function () {
   });
 
   it('fails at start in one line when only one of the two is set', () => {
-    expect(() => createApp({ certFile: good.certFile })).to.throw(ConfigError, /^TLS needs both TLS_CERT_FILE and TLS_KEY_FILE, but only TLS_CERT_FILE is set$/);
+    expect(() => createApp({ certFile: good.certFile })).to.throw(
+      ConfigError,
+      /^TLS needs both TLS_CERT_FILE and TLS_KEY_FILE, but only TLS_CERT_FILE is set$/,
+    );
     expect(() => createApp({ keyFile: good.keyFile, certFile: '' })).to.throw(ConfigError, /only TLS_KEY_FILE is set$/);
   });
 
   it('fails at start naming the setting when a file is missing or unreadable', () => {
-    expect(() => createApp({ certFile: join(dir, 'absent.pem'), keyFile: good.keyFile })).to.throw(ConfigError, /^TLS_CERT_FILE .*absent\.pem: cannot read it \(ENOENT\)$/);
+    expect(() => createApp({ certFile: join(dir, 'absent.pem'), keyFile: good.keyFile })).to.throw(
+      ConfigError,
+      /^TLS_CERT_FILE .*absent\.pem: cannot read it \(ENOENT\)$/,
+    );
     expect(() => createApp({ certFile: good.certFile, keyFile: dir })).to.throw(ConfigError, /^TLS_KEY_FILE .*: cannot read it \(EISDIR\)$/);
     if (process.getuid?.() === 0) return; // root reads a file whatever its mode
     const locked = join(dir, 'locked.key.pem');
@@ -97,6 +106,9 @@ describe('TLS at the gateway', function () {
   it('fails at start when a file holds the wrong thing or the key is not the certificate’s', () => {
     expect(() => createApp({ certFile: good.keyFile, keyFile: good.keyFile })).to.throw(ConfigError, /^TLS_CERT_FILE .*: not a PEM certificate$/);
     expect(() => createApp({ certFile: good.certFile, keyFile: good.certFile })).to.throw(ConfigError, /^TLS_KEY_FILE .*: not an unencrypted PEM private key$/);
-    expect(() => createApp({ certFile: good.certFile, keyFile: other.keyFile })).to.throw(ConfigError, /^TLS_KEY_FILE .* is not the key of the certificate in TLS_CERT_FILE /);
+    expect(() => createApp({ certFile: good.certFile, keyFile: other.keyFile })).to.throw(
+      ConfigError,
+      /^TLS_KEY_FILE .* is not the key of the certificate in TLS_CERT_FILE /,
+    );
   });
 });

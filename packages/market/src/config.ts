@@ -21,7 +21,11 @@ export const marketConfigShape = {
   /** Ticks since the last flush are stored in one transaction this often. */
   MARKET_FLUSH_INTERVAL_MS: ms(10, 60_000, 1000),
   /** How long stored ticks are kept; each symbol's latest is kept however old. */
-  MARKET_TICK_RETENTION_HOURS: z.coerce.number().min(0.01).max(24 * 365).default(24),
+  MARKET_TICK_RETENTION_HOURS: z.coerce
+    .number()
+    .min(0.01)
+    .max(24 * 365)
+    .default(24),
   /** How often a standby tries to become the leader. */
   MARKET_LEADER_RETRY_MS: ms(50, 60_000, 3000),
   /** Demos at any hour: every market is open, as Trade's setting of the same name. */

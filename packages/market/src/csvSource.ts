@@ -7,7 +7,12 @@ import type { PricePoint, Source } from './source.ts';
  * last offset plus `gapMs`, then the file plays again from its first line. Rows of one offset are emitted together.
  * A row whose symbol's market is closed at its moment is skipped.
  */
-export function csvSource(rows: readonly CsvTick[], gapMs: number, bySymbol: ReadonlyMap<string, Instrument>, isOpen: (instrument: Instrument) => boolean): Source {
+export function csvSource(
+  rows: readonly CsvTick[],
+  gapMs: number,
+  bySymbol: ReadonlyMap<string, Instrument>,
+  isOpen: (instrument: Instrument) => boolean,
+): Source {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const passMs = (rows.at(-1)?.offsetMs ?? 0) + gapMs;

@@ -41,7 +41,17 @@ runMain('market', async () => {
       term = undefined;
     },
   });
-  logger.info({ source: config.MARKET_SOURCE, symbols: instruments.length, seed, volatility: config.MARKET_VOLATILITY, drift: config.MARKET_DRIFT, tickIntervalMs: config.MARKET_TICK_INTERVAL_MS }, 'market configured');
+  logger.info(
+    {
+      source: config.MARKET_SOURCE,
+      symbols: instruments.length,
+      seed,
+      volatility: config.MARKET_VOLATILITY,
+      drift: config.MARKET_DRIFT,
+      tickIntervalMs: config.MARKET_TICK_INTERVAL_MS,
+    },
+    'market configured',
+  );
   closeGracefully(logger, [
     ['leadership', () => leadership.stop()],
     ['bus', () => bus.close()],

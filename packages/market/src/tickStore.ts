@@ -6,11 +6,13 @@ export type LatestTick = { seq: number; price: string };
 
 /** The market's instruments, as migration 0009_market seeded them. Read once per leadership term. */
 export async function loadInstruments(db: SqlClient): Promise<Instrument[]> {
-  return db.$queryRawUnsafe<Instrument[]>(
-    `SELECT symbol, market, opens_at::text AS opens, closes_at::text AS closes,
+  return db
+    .$queryRawUnsafe<Instrument[]>(
+      `SELECT symbol, market, opens_at::text AS opens, closes_at::text AS closes,
             reference_price::text AS "referencePrice", price_tick::text AS "priceTick"
        FROM market.instrument ORDER BY symbol`,
-  ).then((rows) => rows.map((row) => ({ ...row, referencePrice: trim(row.referencePrice), priceTick: trim(row.priceTick) })));
+    )
+    .then((rows) => rows.map((row) => ({ ...row, referencePrice: trim(row.referencePrice), priceTick: trim(row.priceTick) })));
 }
 
 /** Each symbol's latest stored tick: where a new leader resumes its price and its seq. */

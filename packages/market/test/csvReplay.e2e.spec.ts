@@ -9,7 +9,14 @@ describe('the market replaying a CSV file', () => {
   const started: ServiceProcess[] = [];
   const market = (file: string) => {
     const { amqpUrl, databaseUrl, runId } = testEnv();
-    const env = { AMQP_URL: amqpUrl, DATABASE_URL: databaseUrl, MARKETS_ALWAYS_OPEN: 'true', MARKET_SOURCE: 'csv', MARKET_CSV_FILE: file, MARKET_LEADER_RETRY_MS: '200' };
+    const env = {
+      AMQP_URL: amqpUrl,
+      DATABASE_URL: databaseUrl,
+      MARKETS_ALWAYS_OPEN: 'true',
+      MARKET_SOURCE: 'csv',
+      MARKET_CSV_FILE: file,
+      MARKET_LEADER_RETRY_MS: '200',
+    };
     const instance = new ServiceProcess('market', env, runId);
     started.push(instance);
     return instance;
@@ -39,7 +46,12 @@ describe('the market replaying a CSV file', () => {
     mkdirSync(`${ROOT}.tmp`, { recursive: true });
     const file = `${ROOT}.tmp/market-bad-${testEnv().runId}.csv`;
     writeFileSync(file, 'at_offset_ms,symbol,price\n0,BTC,65000\n0,DOGE,1\n');
-    const failure = await market(file).start().then(() => undefined, (err: Error) => err.message);
+    const failure = await market(file)
+      .start()
+      .then(
+        () => undefined,
+        (err: Error) => err.message,
+      );
     expect(failure).to.match(/MARKET_CSV_FILE .*line 3: unknown symbol DOGE/);
   });
 });

@@ -4,7 +4,14 @@ import { csvSource } from '../src/csvSource.ts';
 import { type Instrument, parseCsvTicks } from '../src/index.ts';
 import type { PricePoint } from '../src/source.ts';
 
-const instrument = (symbol: string, priceTick: string, opens = '00:00:00'): Instrument => ({ symbol, market: 'x', opens, closes: '23:59:59', referencePrice: '1', priceTick });
+const instrument = (symbol: string, priceTick: string, opens = '00:00:00'): Instrument => ({
+  symbol,
+  market: 'x',
+  opens,
+  closes: '23:59:59',
+  referencePrice: '1',
+  priceTick,
+});
 const instruments = [instrument('BTC', '0.01'), instrument('XRP', '0.0001'), instrument('ETH', '0.01'), instrument('AAPL', '0.01'), instrument('OIL', '0.01')];
 const bySymbol = new Map(instruments.map((i) => [i.symbol, i]));
 const file = 'at_offset_ms,symbol,price\n0,BTC,65000.00\n0,XRP,0.5200\n20,ETH,3400.5\n40,BTC,65001.01\n';
@@ -17,10 +24,16 @@ describe('the CSV replay', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     source.stop();
     expect(batches.slice(0, 4)).to.deep.equal([
-      [{ symbol: 'BTC', price: '65000' }, { symbol: 'XRP', price: '0.52' }],
+      [
+        { symbol: 'BTC', price: '65000' },
+        { symbol: 'XRP', price: '0.52' },
+      ],
       [{ symbol: 'ETH', price: '3400.5' }],
       [{ symbol: 'BTC', price: '65001.01' }],
-      [{ symbol: 'BTC', price: '65000' }, { symbol: 'XRP', price: '0.52' }],
+      [
+        { symbol: 'BTC', price: '65000' },
+        { symbol: 'XRP', price: '0.52' },
+      ],
     ]);
   });
 

@@ -14,7 +14,15 @@ describe('two market instances', () => {
     const { amqpUrl, databaseUrl, runId } = testEnv();
     const instance = new ServiceProcess(
       'market',
-      { AMQP_URL: amqpUrl, DATABASE_URL: databaseUrl, MARKETS_ALWAYS_OPEN: 'true', MARKET_SEED: '7', MARKET_TICK_INTERVAL_MS: '100', MARKET_FLUSH_INTERVAL_MS: '200', MARKET_LEADER_RETRY_MS: '200' },
+      {
+        AMQP_URL: amqpUrl,
+        DATABASE_URL: databaseUrl,
+        MARKETS_ALWAYS_OPEN: 'true',
+        MARKET_SEED: '7',
+        MARKET_TICK_INTERVAL_MS: '100',
+        MARKET_FLUSH_INTERVAL_MS: '200',
+        MARKET_LEADER_RETRY_MS: '200',
+      },
       runId,
     );
     instances.push(instance);
@@ -56,7 +64,10 @@ describe('two market instances', () => {
     for (const [symbol, seqs] of seqsBySymbol(listener.ticks)) {
       expect(strictlyRising(seqs), symbol).to.equal(true);
       // The new leader starts above what the killed one may have published unstored: one jump, at the hand-over.
-      expect(seqs.filter((seq, i) => i > 0 && seq - seqs[i - 1]! > 1), symbol).to.have.length(1);
+      expect(
+        seqs.filter((seq, i) => i > 0 && seq - seqs[i - 1]! > 1),
+        symbol,
+      ).to.have.length(1);
     }
     const latest = await latestTicks(db);
     expect(latest.size).to.equal(12);
@@ -78,7 +89,10 @@ describe('two market instances', () => {
     await listener.close();
     for (const [symbol, seqs] of seqsBySymbol(listener.ticks)) {
       expect(strictlyRising(seqs), symbol).to.equal(true);
-      expect(seqs.filter((seq, i) => i > 0 && seq - seqs[i - 1]! > 1), symbol).to.have.length(1);
+      expect(
+        seqs.filter((seq, i) => i > 0 && seq - seqs[i - 1]! > 1),
+        symbol,
+      ).to.have.length(1);
     }
   });
 });

@@ -3,7 +3,14 @@ import { type Instrument, isOpen } from '../src/index.ts';
 import { simulatedSource } from '../src/simulatedSource.ts';
 import type { PricePoint } from '../src/source.ts';
 
-const instrument = (symbol: string, market: string, opens: string, closes: string): Instrument => ({ symbol, market, opens, closes, referencePrice: '100', priceTick: '0.01' });
+const instrument = (symbol: string, market: string, opens: string, closes: string): Instrument => ({
+  symbol,
+  market,
+  opens,
+  closes,
+  referencePrice: '100',
+  priceTick: '0.01',
+});
 const instruments = [instrument('AAPL', 'Stocks', '09:00:00', '16:00:00'), instrument('BTC', 'Crypto', '00:00:00', '23:59:59')];
 const start = new Map(instruments.map((i) => [i.symbol, i.referencePrice]));
 

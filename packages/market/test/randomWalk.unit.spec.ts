@@ -24,7 +24,9 @@ describe('the simulated market’s random walk', () => {
   });
 
   it('moves: a crypto-like volatility changes BTC within a few steps, by a plausible amount', () => {
-    const btc = prices(1, 20).filter((_, i) => i % 2 === 0).map(Number);
+    const btc = prices(1, 20)
+      .filter((_, i) => i % 2 === 0)
+      .map(Number);
     expect(new Set(btc).size).to.be.greaterThan(5);
     for (const price of btc) expect(Math.abs(price / 65000 - 1)).to.be.lessThan(0.01);
   });

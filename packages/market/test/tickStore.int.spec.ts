@@ -60,7 +60,11 @@ describe('the market’s leader, storing its ticks', () => {
 
   it('prunes ticks older than the retention in the same flush, keeping each symbol’s latest', async () => {
     const tick = (symbol: string, seq: number, at: string) => ({ type: 'PriceTicked' as const, symbol, seq, price: '1', at });
-    await flushTicks(db, [tick('BTC', 1, '2026-01-01T00:00:00Z'), tick('BTC', 2, '2026-01-01T00:00:01Z'), tick('OIL', 1, '2026-01-01T00:00:00Z')], new Date('2025-01-01'));
+    await flushTicks(
+      db,
+      [tick('BTC', 1, '2026-01-01T00:00:00Z'), tick('BTC', 2, '2026-01-01T00:00:01Z'), tick('OIL', 1, '2026-01-01T00:00:00Z')],
+      new Date('2025-01-01'),
+    );
     await flushTicks(db, [tick('BTC', 3, '2026-01-02T00:00:00Z')], new Date('2026-01-01T12:00:00Z'));
     const rows = await db.$queryRawUnsafe<{ symbol: string; seq: string }[]>('SELECT symbol, seq::text FROM market.tick ORDER BY symbol, seq');
     expect(rows).to.deep.equal([

@@ -120,5 +120,4 @@ function credit(command: CreditFunds, account: Account | undefined, at: string):
 
 const negate = (amount: string): string => new Decimal(amount).neg().toFixed();
 
-const describe = (reservation: Reservation | undefined): string =>
-  reservation ? `${reservation.status} for user ${reservation.userId}` : 'unknown';
+const describe = (reservation: Reservation | undefined): string => (reservation ? `${reservation.status} for user ${reservation.userId}` : 'unknown');

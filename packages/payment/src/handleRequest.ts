@@ -111,7 +111,12 @@ function announce(event: PaymentEvent, correlationId: string | undefined) {
 async function auditChange(tx: SqlClient, principal: Principal, request: ChangingRequest, events: PaymentEvent[], at: string): Promise<void> {
   if (principal.kind === 'admin') await recordAudit(tx, 'payment', auditOf(principal, request, at));
   for (const event of events) {
-    const action = event.type === 'CredentialRevoked' ? 'CREDENTIAL_REVOKED' : event.type === 'CredentialIssued' && request.type === 'ROTATE_API_KEY' ? 'CREDENTIAL_ROTATED' : undefined;
+    const action =
+      event.type === 'CredentialRevoked'
+        ? 'CREDENTIAL_REVOKED'
+        : event.type === 'CredentialIssued' && request.type === 'ROTATE_API_KEY'
+          ? 'CREDENTIAL_ROTATED'
+          : undefined;
     if (action) await recordAudit(tx, 'payment', { actor: encodePrincipal(principal), action, subject: event.user_id, requestId: String(request.id), at });
   }
 }

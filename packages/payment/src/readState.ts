@@ -8,10 +8,7 @@ const ACCOUNT_COLUMNS = 'user_id::text, available::text, reserved::text, created
 
 /** The open account of `userId`, read without a lock (USER_INFO). */
 export async function readAccount(db: SqlClient, userId: string): Promise<Account | undefined> {
-  const [row] = await db.$queryRawUnsafe<AccountRow[]>(
-    `SELECT ${ACCOUNT_COLUMNS} FROM payment.account WHERE user_id = $1::uuid`,
-    userId,
-  );
+  const [row] = await db.$queryRawUnsafe<AccountRow[]>(`SELECT ${ACCOUNT_COLUMNS} FROM payment.account WHERE user_id = $1::uuid`, userId);
   return toAccount(row);
 }
 
@@ -100,4 +97,3 @@ async function readHeldAssets(tx: SqlClient, userId: string): Promise<HeldAsset[
   );
   return rows.map((row) => ({ symbol: row.symbol, quantity: canonicalDecimal(row.quantity) }));
 }
-

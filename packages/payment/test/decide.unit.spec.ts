@@ -15,7 +15,11 @@ const context = { at, newUserId: userId, newKeySha256: 'a'.repeat(64) };
 describe('decideRequest', () => {
   describe('WITHDRAW of exactly the available balance', () => {
     it('is accepted and leaves a balance of 0', () => {
-      const decision = decideRequest({ id: 1, type: 'WITHDRAW', user_id: userId, amount: '10.5' }, { account: account('10.5'), heldAssets: [], liveKey: undefined }, context);
+      const decision = decideRequest(
+        { id: 1, type: 'WITHDRAW', user_id: userId, amount: '10.5' },
+        { account: account('10.5'), heldAssets: [], liveKey: undefined },
+        context,
+      );
       expect(decision.reply).to.include({ status: 'OK', balance: '0' });
       expect(decision.changes).to.deep.equal([{ type: 'MoveFunds', userId, kind: 'WITHDRAWAL', available: '-10.5', reserved: '0', at }]);
     });
@@ -23,7 +27,11 @@ describe('decideRequest', () => {
 
   describe('WITHDRAW above the available balance (reserved funds are not available)', () => {
     it('replies INSUFFICIENT_FUNDS and changes nothing', () => {
-      const decision = decideRequest({ id: 1, type: 'WITHDRAW', user_id: userId, amount: '10' }, { account: account('5', '50'), heldAssets: [], liveKey: undefined }, context);
+      const decision = decideRequest(
+        { id: 1, type: 'WITHDRAW', user_id: userId, amount: '10' },
+        { account: account('5', '50'), heldAssets: [], liveKey: undefined },
+        context,
+      );
       expect(decision.reply).to.include({ status: 'ERROR', code: 'INSUFFICIENT_FUNDS' });
       expect(decision.changes).to.deep.equal([]);
       expect(decision.events).to.deep.equal([]);
@@ -32,7 +40,11 @@ describe('decideRequest', () => {
 
   describe('DEPOSIT without float arithmetic', () => {
     it('adds 0.1 and 0.2 to exactly 0.3', () => {
-      const decision = decideRequest({ id: 1, type: 'DEPOSIT', user_id: userId, amount: '0.2' }, { account: account('0.1'), heldAssets: [], liveKey: undefined }, context);
+      const decision = decideRequest(
+        { id: 1, type: 'DEPOSIT', user_id: userId, amount: '0.2' },
+        { account: account('0.1'), heldAssets: [], liveKey: undefined },
+        context,
+      );
       expect(decision.events[0]).to.include({ type: 'FundsDeposited', available: '0.3' });
     });
   });
@@ -49,7 +61,11 @@ describe('decideRequest', () => {
 
   describe('a request for an unknown or removed user', () => {
     it('replies USER_NOT_FOUND', () => {
-      const decision = decideRequest({ id: 1, type: 'DEPOSIT', user_id: userId, amount: '1' }, { account: undefined, heldAssets: [], liveKey: undefined }, context);
+      const decision = decideRequest(
+        { id: 1, type: 'DEPOSIT', user_id: userId, amount: '1' },
+        { account: undefined, heldAssets: [], liveKey: undefined },
+        context,
+      );
       expect(decision.reply).to.include({ code: 'USER_NOT_FOUND' });
     });
   });
@@ -145,10 +161,12 @@ describe('decideCommand', () => {
     });
 
     it('answers CreditRejected USER_NOT_FOUND for an unknown account, and changes nothing', () => {
-      expect(decideCommand(credit, { account: undefined, reservation: undefined }, at)).to.deep.include({ changes: [] }).and.nested.include({
-        'event.type': 'CreditRejected',
-        'event.code': 'USER_NOT_FOUND',
-      });
+      expect(decideCommand(credit, { account: undefined, reservation: undefined }, at))
+        .to.deep.include({ changes: [] })
+        .and.nested.include({
+          'event.type': 'CreditRejected',
+          'event.code': 'USER_NOT_FOUND',
+        });
     });
   });
 });

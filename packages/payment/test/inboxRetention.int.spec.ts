@@ -43,7 +43,8 @@ describe('a re-sent DEPOSIT and the inbox retention window', function () {
     expect(await probe.request(body)).to.include({ status: 'OK', balance: '10' });
     await prisma.$executeRawUnsafe(
       `UPDATE payment.inbox SET created_at = now() - interval '169 hours' WHERE key LIKE '%|' || $1 || '|s:' || $2`,
-      userId, 'dep-expired',
+      userId,
+      'dep-expired',
     );
     await waitFor(async () => ((await inboxKeys(userId, 'dep-expired')).length === 0 ? true : undefined), 10_000);
     expect(await probe.request(body)).to.include({ status: 'OK', balance: '20' });

@@ -132,7 +132,15 @@ describe('saga commands of the Trade service', function () {
       const userId = await h.probe.userWith('100');
       const { sagaId } = await reserve(userId, '60');
       await release(userId, sagaId);
-      const messageId = await h.probe.command({ type: 'CaptureFunds', saga_id: sagaId, user_id: userId, symbol: 'AAPL', quantity: '2', notional: '60', fee: '0' });
+      const messageId = await h.probe.command({
+        type: 'CaptureFunds',
+        saga_id: sagaId,
+        user_id: userId,
+        symbol: 'AAPL',
+        quantity: '2',
+        notional: '60',
+        fee: '0',
+      });
       const letter = await waitFor(() => h.probe.deadLetters.find((d) => d.messageId === messageId));
       expect(letter.headers['x-error-name']).to.equal('PoisonMessageError');
       expect(await funds(userId)).to.deep.equal({ available: '100', reserved: '0' });
@@ -141,7 +149,15 @@ describe('saga commands of the Trade service', function () {
     it('dead-letters a capture of more than the reservation, and the funds stay reserved', async () => {
       const userId = await h.probe.userWith('100');
       const { sagaId } = await reserve(userId, '60');
-      const messageId = await h.probe.command({ type: 'CaptureFunds', saga_id: sagaId, user_id: userId, symbol: 'AAPL', quantity: '2', notional: '60', fee: '0.06' });
+      const messageId = await h.probe.command({
+        type: 'CaptureFunds',
+        saga_id: sagaId,
+        user_id: userId,
+        symbol: 'AAPL',
+        quantity: '2',
+        notional: '60',
+        fee: '0.06',
+      });
       const letter = await waitFor(() => h.probe.deadLetters.find((d) => d.messageId === messageId));
       expect(letter.headers['x-error-name']).to.equal('PoisonMessageError');
       expect(await funds(userId)).to.deep.equal({ available: '40', reserved: '60' });

@@ -59,7 +59,7 @@ export function createBatcher<I, R>(run: (items: I[]) => Promise<R[]>, options: 
       }
       try {
         const results = await run(batch.map((entry) => entry.item));
-        batch.forEach((entry, i) => entry.resolve(results[i] as R));
+        for (const [i, entry] of batch.entries()) entry.resolve(results[i] as R);
       } catch {
         for (const entry of batch) await runAlone(entry);
       }

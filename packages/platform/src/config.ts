@@ -21,7 +21,12 @@ export const baseConfigShape = {
  */
 export const inboxRetentionShape = {
   /** How long a request or command key is remembered: seven days. */
-  INBOX_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 366).default(168),
+  INBOX_RETENTION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 366)
+    .default(168),
   /** How often expired keys are looked for. */
   INBOX_PRUNE_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
   /** Most keys removed by one DELETE (one short transaction). */

@@ -30,7 +30,11 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   if ('ratePerSecond' in options && 'ratePerHour' in options) throw new RangeError('give ratePerSecond or ratePerHour, not both');
   const [rate, intervalMs] = 'ratePerSecond' in options ? [options.ratePerSecond, 1000] : [options.ratePerHour, 3_600_000];
   const maxKeys = options.maxKeys ?? 100_000;
-  for (const [name, value] of [['rate', rate], ['burst', options.burst], ['maxKeys', maxKeys]] as const) {
+  for (const [name, value] of [
+    ['rate', rate],
+    ['burst', options.burst],
+    ['maxKeys', maxKeys],
+  ] as const) {
     if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number >= 1, got ${value}`);
   }
   const capacity = options.burst * intervalMs;

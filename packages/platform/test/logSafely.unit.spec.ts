@@ -27,7 +27,11 @@ describe('a log line', () => {
 
   it("writes an error as its name, message, code and stack only, never a driver's client or parameters", () => {
     const { logger, lines } = capture();
-    const err = Object.assign(new Error('duplicate key value'), { code: '23505', client: { password: 'p', connectionString: 'postgresql://u:p@h/db' }, parameters: ['tk_secret'] });
+    const err = Object.assign(new Error('duplicate key value'), {
+      code: '23505',
+      client: { password: 'p', connectionString: 'postgresql://u:p@h/db' },
+      parameters: ['tk_secret'],
+    });
     logger.error({ err }, 'statement failed');
     expect(lines[0]?.err).to.have.keys('type', 'message', 'code', 'stack');
     expect(lines[0]?.err).to.include({ type: 'Error', message: 'duplicate key value', code: '23505' });

@@ -25,7 +25,10 @@ export function lineChart(svg, points) {
   const y = (v) => top + (h - top - bottom) * (1 - v / max);
   const defs = el('defs');
   const gradient = el('linearGradient', { id: 'area', x1: 0, x2: 0, y1: 0, y2: 1 });
-  gradient.append(el('stop', { offset: '0%', 'stop-color': '#5b8cff', 'stop-opacity': 0.45 }), el('stop', { offset: '100%', 'stop-color': '#5b8cff', 'stop-opacity': 0 }));
+  gradient.append(
+    el('stop', { offset: '0%', 'stop-color': '#5b8cff', 'stop-opacity': 0.45 }),
+    el('stop', { offset: '100%', 'stop-color': '#5b8cff', 'stop-opacity': 0 }),
+  );
   defs.append(gradient);
   svg.append(defs);
   for (let i = 0; i <= 4; i += 1) {
@@ -55,8 +58,15 @@ export function donutChart(svg, slices, center) {
     if (!total || !slice.value) continue;
     const length = (slice.value / total) * circumference;
     const arc = el('circle', {
-      cx: 100, cy: 100, r, fill: 'none', stroke: slice.color, 'stroke-width': width,
-      'stroke-dasharray': `${Math.max(length - 2, 1)} ${circumference}`, 'stroke-dashoffset': -offset, transform: 'rotate(-90 100 100)',
+      cx: 100,
+      cy: 100,
+      r,
+      fill: 'none',
+      stroke: slice.color,
+      'stroke-width': width,
+      'stroke-dasharray': `${Math.max(length - 2, 1)} ${circumference}`,
+      'stroke-dashoffset': -offset,
+      transform: 'rotate(-90 100 100)',
     });
     arc.append(el('title', {}, `${slice.label}: ${slice.value}`));
     svg.append(arc);

@@ -42,11 +42,14 @@ function drawStats(stats) {
   $('kpi-trades-sub').textContent = `${stats.symbols.length} symbol${stats.symbols.length === 1 ? '' : 's'}`;
   lineChart($('chart-minutes'), lastHour(stats.per_minute));
   drawOutcomes(stats.saga_outcomes, finished);
-  barChart($('chart-symbols'), stats.symbols.slice(0, 12).map((s) => ({
-    name: s.symbol,
-    value: Number(s.notional),
-    text: `<b>${compact.format(Number(s.notional))}</b> · ${s.trades} trade${s.trades === 1 ? '' : 's'} · vwap ${s.vwap ? money.format(Number(s.vwap)) : '–'}`,
-  })));
+  barChart(
+    $('chart-symbols'),
+    stats.symbols.slice(0, 12).map((s) => ({
+      name: s.symbol,
+      value: Number(s.notional),
+      text: `<b>${compact.format(Number(s.notional))}</b> · ${s.trades} trade${s.trades === 1 ? '' : 's'} · vwap ${s.vwap ? money.format(Number(s.vwap)) : '–'}`,
+    })),
+  );
   drawHouse(stats.house);
 }
 
@@ -56,17 +59,19 @@ function drawHouse(house) {
   $('house-fees').textContent = `${money.format(Number(house.fees))} in fees`;
   const prices = lastPrices();
   const positions = Object.entries(house.positions);
-  $('house-positions').replaceChildren(...positions.map(([symbol, quantity]) => {
-    const item = document.createElement('li');
-    item.dataset.symbol = symbol;
-    const price = prices.get(symbol);
-    item.innerHTML = '<b></b><span class="quantity"></span><span class="value"></span>';
-    item.querySelector('b').textContent = symbol;
-    item.querySelector('.quantity').textContent = Number(quantity).toLocaleString('en', { maximumFractionDigits: 8 });
-    item.querySelector('.value').textContent = price === undefined ? '–' : money.format(Number(quantity) * Number(price));
-    item.querySelector('.quantity').classList.toggle('short', quantity.startsWith('-'));
-    return item;
-  }));
+  $('house-positions').replaceChildren(
+    ...positions.map(([symbol, quantity]) => {
+      const item = document.createElement('li');
+      item.dataset.symbol = symbol;
+      const price = prices.get(symbol);
+      item.innerHTML = '<b></b><span class="quantity"></span><span class="value"></span>';
+      item.querySelector('b').textContent = symbol;
+      item.querySelector('.quantity').textContent = Number(quantity).toLocaleString('en', { maximumFractionDigits: 8 });
+      item.querySelector('.value').textContent = price === undefined ? '–' : money.format(Number(quantity) * Number(price));
+      item.querySelector('.quantity').classList.toggle('short', quantity.startsWith('-'));
+      return item;
+    }),
+  );
   $('house-empty').hidden = positions.length > 0;
 }
 
@@ -87,13 +92,15 @@ function drawOutcomes(outcomes, finished) {
   });
   const rate = finished ? `${Math.round((100 * slices[0].value) / finished)}%` : '–';
   donutChart($('chart-outcomes'), slices, [rate, finished ? 'completed' : 'no sagas yet']);
-  $('outcome-legend').replaceChildren(...slices.map((s) => {
-    const item = document.createElement('li');
-    item.innerHTML = `<i style="background:${s.color}"></i><span></span><b>${whole.format(s.value)}</b>${s.codes.length ? '<em></em>' : ''}`;
-    item.querySelector('span').textContent = s.label;
-    if (s.codes.length) item.querySelector('em').textContent = s.codes.join(' · ');
-    return item;
-  }));
+  $('outcome-legend').replaceChildren(
+    ...slices.map((s) => {
+      const item = document.createElement('li');
+      item.innerHTML = `<i style="background:${s.color}"></i><span></span><b>${whole.format(s.value)}</b>${s.codes.length ? '<em></em>' : ''}`;
+      item.querySelector('span').textContent = s.label;
+      if (s.codes.length) item.querySelector('em').textContent = s.codes.join(' · ');
+      return item;
+    }),
+  );
 }
 
 const escape = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -103,11 +110,20 @@ function describe(e) {
   const who = `<small>${escape(e.user_id.slice(0, 8))}</small>`;
   const trade = e.symbol ? escape(`${e.side} ${money.format(Number(e.quantity))} ${e.symbol} @ ${money.format(Number(e.price))}`) : '';
   switch (e.type) {
-    case 'SagaCompleted': return ['done', 'trade', `${trade}${who}`];
-    case 'SagaFailed': return ['fail', escape(e.outcome.replace('_', ' ').toLowerCase()), `${trade} · ${escape(e.code)}${who}`];
-    case 'FundsDeposited': return ['', 'deposit', `${money.format(Number(e.amount))}${who}`];
-    case 'FundsWithdrawn': return ['', 'withdraw', `${money.format(Number(e.amount))}${who}`];
-    default: return [e.source === 'trade' ? 'trade' : '', escape(e.type).replace(/([a-z])([A-Z])/g, '$1 $2'), `${trade || (e.amount ? money.format(Number(e.amount)) : '')}${who}`];
+    case 'SagaCompleted':
+      return ['done', 'trade', `${trade}${who}`];
+    case 'SagaFailed':
+      return ['fail', escape(e.outcome.replace('_', ' ').toLowerCase()), `${trade} · ${escape(e.code)}${who}`];
+    case 'FundsDeposited':
+      return ['', 'deposit', `${money.format(Number(e.amount))}${who}`];
+    case 'FundsWithdrawn':
+      return ['', 'withdraw', `${money.format(Number(e.amount))}${who}`];
+    default:
+      return [
+        e.source === 'trade' ? 'trade' : '',
+        escape(e.type).replace(/([a-z])([A-Z])/g, '$1 $2'),
+        `${trade || (e.amount ? money.format(Number(e.amount)) : '')}${who}`,
+      ];
   }
 }
 
@@ -136,14 +152,28 @@ async function refresh() {
   if (response.status === 401) return signedOut();
   if (response.ok) drawStats(await response.json());
 }
-const refreshSoon = () => { pending ??= setTimeout(refresh, 250); };
+const refreshSoon = () => {
+  pending ??= setTimeout(refresh, 250);
+};
 
 function connect() {
   const status = $('status');
   stream = new EventSource('/api/stream');
-  stream.onopen = () => { status.className = 'status live'; status.lastChild.textContent = 'live'; refreshSoon(); void loadPrices(); };
-  stream.onerror = () => { status.className = 'status down'; status.lastChild.textContent = 'reconnecting…'; refreshSoon(); };
-  stream.addEventListener('stored', (message) => { addToFeed([JSON.parse(message.data).event], true); refreshSoon(); });
+  stream.onopen = () => {
+    status.className = 'status live';
+    status.lastChild.textContent = 'live';
+    refreshSoon();
+    void loadPrices();
+  };
+  stream.onerror = () => {
+    status.className = 'status down';
+    status.lastChild.textContent = 'reconnecting…';
+    refreshSoon();
+  };
+  stream.addEventListener('stored', (message) => {
+    addToFeed([JSON.parse(message.data).event], true);
+    refreshSoon();
+  });
   stream.addEventListener('rebuilt', refreshSoon);
   stream.addEventListener('tick', (message) => takeTick(JSON.parse(message.data)));
 }
@@ -170,4 +200,6 @@ async function open() {
 }
 
 await open();
-setInterval(() => { if (stream) refreshSoon(); }, 30_000);
+setInterval(() => {
+  if (stream) refreshSoon();
+}, 30_000);

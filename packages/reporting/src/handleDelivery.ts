@@ -44,10 +44,13 @@ async function answerReport(deps: QueryHandlerDeps, delivery: Delivery): Promise
     return publish(deps, delivery, errorReply(id.data, 'REPORT', 'INVALID_REQUEST', message));
   }
   const verdict = authorizeReport(delivery, request.data);
-  if (!verdict.ok) return publish(deps, delivery, errorReply(request.data.id, 'REPORT', verdict.code, verdict.message, verdict.field ? { field: verdict.field } : {}));
+  if (!verdict.ok)
+    return publish(deps, delivery, errorReply(request.data.id, 'REPORT', verdict.code, verdict.message, verdict.field ? { field: verdict.field } : {}));
   const { id, type: _type, ...criteria } = verdict.request;
   const outcome = await deps.queries.run(verdict.principal, criteria, async (db) => {
-    await withDatabaseRetries(() => auditOperator(db, verdict.principal, { action: 'REPORT', subject: criteria.user_id, requestId: String(id), at: deps.now() }));
+    await withDatabaseRetries(() =>
+      auditOperator(db, verdict.principal, { action: 'REPORT', subject: criteria.user_id, requestId: String(id), at: deps.now() }),
+    );
     return withDatabaseRetries(() => reportFor(db, verdict.principal, criteria));
   });
   if (!outcome.ok) {

@@ -54,7 +54,10 @@ runMain('reporting', async () => {
     port: config.REPORTING_PORT,
     files: loadStaticFiles(fileURLToPath(new URL('../public', import.meta.url))),
     health: async () => {
-      const database = await db.$queryRawUnsafe('SELECT 1').then(() => 'up', () => 'down');
+      const database = await db.$queryRawUnsafe('SELECT 1').then(
+        () => 'up',
+        () => 'down',
+      );
       const broker = bus.connected ? 'up' : 'down';
       return { healthy: database === 'up' && broker === 'up', broker, database };
     },

@@ -30,7 +30,11 @@ export async function notifyRebuilt(tx: SqlClient): Promise<void> {
 
 async function notify(tx: SqlClient, updates: readonly Update[]): Promise<void> {
   if (updates.length === 0) return;
-  await tx.$executeRawUnsafe('SELECT pg_notify($1, u) FROM unnest($2::text[]) AS u', CHANNEL, updates.map((u) => JSON.stringify(u)));
+  await tx.$executeRawUnsafe(
+    'SELECT pg_notify($1, u) FROM unnest($2::text[]) AS u',
+    CHANNEL,
+    updates.map((u) => JSON.stringify(u)),
+  );
 }
 
 /** LISTENs on its own connection, reconnecting after a failure, until `close`. */

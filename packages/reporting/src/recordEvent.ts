@@ -37,7 +37,10 @@ async function store(db: Transactional, batch: StoredEvent[]): Promise<boolean[]
       const fresh = unique.filter((row) => seqs.has(row.id));
       if (fresh.length === 0) return seqs;
       await applyDelta(tx, foldEvents(fresh.map((row) => row.payload)));
-      await notifyStored(tx, fresh.map((row) => seqs.get(row.id)!));
+      await notifyStored(
+        tx,
+        fresh.map((row) => seqs.get(row.id)!),
+      );
       return seqs;
     }),
   );

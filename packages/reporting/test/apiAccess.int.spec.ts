@@ -24,7 +24,12 @@ describe('the reporting API behind api keys', function () {
   it('answers 401 UNAUTHENTICATED with WWW-Authenticate: Bearer without a key, or with an unknown, revoked or malformed one', async () => {
     const [a] = scenario.users;
     const paths = ['/api/stats', `/api/report?user_id=${a}`, `/api/events?user_id=${a}`, `/api/users/${a}`, '/api/prices', '/api/stream', '/api/nothing'];
-    const attempts: Record<string, string>[] = [{}, bearer('tk_nobody-holds-this-key'), bearer(scenario.keys.aRotated), { authorization: `Basic ${scenario.keys.a}` }];
+    const attempts: Record<string, string>[] = [
+      {},
+      bearer('tk_nobody-holds-this-key'),
+      bearer(scenario.keys.aRotated),
+      { authorization: `Basic ${scenario.keys.a}` },
+    ];
     for (const headers of attempts) {
       for (const path of paths) {
         const res = await fetch(url(path), { headers });
@@ -37,12 +42,16 @@ describe('the reporting API behind api keys', function () {
 
   it('keeps /health and the dashboard files open', async () => {
     expect((await get('/health', null)).status).to.equal(200);
-    for (const file of ['/', '/dashboard.js', '/login.js', '/charts.js', '/prices.js', '/dashboard.css']) expect((await fetch(url(file))).status, file).to.equal(200);
+    for (const file of ['/', '/dashboard.js', '/login.js', '/charts.js', '/prices.js', '/dashboard.css'])
+      expect((await fetch(url(file))).status, file).to.equal(200);
   });
 
   it("refuses a user's key everybody's statistics and the live stream (403 FORBIDDEN)", async () => {
     for (const path of ['/api/stats', '/api/stream']) {
-      expect(await get(path, scenario.keys.a), path).to.deep.include({ status: 403, body: { code: 'FORBIDDEN', message: "only the operator's key (ADMIN_API_KEY) sees everybody's figures" } });
+      expect(await get(path, scenario.keys.a), path).to.deep.include({
+        status: 403,
+        body: { code: 'FORBIDDEN', message: "only the operator's key (ADMIN_API_KEY) sees everybody's figures" },
+      });
     }
   });
 
@@ -86,7 +95,11 @@ describe('the reporting API behind api keys', function () {
     const report = (await get<Report>(`/api/report?from=${scenario.start.toISOString()}&to=${new Date().toISOString()}`, ADMIN_KEY)).body;
     expect(report.users).to.be.at.least(2);
     // Other tests of the run store events in the same database, so the newest of all may be theirs: ask per user.
-    const listing = [await text('/api/events?limit=500', ADMIN_KEY), await text(`/api/events?user_id=${a}`, ADMIN_KEY), await text(`/api/events?user_id=${b}`, ADMIN_KEY)].join('\n');
+    const listing = [
+      await text('/api/events?limit=500', ADMIN_KEY),
+      await text(`/api/events?user_id=${a}`, ADMIN_KEY),
+      await text(`/api/events?user_id=${b}`, ADMIN_KEY),
+    ].join('\n');
     expect(listing).to.include(`"user_id":"${a}"`).and.include(`"user_id":"${b}"`);
     for (const key of Object.values(scenario.keys)) expect(listing).to.not.include(key).and.not.include(apiKeyHash(key));
   });

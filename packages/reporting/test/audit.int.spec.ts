@@ -24,13 +24,22 @@ describe("the audit trail of the operator's calls", function () {
   const url = (path: string) => `${stack().reportingUrl}${path}`;
   /** The rows appended since the last call. */
   const appended = async (): Promise<AuditRow[]> => {
-    const { rows } = await db.query<AuditRow & { id: string }>('SELECT id::text, actor, action, subject::text, request_id FROM reporting.audit WHERE audit.id > $1::bigint ORDER BY audit.id', [mark]);
+    const { rows } = await db.query<AuditRow & { id: string }>(
+      'SELECT id::text, actor, action, subject::text, request_id FROM reporting.audit WHERE audit.id > $1::bigint ORDER BY audit.id',
+      [mark],
+    );
     mark = rows.at(-1)?.id ?? mark;
     return rows.map(({ id: _id, ...row }) => row);
   };
 
   before(async () => {
-    gateway = await connectBus({ url: serviceAmqpUrl(testEnv(), 'gateway'), logger: createLogger('test', 'silent'), service: 'gateway', topology, prefetch: 10 });
+    gateway = await connectBus({
+      url: serviceAmqpUrl(testEnv(), 'gateway'),
+      logger: createLogger('test', 'silent'),
+      service: 'gateway',
+      topology,
+      prefetch: 10,
+    });
     ask = await reportAsker(gateway);
     db = new pg.Client({ connectionString: testEnv().databaseUrl });
     await db.connect();
@@ -57,7 +66,11 @@ describe("the audit trail of the operator's calls", function () {
   });
 
   it("appends a row per call of the operator's dashboard session: login, every call, logout", async () => {
-    const login = await fetch(url('/api/session'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api_key: ADMIN_KEY }) });
+    const login = await fetch(url('/api/session'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ api_key: ADMIN_KEY }),
+    });
     const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
     await fetch(url('/api/stats'), { headers: { cookie } });
     const stream = await fetch(url('/api/stream'), { headers: { cookie } });
@@ -66,7 +79,7 @@ describe("the audit trail of the operator's calls", function () {
     expect((await appended()).map((row) => row.action)).to.deep.equal(['POST /api/session', 'GET /api/stats', 'GET /api/stream', 'DELETE /api/session']);
   });
 
-  it("appends a row per REPORT the operator asks over the bus, with the user asked about and the request id", async () => {
+  it('appends a row per REPORT the operator asks over the bus, with the user asked about and the request id', async () => {
     const [a] = scenario.users;
     await ask(gateway, { id: 'audit-1' }, 'admin');
     await ask(gateway, { id: 77, user_id: a }, 'admin');

@@ -11,7 +11,10 @@ import { waitFor } from '@trading/testkit';
 export async function reportAsker(listener: Bus): Promise<(asker: Bus, body: Record<string, unknown>, principal?: string) => Promise<Reply>> {
   const replyTo = `gateway.test-${randomUUID()}`;
   const replies = new Map<string, Reply>();
-  await listener.consumePrivate([{ exchange: exchanges.apiResponse, routingKey: replyTo }], async (d) => void replies.set(d.correlationId ?? '', d.body as Reply));
+  await listener.consumePrivate(
+    [{ exchange: exchanges.apiResponse, routingKey: replyTo }],
+    async (d) => void replies.set(d.correlationId ?? '', d.body as Reply),
+  );
   return async (asker, body, principal) => {
     const correlationId = randomUUID();
     await asker.publish({

@@ -54,7 +54,16 @@ describe('the live dashboard in a browser', function () {
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1440, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = context.pages()[0] ?? (await context.newPage());
   });
@@ -90,9 +99,16 @@ describe('the live dashboard in a browser', function () {
     const userId = String(added.user_id);
     expect(await client.request({ type: 'DEPOSIT', user_id: userId, amount: '250000' })).to.include({ status: 'OK' });
     for (const price of ['60900', '61050', '61000']) await setPrices(client, { BTC: price });
-    expect(await client.request({ type: 'BUY', user_id: userId, symbol: 'BTC', amount: '2', price: '61000' })).to.include({ status: 'OK', price: '61000', notional: '122000' });
+    expect(await client.request({ type: 'BUY', user_id: userId, symbol: 'BTC', amount: '2', price: '61000' })).to.include({
+      status: 'OK',
+      price: '61000',
+      notional: '122000',
+    });
     await setPrices(client, { ETH: '3000' });
-    expect(await client.request({ type: 'BUY', user_id: userId, symbol: 'ETH', amount: '500', price: '3000' })).to.include({ status: 'ERROR', code: 'INSUFFICIENT_FUNDS' });
+    expect(await client.request({ type: 'BUY', user_id: userId, symbol: 'ETH', amount: '500', price: '3000' })).to.include({
+      status: 'ERROR',
+      code: 'INSUFFICIENT_FUNDS',
+    });
 
     await page.waitForSelector(`#kpi-trades:text-is("${(tradesBefore + 1).toLocaleString('en')}")`);
     await page.waitForSelector(`#feed li[data-type="SagaCompleted"] >> text=${userId.slice(0, 8)}`);
@@ -101,8 +117,9 @@ describe('the live dashboard in a browser', function () {
     expect(await page.locator('#chart-minutes path').count()).to.be.greaterThan(2);
   });
 
-  it("draws one price line per symbol, from the ticks before the page opened and those since, each with its last price", async () => {
-    const points = (symbol: string) => page.getAttribute(`#prices .price-line[data-symbol="${symbol}"] path`, 'd').then((d) => d?.split(/[ML]/).filter(Boolean).length);
+  it('draws one price line per symbol, from the ticks before the page opened and those since, each with its last price', async () => {
+    const points = (symbol: string) =>
+      page.getAttribute(`#prices .price-line[data-symbol="${symbol}"] path`, 'd').then((d) => d?.split(/[ML]/).filter(Boolean).length);
     await waitFor(async () => ((await points('BTC')) === 3 && (await points('ETH')) === 3 ? true : undefined));
     expect(await page.locator('#prices .price-line').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-symbol')))).to.deep.equal(['BTC', 'ETH']);
     expect(await text('#prices .price-line[data-symbol="BTC"] .price')).to.equal('61,000');

@@ -35,6 +35,7 @@ describe('the reporting API guards', () => {
   it('serves 20 live streams by default, and refuses a stream cap that is not a positive whole number', () => {
     expect(loadConfig(reportingConfigShape, {}).REPORTING_STREAM_MAX_CLIENTS).to.equal(20);
     expect(loadConfig(reportingConfigShape, { REPORTING_STREAM_MAX_CLIENTS: '3' }).REPORTING_STREAM_MAX_CLIENTS).to.equal(3);
-    for (const bad of ['0', '2.5', 'many']) expect(() => loadConfig(reportingConfigShape, { REPORTING_STREAM_MAX_CLIENTS: bad })).to.throw(/REPORTING_STREAM_MAX_CLIENTS/);
+    for (const bad of ['0', '2.5', 'many'])
+      expect(() => loadConfig(reportingConfigShape, { REPORTING_STREAM_MAX_CLIENTS: bad })).to.throw(/REPORTING_STREAM_MAX_CLIENTS/);
   });
 });

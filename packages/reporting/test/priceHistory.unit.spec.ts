@@ -4,19 +4,33 @@ import { createPriceHistory } from '../src/priceHistory.ts';
 
 const T0 = Date.UTC(2026, 0, 1, 10);
 const tick = (symbol: string, seq: number, second: number, price: string): PriceTicked => ({
-  type: 'PriceTicked', symbol, price, seq, at: new Date(T0 + second * 1000).toISOString(),
+  type: 'PriceTicked',
+  symbol,
+  price,
+  seq,
+  at: new Date(T0 + second * 1000).toISOString(),
 });
 const pointsOf = (history: ReturnType<typeof createPriceHistory>, symbol: string) => history.lines().lines.find((l) => l.symbol === symbol)?.points;
 
 describe("the price history of the market's ticks", () => {
   it('keeps a line per symbol, by symbol, each point its tick time and price', () => {
     const history = createPriceHistory({ windowMs: 60_000, maxPoints: 10 });
-    expect([history.take(tick('ETH', 1, 0, '3000')), history.take(tick('BTC', 7, 1, '60000.5')), history.take(tick('ETH', 2, 2, '3001.25'))]).to.deep.equal([true, true, true]);
+    expect([history.take(tick('ETH', 1, 0, '3000')), history.take(tick('BTC', 7, 1, '60000.5')), history.take(tick('ETH', 2, 2, '3001.25'))]).to.deep.equal([
+      true,
+      true,
+      true,
+    ]);
     expect(history.lines()).to.deep.equal({
       window_ms: 60_000,
       lines: [
         { symbol: 'BTC', points: [[T0 + 1000, '60000.5']] },
-        { symbol: 'ETH', points: [[T0, '3000'], [T0 + 2000, '3001.25']] },
+        {
+          symbol: 'ETH',
+          points: [
+            [T0, '3000'],
+            [T0 + 2000, '3001.25'],
+          ],
+        },
       ],
     });
   });
@@ -24,7 +38,11 @@ describe("the price history of the market's ticks", () => {
   it('leaves out a late or repeated tick (seq not above the newest) and one from before the newest', () => {
     const history = createPriceHistory({ windowMs: 60_000, maxPoints: 10 });
     history.take(tick('BTC', 5, 10, '1'));
-    expect([history.take(tick('BTC', 5, 11, '2')), history.take(tick('BTC', 4, 12, '3')), history.take(tick('BTC', 6, 9, '4'))]).to.deep.equal([false, false, false]);
+    expect([history.take(tick('BTC', 5, 11, '2')), history.take(tick('BTC', 4, 12, '3')), history.take(tick('BTC', 6, 9, '4'))]).to.deep.equal([
+      false,
+      false,
+      false,
+    ]);
     expect(pointsOf(history, 'BTC')).to.deep.equal([[T0 + 10_000, '1']]);
   });
 

@@ -25,7 +25,7 @@ describe("Reporting's price lines from the market's ticks", function () {
     await closeTestMarket();
   });
 
-  it('keeps each symbol\'s ticks as a line of [time, price] points, oldest first, over a 10-minute window', async () => {
+  it("keeps each symbol's ticks as a line of [time, price] points, oldest first, over a 10-minute window", async () => {
     const ticks = [...(await publishPrices({ NTES: '95.1' })), ...(await publishPrices({ NTES: '95.25' }))];
     const line = await waitFor(async () => {
       const found = await lineOf('NTES');

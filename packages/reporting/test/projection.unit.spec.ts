@@ -25,7 +25,16 @@ describe('projection of events into statistics', () => {
 
   it('a failed saga counts its outcome and code with the reason, and no trade', () => {
     const delta = foldEvents([
-      { type: 'SagaFailed', side: 'SELL', ...facts, outcome: 'REJECTED', code: 'INSUFFICIENT_HOLDINGS', reason: 'holds 0', duration_ms: 7, at: '2026-01-01T10:00:00Z' },
+      {
+        type: 'SagaFailed',
+        side: 'SELL',
+        ...facts,
+        outcome: 'REJECTED',
+        code: 'INSUFFICIENT_HOLDINGS',
+        reason: 'holds 0',
+        duration_ms: 7,
+        at: '2026-01-01T10:00:00Z',
+      },
     ]);
     expect(delta.symbols.size).to.equal(0);
     expect(delta.outcomes.get(pairKey('REJECTED', 'INSUFFICIENT_HOLDINGS'))).to.deep.equal({ count: 1, lastReason: 'holds 0' });
@@ -43,7 +52,12 @@ describe('projection of events into statistics', () => {
     ]);
     expect(delta.credentials.get(k1)).to.deep.equal({ userId: user, issuedAt: '2026-01-01T10:00:00Z', revokedAt: '2026-01-01T10:05:00Z' });
     expect(delta.credentials.get(k2)).to.deep.equal({ userId: user, issuedAt: '2026-01-01T10:05:00Z', revokedAt: '2026-01-01T10:09:00.5Z' });
-    expect(delta.eventTypes).to.deep.equal(new Map([['CredentialIssued', 2], ['CredentialRevoked', 2]]));
+    expect(delta.eventTypes).to.deep.equal(
+      new Map([
+        ['CredentialIssued', 2],
+        ['CredentialRevoked', 2],
+      ]),
+    );
     const figures = delta.users.get(user);
     expect([figures?.trades, figures?.deposits, figures?.withdrawals, plain(figures?.netCashFlow)]).to.deep.equal([0, 0, 0, '0']);
     expect(delta.symbols.size + delta.holdings.size + delta.outcomes.size).to.equal(0);
@@ -59,14 +73,37 @@ describe('projection of events into statistics', () => {
 
   it("takes the other side of each trade for the house: a BUY's capture (notional + fee) in, a SELL's credit (notional - fee) out", () => {
     const delta = foldEvents([
-      { type: 'FundsCaptured', user_id: user, saga_id: saga, amount: '31.5315', notional: '31.5', fee: '0.0315', released: '0.4685', at: '2026-01-01T10:00:00Z' },
+      {
+        type: 'FundsCaptured',
+        user_id: user,
+        saga_id: saga,
+        amount: '31.5315',
+        notional: '31.5',
+        fee: '0.0315',
+        released: '0.4685',
+        at: '2026-01-01T10:00:00Z',
+      },
       { type: 'SagaCompleted', side: 'BUY', ...facts, fee: '0.0315', trade_id: saga, duration_ms: 42, at: '2026-01-01T10:00:00Z' },
       { type: 'FundsCredited', user_id: user, saga_id: saga, amount: '12', fee: '0.012', at: '2026-01-01T10:01:00Z' },
-      { type: 'SagaCompleted', side: 'SELL', ...facts, quantity: '1', price: '12', notional: '12', fee: '0.012', trade_id: saga, duration_ms: 9, at: '2026-01-01T10:01:00Z' },
+      {
+        type: 'SagaCompleted',
+        side: 'SELL',
+        ...facts,
+        quantity: '1',
+        price: '12',
+        notional: '12',
+        fee: '0.012',
+        trade_id: saga,
+        duration_ms: 9,
+        at: '2026-01-01T10:01:00Z',
+      },
       { type: 'SagaCompleted', side: 'BUY', ...facts, symbol: 'BTC', quantity: '0.5', trade_id: saga, duration_ms: 9, at: '2026-01-01T10:01:00Z' },
     ]);
     expect([plain(delta.house?.cash), plain(delta.house?.fees)]).to.deep.equal(['19.5435', '0.0435']);
-    expect([...delta.housePositions].map(([symbol, quantity]) => [symbol, quantity.toFixed()])).to.deep.equal([['AAPL', '-2'], ['BTC', '-0.5']]);
+    expect([...delta.housePositions].map(([symbol, quantity]) => [symbol, quantity.toFixed()])).to.deep.equal([
+      ['AAPL', '-2'],
+      ['BTC', '-0.5'],
+    ]);
     expect(plain(delta.holdings.get(pairKey(user, 'AAPL'))), "the user's side").to.equal('2');
     expect(plain(delta.users.get(user)?.netCashFlow), 'paid 31.5315 and 31.5, received 11.988').to.equal('-51.0435');
   });
@@ -77,7 +114,16 @@ describe('projection of events into statistics', () => {
     const other = foldEvents([
       { type: 'FundsDeposited', user_id: user, amount: '100', available: '100', at: '2026-01-01T10:00:00Z' },
       { type: 'FundsReleased', user_id: user, saga_id: saga, amount: '100', at: '2026-01-01T10:00:00Z' },
-      { type: 'SagaFailed', side: 'BUY', ...facts, outcome: 'COMPENSATED', code: 'PRICE_NOT_MARKETABLE', reason: 'moved', duration_ms: 7, at: '2026-01-01T10:00:00Z' },
+      {
+        type: 'SagaFailed',
+        side: 'BUY',
+        ...facts,
+        outcome: 'COMPENSATED',
+        code: 'PRICE_NOT_MARKETABLE',
+        reason: 'moved',
+        duration_ms: 7,
+        at: '2026-01-01T10:00:00Z',
+      },
     ]);
     expect([other.house, other.housePositions.size]).to.deep.equal([null, 0]);
   });
@@ -85,6 +131,15 @@ describe('projection of events into statistics', () => {
   it('stores an event with its source service, money facts and outcome as columns', () => {
     const event = { type: 'SagaCompleted' as const, side: 'SELL' as const, ...facts, trade_id: saga, duration_ms: 42, at: '2026-01-01T10:00:00Z' };
     const row = toStoredEvent('33333333-3333-4333-8333-333333333333', sourceOf('trade.saga.completed'), event);
-    expect(row).to.include({ source: 'trade', symbol: 'AAPL', side: 'SELL', quantity: '3', notional: '31.5', outcome: 'COMPLETED', durationMs: 42, amount: null });
+    expect(row).to.include({
+      source: 'trade',
+      symbol: 'AAPL',
+      side: 'SELL',
+      quantity: '3',
+      notional: '31.5',
+      outcome: 'COMPLETED',
+      durationMs: 42,
+      amount: null,
+    });
   });
 });

@@ -9,7 +9,6 @@ import { expectedOutcomes, expectedSymbol, expectedTypeCounts, expectedUser } fr
 
 import { getJson, publishEvents, type Scenario, scriptScenario, settle, waitForStored } from './scenario.ts';
 
-
 const minuteAgo = (minutes: number) => new Date(Math.floor(Date.now() / 60_000) * 60_000 - minutes * 60_000);
 const outcomeCounts = (stats: Stats) => Object.fromEntries(stats.saga_outcomes.map((o) => [`${o.outcome} ${o.code}`, o.count]));
 const difference = (after: Record<string, number>, before: Record<string, number>) =>

@@ -68,7 +68,14 @@ describe('queries kept apart from ingestion', function () {
       const deadBefore = await bus.queueDepth(queues.deadLetter);
       const eventsBefore = await bus.queueDepth(queues.reporting);
       const route = requestRoutes.REPORT;
-      await bus.publish({ exchange: route.exchange, routingKey: route.routingKey, messageId: randomUUID(), type: 'REPORT', body: { id: 'r', type: 'REPORT' }, expirationMs: 100 });
+      await bus.publish({
+        exchange: route.exchange,
+        routingKey: route.routingKey,
+        messageId: randomUUID(),
+        type: 'REPORT',
+        body: { id: 'r', type: 'REPORT' },
+        expirationMs: 100,
+      });
       expect(await bus.queueDepth(queues.reportingQueries), 'queued on its own queue').to.equal(1);
       await new Promise((resolve) => setTimeout(resolve, 400));
       expect(await bus.queueDepth(queues.reportingQueries), 'expired').to.equal(0);

@@ -19,7 +19,13 @@ describe('REPORT over the bus, by the principal the gateway stamped', function (
   const reportOf = (reply: Reply) => (reply as Reply & { report: Report }).report;
 
   before(async () => {
-    gateway = await connectBus({ url: serviceAmqpUrl(testEnv(), 'gateway'), logger: createLogger('test', 'silent'), service: 'gateway', topology, prefetch: 10 });
+    gateway = await connectBus({
+      url: serviceAmqpUrl(testEnv(), 'gateway'),
+      logger: createLogger('test', 'silent'),
+      service: 'gateway',
+      topology,
+      prefetch: 10,
+    });
     ask = await reportAsker(gateway);
     scenario = published.scenario();
   });

@@ -54,7 +54,11 @@ describe('Reports by criteria', function () {
     expect(body.withdrawals).to.deep.equal(expected.withdrawals);
     expect(outcomesOf(body)).to.deep.equal(expectedOutcomes(own));
     const durations = durationsOf(own);
-    expect(body.saga_duration_ms).to.deep.equal({ p50: percentileCont(durations, 0.5), p95: percentileCont(durations, 0.95), p99: percentileCont(durations, 0.99) });
+    expect(body.saga_duration_ms).to.deep.equal({
+      p50: percentileCont(durations, 0.5),
+      p95: percentileCont(durations, 0.95),
+      p99: percentileCont(durations, 0.99),
+    });
   });
 
   it('by symbol: trades, quantity bought and sold, notional and vwap of that symbol only', async () => {
@@ -76,7 +80,10 @@ describe('Reports by criteria', function () {
   it('GET /api/events lists the matching events, newest first, at most `limit`', async () => {
     const [, userB] = scenario.users;
     const { body } = await getJson<{ events: EventView[] }>(`${stack.reportingUrl}/api/events?user_id=${userB}&limit=3`);
-    const newest = scenario.events.filter((e) => e.user_id === userB).slice(-3).reverse();
+    const newest = scenario.events
+      .filter((e) => e.user_id === userB)
+      .slice(-3)
+      .reverse();
     expect(body.events.map((e) => [e.type, e.at])).to.deep.equal(newest.map((e: DomainEvent) => [e.type, e.at]));
   });
 

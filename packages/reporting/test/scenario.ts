@@ -22,7 +22,14 @@ export function scriptScenario(start: Date, [s1, s2]: [string, string] = [freshS
   let tick = 0;
   const at = () => new Date(start.getTime() + 30_000 * tick++).toISOString();
   const trade = (user_id: string, side: 'BUY' | 'SELL', symbol: string, quantity: string, price: string, fee = '0') => ({
-    user_id, side, symbol, quantity, price, notional: notional(price, quantity), fee, saga_id: randomUUID(),
+    user_id,
+    side,
+    symbol,
+    quantity,
+    price,
+    notional: notional(price, quantity),
+    fee,
+    saga_id: randomUUID(),
   });
   const completed = (facts: ReturnType<typeof trade>, duration_ms: number): DomainEvent[] => [
     { type: 'SagaStarted', ...facts, at: at() },
@@ -30,7 +37,13 @@ export function scriptScenario(start: Date, [s1, s2]: [string, string] = [freshS
     { type: 'SagaCompleted', ...facts, trade_id: randomUUID(), duration_ms, at: at() },
   ];
   const failed = (facts: ReturnType<typeof trade>, outcome: 'REJECTED' | 'COMPENSATED' | 'TIMED_OUT', code: string, duration_ms: number): DomainEvent => ({
-    type: 'SagaFailed', ...facts, outcome, code, reason: `${code} in test`, duration_ms, at: at(),
+    type: 'SagaFailed',
+    ...facts,
+    outcome,
+    code,
+    reason: `${code} in test`,
+    duration_ms,
+    at: at(),
   });
   const events: DomainEvent[] = [
     { type: 'UserCreated', user_id: a, at: at() },

@@ -38,7 +38,11 @@ export async function startStack(names: readonly ServiceName[], env: Record<stri
     return service;
   };
   const stop = async () => {
-    await Promise.all(Object.values(services).flat().map((s) => s.stop()));
+    await Promise.all(
+      Object.values(services)
+        .flat()
+        .map((s) => s.stop()),
+    );
   };
   try {
     await Promise.all(names.map((name) => addInstance(name)));

@@ -29,7 +29,15 @@ export const tradeConfigShape = {
   TRADE_FAIL_RECORDING_FOR: z
     .string()
     .default('')
-    .transform((list) => new Set(list.split(',').map((symbol) => symbol.trim().toUpperCase()).filter(Boolean))),
+    .transform(
+      (list) =>
+        new Set(
+          list
+            .split(',')
+            .map((symbol) => symbol.trim().toUpperCase())
+            .filter(Boolean),
+        ),
+    ),
 };
 
 /** The service's clock: the real one, or one that starts at `startAt` and advances in real time. */

@@ -76,7 +76,13 @@ export function createHandler(deps: TradeDeps): Handler {
 async function audit(deps: TradeDeps, principal: Principal, request: ClientRequest): Promise<void> {
   if (principal.kind !== 'admin') return;
   const subject = 'user_id' in request ? request.user_id : undefined;
-  await recordAudit(deps.db, 'trade', { actor: encodePrincipal(principal), action: request.type, subject, requestId: String(request.id), at: deps.clock().toISOString() });
+  await recordAudit(deps.db, 'trade', {
+    actor: encodePrincipal(principal),
+    action: request.type,
+    subject,
+    requestId: String(request.id),
+    at: deps.clock().toISOString(),
+  });
 }
 
 /** Read-only answers are published directly: there is no state change to commit with them. */

@@ -15,7 +15,11 @@ export type ExecutionDecision = { ok: true; execution: Execution } | { ok: false
  * Whether an order may execute now, and at what: at the latest tick, if it is fresh, trading is not halted, and the
  * tick lies within the order's bound (at or below it for a BUY, at or above for a SELL). Pure.
  */
-export function decideExecution(order: { side: Side; symbol: string; quantity: string; priceBound: string }, market: MarketView, rules: PriceRules): ExecutionDecision {
+export function decideExecution(
+  order: { side: Side; symbol: string; quantity: string; priceBound: string },
+  market: MarketView,
+  rules: PriceRules,
+): ExecutionDecision {
   if (market.halted) return { ok: false, code: 'MARKET_HALTED', message: `trading in ${order.symbol} is halted by the operator` };
   const { quote } = market;
   if (!quote || market.quoteAgeMs > rules.maxPriceAgeMs) {

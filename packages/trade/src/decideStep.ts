@@ -12,7 +12,11 @@ export type ExecutionContext = { market: MarketView; rules: PriceRules };
  */
 export function decideStep(saga: Saga, input: SagaInput, context?: ExecutionContext): Step {
   const when = (side: Side, state: SagaState, step: Step | (() => Step)): Step =>
-    saga.side === side && saga.state === state ? (typeof step === 'function' ? step() : step) : { kind: 'ignore', why: `${input.type} in ${saga.side} ${saga.state}` };
+    saga.side === side && saga.state === state
+      ? typeof step === 'function'
+        ? step()
+        : step
+      : { kind: 'ignore', why: `${input.type} in ${saga.side} ${saga.state}` };
   switch (input.type) {
     case 'FundsReserved':
       if (saga.side === 'BUY' && saga.state === 'TIMED_OUT') return { kind: 'releaseLate' };
@@ -44,7 +48,11 @@ export function decideStep(saga: Saga, input: SagaInput, context?: ExecutionCont
  */
 function execute(saga: Saga, context: ExecutionContext | undefined): Step {
   if (!context) throw new Error(`saga ${saga.id}: a reservation is decided on the market, and none was given`);
-  const decision = decideExecution({ side: saga.side, symbol: saga.symbol, quantity: saga.quantity, priceBound: saga.priceBound }, context.market, context.rules);
+  const decision = decideExecution(
+    { side: saga.side, symbol: saga.symbol, quantity: saga.quantity, priceBound: saga.priceBound },
+    context.market,
+    context.rules,
+  );
   return decision.ok ? { kind: 'record', execution: decision.execution } : { kind: 'compensate', code: decision.code, reason: decision.message };
 }
 

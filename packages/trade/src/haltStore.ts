@@ -12,9 +12,7 @@ export type HaltScope = { scope: 'SYMBOL' | 'MARKET'; name: string };
 const halts = perTransaction((tx) => {
   let read: Promise<Set<string>> | undefined;
   return () =>
-    (read ??= tx
-      .$queryRawUnsafe<HaltScope[]>(`SELECT scope, name FROM trade.halt`)
-      .then((rows) => new Set(rows.map((row) => `${row.scope}:${row.name}`))));
+    (read ??= tx.$queryRawUnsafe<HaltScope[]>(`SELECT scope, name FROM trade.halt`).then((rows) => new Set(rows.map((row) => `${row.scope}:${row.name}`))));
 });
 
 /** Whether trading in the instrument is halted, by its symbol or by its market. */
@@ -28,7 +26,9 @@ export async function isHalted(tx: SqlClient, instrument: Instrument | undefined
 export async function addHalt(db: SqlClient, halt: HaltScope, at: Date): Promise<boolean> {
   const added = await db.$executeRawUnsafe(
     `INSERT INTO trade.halt (scope, name, halted_at) VALUES ($1, $2, $3::timestamptz) ON CONFLICT DO NOTHING`,
-    halt.scope, halt.name, at,
+    halt.scope,
+    halt.name,
+    at,
   );
   return added > 0;
 }

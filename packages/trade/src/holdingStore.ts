@@ -121,5 +121,10 @@ export async function listHoldings(db: SqlClient, userId: string): Promise<Holdi
     `SELECT symbol, quantity::text, reserved::text, cost_basis::text FROM trade.holding WHERE user_id = $1::uuid ORDER BY symbol`,
     userId,
   );
-  return rows.map((r) => ({ symbol: r.symbol, quantity: canonicalDecimal(r.quantity), reserved: canonicalDecimal(r.reserved), costBasis: canonicalDecimal(r.cost_basis) }));
+  return rows.map((r) => ({
+    symbol: r.symbol,
+    quantity: canonicalDecimal(r.quantity),
+    reserved: canonicalDecimal(r.reserved),
+    costBasis: canonicalDecimal(r.cost_basis),
+  }));
 }

@@ -26,7 +26,13 @@ export async function haltReply(deps: TradeDeps, principal: Principal, request: 
   if (!scope) return errorReply(request.id, request.type, 'SYMBOL_NOT_FOUND', `no symbol or market ${request.symbol ?? request.market}`);
   const at = deps.clock();
   const changed = await deps.db.$transaction(async (tx) => {
-    await recordAudit(tx, 'trade', { actor: encodePrincipal(principal), action: request.type, subject: undefined, requestId: String(request.id), at: at.toISOString() });
+    await recordAudit(tx, 'trade', {
+      actor: encodePrincipal(principal),
+      action: request.type,
+      subject: undefined,
+      requestId: String(request.id),
+      at: at.toISOString(),
+    });
     return request.type === 'HALT' ? addHalt(tx, scope, at) : removeHalt(tx, scope);
   });
   const what = `${scope.scope === 'SYMBOL' ? 'symbol' : 'market'} ${scope.name}`;

@@ -98,7 +98,9 @@ export async function lockOverdueSagas(tx: SqlClient, now: Date, limit: number):
   const rows = await tx.$queryRawUnsafe<SagaRow[]>(
     `SELECT ${COLUMNS} FROM trade.saga WHERE state = ANY($1::trade."SagaState"[]) AND deadline < $2::timestamptz
      ORDER BY deadline LIMIT $3 FOR UPDATE SKIP LOCKED`,
-    openStates, now, limit,
+    openStates,
+    now,
+    limit,
   );
   return rows.map(toSaga);
 }
@@ -192,12 +194,7 @@ async function addWaiters(tx: SqlClient, waiters: readonly NewWaiter[]): Promise
      FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::text[]) AS w(saga_id, client_id, reply_to, correlation_id)
      WHERE NOT EXISTS (SELECT 1 FROM trade.saga_waiter AS x
                        WHERE x.saga_id = w.saga_id AND x.reply_to = w.reply_to AND x.correlation_id = w.correlation_id)`,
-    ...columns(waiters, [
-      (w) => w.sagaId,
-      (w) => JSON.stringify(w.waiter.clientId),
-      (w) => w.waiter.replyTo,
-      (w) => w.waiter.correlationId,
-    ]),
+    ...columns(waiters, [(w) => w.sagaId, (w) => JSON.stringify(w.waiter.clientId), (w) => w.waiter.replyTo, (w) => w.waiter.correlationId]),
   );
 }
 

@@ -60,13 +60,14 @@ async function deleteTrades(tx: SqlClient, sagaIds: readonly string[]): Promise<
 
 /** A user's trades, newest first, after `after` when given. */
 export async function pageTrades(db: SqlClient, userId: string, after: TradePosition | undefined, limit: number): Promise<TradeRecord[]> {
-  const rows = await db.$queryRawUnsafe<
-    { id: string; side: Side; symbol: string; quantity: string; price: string; notional: string; executed_at: Date }[]
-  >(
+  const rows = await db.$queryRawUnsafe<{ id: string; side: Side; symbol: string; quantity: string; price: string; notional: string; executed_at: Date }[]>(
     `SELECT id, side, symbol, quantity::text, price::text, notional::text, executed_at FROM trade.trade
      WHERE user_id = $1::uuid AND ($2::timestamptz IS NULL OR (executed_at, id) < ($2::timestamptz, $3::uuid))
      ORDER BY executed_at DESC, id DESC LIMIT $4`,
-    userId, after?.executedAt ?? null, after?.id ?? null, limit,
+    userId,
+    after?.executedAt ?? null,
+    after?.id ?? null,
+    limit,
   );
   return rows.map((r) => ({
     id: r.id,

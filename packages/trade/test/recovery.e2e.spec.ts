@@ -58,7 +58,14 @@ describe('saga recovery (gateway + payment + trade)', function () {
       // from the next tick, so an order or a reservation it meets before that one ends PRICE_UNAVAILABLE.
       const market = setInterval(() => void publishPrices({ BTC: '100000' }).catch(() => undefined), 200);
       try {
-        const orders = Array.from({ length: 30 }, () => ({ id: `buy-${randomUUID()}`, type: 'BUY', user_id: userId, symbol: 'BTC', amount: '0.001', price: '100000' }));
+        const orders = Array.from({ length: 30 }, () => ({
+          id: `buy-${randomUUID()}`,
+          type: 'BUY',
+          user_id: userId,
+          symbol: 'BTC',
+          amount: '0.001',
+          price: '100000',
+        }));
         const first = Promise.allSettled(orders.map((order) => client.request(order, 30_000)));
         await waitFor(async () => ((await sagasOf(prisma, userId)).length >= 5 ? true : undefined));
         await trade.kill();
@@ -72,7 +79,11 @@ describe('saga recovery (gateway + payment + trade)', function () {
           return all.length > 0 && all.every((s) => TERMINAL.includes(s.state)) ? all : undefined;
         }, 30_000);
         const replies = await Promise.all(orders.map((order) => client.request(order)));
-        expect(replies.map((r) => r.code ?? r.status).filter((outcome) => !['OK', 'INSUFFICIENT_FUNDS', 'SAGA_TIMEOUT', 'PRICE_UNAVAILABLE'].includes(String(outcome)))).to.deep.equal([]);
+        expect(
+          replies
+            .map((r) => r.code ?? r.status)
+            .filter((outcome) => !['OK', 'INSUFFICIENT_FUNDS', 'SAGA_TIMEOUT', 'PRICE_UNAVAILABLE'].includes(String(outcome))),
+        ).to.deep.equal([]);
         const completed = replies.filter((r) => r.status === 'OK').length;
         expect(sagas.filter((s) => s.state === 'COMPLETED')).to.have.length(completed);
         expect((await client.request({ type: 'TRADES', user_id: userId, limit: 100 })).trades).to.have.length(completed);

@@ -40,9 +40,7 @@ describe('BUY and SELL sagas (gateway + payment + trade)', function () {
       expect(reply).to.include({ status: 'OK', type: 'BUY', symbol: 'BTC', amount: '0.01', price: '60000', limit_price: '60000', notional: '600', fee: '0' });
       expect(reply.trade_id).to.be.a('string');
       expect(await balanceOf(client, userId)).to.deep.equal({ amount: '400', reserved: '0' });
-      expect(await holdingsOf(client, userId)).to.deep.equal([
-        { symbol: 'BTC', quantity: '0.01', reserved: '0', cost_basis: '600', average_cost: '60000' },
-      ]);
+      expect(await holdingsOf(client, userId)).to.deep.equal([{ symbol: 'BTC', quantity: '0.01', reserved: '0', cost_basis: '600', average_cost: '60000' }]);
       await waitFor(async () => (tap.typesFor(userId).length >= 3 ? true : undefined));
       expect(tap.typesFor(userId)).to.deep.equal(['SagaStarted', 'TradeRecorded', 'SagaCompleted']);
     });
@@ -58,9 +56,7 @@ describe('BUY and SELL sagas (gateway + payment + trade)', function () {
       expect(reply).to.include({ status: 'OK', type: 'SELL', symbol: 'ETH', amount: '0.5', price: '3500', notional: '1750' });
       expect(reply.trade_id).to.be.a('string');
       expect(await balanceOf(client, userId)).to.deep.equal({ amount: '5750', reserved: '0' });
-      expect(await holdingsOf(client, userId)).to.deep.equal([
-        { symbol: 'ETH', quantity: '1.5', reserved: '0', cost_basis: '4500', average_cost: '3000' },
-      ]);
+      expect(await holdingsOf(client, userId)).to.deep.equal([{ symbol: 'ETH', quantity: '1.5', reserved: '0', cost_basis: '4500', average_cost: '3000' }]);
       await waitFor(async () => (tap.typesFor(userId).length >= 7 ? true : undefined));
       expect(tap.typesFor(userId).slice(3)).to.deep.equal(['SagaStarted', 'HoldingReserved', 'TradeRecorded', 'SagaCompleted']);
     });
@@ -83,9 +79,7 @@ describe('BUY and SELL sagas (gateway + payment + trade)', function () {
       await client.request({ type: 'BUY', user_id: userId, symbol: 'ETH', amount: '0.1', price: '3000' });
       expectError(await client.request({ type: 'SELL', user_id: userId, symbol: 'ETH', amount: '0.2', price: '3000' }), 'INSUFFICIENT_HOLDINGS');
       expectError(await client.request({ type: 'SELL', user_id: userId, symbol: 'BTC', amount: '1' }), 'INSUFFICIENT_HOLDINGS');
-      expect(await holdingsOf(client, userId)).to.deep.equal([
-        { symbol: 'ETH', quantity: '0.1', reserved: '0', cost_basis: '300', average_cost: '3000' },
-      ]);
+      expect(await holdingsOf(client, userId)).to.deep.equal([{ symbol: 'ETH', quantity: '0.1', reserved: '0', cost_basis: '300', average_cost: '3000' }]);
       expect(await balanceOf(client, userId)).to.deep.equal({ amount: '700', reserved: '0' });
     });
   });
@@ -218,9 +212,7 @@ describe('BUY and SELL sagas (gateway + payment + trade)', function () {
       expect(replies.filter((r) => r.code === 'INSUFFICIENT_FUNDS')).to.have.length(90);
       expect(await balanceOf(client, userId)).to.deep.equal({ amount: '0', reserved: '0' });
       expect((await client.request({ type: 'TRADES', user_id: userId, limit: 100 })).trades).to.have.length(10);
-      expect(await holdingsOf(client, userId)).to.deep.equal([
-        { symbol: 'BTC', quantity: '0.01', reserved: '0', cost_basis: '1000', average_cost: '100000' },
-      ]);
+      expect(await holdingsOf(client, userId)).to.deep.equal([{ symbol: 'BTC', quantity: '0.01', reserved: '0', cost_basis: '1000', average_cost: '100000' }]);
     });
   });
 });

@@ -4,7 +4,7 @@ import { HOUSE, inScope, type SqlCheck } from './types.ts';
 export const balanceChecks: SqlCheck[] = [
   {
     name: 'account-equals-ledger',
-    rule: 'payment.account available and reserved equal the sums of available_delta and reserved_delta of the user\'s ledger rows',
+    rule: "payment.account available and reserved equal the sums of available_delta and reserved_delta of the user's ledger rows",
     sql: `
       WITH acc AS (SELECT user_id, available, reserved FROM payment.account WHERE ${inScope('user_id')}),
            led AS (SELECT user_id, sum(available_delta) AS available, sum(reserved_delta) AS reserved
@@ -17,7 +17,7 @@ export const balanceChecks: SqlCheck[] = [
   {
     name: 'cash-equals-flows',
     rule:
-      "per user (not the house), available + reserved = deposits - withdrawals - what BUYs paid (notional + fee) + what SELLs " +
+      'per user (not the house), available + reserved = deposits - withdrawals - what BUYs paid (notional + fee) + what SELLs ' +
       'were credited (notional - fee): ledger DEPOSIT/WITHDRAWAL, trade.trade',
     sql: `
       WITH users AS (SELECT user_id FROM payment.account WHERE ${inScope('user_id')}

@@ -25,7 +25,7 @@ export const sagaChecks: SqlCheck[] = [
   {
     name: 'saga-money-once',
     rule:
-      "per saga: at most one RESERVE, RELEASE, CAPTURE and CREDIT row of its user and one TRADE and FEE row of the house; a " +
+      'per saga: at most one RESERVE, RELEASE, CAPTURE and CREDIT row of its user and one TRADE and FEE row of the house; a ' +
       'COMPLETED BUY paid notional + fee once (the rest of its reservation released) and the house took notional and fee; a ' +
       'COMPLETED SELL was credited notional - fee once and the house paid the notional and took the fee; any other ended saga ' +
       'moved no money of either; an ended saga holds nothing; no ledger row names a saga Trade does not have or another user',

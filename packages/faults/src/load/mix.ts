@@ -68,7 +68,9 @@ function order(random: () => number, type: 'BUY' | 'SELL', userId: string | unde
   const quote = quotes.get(symbol);
   if (quote === undefined) return { type: 'QUOTE' as const, symbol };
   const quantity = amount ?? orderAmount(random, quote);
-  return random() < 0.5 ? { type, user_id: userId, symbol, amount: quantity } : { type, user_id: userId, symbol, amount: quantity, price: limitNear(random, type, quote) };
+  return random() < 0.5
+    ? { type, user_id: userId, symbol, amount: quantity }
+    : { type, user_id: userId, symbol, amount: quantity, price: limitNear(random, type, quote) };
 }
 
 /**

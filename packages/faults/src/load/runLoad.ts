@@ -84,7 +84,8 @@ export async function startLoad(options: LoadOptions): Promise<Load> {
     const worker = async () => {
       while (take()) {
         const type = users.length === 0 ? 'ADD_USER' : pickWeighted(random, options.mix ?? DEFAULT_MIX);
-        const reply = type === 'ADD_USER' ? await addUser() : await send(requestBody(random, type, users[Math.floor(random() * users.length)], symbols, quotes, held));
+        const reply =
+          type === 'ADD_USER' ? await addUser() : await send(requestBody(random, type, users[Math.floor(random() * users.length)], symbols, quotes, held));
         // A polite client backs off when told to: the gateway refused the request without queueing it.
         if (reply?.code === 'BROKER_BUSY' || reply?.code === 'RATE_LIMITED') await sleep(BACKOFF_MS);
       }

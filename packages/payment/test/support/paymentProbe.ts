@@ -52,7 +52,8 @@ export class PaymentProbe {
       probe.answers.push(d);
     });
     await bus.consumePrivate([{ exchange: exchanges.events, routingKey: '' }], async (d) => {
-      for (const { id, routing_key, event } of readEventBatch(d)) probe.events.push({ ...d, messageId: id, routingKey: routing_key, type: event.type, body: event });
+      for (const { id, routing_key, event } of readEventBatch(d))
+        probe.events.push({ ...d, messageId: id, routingKey: routing_key, type: event.type, body: event });
     });
     await bus.consume(queues.deadLetter, async (d) => {
       probe.deadLetters.push(d);
@@ -74,7 +75,14 @@ export class PaymentProbe {
   async authenticate(keySha256: string, asAdmin = false): Promise<{ correlationId: string; messageId: string }> {
     const ids = { correlationId: randomUUID(), messageId: randomUUID() };
     const body = { type: 'Authenticate', key_sha256: keySha256 };
-    await (asAdmin ? this.bus : this.gateway).publish({ exchange: exchanges.payment, routingKey: authenticateRoutingKey, type: body.type, body, replyTo: this.replyTo, ...ids });
+    await (asAdmin ? this.bus : this.gateway).publish({
+      exchange: exchanges.payment,
+      routingKey: authenticateRoutingKey,
+      type: body.type,
+      body,
+      replyTo: this.replyTo,
+      ...ids,
+    });
     return ids;
   }
 
@@ -82,7 +90,7 @@ export class PaymentProbe {
   async send(body: Record<string, unknown>, options: SendOptions = {}): Promise<string> {
     const correlationId = options.correlationId ?? randomUUID();
     const principal = options.principal ?? (options.session ? `session:${options.session}` : 'admin');
-    const newKey = body.type === 'ADD_USER' || body.type === 'ROTATE_API_KEY' ? options.newKeySha256 ?? newKeySha256() : undefined;
+    const newKey = body.type === 'ADD_USER' || body.type === 'ROTATE_API_KEY' ? (options.newKeySha256 ?? newKeySha256()) : undefined;
     await this.gateway.publish({
       exchange: exchanges.payment,
       routingKey: `payment.${String(body.type).toLowerCase()}`,

@@ -24,7 +24,9 @@ export async function answerApi(queries: QueryGate, principal: Principal, url: U
       if (!isOperator(principal)) return { status: 403, body: { code: 'FORBIDDEN', message: OPERATOR_ONLY } };
       return answered(await queries.run(principal, undefined, readStats));
     case '/api/report':
-      return withQuery(reportCriteria, query, principal, async (criteria) => answered(await queries.run(principal, criteria, (db) => reportFor(db, principal, criteria))));
+      return withQuery(reportCriteria, query, principal, async (criteria) =>
+        answered(await queries.run(principal, criteria, (db) => reportFor(db, principal, criteria))),
+      );
     case '/api/events':
       return withQuery(eventsQuery, query, principal, async ({ limit, ...criteria }) =>
         answered(await queries.run(principal, criteria, async (db) => ({ events: await listEvents(db, criteria, limit) }))),

@@ -15,7 +15,13 @@ export class TradeProbe {
   private constructor(private readonly bus: Bus) {}
 
   static async connect(): Promise<TradeProbe> {
-    const bus = await connectBus({ url: serviceAmqpUrl(testEnv(), 'gateway'), logger: createLogger('trade-probe', 'silent'), service: 'trade-probe', topology, prefetch: 100 });
+    const bus = await connectBus({
+      url: serviceAmqpUrl(testEnv(), 'gateway'),
+      logger: createLogger('trade-probe', 'silent'),
+      service: 'trade-probe',
+      topology,
+      prefetch: 100,
+    });
     const probe = new TradeProbe(bus);
     await bus.consumePrivate([{ exchange: exchanges.apiResponse, routingKey: probe.replyTo }], async (delivery) => {
       probe.replies.push(delivery.body as Reply);
