@@ -1,4 +1,4 @@
-import { coalesceWrites, columns, perTransaction } from './coalesce.ts';
+import { batchedWrite, columns, batchedStatements } from './batching/index.ts';
 import type { ServiceSchema, SqlClient } from './sql.ts';
 
 /** One line of a service's append-only audit trail: who did what, for whom, when. */
@@ -15,13 +15,13 @@ export type AuditEntry = {
 };
 
 /*
- * Audit rows of the calls made side by side share one INSERT (coalesce), like every batched statement; in a
+ * Audit rows of the calls made side by side share one INSERT, like every batched statement; in a
  * message's transaction the row commits with the effect it records, or not at all.
  */
-const inserts = perTransaction((tx) => ({
-  payment: coalesceWrites((entries: readonly AuditEntry[]) => insertAudit(tx, 'payment', entries)),
-  trade: coalesceWrites((entries: readonly AuditEntry[]) => insertAudit(tx, 'trade', entries)),
-  reporting: coalesceWrites((entries: readonly AuditEntry[]) => insertAudit(tx, 'reporting', entries)),
+const inserts = batchedStatements((tx) => ({
+  payment: batchedWrite((entries: readonly AuditEntry[]) => insertAudit(tx, 'payment', entries)),
+  trade: batchedWrite((entries: readonly AuditEntry[]) => insertAudit(tx, 'trade', entries)),
+  reporting: batchedWrite((entries: readonly AuditEntry[]) => insertAudit(tx, 'reporting', entries)),
 }));
 
 /** Appends one row to `<schema>.audit` (the database refuses UPDATE and DELETE on it). */

@@ -3,10 +3,10 @@ import { type Bus, connectBus } from '@trading/bus';
 import { createLogger } from '@trading/platform';
 import { testEnv } from '@trading/testkit';
 import { expect } from 'chai';
-import { assertDistinct, coalesceWrites, perTransaction } from '../src/coalesce.ts';
+import { assertDistinct, batchedWrite, batchedStatements } from '../src/batching/index.ts';
 import { createDatabase, type Database } from '../src/database.ts';
 import { createOutbox } from '../src/outbox.ts';
-import { createProcessOnce, type OnceSpec, type ProcessOnce } from '../src/processOnce.ts';
+import { createProcessOnce, type OnceSpec, type ProcessOnce } from '../src/batching/processOnce.ts';
 
 const logger = createLogger('db-test', 'silent');
 
@@ -17,9 +17,9 @@ describe('processOnce on a batch of messages (PostgreSQL)', function () {
   let processOnce: ProcessOnce;
   let statements: number;
 
-  /** A store function as the services write them: one coalesced upsert per round, refusing to change a row twice. */
-  const count = perTransaction((tx) =>
-    coalesceWrites(async (counters: readonly string[]) => {
+  /** A store function as the services write them: one batched upsert per round, refusing to change a row twice. */
+  const counterStatements = batchedStatements((tx) => ({
+    count: batchedWrite(async (counters: readonly string[]) => {
       statements += 1;
       assertDistinct(counters, (id) => id, 'counter');
       await tx.$executeRawUnsafe(
@@ -28,14 +28,14 @@ describe('processOnce on a batch of messages (PostgreSQL)', function () {
         counters,
       );
     }),
-  );
+  }));
 
   const message = (counter: string, scope: string, key = randomUUID(), hash = 'same request'): OnceSpec<string> => ({
     key,
     hash,
     scope,
     apply: async (tx) => {
-      await count(tx)(counter);
+      await counterStatements(tx).count(counter);
       return { response: `counted ${counter}`, messages: [] };
     },
     replay: () => [],

@@ -1,5 +1,5 @@
 import { HOUSE_USER_ID } from '@trading/contracts';
-import { assertDistinct, byPosition, coalesce, coalesceWrites, columns, perTransaction, type SqlClient } from '@trading/db';
+import { assertDistinct, byPosition, batchedQuery, batchedWrite, columns, batchedStatements, type SqlClient } from '@trading/db';
 import type { Change } from './domain.ts';
 
 type MoveFunds = Extract<Change, { type: 'MoveFunds' }>;
@@ -12,13 +12,13 @@ export async function applyChanges(tx: SqlClient, changes: readonly Change[]): P
 }
 
 /*
- * The statements the messages of a batch share (coalesce): one per round instead of one per message. A row
+ * The statements the messages of a batch share (batched statements): one per round instead of one per message. A row
  * appears at most once in a statement; two changes of one row fail the batch, which then runs message by message.
  */
-const statements = perTransaction((tx) => ({
-  moveFunds: coalesce((moves: readonly MoveFunds[]) => moveFunds(tx, moves)),
-  setReservation: coalesceWrites((reservations: readonly SetReservation[]) => setReservations(tx, reservations)),
-  adjustHeldAsset: coalesceWrites((adjustments: readonly AdjustHeldAsset[]) => adjustHeldAssets(tx, adjustments)),
+const statements = batchedStatements((tx) => ({
+  moveFunds: batchedQuery((moves: readonly MoveFunds[]) => moveFunds(tx, moves)),
+  setReservation: batchedWrite((reservations: readonly SetReservation[]) => setReservations(tx, reservations)),
+  adjustHeldAsset: batchedWrite((adjustments: readonly AdjustHeldAsset[]) => adjustHeldAssets(tx, adjustments)),
 }));
 
 async function applyChange(tx: SqlClient, change: Change): Promise<void> {

@@ -1,5 +1,5 @@
 import { canonicalDecimal, type PaymentCommand } from '@trading/contracts';
-import { byPosition, coalesce, perTransaction, type SqlClient } from '@trading/db';
+import { byPosition, batchedQuery, batchedStatements, type SqlClient } from '@trading/db';
 import type { ChangingRequest } from './decideRequest.ts';
 import type { Account, CommandState, HeldAsset, RequestState, Reservation } from './domain.ts';
 
@@ -13,14 +13,14 @@ export async function readAccount(db: SqlClient, userId: string): Promise<Accoun
 }
 
 /*
- * The locking reads the messages of a batch share (coalesce): one statement per round, rows locked in key order
+ * The locking reads the messages of a batch share (batched statements): one statement per round, rows locked in key order
  * as every transaction takes them, so two batches never wait on each other in a circle. An account stays locked
  * until the transaction ends, so decisions on the same account run one after another and balances are never
  * decided on a stale read.
  */
-const locks = perTransaction((tx) => ({
-  account: coalesce((userIds: readonly string[]) => lockAccounts(tx, userIds)),
-  reservation: coalesce((sagaIds: readonly string[]) => lockReservations(tx, sagaIds)),
+const locks = batchedStatements((tx) => ({
+  account: batchedQuery((userIds: readonly string[]) => lockAccounts(tx, userIds)),
+  reservation: batchedQuery((sagaIds: readonly string[]) => lockReservations(tx, sagaIds)),
 }));
 
 export async function readRequestState(tx: SqlClient, request: ChangingRequest): Promise<RequestState> {

@@ -4,6 +4,5 @@ export * from './errors.ts';
 export * from './logger.ts';
 export * from './runMain.ts';
 export * from './announceReady.ts';
-export * from './batcher.ts';
 export * from './seededRandom.ts';
 export * from './rateLimiter.ts';

@@ -1,7 +1,7 @@
 import { readEventBatch } from '@trading/bus';
 import type { Delivery } from '@trading/contracts';
 import { type Transactional, withDatabaseRetries } from '@trading/db';
-import { createBatcher } from '@trading/platform';
+import { createBatcher } from '@trading/db';
 import { insertEvents } from './eventStore.ts';
 import { notifyStored } from './notifications.ts';
 import { foldEvents } from './projection.ts';

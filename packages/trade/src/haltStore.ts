@@ -1,24 +1,26 @@
-import { perTransaction, type SqlClient } from '@trading/db';
+import { batchedQuery, batchedStatements, type SqlClient } from '@trading/db';
 import type { Instrument } from './domain.ts';
 
 /*
  * trade.halt: the symbols and markets in which the operator halted trading. Read in every order's and every BUY
- * execution's transaction (once per transaction, however many orders it holds), so a halt answered OK stops every
- * order and execution that commits after it, on every Trade instance.
+ * execution's transaction (one read per round, however many orders of the batch ask), so a halt answered OK stops
+ * every order and execution that commits after it, on every Trade instance.
  */
 
 export type HaltScope = { scope: 'SYMBOL' | 'MARKET'; name: string };
 
-const halts = perTransaction((tx) => {
-  let read: Promise<Set<string>> | undefined;
-  return () =>
-    (read ??= tx.$queryRawUnsafe<HaltScope[]>(`SELECT scope, name FROM trade.halt`).then((rows) => new Set(rows.map((row) => `${row.scope}:${row.name}`))));
-});
+const statements = batchedStatements((tx) => ({
+  halts: batchedQuery(async (asks: readonly string[]) => {
+    const rows = await tx.$queryRawUnsafe<HaltScope[]>(`SELECT scope, name FROM trade.halt`);
+    const halted = new Set(rows.map((row) => `${row.scope}:${row.name}`));
+    return asks.map(() => halted);
+  }),
+}));
 
 /** Whether trading in the instrument is halted, by its symbol or by its market. */
 export async function isHalted(tx: SqlClient, instrument: Instrument | undefined): Promise<boolean> {
   if (!instrument) return false;
-  const halted = await halts(tx)();
+  const halted = await statements(tx).halts(instrument.symbol);
   return halted.has(`SYMBOL:${instrument.symbol}`) || halted.has(`MARKET:${instrument.market.name}`);
 }
 

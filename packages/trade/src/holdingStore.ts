@@ -1,5 +1,5 @@
 import { canonicalDecimal, Decimal, HOUSE_USER_ID } from '@trading/contracts';
-import { assertDistinct, byPosition, coalesce, coalesceWrites, columns, perTransaction, type SqlClient } from '@trading/db';
+import { assertDistinct, byPosition, batchedQuery, batchedWrite, columns, batchedStatements, type SqlClient } from '@trading/db';
 import type { Holding, Saga } from './domain.ts';
 
 /*
@@ -12,15 +12,15 @@ import type { Holding, Saga } from './domain.ts';
 type Movement = { userId: string; symbol: string; quantity: string };
 
 /*
- * The statements the sagas of a batch share (coalesce). A holding appears at most once in a statement; two
+ * The statements the sagas of a batch share (batched statements). A holding appears at most once in a statement; two
  * changes of one holding fail the batch, which then runs message by message.
  */
-const statements = perTransaction((tx) => ({
-  add: coalesceWrites((sagas: readonly Saga[]) => addToHoldings(tx, sagas)),
-  reserve: coalesce((sales: readonly Movement[]) => reserveHoldings(tx, sales)),
-  settle: coalesceWrites((sagas: readonly Saga[]) => settleSales(tx, sagas)),
-  restore: coalesceWrites((sagas: readonly Saga[]) => restoreHoldings(tx, sagas)),
-  house: coalesceWrites((moves: readonly Movement[]) => moveHousePositions(tx, moves)),
+const statements = batchedStatements((tx) => ({
+  add: batchedWrite((sagas: readonly Saga[]) => addToHoldings(tx, sagas)),
+  reserve: batchedQuery((sales: readonly Movement[]) => reserveHoldings(tx, sales)),
+  settle: batchedWrite((sagas: readonly Saga[]) => settleSales(tx, sagas)),
+  restore: batchedWrite((sagas: readonly Saga[]) => restoreHoldings(tx, sagas)),
+  house: batchedWrite((moves: readonly Movement[]) => moveHousePositions(tx, moves)),
 }));
 
 /** A BUY adds its quantity and what it cost to the user's holding, and takes the quantity from the house's. */

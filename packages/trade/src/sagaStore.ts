@@ -1,5 +1,5 @@
 import { canonicalDecimal, type Reply, type RequestId } from '@trading/contracts';
-import { assertDistinct, byPosition, coalesce, coalesceWrites, columns, perTransaction, type SqlClient } from '@trading/db';
+import { assertDistinct, byPosition, batchedQuery, batchedWrite, columns, batchedStatements, type SqlClient } from '@trading/db';
 import { type Execution, openStates, type Saga, type SagaState } from './domain.ts';
 
 /*
@@ -39,16 +39,16 @@ type Change = { id: string; now: Date; change: SagaChange };
 type NewWaiter = { sagaId: string; waiter: Waiter };
 
 /*
- * The statements the sagas of a batch share (coalesce): one per round instead of one per saga. A saga appears
+ * The statements the sagas of a batch share (batched statements): one per round instead of one per saga. A saga appears
  * at most once in a statement; two changes of one saga fail the batch, which then runs message by message.
  */
-const statements = perTransaction((tx) => ({
-  insert: coalesceWrites((sagas: readonly NewSaga[]) => insertSagas(tx, sagas)),
-  lock: coalesce((ids: readonly string[]) => lockSagas(tx, ids)),
-  update: coalesceWrites((changes: readonly Change[]) => updateSagas(tx, changes)),
-  addWaiter: coalesceWrites((waiters: readonly NewWaiter[]) => addWaiters(tx, waiters)),
-  takeWaiters: coalesce((ids: readonly string[]) => takeWaitersOf(tx, ids)),
-  byRequest: coalesce((keys: readonly string[]) => sagasByRequest(tx, keys)),
+const statements = batchedStatements((tx) => ({
+  insert: batchedWrite((sagas: readonly NewSaga[]) => insertSagas(tx, sagas)),
+  lock: batchedQuery((ids: readonly string[]) => lockSagas(tx, ids)),
+  update: batchedWrite((changes: readonly Change[]) => updateSagas(tx, changes)),
+  addWaiter: batchedWrite((waiters: readonly NewWaiter[]) => addWaiters(tx, waiters)),
+  takeWaiters: batchedQuery((ids: readonly string[]) => takeWaitersOf(tx, ids)),
+  byRequest: batchedQuery((keys: readonly string[]) => sagasByRequest(tx, keys)),
 }));
 
 export async function insertSaga(tx: SqlClient, saga: Saga, request: { key: string; hash: string }, deadline: Date): Promise<void> {

@@ -1,6 +1,6 @@
 import type { TradePosition } from '@trading/contracts';
 import { canonicalDecimal } from '@trading/contracts';
-import { coalesceWrites, columns, perTransaction, type SqlClient } from '@trading/db';
+import { batchedWrite, columns, batchedStatements, type SqlClient } from '@trading/db';
 import type { Saga, Side } from './domain.ts';
 
 /** A recorded trade, as TRADES lists it. */
@@ -11,10 +11,10 @@ export type { TradePosition };
 
 type NewTrade = { saga: Saga; tradeId: string; executedAt: Date };
 
-/** The statements the sagas of a batch share (coalesce). */
-const statements = perTransaction((tx) => ({
-  insert: coalesceWrites((trades: readonly NewTrade[]) => insertTrades(tx, trades)),
-  delete: coalesceWrites((sagaIds: readonly string[]) => deleteTrades(tx, sagaIds)),
+/** The statements the sagas of a batch share (batched statements). */
+const statements = batchedStatements((tx) => ({
+  insert: batchedWrite((trades: readonly NewTrade[]) => insertTrades(tx, trades)),
+  delete: batchedWrite((sagaIds: readonly string[]) => deleteTrades(tx, sagaIds)),
 }));
 
 export async function insertTrade(tx: SqlClient, saga: Saga, tradeId: string, executedAt: Date): Promise<void> {

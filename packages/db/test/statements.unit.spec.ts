@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { assertDistinct, byPosition, coalesce, coalesceWrites, columns, perTransaction } from '../src/coalesce.ts';
+import { assertDistinct, byPosition, batchedQuery, batchedWrite, columns, batchedStatements } from '../src/batching/index.ts';
 import type { SqlClient } from '../src/sql.ts';
 
 const fakeClient = (): SqlClient => ({ $executeRawUnsafe: async () => 0, $queryRawUnsafe: async <T>() => [] as T });
@@ -7,7 +7,7 @@ const fakeClient = (): SqlClient => ({ $executeRawUnsafe: async () => 0, $queryR
 describe('coalesce', () => {
   it('runs the calls made side by side as one statement and answers each caller its own result', async () => {
     const statements: number[][] = [];
-    const double = coalesce(async (items: readonly number[]) => {
+    const double = batchedQuery(async (items: readonly number[]) => {
       statements.push([...items]);
       return items.map((n) => n * 2);
     });
@@ -18,7 +18,7 @@ describe('coalesce', () => {
 
   it('keeps every call, the same item twice included, so a statement sees what each caller asked', async () => {
     const statements: string[][] = [];
-    const echo = coalesce(async (items: readonly string[]) => {
+    const echo = batchedQuery(async (items: readonly string[]) => {
       statements.push([...items]);
       return items;
     });
@@ -28,7 +28,7 @@ describe('coalesce', () => {
 
   it('runs the writes made side by side as one statement and resolves each caller once it has run', async () => {
     const statements: string[][] = [];
-    const write = coalesceWrites(async (items: readonly string[]) => {
+    const write = batchedWrite(async (items: readonly string[]) => {
       statements.push([...items]);
     });
     expect(await Promise.all(['a', 'b'].map(write))).to.deep.equal([undefined, undefined]);
@@ -36,7 +36,7 @@ describe('coalesce', () => {
   });
 
   it('fails every caller of a statement that fails', async () => {
-    const failing = coalesce(async (_items: readonly number[]): Promise<number[]> => {
+    const failing = batchedQuery(async (_items: readonly number[]): Promise<number[]> => {
       throw new Error('statement failed');
     });
     const settled = await Promise.allSettled([1, 2].map(failing));
@@ -76,7 +76,7 @@ describe('coalesce', () => {
   });
 
   it('binds one set of statements to each transaction', () => {
-    const bound = perTransaction(() => ({}));
+    const bound = batchedStatements(() => ({}));
     const [first, second] = [fakeClient(), fakeClient()];
     expect(bound(first)).to.equal(bound(first));
     expect(bound(first)).not.to.equal(bound(second));

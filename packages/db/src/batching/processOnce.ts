@@ -1,10 +1,11 @@
 import type { OutgoingMessage, Publisher } from '@trading/contracts';
-import { createBatcher, type Logger } from '@trading/platform';
-import { DeterministicDatabaseError, logFailure } from './databaseErrors.ts';
-import { claimInbox, completeInbox, type InboxClaim } from './inbox.ts';
-import type { Outbox } from './outbox.ts';
-import type { ServiceSchema, SqlClient, Transactional } from './sql.ts';
-import { withDatabaseRetries } from './withDatabaseRetries.ts';
+import type { Logger } from '@trading/platform';
+import { DeterministicDatabaseError, logFailure } from '../databaseErrors.ts';
+import { claimInbox, completeInbox, type InboxClaim } from '../inbox.ts';
+import type { Outbox } from '../outbox.ts';
+import type { ServiceSchema, SqlClient, Transactional } from '../sql.ts';
+import { withDatabaseRetries } from '../withDatabaseRetries.ts';
+import { createBatcher } from './batcher.ts';
 
 export type Effect<R> = { response: R; messages: OutgoingMessage[] };
 
@@ -64,8 +65,8 @@ async function outcomeOf(tx: SqlClient, spec: OnceSpec<unknown>, claim: InboxCla
  * conflict changes nothing, and its answer is published directly before the message is acked.
  *
  * The messages a consumer holds at once share a transaction (one BEGIN, inbox claim, outbox insert and COMMIT
- * for the batch), and their effects run side by side, so the statements the store functions coalesce are paid
- * once per batch too (`coalesce`): that is what lets a busy service keep up. Two messages with the same key or
+ * for the batch), and their effects run side by side, so the batched statements of the store functions are paid
+ * once per batch too (batched statements): that is what lets a busy service keep up. Two messages with the same key or
  * scope never share a batch, and when a batch fails (one message is refused, say) each of its messages runs
  * again on its own.
  */

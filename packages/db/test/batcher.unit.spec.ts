@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createBatcher } from '../src/batcher.ts';
+import { createBatcher } from '../src/batching/batcher.ts';
 
 /** A batch runner that records its batches; items named "bad" make the batch they are in fail. */
 function recordingRunner() {
