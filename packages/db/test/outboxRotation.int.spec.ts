@@ -60,11 +60,11 @@ describe('the outbox rotating its partitions (PostgreSQL, autovacuum off)', func
   });
 
   it('never truncates a partition that still holds a row to publish', async () => {
-    const slot = (await db.$queryRawUnsafe<{ slot: number }[]>('SELECT slot FROM trade.outbox_slot'))[0]!.slot;
     const id = randomUUID();
+    // Into the partition that is not current, read in the same statement: a rotation can then no longer make it current.
     await db.$executeRawUnsafe(
-      `INSERT INTO trade.outbox (slot, id, exchange, routing_key, type, body) VALUES ($1, $2::uuid, 'api-response', $3, 'Reply', '{}')`,
-      1 - slot,
+      `INSERT INTO trade.outbox (slot, id, exchange, routing_key, type, body)
+       SELECT 1 - slot, $1::uuid, 'api-response', $2, 'Reply', '{}' FROM trade.outbox_slot`,
       id,
       replyKey,
     );
