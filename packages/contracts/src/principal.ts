@@ -40,6 +40,8 @@ export type Authorization = { ok: true; request: ClientRequest } | { ok: false; 
 
 const isUserScoped = (type: string): boolean => (userScopedTypes as readonly string[]).includes(type);
 const isOperatorOnly = (type: string): boolean => (operatorTypes as readonly string[]).includes(type);
+/** Requests that act for nobody in particular: a user's keeps no `user_id` (its schema has none). */
+const actsForNobody: ReadonlySet<string> = new Set(['ADD_USER', 'QUOTE']);
 /** What anyone may ask about the house's account: the operator reads it; no request funds, trades or removes it. */
 const houseReadable: ReadonlySet<string> = new Set(['USER_INFO', 'PORTFOLIO', 'TRADES', 'REPORT']);
 
@@ -65,7 +67,7 @@ export function authorize(principal: Principal, request: Exclude<RequestInput, {
   if (principal.kind === 'user') {
     if (named !== undefined && named !== principal.userId)
       return { ok: false, code: 'FORBIDDEN', field: 'user_id', message: 'this connection may act only for its own user' };
-    if (request.type === 'ADD_USER') return { ok: true, request };
+    if (actsForNobody.has(request.type)) return { ok: true, request: request as ClientRequest };
     return { ok: true, request: { ...request, user_id: principal.userId } as ClientRequest };
   }
   if (named === undefined && isUserScoped(request.type)) {

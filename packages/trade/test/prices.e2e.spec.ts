@@ -160,6 +160,7 @@ describe('prices from the market, the house as counterparty (TRADE_FEE_BPS=10)',
       const key = String((await client.request({ type: 'ROTATE_API_KEY', user_id: userId })).api_key);
       const user = await TradingClient.connect(stack.gatewayUrl, { apiKey: key });
       try {
+        expect(await user.request({ type: 'QUOTE', symbol: 'TSLA' }), 'a user’s QUOTE').to.include({ status: 'OK', price: '175' });
         expectError(await user.request({ type: 'HALT', symbol: 'TSLA' }), 'FORBIDDEN');
         expect(await client.request({ type: 'HALT', symbol: 'TSLA' })).to.include({ status: 'OK', halted: true });
         expectError(await user.request({ type: 'BUY', symbol: 'TSLA', amount: '1', price: '175' }), 'MARKET_HALTED');
