@@ -16,6 +16,9 @@ const niceMax = (value) => {
   return step * 4;
 };
 
+/** An axis value short enough for the margin: 950, 2.5k, 40k, 1.2M. */
+const axisLabel = (value) => new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 }).format(value);
+
 /** Events and trades per minute: an area for events, a line for trades, over the minutes given. */
 export function lineChart(svg, points) {
   svg.replaceChildren();
@@ -34,7 +37,7 @@ export function lineChart(svg, points) {
   for (let i = 0; i <= 4; i += 1) {
     const value = (max * i) / 4;
     svg.append(el('line', { x1: left, x2: w, y1: y(value), y2: y(value), class: 'grid' }));
-    svg.append(el('text', { x: left - 6, y: y(value) + 4, 'text-anchor': 'end' }, Number(value.toFixed(1))));
+    svg.append(el('text', { x: left - 6, y: y(value) + 4, 'text-anchor': 'end' }, axisLabel(value)));
   }
   points.forEach((p, i) => {
     const last = i === points.length - 1;

@@ -5,6 +5,7 @@ import { createDatabase, type Database } from '@trading/db';
 import { createLogger } from '@trading/platform';
 import { testEnv } from '@trading/testkit';
 import { expect } from 'chai';
+import { answerApi } from '../src/http/apiRoutes.ts';
 import { createQueryGate } from '../src/queryGate.ts';
 
 const admin = { kind: 'admin' } as const;
@@ -54,6 +55,15 @@ describe('queries kept apart from ingestion', function () {
     expect(ran).to.equal(false);
     const narrow = await gate.run(admin, { symbol, event_type: 'FundsDeposited' }, async () => 'ran');
     expect(narrow).to.deep.equal({ ok: true, value: 'ran' });
+  });
+
+  it('lists the newest events whatever the store holds (a listing reads at most its limit), while a report over too many is 422', async () => {
+    const gate = createQueryGate(db, { ratePerSecond: 100, burst: 100, maxEvents: 4, timeoutMs: 300 });
+    const listing = await answerApi(gate, admin, new URL(`http://reporting/api/events?symbol=${symbol}&limit=3`));
+    expect(listing.status).to.equal(200);
+    expect((listing.body as { events: unknown[] }).events).to.have.length(3);
+    const report = await answerApi(gate, admin, new URL(`http://reporting/api/report?symbol=${symbol}`));
+    expect(report).to.deep.include({ status: 422 });
   });
 
   it('answers a query the statement timeout cancelled with QUERY_TOO_LARGE', async () => {
