@@ -11,3 +11,4 @@ export * from './rabbitmqctl.ts';
 export * from './readEventBatch.ts';
 export * from './keptBrokerPasswords.ts';
 export * from './watchQueueDepth.ts';
+export * from './followTicks.ts';

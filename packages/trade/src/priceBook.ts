@@ -1,6 +1,5 @@
-import type { Bus } from '@trading/bus';
-import { brokerUsers, exchanges, priceTicked, priceTickKey } from '@trading/contracts';
-import { type Logger, PoisonMessageError } from '@trading/platform';
+import { type Bus, followTicks } from '@trading/bus';
+import type { Logger } from '@trading/platform';
 import type { MarketView } from './decideExecution.ts';
 import type { Quote } from './domain.ts';
 
@@ -35,14 +34,10 @@ export function createPriceBook(): PriceBook {
   };
 }
 
-/** Feeds the book from the market's ticks. Only the market's broker user may move a price: anything else is dead-lettered. */
+/** Feeds the book from the market's ticks (followTicks: only the market's broker user may move a price). */
 export async function followMarket(bus: Bus, book: PriceBook, logger: Logger): Promise<void> {
   let first = true;
-  await bus.consumePrivate([{ exchange: exchanges.market, routingKey: priceTickKey('*') }], async (delivery) => {
-    if (delivery.userId !== brokerUsers.market) throw new PoisonMessageError(`a price tick from ${delivery.userId ?? 'nobody'}, not the market`);
-    const parsed = priceTicked.safeParse(delivery.body);
-    if (!parsed.success) throw new PoisonMessageError(`not a price tick: ${parsed.error.issues[0]?.message}`);
-    const { symbol, price, seq, at } = parsed.data;
+  await followTicks(bus, ({ symbol, price, seq, at }) => {
     if (book.take({ symbol, price, seq, at: new Date(at) }) && first) {
       first = false;
       logger.info({ symbol, price, seq }, 'first market price received');
