@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ErrorCode } from './errorCodes.ts';
 import type { ClientRequest, RequestId, RequestInput } from './requests.ts';
-import { operatorTypes, userScopedTypes } from './requests.ts';
+import { operatorTypes, requestSchemas, userScopedTypes } from './requests.ts';
 import { HOUSE_USER_ID } from './house.ts';
 import { brokerUsers } from './brokerUsers.ts';
 
@@ -40,8 +40,8 @@ export type Authorization = { ok: true; request: ClientRequest } | { ok: false; 
 
 const isUserScoped = (type: string): boolean => (userScopedTypes as readonly string[]).includes(type);
 const isOperatorOnly = (type: string): boolean => (operatorTypes as readonly string[]).includes(type);
-/** Requests that act for nobody in particular: a user's keeps no `user_id` (its schema has none). */
-const actsForNobody: ReadonlySet<string> = new Set(['ADD_USER', 'QUOTE']);
+/** Requests whose schema has no `user_id` act for nobody in particular (ADD_USER, QUOTE): a user's is sent as it is. */
+const namesAUser = (type: RequestInput['type']): boolean => 'user_id' in requestSchemas[type].shape;
 /** What anyone may ask about the house's account: the operator reads it; no request funds, trades or removes it. */
 const houseReadable: ReadonlySet<string> = new Set(['USER_INFO', 'PORTFOLIO', 'TRADES', 'REPORT']);
 
@@ -67,7 +67,7 @@ export function authorize(principal: Principal, request: Exclude<RequestInput, {
   if (principal.kind === 'user') {
     if (named !== undefined && named !== principal.userId)
       return { ok: false, code: 'FORBIDDEN', field: 'user_id', message: 'this connection may act only for its own user' };
-    if (actsForNobody.has(request.type)) return { ok: true, request: request as ClientRequest };
+    if (!namesAUser(request.type)) return { ok: true, request: request as ClientRequest };
     return { ok: true, request: { ...request, user_id: principal.userId } as ClientRequest };
   }
   if (named === undefined && isUserScoped(request.type)) {
