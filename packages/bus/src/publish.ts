@@ -1,9 +1,12 @@
-import type { OutgoingMessage } from '@trading/contracts';
+import { type OutgoingMessage, withSchemaVersion } from '@trading/contracts';
 import { once } from 'node:events';
 import type { BusState } from './busState.ts';
 import { waitForChannel } from './waitForChannel.ts';
 
-/** Publishes and resolves once the broker has confirmed the message (persisted on a quorum queue). */
+/**
+ * Publishes and resolves once the broker has confirmed the message (persisted on a quorum queue). The message carries
+ * the schema version it was written in: its own header if it has one (an outbox row), or the current one.
+ */
 export async function publish(state: BusState, message: OutgoingMessage): Promise<void> {
   const channel = await waitForChannel(state);
   if (state.drained) await state.drained;
@@ -20,7 +23,7 @@ export async function publish(state: BusState, message: OutgoingMessage): Promis
         type: message.type,
         correlationId: message.correlationId,
         replyTo: message.replyTo,
-        headers: message.headers,
+        headers: withSchemaVersion(message.headers),
         ...(message.expirationMs === undefined ? {} : { expiration: String(message.expirationMs) }),
         appId: state.options.service,
         userId: state.username,

@@ -1,5 +1,6 @@
 import { type ServiceName, serviceNames } from './brokerUsers.ts';
-import { commandRoutingKeys, priceTickKey } from './messages.ts';
+import { sagaCommandKeysV1 } from './legacy.ts';
+import { priceTickKey } from './messages.ts';
 import {
   credentialRevokedKey,
   followsMarket,
@@ -34,7 +35,10 @@ const NOTHING = '^$';
 const SERVER_NAMED = 'amq\\.gen-.+';
 /** A gateway's reply key, gateway.<instance>: no wildcard, so it cannot bind to other traffic. */
 const GATEWAY_REPLY_KEY = 'gateway\\.[^.*#]+';
-const sagaCommandKeys = Object.values(commandRoutingKeys).map(escapeRegExp);
+/** Schema version 1's saga commands: only Trade may publish them (from an old outbox row), and no gateway. */
+const sagaCommandKeys = Object.values(sagaCommandKeysV1).map(escapeRegExp);
+/** A producer's own events on `domain-events`: <producer>.<entity>.<event>, no wildcard. */
+const ownEventKeys = (service: ServiceName): string => `^${service}\\.[a-z_]+\\.[a-z_]+$`;
 /** The market publishes only market.tick.<SYMBOL> (one word, no wildcard), and binds nothing. */
 const MARKET_TICK_KEY = `^${escapeRegExp(priceTickKey(''))}[A-Z0-9]+$`;
 
@@ -56,26 +60,34 @@ function permissionFor(service: ServiceName): BrokerPermission {
 const isTopic = (exchange: string): boolean => topology.exchanges.some((e) => e.name === exchange && e.type === 'topic');
 
 /**
- * A service binds its queue with exactly the keys of the topology; Trade publishes only saga commands to Payment; the
- * market only ticks.
+ * A service binds its queue with exactly the keys of the topology, and publishes on `domain-events` only its own
+ * events (so no one else can announce that funds were reserved or a trade recorded); the market only ticks.
  */
 function topicPermissionsFor(service: ServiceName): BrokerTopicPermission[] {
   const keysBySource = new Map<string, string[]>();
   for (const b of serviceBindings(service).filter((b) => isTopic(b.source))) {
     keysBySource.set(b.source, [...(keysBySource.get(b.source) ?? []), escapeRegExp(b.routingKey)]);
   }
-  const reads = [...keysBySource].map(([exchange, keys]) => ({ exchange, write: ANY, read: anyOf(keys) }));
+  const reads = [...keysBySource].map(([exchange, keys]) => ({
+    exchange,
+    write: exchange === exchanges.domainEvents ? ownEventKeys(service) : ANY,
+    read: anyOf(keys),
+  }));
   if (service === 'market') return [{ exchange: exchanges.market, write: MARKET_TICK_KEY, read: NOTHING }];
+  if (publishesTo[service].includes(exchanges.domainEvents) && !keysBySource.has(exchanges.domainEvents)) {
+    reads.push({ exchange: exchanges.domainEvents, write: ownEventKeys(service), read: NOTHING });
+  }
   // A market follower binds the ticks of every symbol, and publishes nothing there.
   if (followsMarket.has(service)) reads.push({ exchange: exchanges.market, write: NOTHING, read: anyOf([escapeRegExp(marketTickBinding.routingKey)]) });
   return service === 'trade' ? [...reads, { exchange: exchanges.payment, write: anyOf(sagaCommandKeys), read: ANY }] : reads;
 }
 
-/** The gateway binds only its own reply keys (and revoked credentials), and may not publish a saga command. */
+/** The gateway binds only its own reply keys (and revoked credentials), and may not publish a saga command nor an event. */
 const gatewayTopicPermissions: BrokerTopicPermission[] = [
   { exchange: exchanges.payment, write: `^(?!${anyOf(sagaCommandKeys)}).+$`, read: ANY },
   { exchange: exchanges.apiResponse, write: ANY, read: anyOf([GATEWAY_REPLY_KEY]) },
   { exchange: exchanges.paymentResponse, write: ANY, read: anyOf([GATEWAY_REPLY_KEY, escapeRegExp(credentialRevokedKey)]) },
+  { exchange: exchanges.domainEvents, write: NOTHING, read: anyOf([escapeRegExp(credentialRevokedKey)]) },
 ];
 
 export const brokerPermissions = Object.fromEntries(serviceNames.map((s) => [s, permissionFor(s)])) as Record<ServiceName, BrokerPermission>;

@@ -31,6 +31,8 @@ export type Delivery = {
   redelivered: boolean;
   /** How many times the broker delivered this message before (quorum queues count it). */
   deliveryCount: number;
+  /** The schema version the message was written in (versions.ts): the current one, or the one before. */
+  schemaVersion: number;
 };
 
 /** What sends a message and resolves once the broker has confirmed it: the bus, to whoever only publishes. */

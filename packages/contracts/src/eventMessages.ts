@@ -3,28 +3,34 @@ import type { OutgoingMessage } from './envelopes.ts';
 import { type DomainEvent, type EventBatch, eventRoutingKeys } from './messages.ts';
 import { exchanges } from './topology.ts';
 
+/** Marks an event published again (at a saga's deadline) for the services that react to it: Reporting has it already. */
+export const REANNOUNCED_HEADER = 'x-reannounced';
+
 /**
- * A domain event on an exchange, routing key producer.entity.event. Its id is its identity. On the `events` fanout
- * the outbox packs it with the other events of its transaction (packEvents); Payment also sends its answers to saga
- * commands to Trade on `payment-response`, with the same id.
+ * A domain event on `domain-events`, routing key producer.entity.event, for whoever reacts to it. Its id is its
+ * identity. The outbox also packs it with the other events of its transaction into one EventBatch for Reporting
+ * (packEvents), unless it is `reannounced`: published again, under a new id, for the services that react to it,
+ * which apply each of their steps once per saga whatever the event's id.
  */
-export function eventMessage(exchange: string, event: DomainEvent, correlationId?: string, eventId: string = randomUUID()): OutgoingMessage {
+export function eventMessage(event: DomainEvent, correlationId?: string, options: { reannounced?: boolean } = {}): OutgoingMessage {
   return {
-    exchange,
+    exchange: exchanges.domainEvents,
     routingKey: eventRoutingKeys[event.type],
-    messageId: eventId,
+    messageId: randomUUID(),
     type: event.type,
     body: event,
     ...(correlationId ? { correlationId } : {}),
+    ...(options.reannounced ? { headers: { [REANNOUNCED_HEADER]: 'true' } } : {}),
   };
 }
 
 /**
- * The messages of one transaction as they are published: the domain events addressed to the `events` fanout are
- * packed, in order, into one EventBatch message; every other message is left as it is.
+ * The messages of one transaction as they are published: each domain event on `domain-events` as it is, and all of
+ * them again, in order, packed into one EventBatch for the `events` fanout (but re-announced ones); every other
+ * message is left as it is.
  */
 export function packEvents(messages: readonly OutgoingMessage[]): OutgoingMessage[] {
-  const events = messages.filter((m) => m.exchange === exchanges.events);
+  const events = messages.filter((m) => m.exchange === exchanges.domainEvents && !m.headers?.[REANNOUNCED_HEADER]);
   if (events.length === 0) return [...messages];
   const batch = eventBatchMessage(
     events.map((m) => ({
@@ -34,7 +40,7 @@ export function packEvents(messages: readonly OutgoingMessage[]): OutgoingMessag
       event: m.body as DomainEvent,
     })),
   );
-  return [...messages.filter((m) => m.exchange !== exchanges.events), batch];
+  return [...messages, batch];
 }
 
 /** Several EventBatch messages as one, their events in order, under a new message id. */

@@ -16,3 +16,6 @@ export * from './pricing.ts';
 export * from './envelopes.ts';
 export * from './eventMessages.ts';
 export * from './replyMessage.ts';
+export * from './versions.ts';
+export * from './legacy.ts';
+export * from './reactions.ts';

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 
 /*
- * Messages between services: commands are imperative (ReserveFunds), events are past tense (FundsReserved).
- * Every body carries its `type`; the AMQP envelope carries messageId, correlationId and replyTo.
+ * Messages between services. Clients' requests (and a gateway's key check) are answered by a reply; between the
+ * services themselves only domain events travel, named in the past tense (OrderAccepted, FundsReserved): each
+ * service reacts to the others' events (reactions.ts), and none tells another what to do.
+ * Every body carries its `type`; the AMQP envelope carries messageId, correlationId, replyTo and the schema version
+ * (versions.ts).
  */
 const decimal = z.string().regex(/^\d+(\.\d+)?$/);
 const uuid = z.uuid();
@@ -17,36 +20,7 @@ export const authenticated = z.object({ type: z.literal('Authenticated'), user_i
 export type Authenticated = z.infer<typeof authenticated>;
 export const authenticateRoutingKey = 'payment.authenticate';
 
-// ---- Trade -> Payment saga commands (exchange `payment`)
-export const reserveFunds = z.object({ type: z.literal('ReserveFunds'), saga_id: uuid, user_id: uuid, amount: decimal });
-/**
- * The BUY's trade is recorded at `notional` (executed price × quantity) plus `fee`: the user pays both out of the
- * reservation, which releases the rest; the house receives them.
- */
-export const captureFunds = z.object({
-  type: z.literal('CaptureFunds'),
-  saga_id: uuid,
-  user_id: uuid,
-  symbol: z.string(),
-  quantity: decimal,
-  notional: decimal,
-  fee: decimal,
-});
-export const releaseFunds = z.object({ type: z.literal('ReleaseFunds'), saga_id: uuid, user_id: uuid, reason: z.string() });
-/** The SELL's trade is recorded: the house pays the user `amount` (the notional) less `fee`. */
-export const creditFunds = z.object({
-  type: z.literal('CreditFunds'),
-  saga_id: uuid,
-  user_id: uuid,
-  amount: decimal,
-  fee: decimal,
-  symbol: z.string(),
-  quantity: decimal,
-});
-export const paymentCommand = z.discriminatedUnion('type', [reserveFunds, captureFunds, releaseFunds, creditFunds]);
-export type PaymentCommand = z.infer<typeof paymentCommand>;
-
-// ---- Payment events (exchange `payment-response`, routing key payment.<entity>.<event>)
+// ---- Payment events (exchange `domain-events`, routing key payment.<entity>.<event>)
 const userEvent = { user_id: uuid, at: z.iso.datetime() };
 export const userCreated = z.object({ type: z.literal('UserCreated'), ...userEvent });
 export const userRemoved = z.object({ type: z.literal('UserRemoved'), ...userEvent });
@@ -91,10 +65,7 @@ export const paymentEvent = z.discriminatedUnion('type', [
   creditRejected,
 ]);
 export type PaymentEvent = z.infer<typeof paymentEvent>;
-/** The payment events that answer a saga command; Trade's queue is bound to these. */
-export const sagaReplyTypes = ['FundsReserved', 'FundsRejected', 'FundsCaptured', 'FundsReleased', 'FundsCredited', 'CreditRejected'] as const;
-
-// ---- Trade events (exchange `api-response`, routing key trade.<entity>.<event>)
+// ---- Trade events (exchange `domain-events`, routing key trade.<entity>.<event>)
 const side = z.enum(['BUY', 'SELL']);
 /**
  * What every trade event repeats. Until the trade executes, `price` and `notional` are the order's bound (its limit,
@@ -112,7 +83,8 @@ const sagaFacts = {
   fee: decimal.optional(),
   tick_seq: z.number().int().positive().optional(),
 };
-export const sagaStarted = z.object({ type: z.literal('SagaStarted'), ...sagaFacts });
+/** An order passed Trade's checks and its saga began. A BUY's `reserve` is what its funds need at most (notional at its bound, and the fee). */
+export const orderAccepted = z.object({ type: z.literal('OrderAccepted'), ...sagaFacts, reserve: decimal.optional() });
 export const holdingReserved = z.object({ type: z.literal('HoldingReserved'), ...sagaFacts });
 export const tradeRecorded = z.object({ type: z.literal('TradeRecorded'), ...sagaFacts, trade_id: uuid });
 export const sagaCompleted = z.object({ type: z.literal('SagaCompleted'), ...sagaFacts, trade_id: uuid, duration_ms: z.number() });
@@ -124,7 +96,22 @@ export const sagaFailed = z.object({
   reason: z.string(),
   duration_ms: z.number(),
 });
-export const tradeEvent = z.discriminatedUnion('type', [sagaStarted, holdingReserved, tradeRecorded, sagaCompleted, sagaFailed]);
+/**
+ * A BUY whose funds were reserved will not trade (its price moved off its bound, trading halted, recording it
+ * failed): its reservation is to be given back. `code` is the reason the client will read.
+ */
+export const orderCancelled = z.object({ type: z.literal('OrderCancelled'), ...sagaFacts, code: errorCode, reason: z.string() });
+/** A BUY whose funds were not reserved within the saga's deadline was given up: anything reserved for it is to be given back. */
+export const orderExpired = z.object({ type: z.literal('OrderExpired'), ...sagaFacts, reason: z.string() });
+export const tradeEvent = z.discriminatedUnion('type', [
+  orderAccepted,
+  holdingReserved,
+  tradeRecorded,
+  orderCancelled,
+  orderExpired,
+  sagaCompleted,
+  sagaFailed,
+]);
 export type TradeEvent = z.infer<typeof tradeEvent>;
 
 export const domainEvent = z.union([paymentEvent, tradeEvent]);
@@ -144,18 +131,13 @@ export const eventRoutingKeys: Record<DomainEvent['type'], string> = {
   FundsReleased: 'payment.funds.released',
   FundsCredited: 'payment.funds.credited',
   CreditRejected: 'payment.credit.rejected',
-  SagaStarted: 'trade.saga.started',
+  OrderAccepted: 'trade.order.accepted',
   HoldingReserved: 'trade.holding.reserved',
   TradeRecorded: 'trade.trade.recorded',
+  OrderCancelled: 'trade.order.cancelled',
+  OrderExpired: 'trade.order.expired',
   SagaCompleted: 'trade.saga.completed',
   SagaFailed: 'trade.saga.failed',
-};
-
-export const commandRoutingKeys: Record<PaymentCommand['type'], string> = {
-  ReserveFunds: 'payment.reserve_funds',
-  CaptureFunds: 'payment.capture_funds',
-  ReleaseFunds: 'payment.release_funds',
-  CreditFunds: 'payment.credit_funds',
 };
 
 /**

@@ -5,8 +5,9 @@ import { type BindingDeclaration, exchanges, queues, type Topology, topology } f
 /** The exchanges each service publishes to. Every consumer also publishes to `dead-letter` what it gives up on. */
 export const publishesTo: Record<ServiceName, readonly string[]> = {
   gateway: [exchanges.api, exchanges.payment],
-  payment: [exchanges.paymentResponse, exchanges.events],
-  trade: [exchanges.payment, exchanges.apiResponse, exchanges.events],
+  payment: [exchanges.paymentResponse, exchanges.domainEvents, exchanges.events],
+  // `payment`: only schema version 1's saga commands, which an old Trade may have left in the outbox (legacy.ts).
+  trade: [exchanges.apiResponse, exchanges.domainEvents, exchanges.events, exchanges.payment],
   reporting: [exchanges.apiResponse],
   market: [exchanges.market],
 };
@@ -30,10 +31,13 @@ export const publishOnly: ReadonlySet<ServiceName> = new Set(['market']);
 export const marketTickBinding = { exchange: exchanges.market, routingKey: priceTickKey('*') } as const;
 export const followsMarket: ReadonlySet<ServiceName> = new Set(['trade', 'reporting']);
 
-/** Where a gateway binds its private queue: its replies on both response exchanges, revoked credentials on the second. */
-export const gatewayReplySources = [exchanges.apiResponse, exchanges.paymentResponse] as const;
+/**
+ * Where a gateway binds its private queue: its replies on both response exchanges, and revoked credentials on
+ * `domain-events` (and on `payment-response`, where schema version 1 announced them).
+ */
+export const gatewayReplySources = [exchanges.apiResponse, exchanges.paymentResponse, exchanges.domainEvents] as const;
 
-/** Routing key of a revoked credential on `payment-response`: every gateway instance forgets it at once. */
+/** Routing key of a revoked credential: every gateway instance forgets it at once. */
 export const credentialRevokedKey = eventRoutingKeys.CredentialRevoked;
 
 /** The bindings of a service's own queue, as the topology declares them. */

@@ -1,15 +1,19 @@
-import { eventRoutingKeys, sagaReplyTypes } from './messages.ts';
+import { eventRoutingKeys } from './messages.ts';
+import { reactions } from './reactions.ts';
 
 /*
  * The whole RabbitMQ topology as data: asserted by the broker's provisioning (provisionBroker in @trading/bus),
  * each service asserting its own part at start (topologyFor), and written out as infra/rabbitmq/definitions.json
  * (`pnpm --filter @trading/bus definitions`).
  *
- * - `api` and `payment` (topic) carry requests and commands, routing key <consumer>.<action>.
- * - `api-response` and `payment-response` (topic) carry replies, routing key gateway.<instance>; Payment's
- *   answers to saga commands go to Trade on `payment-response` too, routing key payment.<entity>.<event>.
- * - The `events` fanout carries every domain event, as EventBatch messages: each producer publishes the events
- *   of one transaction as one message, so a busy service sends Reporting one message for many events.
+ * - `api` and `payment` (topic) carry clients' requests, routing key <consumer>.<action>.
+ * - `api-response` and `payment-response` (topic) carry replies, routing key gateway.<instance>.
+ * - `domain-events` (topic) carries every domain event, one per message, routing key producer.entity.event
+ *   (trade.order.accepted, payment.funds.reserved). Each service binds its queue to the events it reacts to
+ *   (reactions.ts), and nothing else: that is the saga's choreography.
+ * - The `events` fanout carries every domain event again, as EventBatch messages, for Reporting: each producer
+ *   publishes the events of one transaction as one message, so a busy service sends Reporting one message for
+ *   many events.
  * - `market` (topic) carries the market's price ticks, routing key market.tick.<SYMBOL> (PriceTicked). No queue is
  *   bound to it here: a consumer binds its own.
  * - One durable quorum queue per consuming service; failures go to `dead-letter`. Reporting has a second queue,
@@ -22,6 +26,7 @@ export const exchanges = {
   payment: 'payment',
   apiResponse: 'api-response',
   paymentResponse: 'payment-response',
+  domainEvents: 'domain-events',
   events: 'events',
   deadLetter: 'dead-letter',
   market: 'market',
@@ -68,7 +73,15 @@ const toQueue = (source: string, destination: string, routingKey: string): Bindi
   routingKey,
 });
 
-const sagaReplyKeys = sagaReplyTypes.map((type) => eventRoutingKeys[type]);
+/** A service's queue bound to each event it reacts to. */
+const reactionBindings = (queue: string, events: readonly (keyof typeof eventRoutingKeys)[]): BindingDeclaration[] =>
+  events.map((type) => toQueue(exchanges.domainEvents, queue, eventRoutingKeys[type]));
+
+/**
+ * Schema version 1 (versions.ts): Payment answered Trade's saga commands on `payment-response`. Kept while version 1
+ * is read, so an answer an old Payment left in its outbox still reaches Trade after an upgrade.
+ */
+const sagaAnswersV1 = reactions.trade.map((type) => toQueue(exchanges.paymentResponse, queues.trade, eventRoutingKeys[type]));
 
 export const topology: Topology = {
   exchanges: Object.values(exchanges).map((name) => ({
@@ -85,8 +98,10 @@ export const topology: Topology = {
   ],
   bindings: [
     toQueue(exchanges.payment, queues.payment, 'payment.#'),
+    ...reactionBindings(queues.payment, reactions.payment),
     toQueue(exchanges.api, queues.trade, 'trade.*'),
-    ...sagaReplyKeys.map((key) => toQueue(exchanges.paymentResponse, queues.trade, key)),
+    ...reactionBindings(queues.trade, reactions.trade),
+    ...sagaAnswersV1,
     toQueue(exchanges.api, queues.reportingQueries, 'reporting.*'),
     toQueue(exchanges.events, queues.reporting, ''),
     toQueue(exchanges.deadLetter, queues.deadLetter, ''),

@@ -1,4 +1,4 @@
-import { exchanges, mergeEventBatches, type OutgoingMessage, packEvents, type Publisher } from '@trading/contracts';
+import { exchanges, mergeEventBatches, type OutgoingMessage, packEvents, type Publisher, SCHEMA_VERSION_HEADER, withSchemaVersion } from '@trading/contracts';
 import type { Logger } from '@trading/platform';
 import { type ServiceSchema, type SqlClient, type Transactional, table } from './sql.ts';
 
@@ -74,7 +74,7 @@ export function createOutbox(deps: {
       messages.map((m) => JSON.stringify(m.body)),
       messages.map((m) => m.correlationId ?? null),
       messages.map((m) => m.replyTo ?? null),
-      messages.map((m) => (m.headers ? JSON.stringify(m.headers) : null)),
+      messages.map((m) => JSON.stringify(withSchemaVersion(m.headers))),
     );
     return messages;
   }
@@ -191,7 +191,8 @@ function toMessage(row: OutboxRow): OutgoingMessage {
     body: row.body,
     ...(row.correlation_id ? { correlationId: row.correlation_id } : {}),
     ...(row.reply_to ? { replyTo: row.reply_to } : {}),
-    ...(row.headers ? { headers: row.headers } : {}),
+    // A row without a schema version was written before messages carried one: version 1 (versions.ts).
+    headers: { [SCHEMA_VERSION_HEADER]: 1, ...row.headers },
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Handler } from '@trading/bus';
-import { credentialRevoked, eventRoutingKeys, type Reply } from '@trading/contracts';
+import { brokerUsers, credentialRevoked, eventRoutingKeys, type Reply } from '@trading/contracts';
 import type { Logger } from '@trading/platform';
 import type { Authenticator } from './authenticator.ts';
 import type { Connection } from './connection.ts';
@@ -24,7 +24,7 @@ export function routeReply({ pending, authenticator, connections, logger }: Repl
   return async (delivery) => {
     if (delivery.routingKey === eventRoutingKeys.CredentialRevoked) {
       const revoked = credentialRevoked.safeParse(delivery.body);
-      if (!revoked.success) return;
+      if (!revoked.success || delivery.userId !== brokerUsers.payment) return;
       const keyHash = revoked.data.key_sha256;
       authenticator.revoked(keyHash);
       let closed = 0;

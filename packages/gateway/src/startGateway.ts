@@ -76,7 +76,8 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   });
   const replyBindings = [
     ...[exchanges.apiResponse, exchanges.paymentResponse].map((exchange) => ({ exchange, routingKey: replyTo })),
-    { exchange: exchanges.paymentResponse, routingKey: eventRoutingKeys.CredentialRevoked },
+    // Revoked keys, on `domain-events`; and on `payment-response`, where schema version 1 announced them (versions.ts).
+    ...[exchanges.domainEvents, exchanges.paymentResponse].map((exchange) => ({ exchange, routingKey: eventRoutingKeys.CredentialRevoked })),
   ];
   await bus.consumePrivate(replyBindings, routeReply({ pending, authenticator, connections, logger }));
   bus.onReconnect(() => void recheckKeys(authenticator, connections, logger));

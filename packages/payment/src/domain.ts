@@ -1,4 +1,4 @@
-import type { PaymentEvent, Reply } from '@trading/contracts';
+import type { PaymentEvent, Reply, SagaCommandV1 } from '@trading/contracts';
 
 /*
  * Payment's state and the changes its decisions make. Amounts are canonical decimal strings ("100.5"), never numbers.
@@ -8,7 +8,7 @@ import type { PaymentEvent, Reply } from '@trading/contracts';
 export type Account = { userId: string; available: string; reserved: string; createdAt: string };
 
 export type ReservationStatus = 'RESERVED' | 'CAPTURED' | 'RELEASED';
-/** Funds held for one BUY saga. A RELEASED reservation of amount 0 marks a saga released before its ReserveFunds arrived. */
+/** Funds held for one BUY saga. A RELEASED reservation of amount 0 marks a saga released before its funds were reserved. */
 export type Reservation = { sagaId: string; userId: string; amount: string; status: ReservationStatus };
 
 /** Payment's projection of what a user holds (held_asset: the quantities of the trades Trade reports). */
@@ -32,9 +32,17 @@ export type Change =
 
 /** The state a client request is decided on, read (and locked) in its transaction; `liveKey` is the SHA-256 of the user's key. */
 export type RequestState = { account: Account | undefined; heldAssets: HeldAsset[]; liveKey: string | undefined };
-/** The state a saga command is decided on, read (and locked) in its transaction. */
-export type CommandState = { account: Account | undefined; reservation: Reservation | undefined };
+/**
+ * Payment's own step in a BUY or SELL saga, taken in reaction to one of Trade's events (readFundsStep): reserve a
+ * BUY's funds, capture them, release them, or credit a SELL. Its `type` and fields are those of the schema version 1
+ * command that asked for the same step, so that a step applied from such a command is recognised (same inbox key,
+ * same hash) when Trade's event announces it again after an upgrade.
+ */
+export type FundsStep = SagaCommandV1;
+
+/** The state a saga step is decided on, read (and locked) in its transaction. */
+export type StepState = { account: Account | undefined; reservation: Reservation | undefined };
 
 export type RequestDecision = { reply: Reply; changes: Change[]; events: PaymentEvent[] };
-/** `refused`: the command contradicts the saga's state (a protocol error of its sender); it is dead-lettered. */
-export type CommandDecision = { event: PaymentEvent; changes: Change[] } | { refused: string };
+/** `refused`: the event contradicts the saga's state (a protocol error of its sender); it is dead-lettered. */
+export type StepDecision = { event: PaymentEvent; changes: Change[] } | { refused: string };

@@ -85,7 +85,8 @@ async function changeOnce(deps: PaymentDeps, delivery: Delivery, principal: Prin
       const decision = decideRequest(request, await readRequestState(tx, request), context);
       await applyChanges(tx, decision.changes);
       await auditChange(tx, principal, request, decision.events, at);
-      const events = decision.events.flatMap((event) => announce(event, delivery.correlationId));
+      // Every event goes to `domain-events` (every gateway binds a revoked key, to close its sockets) and to Reporting.
+      const events = decision.events.map((event) => eventMessage(event, delivery.correlationId));
       return { response: decision.reply, messages: [...replyMessage(delivery, replies, decision.reply), ...events] };
     },
     replay: (reply) => replyMessage(delivery, replies, reply),
@@ -95,16 +96,6 @@ async function changeOnce(deps: PaymentDeps, delivery: Delivery, principal: Prin
       return { response: reply, messages: replyMessage(delivery, replies, reply) };
     },
   });
-}
-
-/**
- * Every event goes to the `events` fanout; a revoked key is also announced on `payment-response`, where every
- * gateway listens for it to close that key's sockets.
- */
-function announce(event: PaymentEvent, correlationId: string | undefined) {
-  const fanout = eventMessage(exchanges.events, event, correlationId);
-  if (event.type !== 'CredentialRevoked') return [fanout];
-  return [fanout, eventMessage(exchanges.paymentResponse, event, correlationId, fanout.messageId)];
 }
 
 /** The operator's requests, and every key issued again or revoked, go to the audit trail with the effect. */

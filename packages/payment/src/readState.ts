@@ -1,7 +1,7 @@
-import { canonicalDecimal, type PaymentCommand } from '@trading/contracts';
+import { canonicalDecimal } from '@trading/contracts';
 import { byPosition, batchedQuery, batchedStatements, type SqlClient } from '@trading/db';
 import type { ChangingRequest } from './decideRequest.ts';
-import type { Account, CommandState, HeldAsset, RequestState, Reservation } from './domain.ts';
+import type { Account, FundsStep, HeldAsset, RequestState, Reservation, StepState } from './domain.ts';
 
 type AccountRow = { user_id: string; available: string; reserved: string; created_at: Date | string; removed_at: unknown };
 const ACCOUNT_COLUMNS = 'user_id::text, available::text, reserved::text, created_at, removed_at';
@@ -52,9 +52,9 @@ export async function readKeyOwner(db: SqlClient, keySha256: string): Promise<st
 }
 
 /** Locks the account first and then the reservation: every transaction takes its locks in this order. */
-export async function readCommandState(tx: SqlClient, command: PaymentCommand): Promise<CommandState> {
-  const account = await locks(tx).account(command.user_id);
-  const reservation = command.type === 'CreditFunds' ? undefined : await locks(tx).reservation(command.saga_id);
+export async function readStepState(tx: SqlClient, step: FundsStep): Promise<StepState> {
+  const account = await locks(tx).account(step.user_id);
+  const reservation = step.type === 'CreditFunds' ? undefined : await locks(tx).reservation(step.saga_id);
   return { account, reservation };
 }
 

@@ -1,7 +1,6 @@
 import type { Handler } from '@trading/bus';
 import {
   authorizeStamped,
-  brokerUsers,
   type ClientRequest,
   type Delivery,
   encodePrincipal,
@@ -21,14 +20,14 @@ import { placeOrder } from './placeOrder.ts';
 import { portfolioReply } from './portfolio.ts';
 import { tradesReply } from './tradeHistory.ts';
 
-/** The handler of Trade's queue: client requests from `api`, and Payment's answers to saga commands. */
+/**
+ * The handler of Trade's queue: client requests from `api`, and the events of Payment that Trade reacts to (on
+ * `domain-events`; on `payment-response` from schema version 1).
+ */
 export function createHandler(deps: TradeDeps): Handler {
   return async (delivery) => {
     const log = deps.logger.child({ requestId: delivery.headers['x-request-id'], correlationId: delivery.correlationId });
-    if (delivery.exchange === exchanges.paymentResponse) {
-      if (delivery.userId !== brokerUsers.payment) throw new PoisonMessageError(`saga answer from ${delivery.userId ?? 'nobody'}, not the Payment service`);
-      return onPaymentEvent(deps, delivery, log);
-    }
+    if (delivery.exchange === exchanges.domainEvents || delivery.exchange === exchanges.paymentResponse) return onPaymentEvent(deps, delivery, log);
     // The gateway validated the request; a body that fails here is its sender's bug, dead-lettered with the reason.
     const parsed = parseRequest(delivery.body, delivery.messageId ?? '');
     if (!parsed.ok) throw new PoisonMessageError(`invalid request on ${delivery.routingKey}: ${parsed.error.message}`);

@@ -57,18 +57,18 @@ function execute(saga: Saga, context: ExecutionContext | undefined): Step {
 }
 
 /**
- * A BUY still waiting for its reservation is cancelled. Every other open saga is past its point of no return
- * (funds may be captured or credited already, or are being released): it is never compensated, it keeps
- * waiting and sends its pending command again, which Payment applies once per saga and command type.
+ * A BUY still waiting for its reservation expires. Every other open saga is past its point of no return (funds
+ * may be captured or credited already, or are being released): it is never compensated, it keeps waiting and
+ * announces again the event whose reaction it waits for, which Payment applies once per saga and step.
  */
 function onDeadline(saga: Saga): Step {
   switch (saga.state) {
     case 'STARTED':
-      return saga.side === 'BUY' ? { kind: 'timeOut' } : { kind: 'resend', command: 'CreditFunds' };
+      return saga.side === 'BUY' ? { kind: 'timeOut' } : { kind: 'reannounce', event: 'TradeRecorded' };
     case 'CAPTURING':
-      return { kind: 'resend', command: 'CaptureFunds' };
+      return { kind: 'reannounce', event: 'TradeRecorded' };
     case 'COMPENSATING':
-      return { kind: 'resend', command: 'ReleaseFunds' };
+      return { kind: 'reannounce', event: 'OrderCancelled' };
     default:
       return { kind: 'ignore', why: `deadline of a ${saga.state} saga` };
   }

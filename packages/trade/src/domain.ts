@@ -1,4 +1,4 @@
-import type { BuyRequest, ErrorCode, PaymentEvent, RequestId, SellRequest, sagaReplyTypes } from '@trading/contracts';
+import type { BuyRequest, ErrorCode, PaymentEvent, RequestId, SellRequest, TradeReaction } from '@trading/contracts';
 
 /*
  * Trade's state and the inputs and steps of its sagas. Amounts are canonical decimal strings ("0.5"), never numbers.
@@ -54,31 +54,35 @@ export type Saga = {
   createdAt: Date;
 };
 
-type SagaReply = Extract<PaymentEvent, { type: (typeof sagaReplyTypes)[number] }>;
+/** The events of Payment that Trade reacts to (reactions.ts). */
+export type PaymentReaction = Extract<PaymentEvent, { type: TradeReaction }>;
 
-/** What moves a saga on: Payment's answers, a failed step of Trade's own, and its deadline passing. */
-export type SagaInput = SagaReply | { type: 'StepFailed'; reason: string } | { type: 'DeadlinePassed' };
+/** What moves a saga on: Payment's events, a failed step of Trade's own, and its deadline passing. */
+export type SagaInput = PaymentReaction | { type: 'StepFailed'; reason: string } | { type: 'DeadlinePassed' };
 
-/** The command a saga past its point of no return waits on; sent again at each deadline (Payment deduplicates it). */
-export type PendingCommand = 'CaptureFunds' | 'CreditFunds' | 'ReleaseFunds';
+/**
+ * The event of Trade's that a saga past its point of no return waits on Payment's reaction to; announced again at
+ * each deadline (Payment takes each step once per saga, and answers again as it did).
+ */
+export type AwaitedEvent = 'TradeRecorded' | 'OrderCancelled' | 'OrderExpired';
 
 /** What a saga does on an input: decided by decideStep (pure), carried out by runStep in the input's transaction. */
 export type Step =
-  /** BUY funds reserved and the price executable: record the trade and the holdings, send CaptureFunds → CAPTURING. */
+  /** BUY funds reserved and the price executable: record the trade and the holdings, announce TradeRecorded → CAPTURING. */
   | { kind: 'record'; execution: Execution }
   /** Funds captured (BUY) or credited (SELL): settle → COMPLETED, reply OK. */
   | { kind: 'complete' }
   /** Payment refused: undo what Trade did (SELL: restore the holding, void the trade) → REJECTED, reply ERROR. */
   | { kind: 'reject'; code: ErrorCode; reason: string }
-  /** A step after the reservation failed, or the price is not executable: send ReleaseFunds → COMPENSATING. */
+  /** A step after the reservation failed, or the price is not executable: announce OrderCancelled → COMPENSATING. */
   | { kind: 'compensate'; code: ErrorCode; reason: string }
   /** Funds released after a failure → COMPENSATED, reply ERROR with the failure's code (TRADE_FAILED, PRICE_…). */
   | { kind: 'compensated' }
-  /** No reservation in time: send ReleaseFunds → TIMED_OUT, reply ERROR SAGA_TIMEOUT. */
+  /** No reservation in time: announce OrderExpired → TIMED_OUT, reply ERROR SAGA_TIMEOUT. */
   | { kind: 'timeOut' }
-  /** Past the deadline after the point of no return: keep waiting, and send the pending command again. */
-  | { kind: 'resend'; command: PendingCommand }
-  /** A reservation arrived after the saga gave up: release it. */
+  /** Past the deadline after the point of no return: keep waiting, and announce the awaited event again. */
+  | { kind: 'reannounce'; event: AwaitedEvent }
+  /** A reservation arrived after the saga expired (Payment took the expiry first, then an acceptance it reserved for): announce the expiry again. */
   | { kind: 'releaseLate' }
   | { kind: 'ignore'; why: string };
 

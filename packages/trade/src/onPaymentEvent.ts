@@ -1,4 +1,4 @@
-import { type Delivery, paymentEvent, sagaReplyTypes } from '@trading/contracts';
+import { brokerUsers, type Delivery, paymentEvent, reactsTo } from '@trading/contracts';
 import { hashRequest, userScope, type SqlClient } from '@trading/db';
 import { type Logger, PoisonMessageError } from '@trading/platform';
 import { decideStep, type ExecutionContext } from './decideStep.ts';
@@ -8,16 +8,17 @@ import type { SagaInput } from './domain.ts';
 import { runStep, StepFailedError } from './runStep.ts';
 import { lockSaga } from './sagaStore.ts';
 
-const isSagaReply = (type: string): boolean => (sagaReplyTypes as readonly string[]).includes(type);
-
 /**
- * Payment's answer to a saga command moves the saga on, once per message id: the step's effects, the saga's
- * new state and its messages commit together, and a duplicate does nothing. When the step fails (recording a
- * BUY's trade throws), its transaction rolls back and a new one starts the compensation.
+ * One of Payment's events that Trade reacts to (reactions.ts; from schema version 1, Payment's answer to a command on
+ * `payment-response`, the same event) moves the saga on, once per message id: the step's effects, the saga's new
+ * state and its messages commit together, and a duplicate does nothing. When the step fails (recording a BUY's
+ * trade throws), its transaction rolls back and a new one starts the compensation. Only the Payment service's
+ * broker user is believed.
  */
 export async function onPaymentEvent(deps: TradeDeps, delivery: Delivery, log: Logger): Promise<void> {
+  if (delivery.userId !== brokerUsers.payment) throw new PoisonMessageError(`saga event from ${delivery.userId ?? 'nobody'}, not the Payment service`);
   const parsed = paymentEvent.safeParse(delivery.body);
-  if (!parsed.success || !isSagaReply(parsed.data.type)) throw new PoisonMessageError(`not a saga answer from Payment: ${delivery.type}`);
+  if (!parsed.success || !reactsTo('trade', parsed.data.type)) throw new PoisonMessageError(`not an event Trade reacts to: ${delivery.type}`);
   if (!delivery.messageId) throw new PoisonMessageError('a payment event without a message id cannot be deduplicated');
   const event = parsed.data as Extract<SagaInput, { saga_id: string }>;
   const sagaLog = log.child({ sagaId: event.saga_id });

@@ -16,7 +16,7 @@ import { deadlineAfter, type TradeDeps } from './deps.ts';
 import type { Order, Saga } from './domain.ts';
 import { isHalted } from './haltStore.ts';
 import { reserveHolding } from './holdingStore.ts';
-import { paymentCommand, sagaFacts, tradeEvent } from './sagaMessages.ts';
+import { sagaFacts, tradeEvent } from './sagaMessages.ts';
 import { addWaiter, insertSaga, lockSagaReply, sagaOfRequest, type Waiter } from './sagaStore.ts';
 import { insertTrade } from './tradeStore.ts';
 
@@ -89,14 +89,15 @@ async function startOrder(
   await insertSaga(tx, saga, request, deadlineAfter(now, deps.settings));
   if (waiter) await addWaiter(tx, saga.id, waiter);
   const facts = sagaFacts(saga, now);
-  const started = tradeEvent({ type: 'SagaStarted', ...facts });
-  if (!saga.tradeId) return { response: { sagaId: saga.id }, messages: [started, paymentCommand(saga, 'ReserveFunds')] };
+  // A BUY's acceptance names the funds it needs (Payment reserves them); a SELL's holding is reserved here, and its
+  // trade recorded at once (Payment credits it).
+  if (!saga.tradeId)
+    return { response: { sagaId: saga.id }, messages: [tradeEvent({ type: 'OrderAccepted', ...facts, ...(saga.reserved ? { reserve: saga.reserved } : {}) })] };
   await insertTrade(tx, saga, saga.tradeId, now);
   const messages = [
-    started,
+    tradeEvent({ type: 'OrderAccepted', ...facts }),
     tradeEvent({ type: 'HoldingReserved', ...facts }),
     tradeEvent({ type: 'TradeRecorded', ...facts, trade_id: saga.tradeId }),
-    paymentCommand(saga, 'CreditFunds'),
   ];
   return { response: { sagaId: saga.id }, messages };
 }

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { type ErrorCode, errorCodes, type OutgoingMessage, type Reply, type TradeEvent } from '@trading/contracts';
 import type { SqlClient } from '@trading/db';
 import { deadlineAfter, type TradeDeps } from './deps.ts';
-import type { Saga, Step } from './domain.ts';
+import type { AwaitedEvent, Saga, Step } from './domain.ts';
 import { addToHolding, restoreHolding, settleSale } from './holdingStore.ts';
-import { completedReply, failedReply, paymentCommand, replyToWaiter, sagaDuration, sagaFacts, tradeEvent } from './sagaMessages.ts';
+import { completedReply, failedReply, reannounced, replyToWaiter, sagaDuration, sagaFacts, tradeEvent } from './sagaMessages.ts';
 import { type SagaChange, takeWaiters, updateSaga } from './sagaStore.ts';
 import { deleteTrade, insertTrade } from './tradeStore.ts';
 
@@ -15,7 +15,7 @@ export class StepFailedError extends Error {
 
 /**
  * Carries out a step in the caller's transaction: the saga's new state, the effects on trades and holdings,
- * and the messages to send (commands, domain events, replies to waiters), which commit together.
+ * and the messages to send (domain events, replies to waiters), which commit together.
  */
 export async function runStep(tx: SqlClient, deps: TradeDeps, saga: Saga, step: Step): Promise<OutgoingMessage[]> {
   const now = deps.clock();
@@ -42,7 +42,7 @@ export async function runStep(tx: SqlClient, deps: TradeDeps, saga: Saga, step: 
     case 'compensate': {
       const change = { state: 'COMPENSATING', deadline: deadlineAfter(now, deps.settings), failureCode: step.code, failureReason: step.reason } as const;
       await updateSaga(tx, saga.id, now, change);
-      return [paymentCommand(saga, 'ReleaseFunds', step.reason)];
+      return [tradeEvent({ type: 'OrderCancelled', ...facts, code: step.code, reason: step.reason })];
     }
     case 'compensated': {
       const code = knownCode(saga.failureCode ?? 'TRADE_FAILED');
@@ -56,14 +56,14 @@ export async function runStep(tx: SqlClient, deps: TradeDeps, saga: Saga, step: 
       const reason = `Payment did not reserve the funds within ${deps.settings.sagaTimeoutMs} ms; the trade was cancelled`;
       const failed: TradeEvent = { type: 'SagaFailed', ...facts, outcome: 'TIMED_OUT', code: 'SAGA_TIMEOUT', reason, duration_ms: durationMs };
       const change: Ending = { state: 'TIMED_OUT', reply: failedReply(saga, 'SAGA_TIMEOUT', reason), failureCode: 'SAGA_TIMEOUT', failureReason: reason };
-      return finish(tx, saga, now, change, [paymentCommand(saga, 'ReleaseFunds', reason), tradeEvent(failed)]);
+      return finish(tx, saga, now, change, [tradeEvent({ type: 'OrderExpired', ...facts, reason }), tradeEvent(failed)]);
     }
-    case 'resend': {
+    case 'reannounce': {
       await updateSaga(tx, saga.id, now, { state: saga.state, deadline: deadlineAfter(now, deps.settings) });
-      return [paymentCommand(saga, step.command, saga.failureReason ?? '')];
+      return [reannounced(awaitedEvent(saga, step.event, now))];
     }
     case 'releaseLate':
-      return [paymentCommand(saga, 'ReleaseFunds', 'the reservation arrived after the saga timed out')];
+      return [reannounced(awaitedEvent(saga, 'OrderExpired', now))];
     case 'ignore':
       return [];
     default: {
@@ -74,8 +74,8 @@ export async function runStep(tx: SqlClient, deps: TradeDeps, saga: Saga, step: 
 }
 
 /**
- * BUY: the trade at its execution, the user's holding and the house's opposite position are recorded, then
- * CaptureFunds; any failure rolls them back with the transaction.
+ * BUY: the trade at its execution, the user's holding and the house's opposite position are recorded, and
+ * TradeRecorded announced (Payment captures the funds); any failure rolls them back with the transaction.
  */
 async function record(tx: SqlClient, deps: TradeDeps, saga: Saga, now: Date): Promise<OutgoingMessage[]> {
   const tradeId = randomUUID();
@@ -88,7 +88,26 @@ async function record(tx: SqlClient, deps: TradeDeps, saga: Saga, now: Date): Pr
   }
   await updateSaga(tx, saga.id, now, { state: 'CAPTURING', tradeId, execution: saga.execution ?? undefined, deadline: deadlineAfter(now, deps.settings) });
   const recorded = { ...saga, tradeId };
-  return [paymentCommand(recorded, 'CaptureFunds'), tradeEvent({ type: 'TradeRecorded', ...sagaFacts(recorded, now), trade_id: tradeId })];
+  return [tradeEvent({ type: 'TradeRecorded', ...sagaFacts(recorded, now), trade_id: tradeId })];
+}
+
+/** The event a saga waits on Payment's reaction to, as it was announced (with a new `at`). */
+function awaitedEvent(saga: Saga, type: AwaitedEvent, now: Date): TradeEvent {
+  const facts = sagaFacts(saga, now);
+  const reason = saga.failureReason ?? '';
+  switch (type) {
+    case 'TradeRecorded':
+      if (!saga.tradeId) throw new Error(`saga ${saga.id} awaits its trade's settlement without a recorded trade`);
+      return { type, ...facts, trade_id: saga.tradeId };
+    case 'OrderCancelled':
+      return { type, ...facts, code: saga.failureCode ?? 'TRADE_FAILED', reason };
+    case 'OrderExpired':
+      return { type, ...facts, reason };
+    default: {
+      const _exhaustive: never = type;
+      return _exhaustive;
+    }
+  }
 }
 
 /** A saga's last change: a terminal state with its reply. */

@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import {
-  commandRoutingKeys,
   type ErrorCode,
   errorReply,
   eventMessage,
@@ -8,53 +6,12 @@ import {
   notional,
   okReply,
   type OutgoingMessage,
-  type PaymentCommand,
   type Reply,
   replyMessage,
   type TradeEvent,
 } from '@trading/contracts';
 import type { Saga } from './domain.ts';
 import type { Waiter } from './sagaStore.ts';
-
-type CommandType = PaymentCommand['type'];
-
-/**
- * A saga command to Payment. Payment applies each command once per saga and command type, so sending one
- * again (at a deadline, or to release a late reservation) is answered with the same event and changes nothing.
- */
-export function paymentCommand(saga: Saga, type: CommandType, reason = ''): OutgoingMessage {
-  const body = commandBody(saga, type, reason);
-  return { exchange: exchanges.payment, routingKey: commandRoutingKeys[type], messageId: randomUUID(), type, body, correlationId: saga.id };
-}
-
-function commandBody(saga: Saga, type: CommandType, reason: string): PaymentCommand {
-  const ids = { saga_id: saga.id, user_id: saga.userId };
-  switch (type) {
-    case 'ReserveFunds':
-      return { type, ...ids, amount: required(saga.reserved, saga, 'a reservation') };
-    case 'CaptureFunds': {
-      const { notional, fee } = executed(saga);
-      return { type, ...ids, symbol: saga.symbol, quantity: saga.quantity, notional, fee };
-    }
-    case 'ReleaseFunds':
-      return { type, ...ids, reason };
-    case 'CreditFunds': {
-      const { notional, fee } = executed(saga);
-      return { type, ...ids, amount: notional, fee, symbol: saga.symbol, quantity: saga.quantity };
-    }
-    default: {
-      const _exhaustive: never = type;
-      return _exhaustive;
-    }
-  }
-}
-
-function required<T>(value: T | null, saga: Saga, what: string): T {
-  if (value === null) throw new Error(`saga ${saga.id} has no ${what}`);
-  return value;
-}
-
-const executed = (saga: Saga) => required(saga.execution, saga, 'execution');
 
 /**
  * The facts every trade event repeats, so Reporting can follow a saga from any one of its events: until the trade
@@ -72,9 +29,22 @@ export function sagaDuration(saga: Saga, at: Date): number {
   return Math.max(0, at.getTime() - saga.createdAt.getTime());
 }
 
-/** A trade event for the `events` fanout (routing key trade.<entity>.<event>), correlated by its saga. */
+/** A trade event on `domain-events` (routing key trade.<entity>.<event>; Reporting gets it too), correlated by its saga. */
 export function tradeEvent(event: TradeEvent): OutgoingMessage {
-  return eventMessage(exchanges.events, event, event.saga_id);
+  return eventMessage(event, event.saga_id);
+}
+
+/**
+ * An event of the saga announced again at its deadline, for the service that reacts to it (Payment applies its
+ * step once per saga, and answers again with the event it answered the first time); Reporting has it already.
+ */
+export function reannounced(event: TradeEvent): OutgoingMessage {
+  return eventMessage(event, event.saga_id, { reannounced: true });
+}
+
+function executed(saga: Saga): NonNullable<Saga['execution']> {
+  if (saga.execution === null) throw new Error(`saga ${saga.id} has no execution`);
+  return saga.execution;
 }
 
 /** The OK reply of a completed saga: which trade, at which price (a market tick), for how much, and the fee. */

@@ -1,39 +1,39 @@
-import { Decimal, type ErrorCode, errorCodes, HOUSE_USER_ID, type PaymentCommand } from '@trading/contracts';
-import type { Account, Change, CommandDecision, CommandState, Reservation } from './domain.ts';
+import { Decimal, type ErrorCode, errorCodes, HOUSE_USER_ID } from '@trading/contracts';
+import type { Account, Change, FundsStep, Reservation, StepDecision, StepState } from './domain.ts';
 
-type ReserveFunds = Extract<PaymentCommand, { type: 'ReserveFunds' }>;
-type CaptureFunds = Extract<PaymentCommand, { type: 'CaptureFunds' }>;
-type ReleaseFunds = Extract<PaymentCommand, { type: 'ReleaseFunds' }>;
-type CreditFunds = Extract<PaymentCommand, { type: 'CreditFunds' }>;
+type ReserveFunds = Extract<FundsStep, { type: 'ReserveFunds' }>;
+type CaptureFunds = Extract<FundsStep, { type: 'CaptureFunds' }>;
+type ReleaseFunds = Extract<FundsStep, { type: 'ReleaseFunds' }>;
+type CreditFunds = Extract<FundsStep, { type: 'CreditFunds' }>;
 
 /**
- * Decides a saga command of the Trade service on the account and the saga's reservation: the one event that
- * answers it and the changes. Pure.
+ * Decides Payment's step in a saga on the account and the saga's reservation: the one event that tells Trade how
+ * it went, and the changes. Pure.
  */
-export function decideCommand(command: PaymentCommand, state: CommandState, at: string): CommandDecision {
-  switch (command.type) {
+export function decideFundsStep(step: FundsStep, state: StepState, at: string): StepDecision {
+  switch (step.type) {
     case 'ReserveFunds':
-      return reserve(command, state, at);
+      return reserve(step, state, at);
     case 'CaptureFunds':
-      return capture(command, state.reservation, at);
+      return capture(step, state.reservation, at);
     case 'ReleaseFunds':
-      return release(command, state.reservation, at);
+      return release(step, state.reservation, at);
     case 'CreditFunds':
-      return credit(command, state.account, at);
+      return credit(step, state.account, at);
     default: {
-      const _exhaustive: never = command;
+      const _exhaustive: never = step;
       return _exhaustive;
     }
   }
 }
 
-function reserve(command: ReserveFunds, { account, reservation }: CommandState, at: string): CommandDecision {
-  const { saga_id, user_id, amount } = command;
-  const rejected = (code: ErrorCode, reason: string): CommandDecision => ({
+function reserve(step: ReserveFunds, { account, reservation }: StepState, at: string): StepDecision {
+  const { saga_id, user_id, amount } = step;
+  const rejected = (code: ErrorCode, reason: string): StepDecision => ({
     event: { type: 'FundsRejected', saga_id, user_id, at, amount, code, reason },
     changes: [],
   });
-  // Trade released this saga (it timed out) before its ReserveFunds arrived: reserving now would strand the funds.
+  // The saga expired and was released before its acceptance reached Payment: reserving now would strand the funds.
   if (reservation) return rejected('SAGA_TIMEOUT', `saga ${saga_id} was released before its funds were reserved`);
   if (!account) return rejected('USER_NOT_FOUND', errorCodes.USER_NOT_FOUND.message);
   if (new Decimal(account.available).lt(amount)) {
@@ -52,8 +52,8 @@ function reserve(command: ReserveFunds, { account, reservation }: CommandState, 
  * The BUY's trade: the user pays notional + fee out of the reservation and gets the rest of it back; the house
  * receives the notional and the fee. Trade never asks for more than it reserved (it reserved at the order's bound).
  */
-function capture(command: CaptureFunds, reservation: Reservation | undefined, at: string): CommandDecision {
-  const { saga_id, user_id, symbol, quantity, notional, fee } = command;
+function capture(step: CaptureFunds, reservation: Reservation | undefined, at: string): StepDecision {
+  const { saga_id, user_id, symbol, quantity, notional, fee } = step;
   if (reservation?.status !== 'RESERVED' || reservation.userId !== user_id) {
     return { refused: `cannot capture saga ${saga_id} of user ${user_id}: its reservation is ${describe(reservation)}` };
   }
@@ -83,8 +83,8 @@ function houseSide(sagaId: string, notional: string, fee: string, at: string): C
  * FundsReleased with amount "0": a CAPTURED reservation stays captured, and an unknown one is recorded as
  * released (amount 0) so that a ReserveFunds arriving late is rejected instead of holding funds forever.
  */
-function release(command: ReleaseFunds, reservation: Reservation | undefined, at: string): CommandDecision {
-  const { saga_id, user_id } = command;
+function release(step: ReleaseFunds, reservation: Reservation | undefined, at: string): StepDecision {
+  const { saga_id, user_id } = step;
   if (reservation?.status === 'RESERVED') {
     const { amount, userId } = reservation;
     return {
@@ -100,8 +100,8 @@ function release(command: ReleaseFunds, reservation: Reservation | undefined, at
 }
 
 /** The SELL's trade: the house pays the notional, less the fee it earns; the user receives notional − fee. */
-function credit(command: CreditFunds, account: Account | undefined, at: string): CommandDecision {
-  const { saga_id, user_id, amount, fee, symbol, quantity } = command;
+function credit(step: CreditFunds, account: Account | undefined, at: string): StepDecision {
+  const { saga_id, user_id, amount, fee, symbol, quantity } = step;
   if (!account) {
     const reason = errorCodes.USER_NOT_FOUND.message;
     return { event: { type: 'CreditRejected', saga_id, user_id, at, amount, code: 'USER_NOT_FOUND', reason }, changes: [] };
