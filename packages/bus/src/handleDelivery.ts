@@ -1,4 +1,4 @@
-import { type Delivery, readsSchemaVersion, SCHEMA_VERSION, schemaVersionOf } from '@trading/contracts';
+import { type Delivery, queues, readsSchemaVersion, SCHEMA_VERSION, schemaVersionOf } from '@trading/contracts';
 import { PoisonMessageError, TransientError } from '@trading/platform';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { BusState, Handler } from './busState.ts';
@@ -9,7 +9,8 @@ import { settleFailure } from './settleFailure.ts';
 /**
  * Runs the handler on one message and settles it: acked once the handler resolves; after a transient failure run
  * again with backoff for as long as the bus consumes; after any other failure settled by settleFailure. A body that
- * is not JSON, or a message of a schema version this code does not read (versions.ts), is dead-lettered at once.
+ * is not JSON, or a message of a schema version this code does not read (versions.ts), is dead-lettered at once
+ * (but on the dead-letter queue itself, whose readers take what the others could not).
  */
 export async function handleDelivery(state: BusState, channel: Channel, queue: string, handler: Handler, msg: ConsumeMessage): Promise<void> {
   const delivery = toDelivery(msg);
@@ -17,7 +18,7 @@ export async function handleDelivery(state: BusState, channel: Channel, queue: s
     await deadLetter(state, channel, queue, msg, new PoisonMessageError('body is not valid JSON'));
     return;
   }
-  if (!readsSchemaVersion(delivery.schemaVersion)) {
+  if (!readsSchemaVersion(delivery.schemaVersion) && queue !== queues.deadLetter) {
     const error = new PoisonMessageError(`schema version ${delivery.schemaVersion}: this consumer reads ${SCHEMA_VERSION - 1} and ${SCHEMA_VERSION}`);
     await deadLetter(state, channel, queue, msg, error);
     return;

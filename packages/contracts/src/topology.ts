@@ -16,7 +16,8 @@ import { reactions } from './reactions.ts';
  *   many events.
  * - `market` (topic) carries the market's price ticks, routing key market.tick.<SYMBOL> (PriceTicked). No queue is
  *   bound to it here: a consumer binds its own.
- * - One durable quorum queue per consuming service; failures go to `dead-letter`. Reporting has a second queue,
+ * - One durable quorum queue per consuming service (named <service>.commands: its clients' requests, which are
+ *   commands, and the events it reacts to); failures go to `dead-letter`. Reporting has a second queue,
  *   `reporting.queries`, for REPORT requests alone, so a flood of queries never delays the events it ingests: a
  *   classic queue without a dead-letter exchange, since a query expires (the gateway publishes it with its reply
  *   timeout as its TTL) once its client has given up and then is simply dropped.

@@ -47,7 +47,7 @@ describe('concurrent requests on two payment instances', function () {
       const sagas = Array.from({ length: 30 }, () => randomUUID());
       const [withdrawals] = await Promise.all([
         Promise.all(Array.from({ length: 30 }, () => probe.request({ type: 'WITHDRAW', user_id: userId, amount: '5' }))),
-        Promise.all(sagas.map((sagaId) => probe.command({ type: 'ReserveFunds', saga_id: sagaId, user_id: userId, amount: '5' }))),
+        Promise.all(sagas.map((sagaId) => probe.sagaStep({ type: 'ReserveFunds', saga_id: sagaId, user_id: userId, amount: '5' }))),
       ]);
       const answers = await Promise.all(sagas.map((sagaId) => probe.sagaAnswer(sagaId, ['FundsReserved', 'FundsRejected'])));
       const withdrawn = withdrawals.filter((r) => r.status === 'OK').length;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Decimal, HOUSE_USER_ID } from '@trading/contracts';
 import { expect } from 'chai';
-import { decideCommand } from '../src/decideCommand.ts';
+import { decideFundsStep } from '../src/decideFundsStep.ts';
 import { decideRequest } from '../src/decideRequest.ts';
 import type { Account, Reservation } from '../src/domain.ts';
 
@@ -71,7 +71,7 @@ describe('decideRequest', () => {
   });
 });
 
-describe('decideCommand', () => {
+describe('decideFundsStep', () => {
   const release = { type: 'ReleaseFunds', saga_id: sagaId, user_id: userId, reason: 'timeout' } as const;
   const capture = { type: 'CaptureFunds', saga_id: sagaId, user_id: userId, symbol: 'AAPL', quantity: '2', notional: '59.8', fee: '0.0598' } as const;
   const credit = { type: 'CreditFunds', saga_id: sagaId, user_id: userId, symbol: 'AAPL', quantity: '2', amount: '59.8', fee: '0.0598' } as const;
@@ -79,17 +79,17 @@ describe('decideCommand', () => {
 
   describe('ReleaseFunds of a captured reservation', () => {
     it('moves nothing and answers FundsReleased with amount 0', () => {
-      const decision = decideCommand(release, { account: account('0'), reservation: reservation('CAPTURED') }, at);
+      const decision = decideFundsStep(release, { account: account('0'), reservation: reservation('CAPTURED') }, at);
       expect(decision).to.deep.equal({ event: { type: 'FundsReleased', saga_id: sagaId, user_id: userId, at, amount: '0' }, changes: [] });
     });
   });
 
   describe('ReleaseFunds of an unknown reservation', () => {
     it('records the saga as released with amount 0, so a late ReserveFunds is rejected', () => {
-      const decision = decideCommand(release, { account: account('100'), reservation: undefined }, at);
+      const decision = decideFundsStep(release, { account: account('100'), reservation: undefined }, at);
       expect(decision).to.have.nested.property('event.amount', '0');
       expect(decision).to.have.deep.property('changes', [{ type: 'SetReservation', sagaId, userId, amount: '0', status: 'RELEASED', at }]);
-      const late = decideCommand(
+      const late = decideFundsStep(
         { type: 'ReserveFunds', saga_id: sagaId, user_id: userId, amount: '1' },
         { account: account('100'), reservation: reservation('RELEASED', '0') },
         at,
@@ -102,14 +102,14 @@ describe('decideCommand', () => {
   describe('CaptureFunds of a reservation that is not RESERVED', () => {
     it('is refused', () => {
       for (const state of [reservation('RELEASED'), reservation('CAPTURED'), undefined]) {
-        expect(decideCommand(capture, { account: account('0'), reservation: state }, at)).to.have.property('refused');
+        expect(decideFundsStep(capture, { account: account('0'), reservation: state }, at)).to.have.property('refused');
       }
     });
   });
 
   describe('CaptureFunds of a RESERVED reservation', () => {
     it('takes notional + fee, releases the rest of the reservation, books the house’s TRADE and FEE rows and adds the quantity', () => {
-      const decision = decideCommand(capture, { account: account('0', '60'), reservation: reservation('RESERVED') }, at);
+      const decision = decideFundsStep(capture, { account: account('0', '60'), reservation: reservation('RESERVED') }, at);
       expect(decision).to.deep.equal({
         event: { type: 'FundsCaptured', saga_id: sagaId, user_id: userId, at, amount: '59.8598', notional: '59.8', fee: '0.0598', released: '0.1402' },
         changes: [
@@ -123,25 +123,25 @@ describe('decideCommand', () => {
     });
 
     it('books no FEE row when the fee is 0, and releases nothing when the trade costs the whole reservation', () => {
-      const decision = decideCommand({ ...capture, notional: '60', fee: '0' }, { account: account('0', '60'), reservation: reservation('RESERVED') }, at);
+      const decision = decideFundsStep({ ...capture, notional: '60', fee: '0' }, { account: account('0', '60'), reservation: reservation('RESERVED') }, at);
       expect(decision).to.have.nested.property('event.released', '0');
       expect(decision).to.have.property('changes').that.deep.includes(house('TRADE', '60')).and.not.deep.includes(house('FEE', '0'));
     });
 
     it('moves funds that sum to zero over the user and the house', () => {
-      const decision = decideCommand(capture, { account: account('0', '60'), reservation: reservation('RESERVED') }, at);
+      const decision = decideFundsStep(capture, { account: account('0', '60'), reservation: reservation('RESERVED') }, at);
       expect(sumOfMoves(decision)).to.equal(0);
     });
 
     it('is refused when notional + fee is above the reservation', () => {
-      const decision = decideCommand({ ...capture, notional: '60', fee: '0.01' }, { account: account('0', '60'), reservation: reservation('RESERVED') }, at);
+      const decision = decideFundsStep({ ...capture, notional: '60', fee: '0.01' }, { account: account('0', '60'), reservation: reservation('RESERVED') }, at);
       expect(decision).to.have.property('refused').that.includes('more than its reservation');
     });
   });
 
   describe('CreditFunds of a SELL', () => {
     it('credits the user notional − fee; the house pays the notional (TRADE) and earns the fee (FEE)', () => {
-      const decision = decideCommand(credit, { account: account('10'), reservation: undefined }, at);
+      const decision = decideFundsStep(credit, { account: account('10'), reservation: undefined }, at);
       expect(decision).to.deep.equal({
         event: { type: 'FundsCredited', saga_id: sagaId, user_id: userId, at, amount: '59.8', fee: '0.0598' },
         changes: [
@@ -156,12 +156,12 @@ describe('decideCommand', () => {
 
     it('is refused when the fee takes the whole notional or more (a credit of 0 would move no money)', () => {
       for (const fee of ['59.8', '60']) {
-        expect(decideCommand({ ...credit, fee }, { account: account('10'), reservation: undefined }, at)).to.have.property('refused');
+        expect(decideFundsStep({ ...credit, fee }, { account: account('10'), reservation: undefined }, at)).to.have.property('refused');
       }
     });
 
     it('answers CreditRejected USER_NOT_FOUND for an unknown account, and changes nothing', () => {
-      expect(decideCommand(credit, { account: undefined, reservation: undefined }, at))
+      expect(decideFundsStep(credit, { account: undefined, reservation: undefined }, at))
         .to.deep.include({ changes: [] })
         .and.nested.include({
           'event.type': 'CreditRejected',
@@ -172,7 +172,7 @@ describe('decideCommand', () => {
 });
 
 /** The sum of every MoveFunds delta (available and reserved) of a decision, in 1e-8 units. */
-function sumOfMoves(decision: ReturnType<typeof decideCommand>): number {
+function sumOfMoves(decision: ReturnType<typeof decideFundsStep>): number {
   if ('refused' in decision) throw new Error(decision.refused);
   let sum = 0n;
   const units = (amount: string) => BigInt(new Decimal(amount).mul(1e8).toFixed());

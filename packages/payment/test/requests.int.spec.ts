@@ -175,7 +175,45 @@ describe('payment requests on the payment exchange', function () {
       expect(letter.headers).to.include({ 'x-error-name': 'PoisonMessageError', 'x-failed-service': 'payment' });
     });
 
-    it('dead-letters a saga command that breaks its schema or a money rule (a capture or credit without its notional and fee)', async () => {
+    it('dead-letters a Trade event that breaks its schema or a money rule (a BUY accepted without what to reserve, a trade without its fee)', async () => {
+      const saga = () => ({ saga_id: randomUUID(), user_id: randomUUID(), at: new Date().toISOString() });
+      const facts = { side: 'BUY', symbol: 'AAPL', quantity: '1', price: '1', notional: '1' };
+      const bad = [
+        { type: 'OrderAccepted', ...saga(), ...facts, saga_id: 'nope', reserve: '1' },
+        { type: 'OrderAccepted', ...saga(), ...facts, reserve: '0.000000001' },
+        { type: 'OrderAccepted', ...saga(), ...facts },
+        { type: 'TradeRecorded', ...saga(), ...facts, trade_id: randomUUID() },
+      ];
+      for (const body of bad) {
+        const messageId = await probe.asTrade(body);
+        const letter = await waitFor(() => probe.deadLetters.find((d) => d.messageId === messageId));
+        expect(letter.headers['x-error-name']).to.equal('PoisonMessageError');
+      }
+    });
+
+    it('dead-letters at once a message of a schema version it does not read (3), and changes nothing', async () => {
+      const userId = await probe.userWith('10');
+      const sagaId = randomUUID();
+      const at = new Date().toISOString();
+      const accepted = {
+        type: 'OrderAccepted',
+        saga_id: sagaId,
+        user_id: userId,
+        at,
+        side: 'BUY',
+        symbol: 'AAPL',
+        quantity: '1',
+        price: '5',
+        notional: '5',
+        reserve: '5',
+      };
+      const messageId = await probe.asTrade(accepted, 3 as 2);
+      const letter = await waitFor(() => probe.deadLetters.find((d) => d.messageId === messageId));
+      expect(String(letter.headers['x-error'])).to.match(/schema version 3/);
+      expect(await probe.request({ type: 'USER_INFO', user_id: userId })).to.include({ amount: '10', reserved: '0' });
+    });
+
+    it('dead-letters a schema version 1 saga command that breaks its schema or a money rule', async () => {
       const bad = [
         { type: 'ReserveFunds', saga_id: 'nope', user_id: randomUUID(), amount: '1' },
         { type: 'ReserveFunds', saga_id: randomUUID(), user_id: randomUUID(), amount: '0.000000001' },
@@ -183,7 +221,7 @@ describe('payment requests on the payment exchange', function () {
         { type: 'CreditFunds', saga_id: randomUUID(), user_id: randomUUID(), amount: '1', symbol: 'AAPL', quantity: '1' },
       ];
       for (const body of bad) {
-        const messageId = await probe.command(body);
+        const messageId = await probe.asTrade(body, 1);
         const letter = await waitFor(() => probe.deadLetters.find((d) => d.messageId === messageId));
         expect(letter.headers['x-error-name']).to.equal('PoisonMessageError');
       }

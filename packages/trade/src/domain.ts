@@ -27,9 +27,10 @@ export type Quote = { symbol: string; price: string; seq: number; at: Date };
 export type Execution = { price: string; notional: string; fee: string; tickSeq: number };
 
 /**
- * One BUY or SELL. BUY: STARTED (ReserveFunds sent) → CAPTURING (trade and holding recorded, CaptureFunds sent)
- * → COMPLETED; or REJECTED, COMPENSATING → COMPENSATED, TIMED_OUT. SELL: STARTED (holding reserved, trade recorded,
- * CreditFunds sent) → COMPLETED, or REJECTED with the holding restored and the trade voided.
+ * One BUY or SELL, and the event Trade announced at each state. BUY: STARTED (OrderAccepted) → CAPTURING (trade and
+ * holding recorded: TradeRecorded) → COMPLETED; or REJECTED, COMPENSATING (OrderCancelled) → COMPENSATED, TIMED_OUT
+ * (OrderExpired). SELL: STARTED (holding reserved, trade recorded: OrderAccepted, HoldingReserved, TradeRecorded) →
+ * COMPLETED, or REJECTED with the holding restored and the trade voided.
  */
 export type Saga = {
   id: string;

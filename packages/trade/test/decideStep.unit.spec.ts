@@ -102,9 +102,9 @@ describe('decideStep: the BUY saga', () => {
     expect(decideStep(saga('BUY', 'TIMED_OUT'), input.reserved, atBound)).to.deep.equal({ kind: 'releaseLate' });
   });
 
-  it('never compensates past the point of no return: it re-sends the pending command instead', () => {
-    expect(decideStep(saga('BUY', 'CAPTURING'), input.deadline)).to.deep.equal({ kind: 'resend', command: 'CaptureFunds' });
-    expect(decideStep(saga('BUY', 'COMPENSATING'), input.deadline)).to.deep.equal({ kind: 'resend', command: 'ReleaseFunds' });
+  it('never compensates past the point of no return: it announces again the event whose reaction it awaits', () => {
+    expect(decideStep(saga('BUY', 'CAPTURING'), input.deadline)).to.deep.equal({ kind: 'reannounce', event: 'TradeRecorded' });
+    expect(decideStep(saga('BUY', 'COMPENSATING'), input.deadline)).to.deep.equal({ kind: 'reannounce', event: 'OrderCancelled' });
   });
 
   it('ignores answers its state does not expect (duplicates, late answers, another side’s events)', () => {
@@ -126,8 +126,8 @@ describe('decideStep: the SELL saga', () => {
     expect(decideStep(saga('SELL', 'STARTED'), input.creditRejected)).to.deep.equal({ kind: 'reject', code: 'USER_NOT_FOUND', reason: 'no such user' });
   });
 
-  it('keeps waiting past its deadline and re-sends CreditFunds (the credit may have happened)', () => {
-    expect(decideStep(saga('SELL', 'STARTED'), input.deadline)).to.deep.equal({ kind: 'resend', command: 'CreditFunds' });
+  it('keeps waiting past its deadline and announces TradeRecorded again (the credit may have happened)', () => {
+    expect(decideStep(saga('SELL', 'STARTED'), input.deadline)).to.deep.equal({ kind: 'reannounce', event: 'TradeRecorded' });
   });
 
   it('ignores BUY answers and a failed-step input', () => {

@@ -10,7 +10,10 @@ import { TradeProbe } from './support/tradeProbe.ts';
 
 import { balanceOf, expectError, fundedUser, holdingsOf } from './support/tradingUser.ts';
 
-/** BUY and SELL sagas through the gateway, Payment and Trade as processes, over the real broker and database. */
+/**
+ * BUY and SELL sagas through the gateway, Payment and Trade as processes, over the real broker and database. Each
+ * story is told as README's saga diagram draws it: the events each service announced, each reacting to the other's.
+ */
 describe('BUY and SELL sagas (gateway + payment + trade)', function () {
   this.timeout(60_000);
   let stack: Stack;
@@ -41,8 +44,14 @@ describe('BUY and SELL sagas (gateway + payment + trade)', function () {
       expect(reply.trade_id).to.be.a('string');
       expect(await balanceOf(client, userId)).to.deep.equal({ amount: '400', reserved: '0' });
       expect(await holdingsOf(client, userId)).to.deep.equal([{ symbol: 'BTC', quantity: '0.01', reserved: '0', cost_basis: '600', average_cost: '60000' }]);
-      await waitFor(async () => (tap.typesFor(userId).length >= 3 ? true : undefined));
-      expect(tap.typesFor(userId)).to.deep.equal(['SagaStarted', 'TradeRecorded', 'SagaCompleted']);
+      await waitFor(async () => (tap.storyOf(userId).length >= 5 ? true : undefined));
+      expect(tap.storyOf(userId)).to.deep.equal([
+        'trade OrderAccepted',
+        'payment FundsReserved',
+        'trade TradeRecorded',
+        'payment FundsCaptured',
+        'trade SagaCompleted',
+      ]);
     });
   });
 
@@ -57,8 +66,14 @@ describe('BUY and SELL sagas (gateway + payment + trade)', function () {
       expect(reply.trade_id).to.be.a('string');
       expect(await balanceOf(client, userId)).to.deep.equal({ amount: '5750', reserved: '0' });
       expect(await holdingsOf(client, userId)).to.deep.equal([{ symbol: 'ETH', quantity: '1.5', reserved: '0', cost_basis: '4500', average_cost: '3000' }]);
-      await waitFor(async () => (tap.typesFor(userId).length >= 7 ? true : undefined));
-      expect(tap.typesFor(userId).slice(3)).to.deep.equal(['SagaStarted', 'HoldingReserved', 'TradeRecorded', 'SagaCompleted']);
+      await waitFor(async () => (tap.storyOf(userId).length >= 10 ? true : undefined));
+      expect(tap.storyOf(userId).slice(5)).to.deep.equal([
+        'trade OrderAccepted',
+        'trade HoldingReserved',
+        'trade TradeRecorded',
+        'payment FundsCredited',
+        'trade SagaCompleted',
+      ]);
     });
 
     it('removes the holding when everything is sold', async () => {
@@ -92,8 +107,8 @@ describe('BUY and SELL sagas (gateway + payment + trade)', function () {
       expect(await balanceOf(client, userId)).to.deep.equal({ amount: '50', reserved: '0' });
       expect(await holdingsOf(client, userId)).to.deep.equal([]);
       expect((await client.request({ type: 'TRADES', user_id: userId })).trades).to.deep.equal([]);
-      await waitFor(async () => (tap.typesFor(userId).length >= 2 ? true : undefined));
-      expect(tap.typesFor(userId)).to.deep.equal(['SagaStarted', 'SagaFailed:REJECTED']);
+      await waitFor(async () => (tap.storyOf(userId).length >= 3 ? true : undefined));
+      expect(tap.storyOf(userId)).to.deep.equal(['trade OrderAccepted', 'payment FundsRejected', 'trade SagaFailed:REJECTED']);
     });
   });
 
@@ -134,8 +149,14 @@ describe('BUY and SELL sagas (gateway + payment + trade)', function () {
       expect(await holdingsOf(client, userId)).to.deep.equal([]);
       expect((await client.request({ type: 'TRADES', user_id: userId })).trades).to.deep.equal([]);
       expect((await sagasOf(prisma, userId)).map((s) => s.state)).to.deep.equal(['COMPENSATED']);
-      await waitFor(async () => (tap.typesFor(userId).length >= 2 ? true : undefined));
-      expect(tap.typesFor(userId)).to.deep.equal(['SagaStarted', 'SagaFailed:COMPENSATED']);
+      await waitFor(async () => (tap.storyOf(userId).length >= 5 ? true : undefined));
+      expect(tap.storyOf(userId)).to.deep.equal([
+        'trade OrderAccepted',
+        'payment FundsReserved',
+        'trade OrderCancelled',
+        'payment FundsReleased',
+        'trade SagaFailed:COMPENSATED',
+      ]);
     });
   });
 
@@ -213,6 +234,13 @@ describe('BUY and SELL sagas (gateway + payment + trade)', function () {
       expect(await balanceOf(client, userId)).to.deep.equal({ amount: '0', reserved: '0' });
       expect((await client.request({ type: 'TRADES', user_id: userId, limit: 100 })).trades).to.have.length(10);
       expect(await holdingsOf(client, userId)).to.deep.equal([{ symbol: 'BTC', quantity: '0.01', reserved: '0', cost_basis: '1000', average_cost: '100000' }]);
+    });
+  });
+
+  describe('after every saga above', () => {
+    it('no message Trade or Payment sent the other was a command: only domain events between them, and replies to clients', () => {
+      expect(tap.messages.filter((d) => d.exchange === 'domain-events').length).to.be.above(50);
+      expect(tap.commandsBetweenServices()).to.deep.equal([]);
     });
   });
 });

@@ -2,13 +2,17 @@ import { createHash, randomUUID } from 'node:crypto';
 import { type Bus, connectBus, readEventBatch } from '@trading/bus';
 import {
   authenticateRoutingKey,
-  commandRoutingKeys,
+  Decimal,
   type Delivery,
+  eventRoutingKeys,
   exchanges,
   gatewayReplyKey,
-  type PaymentCommand,
   queues,
   type Reply,
+  SCHEMA_VERSION_HEADER,
+  type SagaCommandV1,
+  sagaCommandKeysV1,
+  type TradeEvent,
   topology,
 } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
@@ -22,10 +26,10 @@ export type SendOptions = { messageId?: string; session?: string; principal?: st
 
 /**
  * Talks to the payment service the way the gateway and the Trade service do, each as its own broker user: requests
- * (stamped) and commands on the `payment` exchange, replies read from its own reply key on `payment-response`,
- * answers to saga commands from `payment.#` there (as Trade reads them), and every domain event from the `events`
- * fanout (as Reporting reads them), each unpacked from its batch into a delivery of its own; these it reads as the
- * broker's admin.
+ * (stamped) on the `payment` exchange, Trade's events on `domain-events` (or, as schema version 1 did, Trade's saga
+ * commands on `payment`); it reads replies from its own reply key on `payment-response`, Payment's saga events from
+ * `domain-events` (as Trade reads them), and every domain event from the `events` fanout (as Reporting reads them),
+ * each unpacked from its batch into a delivery of its own; these it reads as the broker's admin.
  */
 export class PaymentProbe {
   readonly replies: Delivery[] = [];
@@ -48,8 +52,8 @@ export class PaymentProbe {
     await bus.consumePrivate([{ exchange: exchanges.paymentResponse, routingKey: probe.replyTo }], async (d) => {
       probe.replies.push(d);
     });
-    await bus.consumePrivate([{ exchange: exchanges.paymentResponse, routingKey: 'payment.#' }], async (d) => {
-      probe.answers.push(d);
+    await bus.consumePrivate([{ exchange: exchanges.domainEvents, routingKey: 'payment.#' }], async (d) => {
+      if (d.type !== 'CredentialIssued' && d.type !== 'CredentialRevoked') probe.answers.push(d);
     });
     await bus.consumePrivate([{ exchange: exchanges.events, routingKey: '' }], async (d) => {
       for (const { id, routing_key, event } of readEventBatch(d))
@@ -127,16 +131,33 @@ export class PaymentProbe {
     return userId;
   }
 
-  /** Publishes a saga command as the Trade service does (body may be malformed on purpose). */
-  async command(body: PaymentCommand | Record<string, unknown>, messageId = randomUUID()): Promise<string> {
+  /**
+   * Asks Payment for one of its saga steps as the Trade service does in schema `version` 2, with the event that
+   * step reacts to (OrderAccepted for a reservation, TradeRecorded for a capture or a credit, OrderCancelled for a
+   * release), or in version 1, with the command; resolves with the message id.
+   */
+  async sagaStep(step: SagaCommandV1, version: 1 | 2 = 2): Promise<string> {
+    return version === 1 ? this.asTrade(step, 1) : this.asTrade(eventFor(step), 2);
+  }
+
+  /**
+   * Publishes any body as the Trade service, in schema `version` 2 on `domain-events` (the routing key of its
+   * `type`), in version 1 on `payment` (a saga command's); the body may be malformed on purpose.
+   */
+  async asTrade(body: Record<string, unknown>, version: 1 | 2 = 2, messageId = randomUUID()): Promise<string> {
     const type = String(body.type);
+    const [exchange, routingKey] =
+      version === 1
+        ? [exchanges.payment, sagaCommandKeysV1[type as SagaCommandV1['type']] ?? 'payment.unknown']
+        : [exchanges.domainEvents, eventRoutingKeys[type as TradeEvent['type']] ?? 'trade.unknown.event'];
     await this.trade.publish({
-      exchange: exchanges.payment,
-      routingKey: commandRoutingKeys[type as PaymentCommand['type']] ?? 'payment.unknown',
+      exchange,
+      routingKey,
       messageId,
       type,
       body,
       correlationId: String(body.saga_id),
+      headers: { [SCHEMA_VERSION_HEADER]: version },
     });
     return messageId;
   }
@@ -146,18 +167,51 @@ export class PaymentProbe {
     return waitFor(() => this.events.find((d) => d.type === type && (d.body as { user_id?: string }).user_id === userId));
   }
 
-  /** The answers to one saga's commands, in arrival order. */
+  /** Payment's events about one saga, in arrival order. */
   sagaAnswers(sagaId: string): Delivery[] {
     return this.answers.filter((d) => (d.body as { saga_id?: string }).saga_id === sagaId);
   }
 
-  /** Resolves with the `count`-th answer (1-based) to the saga's commands whose type is one of `types`. */
+  /** Resolves with the `count`-th of Payment's events (1-based) about the saga whose type is one of `types`. */
   async sagaAnswer(sagaId: string, types: readonly string[], count = 1): Promise<Delivery> {
     return waitFor(() => this.sagaAnswers(sagaId).filter((d) => types.includes(String(d.type)))[count - 1]);
   }
 
   async close(): Promise<void> {
     await Promise.all([this.bus.close(), this.gateway.close(), this.trade.close()]);
+  }
+}
+
+/** The Trade event a saga step of Payment's reacts to, with figures consistent with the step. */
+function eventFor(step: SagaCommandV1): TradeEvent {
+  const facts = { saga_id: step.saga_id, user_id: step.user_id, at: new Date().toISOString(), limit_price: null };
+  switch (step.type) {
+    case 'ReserveFunds':
+      return { type: 'OrderAccepted', ...facts, side: 'BUY', symbol: 'AAPL', quantity: '1', price: step.amount, notional: step.amount, reserve: step.amount };
+    case 'CaptureFunds':
+    case 'CreditFunds': {
+      const buy = step.type === 'CaptureFunds';
+      const notional = buy ? step.notional : step.amount;
+      const price = new Decimal(notional).div(step.quantity).toFixed();
+      const side = buy ? 'BUY' : 'SELL';
+      return { type: 'TradeRecorded', ...facts, side, symbol: step.symbol, quantity: step.quantity, price, notional, fee: step.fee, trade_id: randomUUID() };
+    }
+    case 'ReleaseFunds':
+      return {
+        type: 'OrderCancelled',
+        ...facts,
+        side: 'BUY',
+        symbol: 'AAPL',
+        quantity: '1',
+        price: '1',
+        notional: '1',
+        code: 'TRADE_FAILED',
+        reason: step.reason,
+      };
+    default: {
+      const _exhaustive: never = step;
+      return _exhaustive;
+    }
   }
 }
 
