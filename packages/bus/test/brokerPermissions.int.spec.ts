@@ -8,15 +8,18 @@ import { ACCESS_REFUSED, brokerAnswer, publishOne } from './support/brokerAnswer
 
 /** Where each service's user may not publish, written out by hand: the proof does not trust brokerPermissions. */
 const cannotPublishTo: Record<ServiceName, string[]> = {
-  gateway: [exchanges.apiResponse, exchanges.paymentResponse, exchanges.events, exchanges.market],
+  gateway: [exchanges.apiResponse, exchanges.paymentResponse, exchanges.domainEvents, exchanges.events, exchanges.market],
   payment: [exchanges.api, exchanges.payment, exchanges.apiResponse, exchanges.market],
   trade: [exchanges.api, exchanges.paymentResponse, exchanges.market],
-  reporting: [exchanges.api, exchanges.payment, exchanges.paymentResponse, exchanges.events, exchanges.market],
-  market: [exchanges.api, exchanges.payment, exchanges.apiResponse, exchanges.paymentResponse, exchanges.events, exchanges.deadLetter],
+  reporting: [exchanges.api, exchanges.payment, exchanges.paymentResponse, exchanges.domainEvents, exchanges.events, exchanges.market],
+  market: [exchanges.api, exchanges.payment, exchanges.apiResponse, exchanges.paymentResponse, exchanges.domainEvents, exchanges.events, exchanges.deadLetter],
 };
 /** A routing key each service's topic permissions let it publish with on `exchange`. */
-const allowedKey = (service: ServiceName, exchange: string): string =>
-  service === 'trade' && exchange === exchanges.payment ? 'payment.reserve_funds' : service === 'market' ? 'market.tick.BTC' : 'gateway.permissions-test';
+const allowedKey = (service: ServiceName, exchange: string): string => {
+  if (exchange === exchanges.domainEvents) return `${service}.permissions.tested`;
+  if (service === 'trade' && exchange === exchanges.payment) return 'payment.reserve_funds';
+  return service === 'market' ? 'market.tick.BTC' : 'gateway.permissions-test';
+};
 const durableQueues = serviceNames.flatMap((s) => serviceQueues[s] ?? []);
 
 describe('each service’s broker user, on least privilege', () => {
@@ -62,6 +65,14 @@ describe('each service’s broker user, on least privilege', () => {
     expect(await brokerAnswer('gateway', bindPrivate('payment.credential.revoked'))).to.equal(0);
     expect(await brokerAnswer('gateway', bindPrivate('payment.funds.#'))).to.equal(ACCESS_REFUSED);
     expect(await brokerAnswer('gateway', bindPrivate('gateway.*'))).to.equal(ACCESS_REFUSED);
+  });
+
+  it('only an event’s producer may announce it on domain-events: Trade cannot say funds were reserved, nor Payment that a trade was recorded', async () => {
+    expect(await brokerAnswer('trade', (channel) => publishOne(channel, exchanges.domainEvents, 'trade.trade.recorded'))).to.equal(0);
+    expect(await brokerAnswer('trade', (channel) => publishOne(channel, exchanges.domainEvents, 'payment.funds.reserved'))).to.equal(ACCESS_REFUSED);
+    expect(await brokerAnswer('payment', (channel) => publishOne(channel, exchanges.domainEvents, 'payment.funds.reserved'))).to.equal(0);
+    expect(await brokerAnswer('payment', (channel) => publishOne(channel, exchanges.domainEvents, 'trade.trade.recorded'))).to.equal(ACCESS_REFUSED);
+    expect(await brokerAnswer('payment', (channel) => publishOne(channel, exchanges.domainEvents, 'payment.#'))).to.equal(ACCESS_REFUSED);
   });
 
   it('the market publishes only ticks, market.tick.<SYMBOL>, and can declare no queue', async () => {
