@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Bus, connectBus, readEventBatch } from '@trading/bus';
-import { type Delivery, type DomainEvent, eventMessage, exchanges, gatewayReplyKey, topology } from '@trading/contracts';
+import { type Delivery, type DomainEvent, eventMessage, eventRoutingKeys, exchanges, gatewayReplyKey, SCHEMA_VERSION, topology } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
 import { testEnv, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
@@ -15,6 +15,7 @@ describe('the outbox publishing events (PostgreSQL and RabbitMQ)', function () {
   let bus: Bus;
   let outbox: Outbox;
   const feed: Delivery[] = [];
+  const domainEvents: Delivery[] = [];
   const replies: Delivery[] = [];
   const replyKey = gatewayReplyKey(`outbox-test-${randomUUID()}`);
 
@@ -30,6 +31,7 @@ describe('the outbox publishing events (PostgreSQL and RabbitMQ)', function () {
     db = createDatabase({ url: testEnv().databaseUrl, poolMax: 2 });
     bus = await connectBus({ url: testEnv().amqpUrl, logger, service: 'outbox-test', topology, prefetch: 50 });
     await bus.consumePrivate([{ exchange: exchanges.events, routingKey: '' }], async (d) => void feed.push(d));
+    await bus.consumePrivate([{ exchange: exchanges.domainEvents, routingKey: eventRoutingKeys.FundsDeposited }], async (d) => void domainEvents.push(d));
     await bus.consumePrivate([{ exchange: exchanges.apiResponse, routingKey: replyKey }], async (d) => void replies.push(d));
     outbox = createOutbox({ db, bus, schema: 'trade', logger });
   });
@@ -40,8 +42,8 @@ describe('the outbox publishing events (PostgreSQL and RabbitMQ)', function () {
   });
 
   it('publishes the event batches of transactions committed together as one message, and every other message on its own', async () => {
-    const first = eventMessage(exchanges.events, deposited());
-    const second = eventMessage(exchanges.events, deposited());
+    const first = eventMessage(deposited());
+    const second = eventMessage(deposited());
     const alongside = reply();
     await commit([first, alongside]);
     await commit([second]);
@@ -54,8 +56,42 @@ describe('the outbox publishing events (PostgreSQL and RabbitMQ)', function () {
     expect(feedOf(ids)).to.have.length(1);
   });
 
+  it('publishes each event on `domain-events` too, on its own under its id, in the current schema version', async () => {
+    const event = eventMessage(deposited());
+    await commit([event]);
+    const [delivered] = await waitFor(() => {
+      const found = domainEvents.filter((d) => d.messageId === event.messageId);
+      return found.length > 0 ? found : undefined;
+    });
+    expect(delivered).to.deep.include({ exchange: exchanges.domainEvents, routingKey: 'payment.funds.deposited', schemaVersion: SCHEMA_VERSION });
+    expect(delivered?.body).to.deep.equal(event.body);
+    const [batch] = await waitFor(() => (feedOf([event.messageId]).length > 0 ? feedOf([event.messageId]) : undefined));
+    expect(batch?.schemaVersion).to.equal(SCHEMA_VERSION);
+  });
+
+  it('publishes a row that version 1 left behind as schema version 1, which Reporting reads as version 2 names it', async () => {
+    const id = randomUUID();
+    const userId = randomUUID();
+    const facts = { user_id: userId, saga_id: randomUUID(), side: 'BUY', symbol: 'ETH', quantity: '1', price: '3000', notional: '3000' };
+    const started = { type: 'SagaStarted', ...facts, at: new Date().toISOString() };
+    const body = { type: 'EventBatch', events: [{ id: randomUUID(), routing_key: 'trade.saga.started', event: started }] };
+    // As version 1 wrote an outbox row: no headers, so no schema version.
+    await db.$executeRawUnsafe(
+      `INSERT INTO trade.outbox (slot, id, exchange, routing_key, type, body)
+       SELECT (SELECT slot FROM trade.outbox_slot), $1::uuid, $2, '', 'EventBatch', $3::jsonb`,
+      id,
+      exchanges.events,
+      JSON.stringify(body),
+    );
+    await outbox.sweep(0);
+    const delivered = await waitFor(() => feed.find((d) => d.messageId === id));
+    expect(delivered.schemaVersion).to.equal(1);
+    expect(readEventBatch(delivered).map((entry) => [entry.routing_key, entry.event.type])).to.deep.equal([['trade.order.accepted', 'OrderAccepted']]);
+    expect(await rowsLeft([id])).to.equal(0);
+  });
+
   it('publishes the event batches still waiting when it stops', async () => {
-    const event = eventMessage(exchanges.events, deposited());
+    const event = eventMessage(deposited());
     await commit([event]);
     await outbox.stop();
     expect(await rowsLeft([event.messageId])).to.equal(0);

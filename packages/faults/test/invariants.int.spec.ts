@@ -124,11 +124,25 @@ describe('the invariant checker', () => {
   it('flags an event Reporting lost and events it stored twice', async () => {
     await db.query(`DELETE FROM reporting.event WHERE type = 'FundsWithdrawn' AND user_id = $1`, [world.user]);
     await insertEvent(db, 'FundsCaptured', world.user, world.buy);
-    await insertEvent(db, 'SagaStarted', world.user, world.sell);
+    await insertEvent(db, 'OrderAccepted', world.user, world.sell);
     const report = await check();
     expect(failing(report)).to.deep.equal(['events-stored-once']);
     const rows = report.checks.find((c) => c.name === 'events-stored-once')?.examples as { type: string; stored: string }[];
-    expect(rows.map((r) => `${r.type}:${r.stored}`).sort()).to.deep.equal(['FundsCaptured:2', 'FundsWithdrawn:0', 'SagaStarted:2']);
+    expect(rows.map((r) => `${r.type}:${r.stored}`).sort()).to.deep.equal(['FundsCaptured:2', 'FundsWithdrawn:0', 'OrderAccepted:2']);
+  });
+
+  it("counts schema version 1's SagaStarted as its saga's OrderAccepted, and order cancels and expiries at most once per saga", async () => {
+    const older = randomUUID();
+    await insertEvent(db, 'SagaStarted', world.user, older);
+    await insertEvent(db, 'OrderCancelled', world.user, world.buy);
+    await insertEvent(db, 'OrderExpired', world.user, world.buy);
+    expect(failing(await check())).to.deep.equal([]);
+    await insertEvent(db, 'SagaStarted', world.user, world.buy);
+    await insertEvent(db, 'OrderExpired', world.user, world.buy);
+    const report = await check();
+    expect(failing(report)).to.deep.equal(['events-stored-once']);
+    const rows = report.checks.find((c) => c.name === 'events-stored-once')?.examples as { type: string; stored: string }[];
+    expect(rows.map((r) => `${r.type}:${r.stored}`).sort()).to.deep.equal(['OrderAccepted:2', 'OrderExpired:2']);
   });
 
   it("flags money the clients were not told about, from the load's records", async () => {

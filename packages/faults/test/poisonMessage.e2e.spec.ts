@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { commandRoutingKeys, DELIVERY_LIMIT, exchanges, queues, requestRoutes } from '@trading/contracts';
+import { DELIVERY_LIMIT, eventRoutingKeys, exchanges, queues, requestRoutes } from '@trading/contracts';
 import { expect } from 'chai';
 import { runScenario, useRawClient, useScenarioStack } from './support/scenario.ts';
 
@@ -14,8 +14,10 @@ describe('poison messages on the payment queue mid-load', function () {
       'poison messages',
       stack(),
       async () => {
-        const badCommand = { type: 'ReserveFunds', saga_id: 'not-a-uuid', user_id: randomUUID(), amount: '1' };
-        poison.push(await raw().publish(exchanges.payment, commandRoutingKeys.ReserveFunds, 'ReserveFunds', badCommand));
+        // A malformed Trade event Payment reacts to. The raw client publishes it as the broker's admin, not the Trade
+        // service's user, which Payment refuses to believe too: either reason dead-letters it, and nothing changes.
+        const badEvent = { type: 'OrderAccepted', saga_id: 'not-a-uuid', user_id: randomUUID(), side: 'BUY', reserve: '1', at: 'yesterday' };
+        poison.push(await raw().publish(exchanges.domainEvents, eventRoutingKeys.OrderAccepted, 'OrderAccepted', badEvent));
         // A request without an id and without replyTo: nobody can be answered, so it cannot be refused with a reply.
         poison.push(await raw().publish(exchanges.payment, requestRoutes.DEPOSIT.routingKey, 'DEPOSIT', { type: 'DEPOSIT', amount: '1' }));
       },

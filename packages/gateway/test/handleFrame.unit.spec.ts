@@ -229,6 +229,7 @@ describe('authorisation of a request', () => {
         routingKey: 'gateway.instance-1',
         redelivered: false,
         deliveryCount: 0,
+        schemaVersion: 2,
         userId: 'trading-payment',
       });
       const key = String(socket.sent[0]?.api_key);
@@ -253,6 +254,7 @@ describe('authorisation of a request', () => {
         routingKey: 'gateway.instance-1',
         redelivered: false,
         deliveryCount: 0,
+        schemaVersion: 2,
         userId: 'trading-payment',
       });
       expect(socket.sent[0]).to.not.have.property('api_key');
@@ -348,6 +350,7 @@ describe('authorisation of a request', () => {
         routingKey: 'gateway.instance-1',
         redelivered: false,
         deliveryCount: 0,
+        schemaVersion: 2,
         userId: 'trading-payment',
       });
       await flush();

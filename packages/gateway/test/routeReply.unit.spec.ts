@@ -15,6 +15,7 @@ const delivery = (correlationId: string | undefined, body: unknown): Delivery =>
   routingKey: 'gateway.instance-1',
   redelivered: false,
   deliveryCount: 0,
+  schemaVersion: 2,
   userId: 'trading-payment',
 });
 
@@ -70,21 +71,41 @@ describe('a reply from a service', () => {
 });
 
 describe('a revoked api key announced by Payment', () => {
+  const keyHash = 'c'.repeat(64);
+  const userId = '6f1c7d0e-3b7a-4c1e-9a7e-1f2d3c4b5a69';
+  const event = { type: 'CredentialRevoked', user_id: userId, at: '2026-12-02T00:00:00.000Z', key_sha256: keyHash, reason: 'ROTATED' };
+  const revokedBy = (userId: string, exchange = 'domain-events'): Delivery => ({
+    ...delivery('c-a', event),
+    type: 'CredentialRevoked',
+    exchange,
+    routingKey: 'payment.credential.revoked',
+    userId,
+  });
+
   it('closes every socket that authenticated with that key, and only those', async () => {
     const { route, a, b, revoked } = setup();
-    const keyHash = 'c'.repeat(64);
-    a.connection.identity = { principal: { kind: 'user', userId: '6f1c7d0e-3b7a-4c1e-9a7e-1f2d3c4b5a69' }, keyHash };
-    const event = {
-      type: 'CredentialRevoked',
-      user_id: '6f1c7d0e-3b7a-4c1e-9a7e-1f2d3c4b5a69',
-      at: '2026-12-02T00:00:00.000Z',
-      key_sha256: keyHash,
-      reason: 'ROTATED',
-    };
-    await route({ ...delivery('c-a', event), routingKey: 'payment.credential.revoked' });
+    a.connection.identity = { principal: { kind: 'user', userId }, keyHash };
+    await route(revokedBy('trading-payment'));
     expect(a.ended).to.deep.equal([{ code: 1008, reason: 'api key revoked' }]);
     expect(b.ended).to.have.length(0);
     expect(revoked).to.deep.equal([keyHash]);
     expect(a.sent, 'the event is not a reply to the request with its correlation id').to.have.length(0);
+  });
+
+  it('is believed on `payment-response` too, where schema version 1 announced it', async () => {
+    const { route, a, revoked } = setup();
+    a.connection.identity = { principal: { kind: 'user', userId }, keyHash };
+    await route({ ...revokedBy('trading-payment', 'payment-response'), schemaVersion: 1 });
+    expect(a.ended).to.deep.equal([{ code: 1008, reason: 'api key revoked' }]);
+    expect(revoked).to.deep.equal([keyHash]);
+  });
+
+  it('is ignored when anyone but the Payment service published it', async () => {
+    const { route, a, revoked } = setup();
+    a.connection.identity = { principal: { kind: 'user', userId }, keyHash };
+    await route(revokedBy('trading-trade'));
+    await route(revokedBy('guest'));
+    expect(a.ended).to.have.length(0);
+    expect(revoked).to.have.length(0);
   });
 });

@@ -1,5 +1,6 @@
 import { reportRequest } from '@trading/contracts';
 import { z } from 'zod';
+import { storedTypes } from './storedEvent.ts';
 
 /** What a report or an event listing is filtered by: the REPORT request's fields, all optional. */
 export const reportCriteria = reportRequest.omit({ id: true, type: true });
@@ -19,6 +20,7 @@ export function whereClause(criteria: ReportCriteria, ...extra: string[]): { sql
   if (criteria.to) add((p) => `occurred_at < ${p}::timestamptz`, criteria.to);
   if (criteria.user_id) add((p) => `user_id = ${p}::uuid`, criteria.user_id);
   if (criteria.symbol) add((p) => `symbol = ${p}`, criteria.symbol);
-  if (criteria.event_type) add((p) => `type = ${p}`, criteria.event_type);
+  // An event type matches the rows an older schema version stored under its former name too (SagaStarted).
+  if (criteria.event_type) add((p) => `type = ANY(${p}::text[])`, storedTypes(criteria.event_type));
   return { sql: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }

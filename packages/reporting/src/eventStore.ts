@@ -1,5 +1,5 @@
 import type { SqlClient } from '@trading/db';
-import type { StoredEvent } from './storedEvent.ts';
+import { readStoredEvent, type StoredEvent } from './storedEvent.ts';
 
 const COLUMNS: [keyof StoredEvent, string, string][] = [
   ['id', 'id', 'uuid'],
@@ -37,11 +37,12 @@ export async function insertEvents(tx: SqlClient, events: readonly StoredEvent[]
 
 export type StoredPayload = { seq: string; payload: StoredEvent['payload'] };
 
-/** A page of the store in order, after sequence number `afterSeq`. */
-export function readEventsAfter(tx: SqlClient, afterSeq: string, limit: number): PromiseLike<StoredPayload[]> {
-  return tx.$queryRawUnsafe<StoredPayload[]>(
+/** A page of the store in order, after sequence number `afterSeq`, each event as the current schema version names it. */
+export async function readEventsAfter(tx: SqlClient, afterSeq: string, limit: number): Promise<StoredPayload[]> {
+  const rows = await tx.$queryRawUnsafe<{ seq: string; payload: unknown }[]>(
     'SELECT seq::text AS seq, payload FROM reporting.event WHERE seq > $1::bigint ORDER BY event.seq LIMIT $2',
     afterSeq,
     limit,
   );
+  return rows.map((row) => ({ seq: row.seq, payload: readStoredEvent(row.payload) }));
 }

@@ -1,9 +1,9 @@
 import type { SqlClient } from '@trading/db';
 import { type ReportCriteria, whereClause } from './criteria.ts';
-import type { EventView } from './storedEvent.ts';
+import { currentTypeSql, type EventView } from './storedEvent.ts';
 
-/** The columns of reporting.event as an EventView, numbers written without trailing zeros. */
-const EVENT_VIEW_COLUMNS = `seq::text AS seq, id, type, source, user_id, symbol, side,
+/** The columns of reporting.event as an EventView, its type as named now, numbers written without trailing zeros. */
+const EVENT_VIEW_COLUMNS = `seq::text AS seq, id, ${currentTypeSql()} AS type, source, user_id, symbol, side,
   trim_scale(amount)::text AS amount, trim_scale(quantity)::text AS quantity, trim_scale(price)::text AS price,
   trim_scale(notional)::text AS notional, saga_id, outcome, code, duration_ms,
   to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at`;

@@ -112,9 +112,11 @@ function addEvent(delta: ProjectionDelta, event: DomainEvent): void {
     case 'FundsRejected':
     case 'FundsReleased':
     case 'CreditRejected':
-    case 'SagaStarted':
+    case 'OrderAccepted':
     case 'HoldingReserved':
     case 'TradeRecorded':
+    case 'OrderCancelled':
+    case 'OrderExpired':
       return;
     default: {
       const _exhaustive: never = event;

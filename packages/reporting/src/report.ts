@@ -3,6 +3,7 @@ import { canonicalDecimal, Decimal, type Principal } from '@trading/contracts';
 import { type ReportCriteria, whereClause } from './criteria.ts';
 import { type Percentiles, percentiles, type SymbolRow, type SymbolView, symbolView } from './figures.ts';
 import { type HouseView, readHouse } from './house.ts';
+import { currentTypeSql } from './storedEvent.ts';
 
 export type Report = {
   criteria: ReportCriteria;
@@ -64,7 +65,7 @@ export async function computeReport(db: SqlClient, criteria: ReportCriteria): Pr
     ...finished.params,
   );
   const types = await db.$queryRawUnsafe<{ type: string; count: number }[]>(
-    `SELECT type, count(*)::int AS count FROM reporting.event ${all.sql} GROUP BY type ORDER BY type`,
+    `SELECT ${currentTypeSql()} AS type, count(*)::int AS count FROM reporting.event ${all.sql} GROUP BY 1 ORDER BY 1`,
     ...all.params,
   );
   if (!totals) throw new Error('aggregate query returned no row');

@@ -2,6 +2,7 @@ import type { SqlClient } from '@trading/db';
 import { canonicalDecimal, Decimal } from '@trading/contracts';
 import { type Percentiles, percentiles, type SymbolRow, type SymbolView, symbolView } from './figures.ts';
 import { type HouseView, readHouse } from './house.ts';
+import { currentTypeSql } from './storedEvent.ts';
 
 export type UserView = {
   user_id: string;
@@ -42,7 +43,10 @@ export async function readStats(db: SqlClient, topUsers = 10): Promise<Stats> {
     `SELECT to_char(minute AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS minute, events, trades
      FROM reporting.events_per_minute WHERE minute > now() - interval '1 hour' ORDER BY events_per_minute.minute`,
   );
-  const types = await db.$queryRawUnsafe<{ type: string; count: number }[]>('SELECT type, count FROM reporting.event_type_count ORDER BY type');
+  // Counts kept before an upgrade (and not rebuilt since) may name a type as an older schema version did.
+  const types = await db.$queryRawUnsafe<{ type: string; count: number }[]>(
+    `SELECT ${currentTypeSql()} AS type, sum(count)::int AS count FROM reporting.event_type_count GROUP BY 1 ORDER BY 1`,
+  );
   const [users] = await db.$queryRawUnsafe<{ count: number }[]>('SELECT count(*)::int AS count FROM reporting.user_stats');
   const top = await db.$queryRawUnsafe<UserRow[]>(
     `SELECT ${USER_COLUMNS} FROM reporting.user_stats ORDER BY trades DESC, user_stats.deposited DESC, user_id LIMIT $1`,

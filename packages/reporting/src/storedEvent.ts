@@ -1,4 +1,4 @@
-import type { DomainEvent } from '@trading/contracts';
+import { type DomainEvent, upcastEvent } from '@trading/contracts';
 
 /** One row of the event store: the facts reports filter and add up, and the whole event as payload. */
 export type StoredEvent = {
@@ -19,6 +19,32 @@ export type StoredEvent = {
   occurredAt: string;
   payload: DomainEvent;
 };
+
+/**
+ * The types an older schema version stored under a name the current one no longer writes (versions.ts), each with
+ * the name it has now, as upcastEvent renames it. Rows are never rewritten: whatever reads the store names them anew.
+ */
+const LEGACY_TYPES = ['SagaStarted'] as const;
+const renamedTypes = new Map<string, string>(LEGACY_TYPES.map((type) => [type, (upcastEvent({ type }) as { type: string }).type]));
+
+/** A stored payload as the current schema version names it (a row of version 1 may hold a SagaStarted). */
+export const readStoredEvent = (payload: unknown): DomainEvent => upcastEvent(payload) as DomainEvent;
+
+/** The current name of a stored (or asked for) event type. */
+export const currentType = (type: string): string => renamedTypes.get(type) ?? type;
+
+/** Every name rows of the current type `type` may be stored under: itself and the older names of it. */
+export function storedTypes(type: string): string[] {
+  const current = currentType(type);
+  return [current, ...[...renamedTypes].filter(([, now]) => now === current).map(([old]) => old)];
+}
+
+/** The SQL expression of a `type` column as the current schema version names it. */
+export function currentTypeSql(column = 'type'): string {
+  if (renamedTypes.size === 0) return column;
+  const cases = [...renamedTypes].map(([old, now]) => `WHEN '${old}' THEN '${now}'`).join(' ');
+  return `CASE ${column} ${cases} ELSE ${column} END`;
+}
 
 /** The producing service is the first word of the routing key: payment.funds.deposited -> payment. */
 export function sourceOf(routingKey: string): string {

@@ -18,6 +18,7 @@ function delivery(stamp: string | undefined, userId: string | undefined = broker
     routingKey: 'reporting.report',
     redelivered: false,
     deliveryCount: 0,
+    schemaVersion: 2,
   };
 }
 

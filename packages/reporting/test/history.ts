@@ -36,7 +36,7 @@ export function scriptHistory(now: number, users = 6): { users: string[]; events
       const side = pick(['BUY', 'BUY', 'SELL'] as const);
       const facts = { user_id: pick(ids), saga_id: randomUUID(), side, symbol, quantity, price, notional: notional(price, quantity), limit_price: price, at };
       const duration_ms = Math.round(25 + Math.random() * 90);
-      events.push({ type: 'SagaStarted', ...facts });
+      events.push({ type: 'OrderAccepted', ...facts });
       if (Math.random() < 0.82) {
         const fee = tradeFee(facts.notional, FEE_BPS);
         const executed = { ...facts, fee, tick_seq: (now - minute * 60_000) * 1000 + i };
@@ -50,6 +50,9 @@ export function scriptHistory(now: number, users = 6): { users: string[]; events
         );
       } else {
         const [outcome, code] = pick(FAILURES);
+        // A BUY's reservation is given back: cancelled when compensation begins, expired at the saga's deadline.
+        if (side === 'BUY' && outcome === 'COMPENSATED') events.push({ type: 'OrderCancelled', ...facts, code, reason: code });
+        if (side === 'BUY' && outcome === 'TIMED_OUT') events.push({ type: 'OrderExpired', ...facts, reason: code });
         events.push({ type: 'SagaFailed', ...facts, outcome, code, reason: code, duration_ms: outcome === 'TIMED_OUT' ? 5000 : duration_ms });
       }
     }

@@ -1,7 +1,7 @@
 import type { Decimal } from '@trading/contracts';
 import { expect } from 'chai';
 import { foldEvents, pairKey } from '../src/projection.ts';
-import { sourceOf, toStoredEvent } from '../src/storedEvent.ts';
+import { currentType, readStoredEvent, sourceOf, storedTypes, toStoredEvent } from '../src/storedEvent.ts';
 
 const user = '11111111-1111-4111-8111-111111111111';
 const saga = '22222222-2222-4222-8222-222222222222';
@@ -141,5 +141,31 @@ describe('projection of events into statistics', () => {
       durationMs: 42,
       amount: null,
     });
+  });
+
+  it('counts an order accepted, cancelled or expired as an event of its type, and nothing else', () => {
+    const at = '2026-01-01T10:00:00Z';
+    const delta = foldEvents([
+      { type: 'OrderAccepted', side: 'BUY', ...facts, reserve: '31.6', at },
+      { type: 'OrderCancelled', side: 'BUY', ...facts, code: 'TRADE_FAILED', reason: 'price moved', at },
+      { type: 'OrderExpired', side: 'BUY', ...facts, reason: 'saga timed out', at },
+    ]);
+    expect(delta.eventTypes).to.deep.equal(
+      new Map([
+        ['OrderAccepted', 1],
+        ['OrderCancelled', 1],
+        ['OrderExpired', 1],
+      ]),
+    );
+    expect(delta.minutes.get('2026-01-01T10:00:00.000Z')).to.deep.equal({ events: 3, trades: 0 });
+    expect([delta.symbols.size, delta.outcomes.size, delta.durations.size, delta.house]).to.deep.equal([0, 0, 0, null]);
+  });
+
+  it('reads a stored SagaStarted of schema version 1 as OrderAccepted, in its payload and its type column', () => {
+    expect(readStoredEvent({ type: 'SagaStarted', side: 'BUY', ...facts, at: '2026-01-01T10:00:00Z' }).type).to.equal('OrderAccepted');
+    expect([currentType('SagaStarted'), currentType('FundsReserved')]).to.deep.equal(['OrderAccepted', 'FundsReserved']);
+    expect(storedTypes('OrderAccepted')).to.have.members(['OrderAccepted', 'SagaStarted']);
+    expect(storedTypes('SagaStarted')).to.have.members(['OrderAccepted', 'SagaStarted']);
+    expect(storedTypes('FundsReserved')).to.deep.equal(['FundsReserved']);
   });
 });

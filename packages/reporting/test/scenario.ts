@@ -32,19 +32,30 @@ export function scriptScenario(start: Date, [s1, s2]: [string, string] = [freshS
     saga_id: randomUUID(),
   });
   const completed = (facts: ReturnType<typeof trade>, duration_ms: number): DomainEvent[] => [
-    { type: 'SagaStarted', ...facts, at: at() },
+    { type: 'OrderAccepted', ...facts, at: at() },
     { type: 'TradeRecorded', ...facts, trade_id: randomUUID(), at: at() },
     { type: 'SagaCompleted', ...facts, trade_id: randomUUID(), duration_ms, at: at() },
   ];
-  const failed = (facts: ReturnType<typeof trade>, outcome: 'REJECTED' | 'COMPENSATED' | 'TIMED_OUT', code: string, duration_ms: number): DomainEvent => ({
+  const failed = (
+    facts: ReturnType<typeof trade>,
+    outcome: 'REJECTED' | 'COMPENSATED' | 'TIMED_OUT',
+    code: string,
+    duration_ms: number,
+    when = at(),
+  ): DomainEvent => ({
     type: 'SagaFailed',
     ...facts,
     outcome,
     code,
     reason: `${code} in test`,
     duration_ms,
-    at: at(),
+    at: when,
   });
+  /** A BUY given up at its deadline: OrderExpired and its SagaFailed TIMED_OUT, at the same instant. */
+  const expired = (facts: ReturnType<typeof trade>, duration_ms: number): DomainEvent[] => {
+    const when = at();
+    return [{ type: 'OrderExpired', ...facts, reason: 'SAGA_TIMEOUT in test', at: when }, failed(facts, 'TIMED_OUT', 'SAGA_TIMEOUT', duration_ms, when)];
+  };
   const events: DomainEvent[] = [
     { type: 'UserCreated', user_id: a, at: at() },
     { type: 'UserCreated', user_id: b, at: at() },
@@ -57,7 +68,7 @@ export function scriptScenario(start: Date, [s1, s2]: [string, string] = [freshS
     ...completed(trade(b, 'BUY', s2, '10', '3.33333333'), 20),
     failed(trade(a, 'BUY', s2, '1000', '3'), 'REJECTED', 'INSUFFICIENT_FUNDS', 10),
     failed(trade(b, 'SELL', s1, '1', '100'), 'COMPENSATED', 'TRADE_FAILED', 300),
-    failed(trade(a, 'BUY', s1, '1', '100'), 'TIMED_OUT', 'SAGA_TIMEOUT', 5000),
+    ...expired(trade(a, 'BUY', s1, '1', '100'), 5000),
     { type: 'FundsDeposited', user_id: b, amount: '0.00000001', available: '303.85000002', at: at() },
   ];
   const keys: ScenarioKeys = { a: newApiKey(), aRotated: newApiKey(), b: newApiKey() };
@@ -70,10 +81,15 @@ export function scriptScenario(start: Date, [s1, s2]: [string, string] = [freshS
   return { users: [a, b], symbols: [s1, s2], start, events, keys };
 }
 
-/** Publishes events the way a producer's transaction does: one EventBatch on the `events` fanout, each event with its id. */
+/**
+ * Publishes events the way a producer's transaction does for Reporting: one EventBatch on the `events` fanout, each
+ * event with its id. The events' own messages on `domain-events` are left out: they are for the services that react
+ * to them, and this test user is not their producer.
+ */
 export async function publishEvents(bus: Bus, events: readonly DomainEvent[], ids: string[] = events.map(() => randomUUID())): Promise<string[]> {
-  const messages = events.map((event, i) => eventMessage(exchanges.events, event, undefined, ids[i]));
-  await Promise.all(packEvents(messages).map((message) => bus.publish(message)));
+  const messages = events.map((event, i) => ({ ...eventMessage(event), messageId: ids[i] ?? randomUUID() }));
+  const batches = packEvents(messages).filter((message) => message.exchange === exchanges.events);
+  await Promise.all(batches.map((message) => bus.publish(message)));
   return ids;
 }
 

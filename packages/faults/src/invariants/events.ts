@@ -5,9 +5,10 @@ import { HOUSE, inScope, type SqlCheck, TERMINAL_SAGA_STATES } from './types.ts'
  * Funds* event, an account its UserCreated (and UserRemoved once removed), a trade its TradeRecorded, an ended
  * saga its SagaCompleted or SagaFailed with that outcome. Facts and stored events are counted per
  * (type, user, saga) and must be equal: a lost event shows as stored < expected, an event stored twice under
- * two ids (or one no fact explains) as stored > expected. Events that leave no row of record (SagaStarted,
- * HoldingReserved, FundsRejected, CreditRejected, and FundsReleased of amount 0: Payment's answer to a release
- * with nothing reserved) are checked to be stored at most once per saga. The house's ledger rows (TRADE, FEE) are the
+ * two ids (or one no fact explains) as stored > expected. Events that leave no row of record (OrderAccepted,
+ * HoldingReserved, OrderCancelled, OrderExpired, FundsRejected, CreditRejected, and FundsReleased of amount 0: Payment's
+ * answer to a release with nothing reserved) are checked to be stored at most once per saga. A SagaStarted stored by
+ * schema version 1 is the OrderAccepted of its saga. The house's ledger rows (TRADE, FEE) are the
  * other side of the saga user's FundsCaptured or FundsCredited, not events of their own, and the house's account
  * (made by a migration) has no UserCreated.
  */
@@ -17,6 +18,9 @@ const ledgerEventType = `CASE kind WHEN 'DEPOSIT' THEN 'FundsDeposited' WHEN 'WI
 
 const derived = `('FundsDeposited', 'FundsWithdrawn', 'FundsReserved', 'FundsReleased', 'FundsCaptured', 'FundsCredited',
   'UserCreated', 'UserRemoved', 'TradeRecorded', 'SagaCompleted', 'SagaFailed')`;
+
+/** The saga events no row of record implies; SagaStarted is schema version 1's name of OrderAccepted (contracts' legacy.ts). */
+const unrecorded = `('OrderAccepted', 'SagaStarted', 'HoldingReserved', 'OrderCancelled', 'OrderExpired', 'FundsRejected', 'CreditRejected')`;
 
 const releasedNothing = `(type = 'FundsReleased' AND amount = 0)`;
 
@@ -43,9 +47,10 @@ export const eventChecks: SqlCheck[] = [
         ON s.type = e.type AND s.user_id IS NOT DISTINCT FROM e.user_id AND s.saga_id IS NOT DISTINCT FROM e.saga_id
       WHERE coalesce(e.n, 0) <> coalesce(s.n, 0)
       UNION ALL
-      SELECT CASE WHEN ${releasedNothing} THEN 'FundsReleased/0' ELSE type END, user_id, saga_id, NULL, count(*)
+      SELECT CASE WHEN ${releasedNothing} THEN 'FundsReleased/0' WHEN type = 'SagaStarted' THEN 'OrderAccepted' ELSE type END,
+             user_id, saga_id, NULL, count(*)
       FROM reporting.event
-      WHERE (type IN ('SagaStarted', 'HoldingReserved', 'FundsRejected', 'CreditRejected') OR ${releasedNothing}) AND ${inScope('user_id')}
+      WHERE (type IN ${unrecorded} OR ${releasedNothing}) AND ${inScope('user_id')}
       GROUP BY 1, 2, 3 HAVING count(*) > 1`,
   },
 ];
