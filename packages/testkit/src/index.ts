@@ -7,3 +7,4 @@ export * from './waitFor.ts';
 export * from './useStack.ts';
 export * from './adminKey.ts';
 export * from './marketPrices.ts';
+export * from './previousVersion.ts';

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { basename } from 'node:path';
 import type { ServiceName } from '@trading/contracts';
 import { serviceDatabaseUrl } from '@trading/db';
 import { serviceAmqpUrl } from './isolation.ts';
@@ -14,9 +15,19 @@ export type { ServiceName };
 /** Numbers every process this test run starts, so each one has its own log file. */
 let launches = 0;
 
+export type ServiceProcessOptions = {
+  /**
+   * The source root it runs from (the directory holding `packages/`, ending in `/`): default this repository; another
+   * version's source, such as previousVersionRoot(), to run that version against the same run.
+   */
+  sourceRoot?: string;
+};
+
 /**
- * One service as a real child process (`tsx packages/<name>/src/main.ts`), so tests can kill, pause and
- * restart it. Its JSON logs go to .tmp/test-logs/<run>-<n>-<name>.log; `start` resolves when it announces it is ready.
+ * One service as a real child process (`tsx packages/<name>/src/main.ts`, from this repository or another source
+ * root), so tests can kill, pause and restart it. Its JSON logs go to .tmp/test-logs/<run>-<n>-<name>.log (with the
+ * source root's directory name after the service's when it is not this repository); `start` resolves when it
+ * announces it is ready.
  * It connects to the broker as its own user: the AMQP_URL it is given names the broker, vhost and parameters, and
  * its credentials are replaced by the service's (serviceAmqpUrl); and to the database as its own runtime role
  * (serviceDatabaseUrl), which the run's provisioning granted only its own schema.
@@ -28,6 +39,7 @@ export class ServiceProcess {
     readonly name: ServiceName,
     private readonly env: Record<string, string>,
     private readonly runId: string,
+    private readonly options: ServiceProcessOptions = {},
   ) {}
 
   get pid(): number | undefined {
@@ -37,9 +49,11 @@ export class ServiceProcess {
   async start(timeoutMs = 30_000): Promise<void> {
     mkdirSync(LOG_DIR, { recursive: true });
     launches += 1;
-    const log = createWriteStream(`${LOG_DIR}/${this.runId}-${String(launches).padStart(3, '0')}-${this.name}.log`);
+    const sourceRoot = this.options.sourceRoot ?? ROOT;
+    const source = sourceRoot === ROOT ? '' : `-${basename(sourceRoot)}`;
+    const log = createWriteStream(`${LOG_DIR}/${this.runId}-${String(launches).padStart(3, '0')}-${this.name}${source}.log`);
     const child = spawn(process.execPath, ['--import', 'tsx', `packages/${this.name}/src/main.ts`], {
-      cwd: ROOT,
+      cwd: sourceRoot,
       env: { ...process.env, LOG_LEVEL: 'info', ...this.env, ...asServiceUser(this.name, this.env.AMQP_URL, this.env.DATABASE_URL) },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });

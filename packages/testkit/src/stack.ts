@@ -1,21 +1,29 @@
 import { TEST_ADMIN_API_KEY } from './adminKey.ts';
 import { testEnv } from './mochaHooks.ts';
-import { freePort, type ServiceName, ServiceProcess } from './serviceProcess.ts';
+import { freePort, type ServiceName, ServiceProcess, type ServiceProcessOptions } from './serviceProcess.ts';
 
 export type Stack = {
   services: Record<ServiceName, ServiceProcess[]>;
   gatewayUrl: string;
   reportingUrl: string;
-  /** Starts one more instance of a service (several instances share its queue); `env` overrides settings (a port). */
-  addInstance(name: ServiceName, env?: Record<string, string>): Promise<ServiceProcess>;
+  /**
+   * Starts one more instance of a service (several instances share its queue); `env` overrides settings (a port),
+   * `options.sourceRoot` runs another version's source (ServiceProcess).
+   */
+  addInstance(name: ServiceName, env?: Record<string, string>, options?: ServiceProcessOptions): Promise<ServiceProcess>;
   stop(): Promise<void>;
 };
 
 /**
  * Starts the named services as processes against this run's database and vhost.
- * `env` adds settings (e.g. SAGA_TIMEOUT_MS) to every service.
+ * `env` adds settings (e.g. SAGA_TIMEOUT_MS) to every service; `sourceRoots` runs some of them from another
+ * version's source (ServiceProcess), the others from this repository.
  */
-export async function startStack(names: readonly ServiceName[], env: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(
+  names: readonly ServiceName[],
+  env: Record<string, string> = {},
+  sourceRoots: Partial<Record<ServiceName, string>> = {},
+): Promise<Stack> {
   const { amqpUrl, databaseUrl, runId } = testEnv();
   const gatewayPort = await freePort();
   const reportingPort = await freePort();
@@ -31,8 +39,8 @@ export async function startStack(names: readonly ServiceName[], env: Record<stri
     ...env,
   };
   const services: Record<ServiceName, ServiceProcess[]> = { gateway: [], payment: [], trade: [], reporting: [], market: [] };
-  const addInstance = async (name: ServiceName, env: Record<string, string> = {}) => {
-    const service = new ServiceProcess(name, { ...common, ...env }, runId);
+  const addInstance = async (name: ServiceName, env: Record<string, string> = {}, options: ServiceProcessOptions = {}) => {
+    const service = new ServiceProcess(name, { ...common, ...env }, runId, options);
     services[name].push(service);
     await service.start();
     return service;
@@ -45,7 +53,7 @@ export async function startStack(names: readonly ServiceName[], env: Record<stri
     );
   };
   try {
-    await Promise.all(names.map((name) => addInstance(name)));
+    await Promise.all(names.map((name) => addInstance(name, {}, { sourceRoot: sourceRoots[name] })));
   } catch (err) {
     await stop();
     throw err;

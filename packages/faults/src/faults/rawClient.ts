@@ -93,6 +93,15 @@ export class RawClient {
     return this.repliesTo(correlationId);
   }
 
+  /**
+   * The messages ready in a queue, read from the queue itself (a passive declare): exact at once, where the broker's
+   * statistics (`rabbitmqctl list_queues`) of a quorum queue lag by its tick. Messages a consumer holds unacked are not
+   * counted until they go back to the queue.
+   */
+  queueDepth(queue: string): Promise<number> {
+    return this.bus.queueDepth(queue);
+  }
+
   async close(): Promise<void> {
     await Promise.all([this.bus.close(), this.gateway.close()]);
   }

@@ -105,21 +105,28 @@ export async function startLoad(options: LoadOptions): Promise<Load> {
       stopped = true;
     },
     finished,
-    async resendUnknown(timeoutMs) {
-      const until = Date.now() + timeoutMs;
-      let resends = 0;
-      for (;;) {
-        const unknown = records.filter((r) => !definitiveReply(r) && r.replies.length === r.sends.length);
-        if (unknown.length === 0 || Date.now() >= until) return resends;
-        resends += unknown.length;
-        await Promise.all(unknown.map((r) => clients[r.client]!.resend(r)));
-        await sleep(200);
-      }
-    },
+    resendUnknown: (timeoutMs) => resendUnknown(records, clients, timeoutMs),
     close: async () => {
       await Promise.all(clients.map((c) => c.close()));
     },
   };
+}
+
+/**
+ * Re-sends every request of `records` whose outcome is unknown (and that is not waiting for a reply), with its id and
+ * through the client that sent it (`clients[record.client]`), until all are definitive or `timeoutMs` passed.
+ * Returns the re-sends.
+ */
+export async function resendUnknown(records: readonly RequestRecord[], clients: readonly LoadClient[], timeoutMs: number): Promise<number> {
+  const until = Date.now() + timeoutMs;
+  let resends = 0;
+  for (;;) {
+    const unknown = records.filter((r) => !definitiveReply(r) && r.replies.length === r.sends.length);
+    if (unknown.length === 0 || Date.now() >= until) return resends;
+    resends += unknown.length;
+    await Promise.all(unknown.map((r) => clients[r.client]!.resend(r)));
+    await sleep(200);
+  }
 }
 
 /** A QUOTE answered, or an order executed: the symbol's price as the client last saw it. */
