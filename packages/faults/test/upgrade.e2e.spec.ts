@@ -126,6 +126,11 @@ describe('an upgrade from schema version 1 with sagas in flight', function () {
     expect(report.ok, summarize(report)).to.equal(true);
     expect(await openSagas(db!, userIds), 'sagas still open').to.deep.equal([]);
     expect(await endingsNotOnce(db!, userIds), 'sagas whose end was not stored exactly once').to.deep.equal([]);
+    // The new Trade took orders only once it held the market's prices: no reserved BUY was given up for want of one.
+    const unpriced = await db!.query(`SELECT count(*)::int AS n FROM trade.saga WHERE user_id = ANY($1::uuid[]) AND failure_code = 'PRICE_UNAVAILABLE'`, [
+      userIds,
+    ]);
+    expect(unpriced.rows[0].n, 'sagas ended PRICE_UNAVAILABLE').to.equal(0);
     await waitFor(
       'payment.commands and trade.commands drained',
       async () => (await raw!.queueDepth(queues.payment)) + (await raw!.queueDepth(queues.trade)) === 0,

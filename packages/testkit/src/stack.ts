@@ -36,6 +36,8 @@ export async function startStack(
     // Tests ask Reporting many queries a second as one principal; the query quota's own test sets its limits.
     REPORTING_QUERY_RATE: '10000',
     REPORTING_QUERY_BURST: '10000',
+    // Most stacks have no market: their prices are published by the test (setPrices), after Trade has started.
+    PRICE_WARMUP_MS: '0',
     ...env,
   };
   const services: Record<ServiceName, ServiceProcess[]> = { gateway: [], payment: [], trade: [], reporting: [], market: [] };

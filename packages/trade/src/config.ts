@@ -15,6 +15,11 @@ export const tradeConfigShape = {
   MARKET_COLLAR_BPS: z.coerce.number().int().min(1).max(5000).default(100),
   /** A market price older than this (on the wall clock) is not traded on: PRICE_UNAVAILABLE. */
   PRICE_MAX_AGE_MS: z.coerce.number().int().min(100).max(86_400_000).default(10_000),
+  /**
+   * At start, how long Trade waits for the market's first prices before it consumes its queue, so that no order is
+   * refused PRICE_UNAVAILABLE (nor a reserved BUY compensated) for the price book being empty; 0 consumes at once.
+   */
+  PRICE_WARMUP_MS: z.coerce.number().int().min(0).max(60_000).default(3000),
   /** A limit further than this percentage from the market price is refused: PRICE_OUT_OF_BAND. */
   PRICE_BAND_PCT: z.coerce.number().min(0.01).max(100).default(10),
   /** The dead-letter queue's depth at which an alarm is logged (Trade watches it for every service). */

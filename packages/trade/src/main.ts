@@ -35,10 +35,11 @@ runMain('trade', async () => {
       bandPct: config.PRICE_BAND_PCT,
     },
   };
-  await followMarket(bus, deps.prices, logger);
+  const market = await followMarket(bus, deps.prices, logger);
   outbox.start();
   const sweeper = startTimeoutSweeper(deps, config.SAGA_SWEEP_INTERVAL_MS);
   const inboxPruning = startInboxPruning({ db, schema: 'trade', logger, ...inboxPruningSettings(config) });
+  await market.warmUp(config.PRICE_WARMUP_MS);
   await bus.consume(queues.trade, createHandler(deps));
   const deadLetters = watchQueueDepth(bus, {
     queue: queues.deadLetter,

@@ -18,9 +18,16 @@ import {
 
 /**
  * Every fault scenario runs the whole stack, the market included: its seeded walk ticks every 200 ms through every
- * fault, with markets open around the clock; the gateway's reply timeout is short.
+ * fault, with markets open around the clock; the gateway's reply timeout is short. A started or restarted Trade
+ * takes orders once it holds the market's prices, as in production.
  */
-export const SCENARIO_ENV = { MARKETS_ALWAYS_OPEN: 'true', REPLY_TIMEOUT_MS: '5000', MARKET_TICK_INTERVAL_MS: '200', MARKET_SEED: '20261202' };
+export const SCENARIO_ENV = {
+  MARKETS_ALWAYS_OPEN: 'true',
+  REPLY_TIMEOUT_MS: '5000',
+  MARKET_TICK_INTERVAL_MS: '200',
+  MARKET_SEED: '20261202',
+  PRICE_WARMUP_MS: '3000',
+};
 export const ALL_SERVICES: readonly ServiceName[] = ['gateway', 'payment', 'trade', 'reporting', 'market'];
 
 /** The five services for a scenario suite, started before its tests and stopped after them. */
