@@ -27,8 +27,18 @@ export const benchConfigShape = {
   /**
    * `sagas`: rate steps, baselines and the chart. `idle`: hold idle connections and read the gateway's memory.
    * `query-flood`: the last of BENCH_RATES without, then with, a flood of REPORTs and /api/report calls.
+   * `hot-account`: one account's DEPOSITs and BUYs against many accounts', and the others' latency beside it.
    */
-  BENCH_MODE: z.enum(['sagas', 'idle', 'query-flood']).default('sagas'),
+  BENCH_MODE: z.enum(['sagas', 'idle', 'query-flood', 'hot-account']).default('sagas'),
+  /** Hot account: the many accounts (a socket each), the requests in flight in a flat-out step, the others' paced rate. */
+  BENCH_HOT_ACCOUNTS: z.coerce.number().int().min(2).max(1000).default(64),
+  BENCH_HOT_IN_FLIGHT: z.coerce.number().int().min(1).max(256).default(200),
+  BENCH_HOT_OTHERS_RATE: z.coerce.number().min(1).max(10_000).default(100),
+  /** Hot account: the quantity of every BUY (a market order on the first of BENCH_SYMBOLS). */
+  BENCH_HOT_QUANTITY: z
+    .string()
+    .regex(/^\d+(\.\d{1,4})?$/)
+    .default('0.0001'),
   /** Reporting's HTTP API, for the query flood. */
   REPORTING_URL: z.string().url().default('http://127.0.0.1:3002'),
   /** The flood: sockets sending REPORTs, REPORTs in flight on each, HTTP clients calling /api/report in a loop. */

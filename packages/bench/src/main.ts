@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { createLogger, loadConfig, runMain } from '@trading/platform';
 import { renderChart } from './chart.ts';
 import { benchConfigShape, type BenchConfig, flagsToEnv } from './config.ts';
+import { runHotAccount } from './hotAccount.ts';
 import { holdIdleConnections } from './idleConnections.ts';
 import { listenerPid } from './processInfo.ts';
 import { runBench } from './runBench.ts';
@@ -14,7 +15,8 @@ const print = (line: string) => process.stdout.write(`${line}\n`);
 /** `pnpm bench [--flags]`: the bench's composition root. Its last line of output is one JSON object. */
 runMain('bench', async () => {
   const config = loadConfig(benchConfigShape, { ...process.env, ...flagsToEnv(process.argv.slice(2), Object.keys(benchConfigShape)) });
-  const result = config.BENCH_MODE === 'idle' ? await idle(config) : await sagas(config);
+  const modes = { idle, 'hot-account': hotAccount, sagas, 'query-flood': sagas } as const;
+  const result = await modes[config.BENCH_MODE](config);
   print(JSON.stringify(result));
   process.exit(0);
 });
@@ -84,6 +86,23 @@ async function idle(config: BenchConfig) {
     gatewayPid,
     count: config.BENCH_IDLE_CONNECTIONS,
     holdS: config.BENCH_IDLE_HOLD_S,
+    progress: print,
+  });
+}
+
+async function hotAccount(config: BenchConfig) {
+  print(`• hot account against ${config.GATEWAY_URL}: ${config.BENCH_WARMUP_S} s warm-up + ${config.BENCH_DURATION_S} s each step`);
+  return runHotAccount({
+    gatewayUrl: config.GATEWAY_URL,
+    apiKey: config.ADMIN_API_KEY,
+    replyTimeoutMs: config.BENCH_REPLY_TIMEOUT_MS,
+    warmupS: config.BENCH_WARMUP_S,
+    durationS: config.BENCH_DURATION_S,
+    accounts: config.BENCH_HOT_ACCOUNTS,
+    inFlight: config.BENCH_HOT_IN_FLIGHT,
+    othersRate: config.BENCH_HOT_OTHERS_RATE,
+    symbol: config.BENCH_SYMBOLS[0]!,
+    quantity: config.BENCH_HOT_QUANTITY,
     progress: print,
   });
 }

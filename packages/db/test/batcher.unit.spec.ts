@@ -50,11 +50,19 @@ describe('batcher', () => {
     expect(batches).to.deep.equal([['a1', 'b1', 'c1'], ['a2'], ['a3']]);
   });
 
-  it('keeps an item with several keys out of a batch that holds any one of them', async () => {
+  it('keeps a lane’s items in order, at most maxPerLane of them in a batch, and holds back the rest of a lane behind one that waits', async () => {
     const { batches, run } = recordingRunner();
-    const call = createBatcher(run, { maxBatch: 10, keyOf: (item) => item.split('') });
-    await Promise.all(['ab', 'cd', 'bx', 'ey'].map(call));
-    expect(batches).to.deep.equal([['ab', 'cd', 'ey'], ['bx']]);
+    const call = createBatcher(run, { maxBatch: 10, keyOf: (item) => item, laneOf: (item) => item.slice(0, 1), maxPerLane: 2 });
+    await Promise.all(['a1', 'a2', 'b1', 'a3', 'a1', 'b2', 'a4'].map(call));
+    // a3 waits (two of lane a already); so does everything after it in lane a, the repeated a1 and a4 included.
+    expect(batches).to.deep.equal([['a1', 'a2', 'b1', 'b2'], ['a3', 'a1'], ['a4']]);
+  });
+
+  it('holds back the rest of a lane behind an item whose key is taken, so the lane keeps its order', async () => {
+    const { batches, run } = recordingRunner();
+    const call = createBatcher(run, { maxBatch: 10, keyOf: (item) => item.slice(1), laneOf: (item) => item.slice(0, 1) });
+    await Promise.all(['a1', 'b1', 'a2', 'c3'].map(call));
+    expect(batches).to.deep.equal([['a1', 'a2', 'c3'], ['b1']]);
   });
 
   it('when a batch fails, runs its items one at a time: the bad one fails alone and its neighbours succeed', async () => {

@@ -2,7 +2,14 @@ export type BatcherOptions<I> = {
   /** Most items in one batch. */
   maxBatch: number;
   /** Items that share a key never share a batch: a later one waits for a later batch (batches run one at a time). */
-  keyOf?: (item: I) => string | readonly string[];
+  keyOf?: (item: I) => string;
+  /**
+   * The item's lane (one user's messages, say): items of a lane keep their order, across batches too. When one of
+   * them must wait for a later batch (its key, or its lane's `maxPerLane`), every later item of its lane waits too.
+   */
+  laneOf?: (item: I) => string;
+  /** Most items of one lane in a batch: what bounds the time one busy lane adds to everyone's batch. */
+  maxPerLane?: number;
   /**
    * How long an idle batcher waits for more items before it runs the first one's batch (0: only a setImmediate).
    * For work nobody waits on, such as Reporting's: fewer, fuller transactions at moderate rates.
@@ -22,21 +29,30 @@ type Entry<I, R> = { item: I; resolve: (result: R) => void; reject: (err: unknow
  * neighbours succeed.
  */
 export function createBatcher<I, R>(run: (items: I[]) => Promise<R[]>, options: BatcherOptions<I>): (item: I) => Promise<R> {
-  const { maxBatch, keyOf, lingerMs = 0 } = options;
+  const { maxBatch, keyOf, laneOf, maxPerLane = maxBatch, lingerMs = 0 } = options;
   const waiting: Entry<I, R>[] = [];
   let draining = false;
 
+  /** The next batch: waiting items in order, but those whose key is taken, or whose lane is full or held back. */
   function take(): Entry<I, R>[] {
-    if (!keyOf) return waiting.splice(0, maxBatch);
+    if (!keyOf && !laneOf) return waiting.splice(0, maxBatch);
     const batch: Entry<I, R>[] = [];
     const keys = new Set<string>();
+    const perLane = new Map<string, number>();
+    const heldBack = new Set<string>();
     for (let i = 0; i < waiting.length && batch.length < maxBatch; ) {
-      const itemKeys = [keyOf(waiting[i]!.item)].flat();
-      if (itemKeys.some((key) => keys.has(key))) i += 1;
-      else {
-        for (const key of itemKeys) keys.add(key);
-        batch.push(...waiting.splice(i, 1));
+      const { item } = waiting[i]!;
+      const key = keyOf?.(item);
+      const lane = laneOf?.(item);
+      const laneFull = lane !== undefined && (heldBack.has(lane) || (perLane.get(lane) ?? 0) >= maxPerLane);
+      if (laneFull || (key !== undefined && keys.has(key))) {
+        if (lane !== undefined) heldBack.add(lane);
+        i += 1;
+        continue;
       }
+      if (key !== undefined) keys.add(key);
+      if (lane !== undefined) perLane.set(lane, (perLane.get(lane) ?? 0) + 1);
+      batch.push(...waiting.splice(i, 1));
     }
     return batch;
   }

@@ -16,8 +16,8 @@ export type OnceSpec<R> = {
   hash: string;
   /**
    * What the effect reads and changes, e.g. the user whose account or holdings it touches. The messages of a batch
-   * are applied side by side, so two messages of one scope never share a batch: each decides on state that no
-   * other message of its batch changes.
+   * with different scopes are applied side by side; those of one scope one after another, in the order they came,
+   * so each decides on the state the ones before it left.
    */
   scope: string;
   /** The effect, in the transaction: returns what to remember and the messages to send. */
@@ -44,6 +44,11 @@ export type ProcessOnceDeps = {
   schema: ServiceSchema;
   /** Most messages in one transaction (at most the consumer's prefetch matters). */
   maxBatch?: number;
+  /**
+   * Most messages of one scope in one transaction: applied one after another, they lengthen the whole batch, so this
+   * bounds what one busy account costs everyone else's latency (BENCHMARKS.md, the hot account).
+   */
+  maxPerScope?: number;
   logger: Logger;
 };
 
@@ -51,6 +56,20 @@ export type ProcessOnceDeps = {
 export const userScope = (userId: string): string => `user:${userId.toLowerCase()}`;
 
 type Outcome = { stored: boolean; response?: unknown; messages: OutgoingMessage[] };
+
+/** Most messages of one scope in a batch, unless the service says otherwise (ProcessOnceDeps.maxPerScope). */
+const DEFAULT_MAX_PER_SCOPE = 50;
+
+/** The positions of the batch's messages grouped by scope, each group in arrival order. */
+function lanesOf(specs: readonly OnceSpec<unknown>[]): number[][] {
+  const lanes = new Map<string, number[]>();
+  for (const [i, spec] of specs.entries()) {
+    const lane = lanes.get(spec.scope);
+    if (lane) lane.push(i);
+    else lanes.set(spec.scope, [i]);
+  }
+  return [...lanes.values()];
+}
 
 async function outcomeOf(tx: SqlClient, spec: OnceSpec<unknown>, claim: InboxClaim<unknown>): Promise<Outcome> {
   if (claim.status === 'duplicate') return { stored: false, messages: await spec.replay(claim.response, tx) };
@@ -65,10 +84,11 @@ async function outcomeOf(tx: SqlClient, spec: OnceSpec<unknown>, claim: InboxCla
  * conflict changes nothing, and its answer is published directly before the message is acked.
  *
  * The messages a consumer holds at once share a transaction (one BEGIN, inbox claim, outbox insert and COMMIT
- * for the batch), and their effects run side by side, so the batched statements of the store functions are paid
- * once per batch too (batched statements): that is what lets a busy service keep up. Two messages with the same key or
- * scope never share a batch, and when a batch fails (one message is refused, say) each of its messages runs
- * again on its own.
+ * for the batch), and the effects of different scopes run side by side, so the batched statements of the store
+ * functions are paid once per batch too (batched statements): that is what lets a busy service keep up. The messages
+ * of one scope (one user's) form a lane: they share the batch but run one after another, in the order they came, so
+ * one busy account moves many messages per transaction too. Two messages with the same key never share a batch, and
+ * when a batch fails (one message is refused, say) each of its messages runs again on its own, in order.
  */
 export function createProcessOnce(deps: ProcessOnceDeps): ProcessOnce {
   const { db, bus, outbox, schema } = deps;
@@ -81,10 +101,14 @@ export function createProcessOnce(deps: ProcessOnceDeps): ProcessOnce {
     const { outcomes, written } = await withDatabaseRetries(() =>
       db.$transaction(async (tx) => {
         const claims = await claimInbox<unknown>(tx, schema, specs);
-        const settled = await Promise.allSettled(specs.map((spec, i) => outcomeOf(tx, spec, claims[i]!)));
+        const results: Outcome[] = new Array(specs.length);
+        const settled = await Promise.allSettled(
+          lanesOf(specs).map(async (lane) => {
+            for (const i of lane) results[i] = await outcomeOf(tx, specs[i]!, claims[i]!);
+          }),
+        );
         const failed = settled.find((result) => result.status === 'rejected');
         if (failed) throw failed.reason;
-        const results = settled.map((result) => (result as PromiseFulfilledResult<Outcome>).value);
         const answers = results.flatMap((r, i) => (r.stored ? [{ key: specs[i]!.key, response: r.response }] : []));
         const written = await outbox.add(
           tx,
@@ -100,8 +124,13 @@ export function createProcessOnce(deps: ProcessOnceDeps): ProcessOnce {
     });
   }
 
-  const keysOf = (spec: OnceSpec<unknown>) => [`key:${spec.key}`, `scope:${spec.scope}`];
-  const process = createBatcher(runBatch, { maxBatch: deps.maxBatch ?? 100, keyOf: keysOf });
+  const maxBatch = deps.maxBatch ?? 100;
+  const process = createBatcher(runBatch, {
+    maxBatch,
+    keyOf: (spec) => spec.key,
+    laneOf: (spec) => spec.scope,
+    maxPerLane: deps.maxPerScope ?? DEFAULT_MAX_PER_SCOPE,
+  });
   return async <R>(spec: OnceSpec<R>) => {
     try {
       await process(spec as OnceSpec<unknown>);

@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto';
+import type { Reply } from '@trading/contracts';
+import { UnreachableError } from '@trading/platform';
+import { awaitQuotes } from './awaitQuotes.ts';
+import { GatewaySocket } from './gatewaySocket.ts';
+import { type LatencySummary, summarizeLatencies } from './latency.ts';
+import { prepareUsers } from './prepareUsers.ts';
+
+/*
+ * One hot account against many, in one run with one instance of each service: the same number of requests in
+ * flight, either spread over `accounts` accounts (one socket each) or all on one account (one socket), flat out, for
+ * DEPOSITs and for BUYs (market orders); then other accounts' latency, paced, without and beside one account pipelining
+ * DEPOSITs flat out. The targets (issue 24): the hot rate at least half the many-account rate, for DEPOSIT and for BUY,
+ * and the other accounts' p99 within 20 % of their p99 without the hot account.
+ */
+export type HotAccountOptions = {
+  gatewayUrl: string;
+  apiKey: string;
+  replyTimeoutMs: number;
+  warmupS: number;
+  durationS: number;
+  /** The many accounts, one socket each. */
+  accounts: number;
+  /** Requests in flight in every flat-out step: on the one hot account, or spread over the many. */
+  inFlight: number;
+  /** The other accounts' paced DEPOSITs per second, in the latency steps. */
+  othersRate: number;
+  symbol: string;
+  quantity: string;
+  progress: (line: string) => void;
+};
+
+export type RateStep = { per_s: number; errors: number; latency: LatencySummary };
+export type HotAccountResult = {
+  deposit: { many: RateStep; hot: RateStep; ratio: number };
+  buy: { many: RateStep; hot: RateStep; ratio: number };
+  others: { quiet: LatencySummary; beside_hot: LatencySummary; hot_per_s: number; p99_ratio: number };
+  targets_met: boolean;
+};
+
+type Lane = { socket: GatewaySocket; userId: string };
+type Body = (userId: string) => Record<string, unknown>;
+
+const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+export async function runHotAccount(options: HotAccountOptions): Promise<HotAccountResult> {
+  const run = randomBytes(3).toString('hex');
+  const open = (i: number) => GatewaySocket.open(options.gatewayUrl, options.apiKey, `h${run}s${i}`, options.replyTimeoutMs);
+  const sockets = await Promise.all(Array.from({ length: options.accounts + 1 }, (_, i) => open(i))).catch((err: Error) => {
+    throw new UnreachableError(`cannot reach the gateway at ${options.gatewayUrl} (${err.message}); start the stack (pnpm start) or set GATEWAY_URL`);
+  });
+  try {
+    const hotSocket = sockets[0]!;
+    const manySockets = sockets.slice(1);
+    const prices = await awaitQuotes(hotSocket, [options.symbol], 15_000);
+    options.progress(`• ${options.symbol} at ${prices[options.symbol]}; creating and funding ${options.accounts + 1} accounts`);
+    const { users } = await prepareUsers(sockets, options.accounts + 1, { symbols: [options.symbol], quantity: options.quantity, seedHoldings: false });
+    const hot: Lane[] = [{ socket: hotSocket, userId: users[0]! }];
+    const many: Lane[] = manySockets.map((socket, i) => ({ socket, userId: users[i + 1]! }));
+    const perManyLane = Math.max(1, Math.round(options.inFlight / many.length));
+    const deposit: Body = (userId) => ({ type: 'DEPOSIT', user_id: userId, amount: '1' });
+    const buy: Body = (userId) => ({ type: 'BUY', user_id: userId, symbol: options.symbol, amount: options.quantity });
+
+    const step = async (name: string, lanes: Lane[], perLane: number, body: Body) => {
+      const result = await flatOut(lanes, perLane, body, options);
+      options.progress(`  ${name.padEnd(34)} ${String(result.per_s).padStart(8)}/s  p99 ${result.latency.p99_ms} ms  errors ${result.errors}`);
+      return result;
+    };
+    options.progress(`• flat out, ${options.inFlight} in flight: on ${many.length} accounts (${perManyLane} each), then on one`);
+    const depositMany = await step(`DEPOSIT, ${many.length} accounts`, many, perManyLane, deposit);
+    const depositHot = await step('DEPOSIT, one account', hot, options.inFlight, deposit);
+    const buyMany = await step(`BUY, ${many.length} accounts`, many, perManyLane, buy);
+    const buyHot = await step('BUY, one account', hot, options.inFlight, buy);
+
+    options.progress(`• the other accounts' DEPOSITs at ${options.othersRate}/s, without and beside one account's DEPOSITs flat out`);
+    const quiet = await paced(many, deposit, options);
+    options.progress(`  others, quiet                       p50 ${quiet.p50_ms} ms  p99 ${quiet.p99_ms} ms`);
+    const [besideHot, hotBeside] = await Promise.all([paced(many, deposit, options), flatOut(hot, options.inFlight, deposit, options)]);
+    options.progress(`  others, beside the hot account      p50 ${besideHot.p50_ms} ms  p99 ${besideHot.p99_ms} ms  (hot ${hotBeside.per_s}/s)`);
+
+    const ratio = (a: RateStep, b: RateStep) => round(a.per_s / Math.max(b.per_s, 1e-9));
+    const result: HotAccountResult = {
+      deposit: { many: depositMany, hot: depositHot, ratio: ratio(depositHot, depositMany) },
+      buy: { many: buyMany, hot: buyHot, ratio: ratio(buyHot, buyMany) },
+      others: { quiet, beside_hot: besideHot, hot_per_s: hotBeside.per_s, p99_ratio: round(besideHot.p99_ms / Math.max(quiet.p99_ms, 1e-9)) },
+      targets_met: false,
+    };
+    result.targets_met = result.deposit.ratio >= 0.5 && result.buy.ratio >= 0.5 && result.others.p99_ratio <= 1.2;
+    options.progress(
+      `• hot/many: DEPOSIT ${result.deposit.ratio}, BUY ${result.buy.ratio} (target ≥ 0.5); others' p99 beside/quiet ${result.others.p99_ratio} (target ≤ 1.2): ${result.targets_met ? 'met' : 'NOT met'}`,
+    );
+    return result;
+  } finally {
+    await Promise.all(sockets.map((s) => s.close()));
+  }
+}
+
+/** Every lane keeps `perLane` requests in flight for the warm-up and the measured window; counts the OK replies in the window. */
+async function flatOut(lanes: Lane[], perLane: number, body: Body, options: HotAccountOptions): Promise<RateStep> {
+  const start = Date.now();
+  const from = start + options.warmupS * 1000;
+  const until = from + options.durationS * 1000;
+  const latencies: number[] = [];
+  let ok = 0;
+  let errors = 0;
+  const loop = async ({ socket, userId }: Lane) => {
+    while (Date.now() < until) {
+      const sentAt = Date.now();
+      const reply = await socket.request(body(userId)).catch(() => undefined);
+      const at = Date.now();
+      if (sentAt < from || at > until) continue;
+      latencies.push(at - sentAt);
+      if (isOk(reply)) ok += 1;
+      else errors += 1;
+    }
+  };
+  await Promise.all(lanes.flatMap((lane) => Array.from({ length: perLane }, () => loop(lane))));
+  return { per_s: round(ok / options.durationS, 1), errors, latency: summarizeLatencies(latencies) };
+}
+
+/** The lanes' requests at `othersRate` a second in all, round robin, for the warm-up and the window: the latencies in the window. */
+async function paced(lanes: Lane[], body: Body, options: HotAccountOptions): Promise<LatencySummary> {
+  const start = Date.now();
+  const from = start + options.warmupS * 1000;
+  const until = from + options.durationS * 1000;
+  const intervalMs = 1000 / options.othersRate;
+  const latencies: number[] = [];
+  const pending: Promise<void>[] = [];
+  for (let i = 0; start + i * intervalMs < until; i += 1) {
+    const due = start + i * intervalMs;
+    const wait = due - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const { socket, userId } = lanes[i % lanes.length]!;
+    const sentAt = Date.now();
+    pending.push(
+      socket.request(body(userId)).then(
+        (reply) => {
+          if (sentAt >= from && isOk(reply)) latencies.push(Date.now() - sentAt);
+        },
+        () => undefined,
+      ),
+    );
+  }
+  await Promise.all(pending);
+  return summarizeLatencies(latencies);
+}
+
+const isOk = (reply: Reply | undefined): boolean => reply?.status === 'OK';
