@@ -18,10 +18,12 @@ describe('payment killed between commit and publish', function () {
     await crashing.start();
 
     const correlationId = await h.probe.send({ id: 'crash-1', type: 'DEPOSIT', user_id: userId, amount: '42' });
+    // The reply, the event on domain-events, and the same event in Reporting's batch: committed, never published.
     const pending = await waitFor(async () => {
       const rows = await h.prisma.paymentOutbox.findMany({ where: { OR: [{ correlationId }, { type: 'EventBatch' }] } });
-      return rows.length === 2 ? rows : undefined;
+      return rows.length === 3 ? rows : undefined;
     });
+    expect(pending.map((row) => row.type).sort()).to.deep.equal(['EventBatch', 'FundsDeposited', 'Reply']);
     expect(await crashing.stop()).to.equal(CRASH_EXIT_CODE);
     expect(h.probe.replies.some((d) => d.correlationId === correlationId)).to.equal(false);
 
@@ -31,6 +33,7 @@ describe('payment killed between commit and publish', function () {
     const batch = pending.find((row) => row.type === 'EventBatch')?.body as EventBatch;
     expect(batch.events.map((entry) => entry.event.type)).to.deep.equal(['FundsDeposited']);
     const eventId = batch.events[0]?.id;
+    expect(pending.find((row) => row.type === 'FundsDeposited')?.id).to.equal(eventId);
     await waitFor(() => h.probe.events.find((d) => d.messageId === eventId));
     expect((await h.probe.request({ type: 'USER_INFO', user_id: userId })).amount).to.equal('42');
     expect((await ledgerOf(h.prisma, userId)).map((e) => e.availableDelta.toFixed())).to.deep.equal(['42']);
