@@ -34,6 +34,8 @@ export const benchConfigShape = {
   BENCH_HOT_ACCOUNTS: z.coerce.number().int().min(2).max(1000).default(64),
   BENCH_HOT_IN_FLIGHT: z.coerce.number().int().min(1).max(256).default(200),
   BENCH_HOT_OTHERS_RATE: z.coerce.number().min(1).max(10_000).default(100),
+  /** Hot account: the busy account's paced DEPOSITs per second beside the others, in the latency step. */
+  BENCH_HOT_RATE: z.coerce.number().min(1).max(100_000).default(250),
   /** Hot account: the quantity of every BUY (a market order on the first of BENCH_SYMBOLS). */
   BENCH_HOT_QUANTITY: z
     .string()

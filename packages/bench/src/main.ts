@@ -101,6 +101,7 @@ async function hotAccount(config: BenchConfig) {
     accounts: config.BENCH_HOT_ACCOUNTS,
     inFlight: config.BENCH_HOT_IN_FLIGHT,
     othersRate: config.BENCH_HOT_OTHERS_RATE,
+    hotRate: config.BENCH_HOT_RATE,
     symbol: config.BENCH_SYMBOLS[0]!,
     quantity: config.BENCH_HOT_QUANTITY,
     progress: print,

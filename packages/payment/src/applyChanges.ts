@@ -1,13 +1,25 @@
 import { HOUSE_USER_ID } from '@trading/contracts';
 import { assertDistinct, byPosition, batchedQuery, batchedWrite, columns, batchedStatements, type SqlClient } from '@trading/db';
 import type { Change } from './domain.ts';
+import { noteAccountChange } from './readState.ts';
 
 type MoveFunds = Extract<Change, { type: 'MoveFunds' }>;
 type SetReservation = Extract<Change, { type: 'SetReservation' }>;
 type AdjustHeldAsset = Extract<Change, { type: 'AdjustHeldAsset' }>;
 
-/** Writes a decision's changes in the message's transaction, in order. Each movement of money appends a ledger row. */
+/** The changes that are rows of a batched statement, and that no other change of a decision depends on. */
+const sideBySide: ReadonlySet<Change['type']> = new Set(['MoveFunds', 'SetReservation', 'AdjustHeldAsset']);
+
+/**
+ * Writes a decision's changes in the message's transaction. Each movement of money appends a ledger row. A saga step's
+ * changes (balances, the reservation, the held asset) go side by side, one round trip for all; any other decision's in
+ * order (a key is revoked before the next one is issued).
+ */
 export async function applyChanges(tx: SqlClient, changes: readonly Change[]): Promise<void> {
+  if (changes.every((change) => sideBySide.has(change.type))) {
+    await Promise.all(changes.map((change) => applyChange(tx, change)));
+    return;
+  }
   for (const change of changes) await applyChange(tx, change);
 }
 
@@ -28,9 +40,11 @@ async function applyChange(tx: SqlClient, change: Change): Promise<void> {
       return;
     case 'CloseAccount':
       await tx.$executeRawUnsafe(`UPDATE payment.account SET removed_at = $2::timestamptz WHERE user_id = $1::uuid`, change.userId, change.at);
+      noteAccountChange(tx, change.userId, 'closed');
       return;
     case 'MoveFunds':
       if (!(await statements(tx).moveFunds(change))) throw new Error(`no open account ${change.userId} to move funds of`);
+      noteAccountChange(tx, change.userId, change);
       return;
     case 'SetReservation':
       await statements(tx).setReservation(change);

@@ -1,4 +1,4 @@
-import { canonicalDecimal } from '@trading/contracts';
+import { canonicalDecimal, Decimal } from '@trading/contracts';
 import { byPosition, batchedQuery, batchedStatements, type SqlClient } from '@trading/db';
 import type { ChangingRequest } from './decideRequest.ts';
 import type { Account, FundsStep, HeldAsset, RequestState, Reservation, StepState } from './domain.ts';
@@ -23,9 +23,44 @@ const locks = batchedStatements((tx) => ({
   reservation: batchedQuery((sagaIds: readonly string[]) => lockReservations(tx, sagaIds)),
 }));
 
+/**
+ * The accounts a transaction has locked, as its own changes left them (applyChanges notes each one): the next message
+ * of a lane (one user's messages, one after another in the batch) reads its account here instead of from the table
+ * again. The lock is the transaction's already; what it holds is what the table holds for this transaction.
+ */
+const lockedAccounts = new WeakMap<SqlClient, Map<string, Account | undefined>>();
+
+async function lockedAccount(tx: SqlClient, userId: string): Promise<Account | undefined> {
+  const key = userId.toLowerCase();
+  let known = lockedAccounts.get(tx);
+  if (!known) lockedAccounts.set(tx, (known = new Map()));
+  if (known.has(key)) return known.get(key);
+  const account = await locks(tx).account(userId);
+  known.set(key, account);
+  return account;
+}
+
+/**
+ * Keeps a locked account as this transaction changes it: its balances moved by signed deltas, or closed. An account
+ * the transaction has not locked is left to be read when a decision needs it.
+ */
+export function noteAccountChange(tx: SqlClient, userId: string, change: { available: string; reserved: string } | 'closed'): void {
+  const known = lockedAccounts.get(tx);
+  const key = userId.toLowerCase();
+  const account = known?.get(key);
+  if (!known || !account) return;
+  if (change === 'closed') known.set(key, undefined);
+  else
+    known.set(key, {
+      ...account,
+      available: new Decimal(account.available).add(change.available).toFixed(),
+      reserved: new Decimal(account.reserved).add(change.reserved).toFixed(),
+    });
+}
+
 export async function readRequestState(tx: SqlClient, request: ChangingRequest): Promise<RequestState> {
   if (request.type === 'ADD_USER') return { account: undefined, heldAssets: [], liveKey: undefined };
-  const account = await locks(tx).account(request.user_id);
+  const account = await lockedAccount(tx, request.user_id);
   const heldAssets = account && request.type === 'REMOVE_USER' ? await readHeldAssets(tx, account.userId) : [];
   const changesKey = request.type === 'REMOVE_USER' || request.type === 'ROTATE_API_KEY';
   const liveKey = account && changesKey ? await readLiveKey(tx, account.userId) : undefined;
@@ -53,7 +88,7 @@ export async function readKeyOwner(db: SqlClient, keySha256: string): Promise<st
 
 /** Locks the account first and then the reservation: every transaction takes its locks in this order. */
 export async function readStepState(tx: SqlClient, step: FundsStep): Promise<StepState> {
-  const account = await locks(tx).account(step.user_id);
+  const account = await lockedAccount(tx, step.user_id);
   const reservation = step.type === 'CreditFunds' ? undefined : await locks(tx).reservation(step.saga_id);
   return { account, reservation };
 }

@@ -17,11 +17,13 @@ const statements = batchedStatements((tx) => ({
   }),
 }));
 
-/** Whether trading in the instrument is halted, by its symbol or by its market. */
-export async function isHalted(tx: SqlClient, instrument: Instrument | undefined): Promise<boolean> {
-  if (!instrument) return false;
-  const halted = await statements(tx).halts(instrument.symbol);
-  return halted.has(`SYMBOL:${instrument.symbol}`) || halted.has(`MARKET:${instrument.market.name}`);
+/** Whether trading in an instrument is halted, by its symbol or by its market. */
+export type Halts = (instrument: Instrument | undefined) => boolean;
+
+/** The halts as this transaction reads them, to ask of any instrument: read before the instrument is known, side by side with what finds it. */
+export async function readHalts(tx: SqlClient): Promise<Halts> {
+  const halted = await statements(tx).halts('*');
+  return (instrument) => instrument !== undefined && (halted.has(`SYMBOL:${instrument.symbol}`) || halted.has(`MARKET:${instrument.market.name}`));
 }
 
 /** Halts trading; false if it was halted already. */

@@ -25,8 +25,10 @@ const statements = batchedStatements((tx) => ({
 
 /** A BUY adds its quantity and what it cost to the user's holding, and takes the quantity from the house's. */
 export async function addToHolding(tx: SqlClient, saga: Saga): Promise<void> {
-  await statements(tx).add(saga);
-  await statements(tx).house({ userId: HOUSE_USER_ID, symbol: saga.symbol, quantity: new Decimal(saga.quantity).neg().toFixed() });
+  await Promise.all([
+    statements(tx).add(saga),
+    statements(tx).house({ userId: HOUSE_USER_ID, symbol: saga.symbol, quantity: new Decimal(saga.quantity).neg().toFixed() }),
+  ]);
 }
 
 /** A SELL moves its quantity from `quantity` to `reserved`; false (nothing changed) if the user holds less. */
@@ -39,8 +41,7 @@ export async function reserveHolding(tx: SqlClient, userId: string, symbol: stri
  * and gives the quantity to the house.
  */
 export async function settleSale(tx: SqlClient, saga: Saga): Promise<void> {
-  await statements(tx).settle(saga);
-  await statements(tx).house({ userId: HOUSE_USER_ID, symbol: saga.symbol, quantity: saga.quantity });
+  await Promise.all([statements(tx).settle(saga), statements(tx).house({ userId: HOUSE_USER_ID, symbol: saga.symbol, quantity: saga.quantity })]);
 }
 
 /** A rejected SELL gives its reserved quantity back. */

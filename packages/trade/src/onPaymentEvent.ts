@@ -2,7 +2,7 @@ import { brokerUsers, type Delivery, paymentEvent, reactsTo } from '@trading/con
 import { hashRequest, userScope, type SqlClient } from '@trading/db';
 import { type Logger, PoisonMessageError } from '@trading/platform';
 import { decideStep, type ExecutionContext } from './decideStep.ts';
-import { isHalted } from './haltStore.ts';
+import { type Halts, readHalts } from './haltStore.ts';
 import type { TradeDeps } from './deps.ts';
 import type { SagaInput } from './domain.ts';
 import { runStep, StepFailedError } from './runStep.ts';
@@ -41,19 +41,19 @@ export async function onPaymentEvent(deps: TradeDeps, delivery: Delivery, log: L
 }
 
 async function advanceSaga(tx: SqlClient, deps: TradeDeps, sagaId: string, input: SagaInput, log: Logger) {
-  const saga = await lockSaga(tx, sagaId);
+  // A reservation is executed on the market: the halts are read side by side with the saga.
+  const [saga, halts] = await Promise.all([lockSaga(tx, sagaId), input.type === 'FundsReserved' ? readHalts(tx) : undefined]);
   if (!saga) {
     log.warn({ input: input.type }, 'answer for an unknown saga ignored');
     return [];
   }
-  const context = input.type === 'FundsReserved' ? await executionContext(tx, deps, saga.symbol) : undefined;
+  const context = halts ? executionContext(deps, saga.symbol, halts) : undefined;
   const step = decideStep(saga, input, context);
   log.debug({ input: input.type, state: saga.state, step: step.kind }, 'saga step');
   return runStep(tx, deps, saga, step);
 }
 
 /** The market a BUY executes on: the quote this instance holds, whether trading is halted, now. */
-async function executionContext(tx: SqlClient, deps: TradeDeps, symbol: string): Promise<ExecutionContext> {
-  const halted = await isHalted(tx, deps.catalogue.get(symbol));
-  return { market: deps.prices.view(symbol, halted, deps.clock()), rules: deps.settings };
+function executionContext(deps: TradeDeps, symbol: string, halts: Halts): ExecutionContext {
+  return { market: deps.prices.view(symbol, halts(deps.catalogue.get(symbol)), deps.clock()), rules: deps.settings };
 }

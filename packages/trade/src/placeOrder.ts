@@ -14,7 +14,7 @@ import { type Effect, hashRequest, recordAudit, refusedReply, type SqlClient, us
 import { decideOrder } from './decideOrder.ts';
 import { deadlineAfter, type TradeDeps } from './deps.ts';
 import type { Order, Saga } from './domain.ts';
-import { isHalted } from './haltStore.ts';
+import { type Halts, readHalts } from './haltStore.ts';
 import { reserveHolding } from './holdingStore.ts';
 import { sagaFacts, tradeEvent } from './sagaMessages.ts';
 import { addWaiter, insertSaga, lockSagaReply, sagaOfRequest, type Waiter } from './sagaStore.ts';
@@ -37,13 +37,19 @@ export async function placeOrder(deps: TradeDeps, delivery: Delivery, principal:
     hash,
     scope: userScope(order.user_id),
     apply: async (tx) => {
-      if (principal.kind === 'admin') {
-        const at = deps.clock().toISOString();
-        await recordAudit(tx, 'trade', { actor: encodePrincipal(principal), action: order.type, subject: order.user_id, requestId: String(order.id), at });
-      }
-      const earlier = await sagaOfRequest(tx, key);
+      const audited =
+        principal.kind === 'admin' &&
+        recordAudit(tx, 'trade', {
+          actor: encodePrincipal(principal),
+          action: order.type,
+          subject: order.user_id,
+          requestId: String(order.id),
+          at: deps.clock().toISOString(),
+        });
+      // Side by side: the audit row is read by no decision, and the halts are read before they are needed.
+      const [earlier, halts] = await Promise.all([sagaOfRequest(tx, key), readHalts(tx), audited]);
       if (earlier) return rejoinExpired(tx, delivery, order, { hash, ...earlier }, waiter);
-      return startOrder(tx, deps, delivery, order, { key, hash }, waiter);
+      return startOrder(tx, deps, delivery, order, { key, hash }, halts, waiter);
     },
     replay: (receipt, tx) => rejoin(tx, delivery, order, receipt, waiter),
     conflict: () => replyMessage(delivery, exchanges.apiResponse, errorReply(order.id, order.type, 'DUPLICATE_REQUEST_ID')),
@@ -57,11 +63,12 @@ async function startOrder(
   delivery: Delivery,
   order: Order,
   request: { key: string; hash: string },
+  halts: Halts,
   waiter?: Waiter,
 ): Promise<Effect<OrderReceipt>> {
   const now = deps.clock();
   const instrument = deps.catalogue.get(order.symbol);
-  const market = deps.prices.view(order.symbol, await isHalted(tx, instrument), now);
+  const market = deps.prices.view(order.symbol, halts(instrument), now);
   const decision = decideOrder(order, instrument, market, deps.settings);
   if (!decision.ok) return answered(delivery, errorReply(order.id, order.type, decision.code, decision.message, decision.fields));
   const sell = order.type === 'SELL';

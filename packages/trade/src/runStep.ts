@@ -80,8 +80,7 @@ export async function runStep(tx: SqlClient, deps: TradeDeps, saga: Saga, step: 
 async function record(tx: SqlClient, deps: TradeDeps, saga: Saga, now: Date): Promise<OutgoingMessage[]> {
   const tradeId = randomUUID();
   try {
-    await insertTrade(tx, saga, tradeId, now);
-    await addToHolding(tx, saga);
+    await Promise.all([insertTrade(tx, saga, tradeId, now), addToHolding(tx, saga)]);
     if (deps.settings.failRecordingFor.has(saga.symbol)) throw new Error(`injected fault for ${saga.symbol} (TRADE_FAIL_RECORDING_FOR)`);
   } catch (err) {
     throw new StepFailedError(`recording the trade failed: ${(err as Error).message}`, { cause: err });
@@ -115,8 +114,7 @@ type Ending = SagaChange & { reply: Reply };
 
 /** A terminal state: its reply is stored (for re-sends) and sent to every waiter, with the step's events. */
 async function finish(tx: SqlClient, saga: Saga, now: Date, change: Ending, events: OutgoingMessage[]): Promise<OutgoingMessage[]> {
-  await updateSaga(tx, saga.id, now, change);
-  const waiters = await takeWaiters(tx, saga.id);
+  const [, waiters] = await Promise.all([updateSaga(tx, saga.id, now, change), takeWaiters(tx, saga.id)]);
   return [...waiters.flatMap((waiter) => replyToWaiter(waiter, change.reply)), ...events];
 }
 
