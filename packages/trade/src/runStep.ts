@@ -79,13 +79,21 @@ export async function runStep(tx: SqlClient, deps: TradeDeps, saga: Saga, step: 
  */
 async function record(tx: SqlClient, deps: TradeDeps, saga: Saga, now: Date): Promise<OutgoingMessage[]> {
   const tradeId = randomUUID();
+  // The saga's new state is written side by side with the trade (if recording fails, the transaction rolls back both).
+  const captured = updateSaga(tx, saga.id, now, {
+    state: 'CAPTURING',
+    tradeId,
+    execution: saga.execution ?? undefined,
+    deadline: deadlineAfter(now, deps.settings),
+  });
+  captured.catch(() => undefined); // awaited below, unless recording failed first
   try {
     await Promise.all([insertTrade(tx, saga, tradeId, now), addToHolding(tx, saga)]);
     if (deps.settings.failRecordingFor.has(saga.symbol)) throw new Error(`injected fault for ${saga.symbol} (TRADE_FAIL_RECORDING_FOR)`);
   } catch (err) {
     throw new StepFailedError(`recording the trade failed: ${(err as Error).message}`, { cause: err });
   }
-  await updateSaga(tx, saga.id, now, { state: 'CAPTURING', tradeId, execution: saga.execution ?? undefined, deadline: deadlineAfter(now, deps.settings) });
+  await captured;
   const recorded = { ...saga, tradeId };
   return [tradeEvent({ type: 'TradeRecorded', ...sagaFacts(recorded, now), trade_id: tradeId })];
 }
