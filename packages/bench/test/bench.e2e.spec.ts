@@ -2,6 +2,7 @@ import { createLogger } from '@trading/platform';
 import { type Stack, startStack, TEST_ADMIN_API_KEY, testEnv } from '@trading/testkit';
 import { expect } from 'chai';
 import pg from 'pg';
+import { runHotAccount } from '../src/hotAccount.ts';
 import { holdIdleConnections } from '../src/idleConnections.ts';
 import { runBench } from '../src/runBench.ts';
 
@@ -117,6 +118,34 @@ describe('the bench on a tiny load', () => {
     expect(Object.keys(flood.flood.http)).to.include('429');
     expect(summary.table_bytes).to.have.keys('payment.inbox', 'payment.outbox', 'trade.inbox', 'trade.outbox', 'trade.saga_waiter');
     expect(lines.some((line) => line.includes('under the flood'))).to.equal(true);
+  });
+
+  it('measures one hot account against many, for DEPOSIT and BUY, and the others’ latency beside it, without errors', async function () {
+    this.timeout(120_000);
+    const lines: string[] = [];
+    const result = await runHotAccount({
+      gatewayUrl: stack.gatewayUrl,
+      apiKey: TEST_ADMIN_API_KEY,
+      replyTimeoutMs: 10_000,
+      warmupS: 0.2,
+      durationS: 1,
+      accounts: 4,
+      inFlight: 8,
+      othersRate: 20,
+      hotRate: 20,
+      symbol: 'BTC',
+      quantity: '0.0001',
+      progress: (line) => lines.push(line),
+    });
+    for (const step of [result.deposit.many, result.deposit.hot, result.buy.many, result.buy.hot]) {
+      expect(step.per_s).to.be.greaterThan(0);
+      expect(step.errors).to.equal(0);
+    }
+    expect(result.deposit.ratio).to.be.a('number');
+    expect(result.others.quiet.count, 'the others’ replies measured').to.be.greaterThan(0);
+    expect(result.others.p99_ratio).to.be.a('number');
+    expect(result.others.p99_ratio_to_spread).to.be.a('number');
+    expect(lines.some((line) => line.startsWith('• hot/many'))).to.equal(true);
   });
 
   it('holds idle connections and reads the gateway’s resident memory', async function () {
