@@ -29,6 +29,7 @@ export async function previousVersionRoot(commit = PREVIOUS_VERSION_COMMIT): Pro
   const building = `${ROOT}.tmp/previous-${commit}.${process.pid}/`;
   rmSync(building, { recursive: true, force: true });
   mkdirSync(building, { recursive: true });
+  await ensureCommit(commit);
   await run('bash', ['-o', 'pipefail', '-c', `git archive ${commit} packages package.json tsconfig.base.json | tar -x -C "${building}"`], { cwd: ROOT });
   symlinkSync(`${ROOT}node_modules`, `${building}node_modules`);
   for (const name of readdirSync(`${ROOT}packages`)) {
@@ -40,4 +41,17 @@ export async function previousVersionRoot(commit = PREVIOUS_VERSION_COMMIT): Pro
   rmSync(target, { recursive: true, force: true });
   renameSync(building, target);
   return target;
+}
+
+/** A shallow clone (a CI's, say) lacks the commit: its history is fetched from where it was cloned. */
+async function ensureCommit(commit: string): Promise<void> {
+  const has = () =>
+    run('git', ['cat-file', '-e', `${commit}^{commit}`], { cwd: ROOT }).then(
+      () => true,
+      () => false,
+    );
+  if (await has()) return;
+  const { stdout } = await run('git', ['rev-parse', '--is-shallow-repository'], { cwd: ROOT });
+  if (stdout.trim() === 'true') await run('git', ['fetch', '--quiet', '--unshallow'], { cwd: ROOT });
+  if (!(await has())) throw new Error(`commit ${commit} (the previous release) is not in this repository's history`);
 }
