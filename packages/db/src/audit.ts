@@ -1,4 +1,4 @@
-import { batchedWrite, columns, batchedStatements } from './batching/index.ts';
+import { columns, deferredWrite } from './batching/index.ts';
 import type { ServiceSchema, SqlClient } from './sql.ts';
 
 /** One line of a service's append-only audit trail: who did what, for whom, when. */
@@ -15,18 +15,18 @@ export type AuditEntry = {
 };
 
 /*
- * Audit rows of the calls made side by side share one INSERT, like every batched statement; in a
- * message's transaction the row commits with the effect it records, or not at all.
+ * Audit rows are written with the batch's other deferred writes (deferredWrite): one INSERT for the batch, before it
+ * commits, so a row commits with the effect it records, or not at all; outside a batch, at once.
  */
-const inserts = batchedStatements((tx) => ({
-  payment: batchedWrite((entries: readonly AuditEntry[]) => insertAudit(tx, 'payment', entries)),
-  trade: batchedWrite((entries: readonly AuditEntry[]) => insertAudit(tx, 'trade', entries)),
-  reporting: batchedWrite((entries: readonly AuditEntry[]) => insertAudit(tx, 'reporting', entries)),
-}));
+const inserts = {
+  payment: deferredWrite((tx, entries: readonly AuditEntry[]) => insertAudit(tx, 'payment', entries)),
+  trade: deferredWrite((tx, entries: readonly AuditEntry[]) => insertAudit(tx, 'trade', entries)),
+  reporting: deferredWrite((tx, entries: readonly AuditEntry[]) => insertAudit(tx, 'reporting', entries)),
+};
 
 /** Appends one row to `<schema>.audit` (the database refuses UPDATE and DELETE on it). */
 export function recordAudit(tx: SqlClient, schema: ServiceSchema, entry: AuditEntry): Promise<void> {
-  return inserts(tx)[schema](entry);
+  return inserts[schema](tx, entry);
 }
 
 async function insertAudit(tx: SqlClient, schema: ServiceSchema, entries: readonly AuditEntry[]): Promise<void> {

@@ -3,3 +3,4 @@ export { type BatcherOptions, createBatcher } from './batcher.ts';
 export { type Effect, type OnceSpec, type ProcessOnce, type ProcessOnceDeps, createProcessOnce, userScope } from './processOnce.ts';
 export { assertDistinct, byPosition, columns } from './rows.ts';
 export { type BatchedStatement, batchedQuery, batchedStatements, batchedWrite } from './statements.ts';
+export { deferredWrite } from './deferred.ts';

@@ -6,6 +6,7 @@ import type { Outbox } from '../outbox.ts';
 import type { ServiceSchema, SqlClient, Transactional } from '../sql.ts';
 import { withDatabaseRetries } from '../withDatabaseRetries.ts';
 import { createBatcher } from './batcher.ts';
+import { flushDeferred, startDeferring } from './deferred.ts';
 
 export type Effect<R> = { response: R; messages: OutgoingMessage[] };
 
@@ -101,6 +102,7 @@ export function createProcessOnce(deps: ProcessOnceDeps): ProcessOnce {
     const { outcomes, written } = await withDatabaseRetries(() =>
       db.$transaction(async (tx) => {
         const claims = await claimInbox<unknown>(tx, schema, specs);
+        startDeferring(tx);
         const results: Outcome[] = new Array(specs.length);
         const settled = await Promise.allSettled(
           lanesOf(specs).map(async (lane) => {
@@ -109,6 +111,7 @@ export function createProcessOnce(deps: ProcessOnceDeps): ProcessOnce {
         );
         const failed = settled.find((result) => result.status === 'rejected');
         if (failed) throw failed.reason;
+        await flushDeferred(tx);
         const answers = results.flatMap((r, i) => (r.stored ? [{ key: specs[i]!.key, response: r.response }] : []));
         const written = await outbox.add(
           tx,
