@@ -3,7 +3,7 @@ import { type Bus, connectBus } from '@trading/bus';
 import { createLogger } from '@trading/platform';
 import { testEnv } from '@trading/testkit';
 import { expect } from 'chai';
-import { assertDistinct, batchedWrite, batchedStatements } from '../src/batching/index.ts';
+import { assertDistinct, batchedStatements, batchedWrite, deferredWrite } from '../src/batching/index.ts';
 import { createDatabase, type Database } from '../src/database.ts';
 import { createOutbox } from '../src/outbox.ts';
 import { createProcessOnce, type OnceSpec, type ProcessOnce } from '../src/batching/processOnce.ts';
@@ -70,11 +70,35 @@ describe('processOnce on a batch of messages (PostgreSQL)', function () {
     for (const counter of counters) expect(await counted(counter)).to.equal(1);
   });
 
-  it('never puts two messages of one scope in one batch', async () => {
+  it('runs two messages of one scope in one batch one after another, each deciding on what the one before left', async () => {
     const counter = randomUUID();
     await Promise.all([processOnce(message(counter, 'user:a')), processOnce(message(counter, 'user:a'))]);
-    expect(statements).to.equal(2);
+    expect(statements, 'one statement each: the second waits for the first').to.equal(2);
     expect(await counted(counter)).to.equal(2);
+  });
+
+  it('writes a batch’s deferred items once, after every effect and before the commit, in the order handed over; outside a batch, at once', async () => {
+    const runs: string[][] = [];
+    const later = deferredWrite(async (tx, items: readonly string[]) => {
+      runs.push([...items]);
+      await tx.$executeRawUnsafe(
+        `INSERT INTO public.process_once_counter (id, n) SELECT id, 1 FROM unnest($1::text[]) AS id`,
+        items.map((item) => `deferred-${item}`),
+      );
+    });
+    const handing = (item: string, scope: string): OnceSpec<string> => ({
+      ...message(randomUUID(), scope),
+      apply: async (tx) => {
+        await later(tx, item);
+        return { response: item, messages: [] };
+      },
+    });
+    await Promise.all([processOnce(handing('a1', 'user:g')), processOnce(handing('b1', 'user:h')), processOnce(handing('a2', 'user:g'))]);
+    expect(runs).to.deep.equal([['a1', 'b1', 'a2']]);
+    for (const item of ['a1', 'b1', 'a2']) expect(await counted(`deferred-${item}`)).to.equal(1);
+    await later(db, 'alone');
+    expect(runs.at(-1)).to.deep.equal(['alone']);
+    expect(await counted('deferred-alone')).to.equal(1);
   });
 
   it('when two messages of different scopes would change one row, runs each alone and applies both once', async () => {
