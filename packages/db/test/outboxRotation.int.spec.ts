@@ -62,12 +62,18 @@ describe('the outbox rotating its partitions (PostgreSQL, autovacuum off)', func
   it('never truncates a partition that still holds a row to publish', async () => {
     const id = randomUUID();
     // Into the partition that is not current, read in the same statement: a rotation can then no longer make it current.
-    await db.$executeRawUnsafe(
-      `INSERT INTO trade.outbox (slot, id, exchange, routing_key, type, body)
-       SELECT 1 - slot, $1::uuid, 'api-response', $2, 'Reply', '{}' FROM trade.outbox_slot`,
-      id,
-      replyKey,
-    );
+    // Unless one was committing as the row was written (the insert waited for its lock, then wrote into the partition
+    // it had just made current): then the row is written again.
+    for (;;) {
+      const [written] = await db.$queryRawUnsafe<{ slot: number }[]>(
+        `INSERT INTO trade.outbox (slot, id, exchange, routing_key, type, body)
+         SELECT 1 - slot, $1::uuid, 'api-response', $2, 'Reply', '{}' FROM trade.outbox_slot RETURNING slot`,
+        id,
+        replyKey,
+      );
+      if (written?.slot !== (await count('SELECT slot AS n FROM trade.outbox_slot'))) break;
+      await db.$executeRawUnsafe(`DELETE FROM trade.outbox WHERE id = $1::uuid`, id);
+    }
     expect(await rotateOutbox(db, 'trade'), 'no rotation while the drained partition holds a row').to.equal(undefined);
     expect(await count(`SELECT count(*)::int AS n FROM trade.outbox WHERE id = '${id}'`)).to.equal(1);
     await waitFor(async () => ((await count(`SELECT count(*)::int AS n FROM trade.outbox WHERE id = '${id}'`)) === 0 ? true : undefined), 15_000);
