@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type DomainEvent, eventRoutingKeys } from './messages.ts';
 
 /*
  * The messages of schema version 1 (versions.ts) that version 2 no longer writes but still reads, so that an
@@ -41,14 +42,19 @@ export const sagaCommandKeysV1: Record<SagaCommandV1['type'], string> = {
 };
 
 /**
- * A version 1 domain event as version 2 names it: SagaStarted is OrderAccepted (without a `reserve`, which it did
- * not carry); every other event kept its name and fields. Applied to an event read from a batch or from the event
- * store, whichever version wrote it: version 2 never writes a SagaStarted.
+ * The domain events version 2 renamed, by their version 1 name: SagaStarted is OrderAccepted (without a `reserve`,
+ * which it did not carry); every other event kept its name and fields. What reads an event a version 1 producer
+ * wrote, from a batch or from a store, names it anew with these (rows are never rewritten).
  */
+export const renamedEventTypes: Readonly<Record<string, DomainEvent['type']>> = { SagaStarted: 'OrderAccepted' };
+const renamedRoutingKeys: Readonly<Record<string, string>> = { 'trade.saga.started': eventRoutingKeys.OrderAccepted };
+
+/** A version 1 domain event as version 2 names it; any other value as it is. */
 export function upcastEvent(event: unknown): unknown {
-  if (typeof event !== 'object' || event === null || (event as { type?: unknown }).type !== 'SagaStarted') return event;
-  return { ...event, type: 'OrderAccepted' };
+  const type = (event as { type?: unknown } | null)?.type;
+  const renamed = typeof type === 'string' && Object.hasOwn(renamedEventTypes, type) ? renamedEventTypes[type] : undefined;
+  return renamed ? { ...(event as object), type: renamed } : event;
 }
 
-/** The routing key version 1 gave SagaStarted, and version 2 OrderAccepted's. */
-export const upcastRoutingKey = (key: string): string => (key === 'trade.saga.started' ? 'trade.order.accepted' : key);
+/** A version 1 routing key as version 2 names its event's. */
+export const upcastRoutingKey = (key: string): string => renamedRoutingKeys[key] ?? key;

@@ -1,5 +1,5 @@
 import type { Bus } from '@trading/bus';
-import type { OutgoingMessage, Reply } from '@trading/contracts';
+import type { Delivery, OutgoingMessage, Reply } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
 import type { Clock } from '../src/clock.ts';
 import type { Connection, Identity } from '../src/connection.ts';
@@ -66,3 +66,22 @@ export function fakeBus() {
 
 /** Lets promise callbacks (a publish's then/catch) run. */
 export const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Payment's answer on this gateway's reply key, as the bus delivers it (published by Payment's broker user). */
+export function paymentAnswer(body: unknown, correlationId: string | undefined, fields: Partial<Delivery> = {}): Delivery {
+  return {
+    body,
+    correlationId,
+    messageId: 'm',
+    type: 'Reply',
+    replyTo: undefined,
+    headers: {},
+    exchange: 'payment-response',
+    routingKey: 'gateway.instance-1',
+    redelivered: false,
+    deliveryCount: 0,
+    schemaVersion: 2,
+    userId: 'trading-payment',
+    ...fields,
+  };
+}

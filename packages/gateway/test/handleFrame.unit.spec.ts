@@ -7,7 +7,7 @@ import { type FrameContext, handleFrame } from '../src/handleFrame.ts';
 import { createPendingReplies } from '../src/pendingReplies.ts';
 import { routeReply } from '../src/routeReply.ts';
 import { createRateLimiter } from '@trading/platform';
-import { fakeBus, fakeClock, fakeConnection, flush, operator, silentLogger } from './fakes.ts';
+import { fakeBus, fakeClock, fakeConnection, flush, operator, paymentAnswer, silentLogger } from './fakes.ts';
 
 const USER = '6f1c7d0e-3b7a-4c1e-9a7e-1f2d3c4b5a69';
 const text = (value: unknown) => new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value)).buffer as ArrayBuffer;
@@ -218,20 +218,7 @@ describe('authorisation of a request', () => {
         user_id: OTHER,
         api_key_sha256: published.headers?.['x-api-key-sha256'],
       };
-      await route({
-        body: reply,
-        correlationId: published.correlationId,
-        messageId: 'm',
-        type: 'Reply',
-        replyTo: undefined,
-        headers: {},
-        exchange: 'payment-response',
-        routingKey: 'gateway.instance-1',
-        redelivered: false,
-        deliveryCount: 0,
-        schemaVersion: 2,
-        userId: 'trading-payment',
-      });
+      await route(paymentAnswer(reply, published.correlationId));
       const key = String(socket.sent[0]?.api_key);
       expect(apiKeyHash(key)).to.equal(published.headers?.['x-api-key-sha256']);
       expect(socket.sent[0]).to.not.have.property('api_key_sha256');
@@ -243,20 +230,7 @@ describe('authorisation of a request', () => {
       send({ id: 'a1', type: 'ADD_USER' });
       const published = broker.published[0]!;
       const reply = { id: 'a1', type: 'ADD_USER', status: 'OK', message: 'user created', user_id: OTHER, api_key_sha256: 'e'.repeat(64) };
-      await route({
-        body: reply,
-        correlationId: published.correlationId,
-        messageId: 'm',
-        type: 'Reply',
-        replyTo: undefined,
-        headers: {},
-        exchange: 'payment-response',
-        routingKey: 'gateway.instance-1',
-        redelivered: false,
-        deliveryCount: 0,
-        schemaVersion: 2,
-        userId: 'trading-payment',
-      });
+      await route(paymentAnswer(reply, published.correlationId));
       expect(socket.sent[0]).to.not.have.property('api_key');
       expect(socket.sent[0]).to.not.have.property('api_key_sha256');
     });
@@ -339,20 +313,7 @@ describe('authorisation of a request', () => {
       const asked = broker.published[0]!;
       expect(asked.body).to.deep.equal({ type: 'Authenticate', key_sha256: apiKeyHash('tk_some-user-key') });
       broker.settle[0]?.resolve();
-      await route({
-        body: { type: 'Authenticated', user_id: null },
-        correlationId: asked.correlationId,
-        messageId: 'm',
-        type: 'Authenticated',
-        replyTo: undefined,
-        headers: {},
-        exchange: 'payment-response',
-        routingKey: 'gateway.instance-1',
-        redelivered: false,
-        deliveryCount: 0,
-        schemaVersion: 2,
-        userId: 'trading-payment',
-      });
+      await route(paymentAnswer({ type: 'Authenticated', user_id: null }, asked.correlationId, { type: 'Authenticated' }));
       await flush();
       expect(socket.sent[0]).to.include({ id: 'l', code: 'UNAUTHENTICATED' });
       expect(socket.connection.identity.principal.kind).to.equal('anonymous');

@@ -2,22 +2,9 @@ import type { Delivery } from '@trading/contracts';
 import { expect } from 'chai';
 import { createPendingReplies } from '../src/pendingReplies.ts';
 import { routeReply } from '../src/routeReply.ts';
-import { fakeClock, fakeConnection, silentLogger } from './fakes.ts';
+import { fakeClock, fakeConnection, paymentAnswer, silentLogger } from './fakes.ts';
 
-const delivery = (correlationId: string | undefined, body: unknown): Delivery => ({
-  body,
-  correlationId,
-  messageId: 'm1',
-  type: 'Reply',
-  replyTo: undefined,
-  headers: {},
-  exchange: 'payment-response',
-  routingKey: 'gateway.instance-1',
-  redelivered: false,
-  deliveryCount: 0,
-  schemaVersion: 2,
-  userId: 'trading-payment',
-});
+const delivery = (correlationId: string | undefined, body: unknown): Delivery => paymentAnswer(body, correlationId, { messageId: 'm1' });
 
 function setup() {
   const time = fakeClock();

@@ -1,4 +1,4 @@
-import { type DomainEvent, upcastEvent } from '@trading/contracts';
+import { type DomainEvent, renamedEventTypes, upcastEvent } from '@trading/contracts';
 
 /** One row of the event store: the facts reports filter and add up, and the whole event as payload. */
 export type StoredEvent = {
@@ -21,11 +21,10 @@ export type StoredEvent = {
 };
 
 /**
- * The types an older schema version stored under a name the current one no longer writes (versions.ts), each with
- * the name it has now, as upcastEvent renames it. Rows are never rewritten: whatever reads the store names them anew.
+ * The types an older schema version stored under a name the current one no longer writes (contracts' legacy.ts), each
+ * with the name it has now. Rows are never rewritten: whatever reads the store names them anew.
  */
-const LEGACY_TYPES = ['SagaStarted'] as const;
-const renamedTypes = new Map<string, string>(LEGACY_TYPES.map((type) => [type, (upcastEvent({ type }) as { type: string }).type]));
+const renamedTypes = new Map<string, string>(Object.entries(renamedEventTypes));
 
 /** A stored payload as the current schema version names it (a row of version 1 may hold a SagaStarted). */
 export const readStoredEvent = (payload: unknown): DomainEvent => upcastEvent(payload) as DomainEvent;

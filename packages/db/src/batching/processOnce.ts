@@ -45,11 +45,6 @@ export type ProcessOnceDeps = {
   schema: ServiceSchema;
   /** Most messages in one transaction (at most the consumer's prefetch matters). */
   maxBatch?: number;
-  /**
-   * Most messages of one scope in one transaction: applied one after another, they lengthen the whole batch, so this
-   * bounds what one busy account costs everyone else's latency (BENCHMARKS.md, the hot account).
-   */
-  maxPerScope?: number;
   logger: Logger;
 };
 
@@ -58,8 +53,11 @@ export const userScope = (userId: string): string => `user:${userId.toLowerCase(
 
 type Outcome = { stored: boolean; response?: unknown; messages: OutgoingMessage[] };
 
-/** Most messages of one scope in a batch, unless the service says otherwise (ProcessOnceDeps.maxPerScope). */
-const DEFAULT_MAX_PER_SCOPE = 50;
+/**
+ * Most messages of one scope in a batch: applied one after another, they lengthen the whole batch, so this bounds what
+ * one busy account costs everyone else's latency (BENCHMARKS.md, the hot account).
+ */
+const MAX_PER_SCOPE = 50;
 
 /** The positions of the batch's messages grouped by scope, each group in arrival order. */
 function lanesOf(specs: readonly OnceSpec<unknown>[]): number[][] {
@@ -127,12 +125,11 @@ export function createProcessOnce(deps: ProcessOnceDeps): ProcessOnce {
     });
   }
 
-  const maxBatch = deps.maxBatch ?? 100;
   const process = createBatcher(runBatch, {
-    maxBatch,
+    maxBatch: deps.maxBatch ?? 100,
     keyOf: (spec) => spec.key,
     laneOf: (spec) => spec.scope,
-    maxPerLane: deps.maxPerScope ?? DEFAULT_MAX_PER_SCOPE,
+    maxPerLane: MAX_PER_SCOPE,
   });
   return async <R>(spec: OnceSpec<R>) => {
     try {

@@ -1,3 +1,4 @@
+import { renamedEventTypes } from '@trading/contracts';
 import { HOUSE, inScope, type SqlCheck, TERMINAL_SAGA_STATES } from './types.ts';
 
 /*
@@ -19,8 +20,13 @@ const ledgerEventType = `CASE kind WHEN 'DEPOSIT' THEN 'FundsDeposited' WHEN 'WI
 const derived = `('FundsDeposited', 'FundsWithdrawn', 'FundsReserved', 'FundsReleased', 'FundsCaptured', 'FundsCredited',
   'UserCreated', 'UserRemoved', 'TradeRecorded', 'SagaCompleted', 'SagaFailed')`;
 
-/** The saga events no row of record implies; SagaStarted is schema version 1's name of OrderAccepted (contracts' legacy.ts). */
-const unrecorded = `('OrderAccepted', 'SagaStarted', 'HoldingReserved', 'OrderCancelled', 'OrderExpired', 'FundsRejected', 'CreditRejected')`;
+/** A stored event's type as the current schema version names it (a version 1 row may hold a SagaStarted). */
+const currentType = `CASE type ${Object.entries(renamedEventTypes)
+  .map(([old, now]) => `WHEN '${old}' THEN '${now}'`)
+  .join(' ')} ELSE type END`;
+/** The saga events no row of record implies, under their current names and the names version 1 stored them under. */
+const unrecordedTypes = ['OrderAccepted', 'HoldingReserved', 'OrderCancelled', 'OrderExpired', 'FundsRejected', 'CreditRejected'];
+const unrecorded = `(${[...unrecordedTypes, ...Object.keys(renamedEventTypes)].map((type) => `'${type}'`).join(', ')})`;
 
 const releasedNothing = `(type = 'FundsReleased' AND amount = 0)`;
 
@@ -47,7 +53,7 @@ export const eventChecks: SqlCheck[] = [
         ON s.type = e.type AND s.user_id IS NOT DISTINCT FROM e.user_id AND s.saga_id IS NOT DISTINCT FROM e.saga_id
       WHERE coalesce(e.n, 0) <> coalesce(s.n, 0)
       UNION ALL
-      SELECT CASE WHEN ${releasedNothing} THEN 'FundsReleased/0' WHEN type = 'SagaStarted' THEN 'OrderAccepted' ELSE type END,
+      SELECT CASE WHEN ${releasedNothing} THEN 'FundsReleased/0' ELSE ${currentType} END,
              user_id, saga_id, NULL, count(*)
       FROM reporting.event
       WHERE (type IN ${unrecorded} OR ${releasedNothing}) AND ${inScope('user_id')}
