@@ -93,8 +93,7 @@ async function startOrder(
     failureReason: null,
     createdAt: now,
   };
-  await insertSaga(tx, saga, request, deadlineAfter(now, deps.settings));
-  if (waiter) await addWaiter(tx, saga.id, waiter);
+  await insertSaga(tx, saga, request, deadlineAfter(now, deps.settings), waiter);
   const facts = sagaFacts(saga, now);
   // A BUY's acceptance names the funds it needs (Payment reserves them); a SELL's holding is reserved here, and its
   // trade recorded at once (Payment credits it).
