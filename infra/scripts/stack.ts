@@ -37,6 +37,8 @@ const needsAdminKey = new Set<string>(['gateway', 'reporting']);
 const databaseUrl = env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/trading';
 const gatewayPort = env.GATEWAY_PORT ?? '3000';
 const reportingPort = env.REPORTING_PORT ?? '3002';
+/** Each service's operator port (GET /health, GET /metrics): the services' own defaults (operatorPorts in @trading/platform). */
+const operatorPorts = { gateway: 9101, payment: 9102, trade: 9103, reporting: 9104, market: 9105 } as const;
 const pretty =
   env.LOG_FORMAT === 'json'
     ? process.stdout
@@ -66,6 +68,19 @@ function enableManagementUi(): string {
   }
 }
 
+/** RabbitMQ's own metrics (queues, connections, alarms) for Prometheus (infra/prometheus/prometheus.yml), on 15692. */
+function enableBrokerMetrics(): string {
+  try {
+    execFileSync('rabbitmq-plugins', ['enable', '--quiet', 'rabbitmq_prometheus'], { stdio: 'ignore', timeout: 60_000 });
+    return 'http://127.0.0.1:15692/metrics';
+  } catch {
+    process.stderr.write(
+      'warning: could not enable rabbitmq_prometheus; the broker serves no metrics (run `rabbitmq-plugins enable rabbitmq_prometheus` as the broker user)\n',
+    );
+    return 'not enabled here (run `rabbitmq-plugins enable rabbitmq_prometheus` as the broker user)';
+  }
+}
+
 async function provisionTheBroker(): Promise<void> {
   try {
     await provisionBroker(adminAmqpUrl, brokerPasswords);
@@ -80,6 +95,7 @@ function startService(name: (typeof services)[number]): Promise<ChildProcess> {
     AMQP_URL: serviceBrokerUrl(adminAmqpUrl, name, brokerPasswords),
     // Each service connects as its own runtime role, granted only its own schema (provisionDatabaseRoles).
     DATABASE_URL: serviceDatabaseUrl(databaseUrl, name, databasePasswords),
+    OPERATOR_PORT: String(operatorPorts[name]),
     ...(needsAdminKey.has(name) ? { ADMIN_API_KEY: adminApiKey } : {}),
   };
   const child = spawn(process.execPath, ['--import', 'tsx', `packages/${name}/src/main.ts`], { env: own, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
@@ -125,6 +141,7 @@ await ensureDatabase(databaseUrl);
 execFileSync('pnpm', ['exec', 'prisma', 'migrate', 'deploy'], { stdio: ['ignore', 'ignore', 'inherit'], env });
 await provisionDatabaseRoles(databaseUrl, databasePasswords);
 const managementUi = enableManagementUi();
+const brokerMetrics = enableBrokerMetrics();
 try {
   await provisionTheBroker();
   for (const name of services) children.push(await startService(name));
@@ -144,6 +161,9 @@ process.stdout.write(`
     Health         http://127.0.0.1:${gatewayPort}/health
     Market prices  exchange \`market\`, routing keys market.tick.<SYMBOL> (table market.tick)
     RabbitMQ UI    ${managementUi}
+    Metrics        ${services.map((name) => `${name.padEnd(9)} http://127.0.0.1:${operatorPorts[name]}/metrics`).join('\n                   ')}
+                   rabbitmq  ${brokerMetrics}
+                   (each service's /health is beside its /metrics; Prometheus: infra/prometheus/prometheus.yml)
   Ctrl-C stops everything.
 
 `);

@@ -1,5 +1,6 @@
 import { exchanges, mergeEventBatches, type OutgoingMessage, packEvents, type Publisher, SCHEMA_VERSION_HEADER, withSchemaVersion } from '@trading/contracts';
 import type { Logger } from '@trading/platform';
+import { watchOutbox } from './outboxMetrics.ts';
 import { type ServiceSchema, type SqlClient, type Transactional, table } from './sql.ts';
 
 type OutboxRow = {
@@ -59,6 +60,7 @@ export function createOutbox(deps: {
   let sweepTimer: NodeJS.Timeout | undefined;
   let rotateTimer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let unwatch = () => {};
 
   async function add(tx: SqlClient, outgoing: readonly OutgoingMessage[]): Promise<OutgoingMessage[]> {
     const messages = packEvents(outgoing);
@@ -144,6 +146,7 @@ export function createOutbox(deps: {
   }
 
   function start(): void {
+    unwatch = watchOutbox(db, deps.schema);
     const interval = deps.sweepIntervalMs ?? 1000;
     const loop = async (minAgeMs: number) => {
       try {
@@ -170,6 +173,7 @@ export function createOutbox(deps: {
   /** Stops the sweep and waits for publishes in flight and their deletions. */
   async function stop(): Promise<void> {
     stopped = true;
+    unwatch();
     clearTimeout(sweepTimer);
     clearTimeout(rotateTimer);
     clearTimeout(lingerTimer);

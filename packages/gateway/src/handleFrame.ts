@@ -5,6 +5,7 @@ import type { Connection } from './connection.ts';
 import { decodeFrame } from './decodeFrame.ts';
 import { login } from './login.ts';
 import { type PublishContext, publishRequest } from './publishRequest.ts';
+import { requestStarted } from './replyMetrics.ts';
 import { type RequestLimits, retryAfter } from './requestLimits.ts';
 
 export type FrameContext = AdmissionContext &
@@ -29,6 +30,7 @@ export function handleFrame(ctx: FrameContext, connection: Connection, frame: Ar
     return refuse(ctx, connection, errorReply(parsed.id ?? generatedId, typeOf(decoded.value), code, message, { field, rule }));
   }
   const input = parsed.request;
+  requestStarted(connection, input.id);
   const refusal = admitRequest(ctx, connection);
   if (refusal) return refuse(ctx, connection, errorReply(input.id, input.type, refusal));
   const waitMs = retryAfter(ctx.limits, connection, input.type);

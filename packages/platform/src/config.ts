@@ -60,6 +60,21 @@ export function inboxPruningSettings(config: { INBOX_RETENTION_HOURS: number; IN
   };
 }
 
+/**
+ * Each service's operator port (GET /health, GET /metrics; operatorServer.ts), one number per service so that the
+ * whole stack runs on one machine without collisions.
+ */
+export const operatorPorts = { gateway: 9101, payment: 9102, trade: 9103, reporting: 9104, market: 9105 } as const;
+
+/** The operator port's settings, with the service's own default port; OPERATOR_PORT=0 serves none. */
+export function operatorConfigShape(service: keyof typeof operatorPorts) {
+  return {
+    /** Loopback by default: what it shows is for the operator's scraper, not for clients. */
+    OPERATOR_HOST: z.string().min(1).default('127.0.0.1'),
+    OPERATOR_PORT: z.coerce.number().int().min(0).max(65_535).default(operatorPorts[service]),
+  };
+}
+
 export const booleanSetting = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /**
