@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { brokerPasswordVariable, keptBrokerPasswords, provisionBroker, randomBrokerPassword, serviceBrokerUrl } from '@trading/bus';
 import { databasePasswordsFrom, provisionDatabaseRoles, serviceDatabaseUrl } from '@trading/db';
+import { operatorPorts } from '@trading/platform';
 import pg from 'pg';
 import { PinoPretty } from 'pino-pretty';
 
@@ -37,8 +38,6 @@ const needsAdminKey = new Set<string>(['gateway', 'reporting']);
 const databaseUrl = env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/trading';
 const gatewayPort = env.GATEWAY_PORT ?? '3000';
 const reportingPort = env.REPORTING_PORT ?? '3002';
-/** Each service's operator port (GET /health, GET /metrics): the services' own defaults (operatorPorts in @trading/platform). */
-const operatorPorts = { gateway: 9101, payment: 9102, trade: 9103, reporting: 9104, market: 9105 } as const;
 const pretty =
   env.LOG_FORMAT === 'json'
     ? process.stdout
