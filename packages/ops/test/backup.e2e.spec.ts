@@ -190,11 +190,14 @@ async function lastStoredTicks(url: string): Promise<Map<string, number>> {
   return new Map(rows.map((r) => [r.symbol, Number(r.seq)]));
 }
 
+/** The trades `trade-at-a-tick` flags: at a seq within the range of the ticks stored for their symbol, and not stored. */
 async function tradesWithoutTheirTick(url: string) {
   return query<{ id: string; symbol: string; tick_seq: string }>(
     url,
-    `SELECT t.id, t.symbol, t.tick_seq::text FROM trade.trade t
-     LEFT JOIN market.tick k ON k.symbol = t.symbol AND k.seq = t.tick_seq WHERE t.tick_seq IS NOT NULL AND k.seq IS NULL`,
+    `WITH stored AS (SELECT symbol, min(seq) AS first, max(seq) AS last FROM market.tick GROUP BY symbol)
+     SELECT t.id, t.symbol, t.tick_seq::text FROM trade.trade t
+     JOIN stored ON stored.symbol = t.symbol AND t.tick_seq BETWEEN stored.first AND stored.last
+     LEFT JOIN market.tick k ON k.symbol = t.symbol AND k.seq = t.tick_seq WHERE k.seq IS NULL`,
   );
 }
 
