@@ -7,20 +7,10 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { keptBrokerPasswords, provisionBroker, randomBrokerPassword } from '@trading/bus';
+import { clusterAmqpUrls, clusterNodes, clusterRoot } from './clusterNodes.ts';
 
-const size = 3;
-const host = 'localhost';
-const root = new URL('../../.tmp/cluster/', import.meta.url).pathname;
-
-/** Node i (1-based): its name and ports. AMQP 5701–5703, management 15701–15703, distribution 25701–25703. */
-function node(i: number) {
-  return { name: `trading-${i}@${host}`, dir: join(root, `node-${i}`), amqp: 5700 + i, management: 15700 + i, dist: 25700 + i, prometheus: 15790 + i };
-}
-const nodes = Array.from({ length: size }, (_, i) => node(i + 1));
-const first = nodes[0]!;
-
-/** The nodes' AMQP URLs for the admin (guest), as AMQP_URLS takes them. */
-const clusterAmqpUrls = nodes.map((n) => `amqp://guest:guest@127.0.0.1:${n.amqp}`);
+const first = clusterNodes[0]!;
+type ClusterNode = (typeof clusterNodes)[number];
 
 function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -31,9 +21,9 @@ function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = 
   });
 }
 
-const ctl = (n: ReturnType<typeof node>, ...args: string[]) => run('rabbitmqctl', ['--quiet', '-n', n.name, ...args]);
+const ctl = (n: ClusterNode, ...args: string[]) => run('rabbitmqctl', ['--quiet', '-n', n.name, ...args]);
 
-async function running(n: ReturnType<typeof node>): Promise<boolean> {
+async function running(n: ClusterNode): Promise<boolean> {
   try {
     await ctl(n, 'ping');
     return true;
@@ -42,7 +32,7 @@ async function running(n: ReturnType<typeof node>): Promise<boolean> {
   }
 }
 
-async function startNode(n: ReturnType<typeof node>): Promise<void> {
+async function startNode(n: ClusterNode): Promise<void> {
   if (await running(n)) return;
   mkdirSync(join(n.dir, 'mnesia'), { recursive: true });
   mkdirSync(join(n.dir, 'log'), { recursive: true });
@@ -60,7 +50,7 @@ async function startNode(n: ReturnType<typeof node>): Promise<void> {
     ].join('\n'),
   );
   writeFileSync(join(n.dir, 'enabled_plugins'), '[rabbitmq_management,rabbitmq_prometheus,rabbitmq_consistent_hash_exchange].\n');
-  await run('chown', ['-R', 'rabbitmq:rabbitmq', root]);
+  await run('chown', ['-R', 'rabbitmq:rabbitmq', clusterRoot]);
   await run('rabbitmq-server', ['-detached'], {
     RABBITMQ_NODENAME: n.name,
     RABBITMQ_NODE_PORT: String(n.amqp),
@@ -74,13 +64,13 @@ async function startNode(n: ReturnType<typeof node>): Promise<void> {
   });
 }
 
-async function clusterNodes(): Promise<string[]> {
+async function runningMembers(): Promise<string[]> {
   const status = JSON.parse(await ctl(first, 'cluster_status', '--formatter', 'json')) as { running_nodes?: string[] };
   return status.running_nodes ?? [];
 }
 
-async function joinFirst(n: ReturnType<typeof node>): Promise<void> {
-  if ((await clusterNodes()).includes(n.name)) return;
+async function joinFirst(n: ClusterNode): Promise<void> {
+  if ((await runningMembers()).includes(n.name)) return;
   await ctl(n, 'stop_app');
   await ctl(n, 'reset');
   await ctl(n, 'join_cluster', first.name);
@@ -91,20 +81,20 @@ type QueueRow = { name: string; type: string; members?: string[] };
 
 /** Every quorum queue of the vhost with a replica on every node (a queue declared before a node joined grows to it). */
 async function replicasEverywhere(): Promise<QueueRow[]> {
-  for (const n of nodes.slice(1)) await run('rabbitmq-queues', ['--quiet', '-n', first.name, 'grow', n.name, 'all']).catch(() => undefined);
+  for (const n of clusterNodes.slice(1)) await run('rabbitmq-queues', ['--quiet', '-n', first.name, 'grow', n.name, 'all']).catch(() => undefined);
   const rows = JSON.parse(await ctl(first, 'list_queues', 'name', 'type', 'members', '--formatter', 'json')) as QueueRow[];
   const quorum = rows.filter((row) => row.type === 'quorum');
-  const short = quorum.filter((row) => nodes.some((n) => !(row.members ?? []).includes(n.name)));
+  const short = quorum.filter((row) => clusterNodes.some((n) => !(row.members ?? []).includes(n.name)));
   if (short.length > 0) throw new Error(`quorum queues without a replica on every node: ${short.map((row) => row.name).join(', ')}`);
   return quorum;
 }
 
 async function up(): Promise<void> {
-  for (const n of nodes) await startNode(n);
-  for (const n of nodes) await ctl(n, 'await_startup', '--timeout', '120');
-  for (const n of nodes.slice(1)) await joinFirst(n);
-  const joined = await clusterNodes();
-  const missing = nodes.filter((n) => !joined.includes(n.name));
+  for (const n of clusterNodes) await startNode(n);
+  for (const n of clusterNodes) await ctl(n, 'await_startup', '--timeout', '120');
+  for (const n of clusterNodes.slice(1)) await joinFirst(n);
+  const joined = await runningMembers();
+  const missing = clusterNodes.filter((n) => !joined.includes(n.name));
   if (missing.length > 0) throw new Error(`nodes not in the cluster: ${missing.map((n) => n.name).join(', ')}`);
   const passwords = keptBrokerPasswords(new URL('../../.tmp/broker-passwords.json', import.meta.url).pathname, process.env, randomBrokerPassword, true);
   // provisionBroker's rabbitmqctl targets RABBITMQ_NODENAME: the cluster's first node.
@@ -112,26 +102,27 @@ async function up(): Promise<void> {
   await provisionBroker(clusterAmqpUrls[0]!, passwords);
   const quorum = await replicasEverywhere();
   process.stdout.write(`
-  RabbitMQ cluster is up: ${nodes.map((n) => n.name).join(', ')}
-    ${quorum.length} quorum queues, each with a replica on all ${size} nodes.
+  RabbitMQ cluster is up: ${clusterNodes.map((n) => n.name).join(', ')}
+    ${quorum.length} quorum queues, each with a replica on all ${clusterNodes.length} nodes.
     AMQP_URLS      ${clusterAmqpUrls.join(',')}
-    Management     ${nodes.map((n) => `http://127.0.0.1:${n.management}`).join('  ')}   (guest / guest)
-    Prometheus     ${nodes.map((n) => `http://127.0.0.1:${n.prometheus}/metrics`).join('  ')}
+    Management     ${clusterNodes.map((n) => `http://127.0.0.1:${n.management}`).join('  ')}   (guest / guest)
+    Prometheus     ${clusterNodes.map((n) => `http://127.0.0.1:${n.prometheus}/metrics`).join('  ')}
     Stop it with   pnpm cluster down   (--purge also deletes .tmp/cluster)
 `);
 }
 
 async function status(): Promise<void> {
-  for (const n of nodes) process.stdout.write(`${n.name}  amqp :${n.amqp}  management :${n.management}  ${(await running(n)) ? 'running' : 'stopped'}\n`);
+  for (const n of clusterNodes)
+    process.stdout.write(`${n.name}  amqp :${n.amqp}  management :${n.management}  ${(await running(n)) ? 'running' : 'stopped'}\n`);
   if (!(await running(first))) return;
-  process.stdout.write(`in the cluster: ${(await clusterNodes()).join(', ')}\n`);
+  process.stdout.write(`in the cluster: ${(await runningMembers()).join(', ')}\n`);
   const rows = JSON.parse(await ctl(first, 'list_queues', 'name', 'type', 'members', '--formatter', 'json')) as QueueRow[];
   for (const row of rows.filter((r) => r.type === 'quorum')) process.stdout.write(`  ${row.name}: ${(row.members ?? []).length} replicas\n`);
 }
 
 async function down(purge: boolean): Promise<void> {
-  for (const n of [...nodes].reverse()) if (await running(n)) await ctl(n, 'stop');
-  if (purge) rmSync(root, { recursive: true, force: true });
+  for (const n of [...clusterNodes].reverse()) if (await running(n)) await ctl(n, 'stop');
+  if (purge) rmSync(clusterRoot, { recursive: true, force: true });
   process.stdout.write(`cluster stopped${purge ? ' and its data deleted' : ''}\n`);
 }
 
