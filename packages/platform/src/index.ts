@@ -6,3 +6,4 @@ export * from './runMain.ts';
 export * from './announceReady.ts';
 export * from './seededRandom.ts';
 export * from './rateLimiter.ts';
+export * from './tracing/index.ts';
