@@ -27,7 +27,7 @@ export async function startConsumer(state: BusState, model: ChannelModel, consum
     for (const b of consumer.bindings) await channel.bindQueue(queue, b.exchange, b.routingKey);
   }
   if (!queue) throw new Error('consumer without queue');
-  const handler = traceHandler(queue, consumer.handler);
+  const handler = traceHandler(consumer.bindings ? `${state.options.service}.private` : queue, consumer.handler);
   const { consumerTag } = await channel.consume(
     queue,
     (msg) => {

@@ -4,7 +4,8 @@ import type { Handler } from './busState.ts';
 /**
  * The handler, each run of it a CONSUMER span `<queue> process` continuing the trace the message's headers carry
  * (its publisher's span), or a trace of its own, with the messaging attributes and the correlation id. A failed run is a failed span; a
- * run again after a transient failure is a span of its own. With tracing off, the handler as it is.
+ * run again after a transient failure is a span of its own. A private queue (server-named) goes by its service's
+ * name, `<service>.private`. With tracing off, the handler as it is.
  */
 export function traceHandler(queue: string, handler: Handler): Handler {
   const name = `${queue} process`;
