@@ -38,7 +38,7 @@ export function handleFrame(ctx: FrameContext, connection: Connection, frame: Ar
   if (refusal) return refuse(errorReply(input.id, input.type, refusal));
   const waitMs = retryAfter(ctx.limits, connection, input.type);
   if (waitMs !== undefined) return refuse(errorReply(input.id, input.type, 'RATE_LIMITED', undefined, { retry_after_ms: waitMs }));
-  if (input.type === 'LOGIN') return login(ctx.authenticator, connection, input, (reply) => endRequestSpan(span, reply));
+  if (input.type === 'LOGIN') return withTraceContext(span.context, () => login(ctx.authenticator, connection, input, (reply) => endRequestSpan(span, reply)));
   const authorized = authorize(connection.identity.principal, input);
   if (!authorized.ok) {
     const { code, message, field } = authorized;
