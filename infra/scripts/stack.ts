@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { brokerPasswordVariable, keptBrokerPasswords, provisionBroker, randomBrokerPassword, serviceBrokerUrl } from '@trading/bus';
 import { databasePasswordsFrom, provisionDatabaseRoles, serviceDatabaseUrl } from '@trading/db';
+import { operatorPorts } from '@trading/platform';
 import pg from 'pg';
 import { PinoPretty } from 'pino-pretty';
 
@@ -66,6 +67,19 @@ function enableManagementUi(): string {
   }
 }
 
+/** RabbitMQ's own metrics (queues, connections, alarms) for Prometheus (infra/prometheus/prometheus.yml), on 15692. */
+function enableBrokerMetrics(): string {
+  try {
+    execFileSync('rabbitmq-plugins', ['enable', '--quiet', 'rabbitmq_prometheus'], { stdio: 'ignore', timeout: 60_000 });
+    return 'http://127.0.0.1:15692/metrics';
+  } catch {
+    process.stderr.write(
+      'warning: could not enable rabbitmq_prometheus; the broker serves no metrics (run `rabbitmq-plugins enable rabbitmq_prometheus` as the broker user)\n',
+    );
+    return 'not enabled here (run `rabbitmq-plugins enable rabbitmq_prometheus` as the broker user)';
+  }
+}
+
 async function provisionTheBroker(): Promise<void> {
   try {
     await provisionBroker(adminAmqpUrl, brokerPasswords);
@@ -80,6 +94,7 @@ function startService(name: (typeof services)[number]): Promise<ChildProcess> {
     AMQP_URL: serviceBrokerUrl(adminAmqpUrl, name, brokerPasswords),
     // Each service connects as its own runtime role, granted only its own schema (provisionDatabaseRoles).
     DATABASE_URL: serviceDatabaseUrl(databaseUrl, name, databasePasswords),
+    OPERATOR_PORT: String(operatorPorts[name]),
     ...(needsAdminKey.has(name) ? { ADMIN_API_KEY: adminApiKey } : {}),
   };
   const child = spawn(process.execPath, ['--import', 'tsx', `packages/${name}/src/main.ts`], { env: own, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
@@ -125,6 +140,7 @@ await ensureDatabase(databaseUrl);
 execFileSync('pnpm', ['exec', 'prisma', 'migrate', 'deploy'], { stdio: ['ignore', 'ignore', 'inherit'], env });
 await provisionDatabaseRoles(databaseUrl, databasePasswords);
 const managementUi = enableManagementUi();
+const brokerMetrics = enableBrokerMetrics();
 try {
   await provisionTheBroker();
   for (const name of services) children.push(await startService(name));
@@ -144,6 +160,9 @@ process.stdout.write(`
     Health         http://127.0.0.1:${gatewayPort}/health
     Market prices  exchange \`market\`, routing keys market.tick.<SYMBOL> (table market.tick)
     RabbitMQ UI    ${managementUi}
+    Metrics        ${services.map((name) => `${name.padEnd(9)} http://127.0.0.1:${operatorPorts[name]}/metrics`).join('\n                   ')}
+                   rabbitmq  ${brokerMetrics}
+                   (each service's /health is beside its /metrics; Prometheus: infra/prometheus/prometheus.yml)
   Ctrl-C stops everything.
 
 `);

@@ -3,6 +3,7 @@ import { PoisonMessageError, TransientError } from '@trading/platform';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { BusState, Handler } from './busState.ts';
 import { deadLetter } from './deadLetter.ts';
+import { countDelivery } from './metrics.ts';
 import { settle } from './settle.ts';
 import { settleFailure } from './settleFailure.ts';
 
@@ -13,6 +14,7 @@ import { settleFailure } from './settleFailure.ts';
  * (but on the dead-letter queue itself, whose readers take what the others could not).
  */
 export async function handleDelivery(state: BusState, channel: Channel, queue: string, handler: Handler, msg: ConsumeMessage): Promise<void> {
+  countDelivery(queue, msg.fields.redelivered);
   const delivery = toDelivery(msg);
   if (!delivery) {
     await deadLetter(state, channel, queue, msg, new PoisonMessageError('body is not valid JSON'));

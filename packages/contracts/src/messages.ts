@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requestIdSchema } from './requests.ts';
 
 /*
  * Messages between services. Clients' requests (and a gateway's key check) are answered by a reply; between the
@@ -83,8 +84,12 @@ const sagaFacts = {
   fee: decimal.optional(),
   tick_seq: z.number().int().positive().optional(),
 };
-/** An order passed Trade's checks and its saga began. A BUY's `reserve` is what its funds need at most (notional at its bound, and the fee). */
-export const orderAccepted = z.object({ type: z.literal('OrderAccepted'), ...sagaFacts, reserve: decimal.optional() });
+/**
+ * An order passed Trade's checks and its saga began. A BUY's `reserve` is what its funds need at most (notional at its
+ * bound, and the fee). `request_id` is the client's id of the order (absent from events written before it was added),
+ * by which Reporting finds the saga for whoever placed it.
+ */
+export const orderAccepted = z.object({ type: z.literal('OrderAccepted'), ...sagaFacts, reserve: decimal.optional(), request_id: requestIdSchema.optional() });
 export const holdingReserved = z.object({ type: z.literal('HoldingReserved'), ...sagaFacts });
 export const tradeRecorded = z.object({ type: z.literal('TradeRecorded'), ...sagaFacts, trade_id: uuid });
 export const sagaCompleted = z.object({ type: z.literal('SagaCompleted'), ...sagaFacts, trade_id: uuid, duration_ms: z.number() });

@@ -12,3 +12,5 @@ export * from './pruneInbox.ts';
 export * from './startInboxPruning.ts';
 export * from './databaseRoles.ts';
 export * from './batching/index.ts';
+export { afterCommit } from './afterCommit.ts';
+export * from './probeDatabase.ts';

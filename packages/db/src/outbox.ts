@@ -1,5 +1,6 @@
 import { exchanges, mergeEventBatches, type OutgoingMessage, packEvents, type Publisher, SCHEMA_VERSION_HEADER, withSchemaVersion } from '@trading/contracts';
 import { type Logger, withTraceContext } from '@trading/platform';
+import { watchOutbox } from './outboxMetrics.ts';
 import { type ServiceSchema, type SqlClient, type Transactional, table } from './sql.ts';
 import { stampTraceContext } from './stampTraceContext.ts';
 
@@ -37,10 +38,11 @@ const ROTATE_INTERVAL_MS = 5000;
  * Transactional outbox. `add` writes messages in the caller's transaction, the domain events among them packed
  * into one EventBatch (packEvents), each with the trace context active as it is written (stampTraceContext), and
  * returns them as written; after commit `flush` publishes them (at once, but for the event batches, which wait
- * EVENT_LINGER_MS to be merged with the next transactions' into one message) and deletes each row when the broker confirms it. Whatever a crash or a broker outage leaves behind is published by
- * the sweep (at start and then every `sweepIntervalMs`). Consumers deduplicate on the message id (an event's own
- * id), so a message published twice has one effect. Rows go to the current one of two partitions, and the other is
- * truncated once drained (rotateOutbox), so the table stays small without vacuum.
+ * EVENT_LINGER_MS to be merged with the next transactions' into one message) and deletes each row when the broker
+ * confirms it. Whatever a crash or a broker outage leaves behind is published by the sweep (at start and then every
+ * `sweepIntervalMs`). Consumers deduplicate on the message id (an event's own id), so a message published twice has
+ * one effect. Rows go to the current one of two partitions, and the other is truncated once drained (rotateOutbox),
+ * so the table stays small without vacuum.
  */
 export function createOutbox(deps: {
   db: Transactional;
@@ -60,6 +62,7 @@ export function createOutbox(deps: {
   let sweepTimer: NodeJS.Timeout | undefined;
   let rotateTimer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let unwatch = () => {};
 
   async function add(tx: SqlClient, outgoing: readonly OutgoingMessage[]): Promise<OutgoingMessage[]> {
     const messages = packEvents(stampTraceContext(outgoing));
@@ -146,6 +149,7 @@ export function createOutbox(deps: {
   }
 
   function start(): void {
+    unwatch = watchOutbox(db, deps.schema);
     const interval = deps.sweepIntervalMs ?? 1000;
     const loop = async (minAgeMs: number) => {
       try {
@@ -172,6 +176,7 @@ export function createOutbox(deps: {
   /** Stops the sweep and waits for publishes in flight and their deletions. */
   async function stop(): Promise<void> {
     stopped = true;
+    unwatch();
     clearTimeout(sweepTimer);
     clearTimeout(rotateTimer);
     clearTimeout(lingerTimer);

@@ -7,6 +7,7 @@ import { decodeFrame } from './decodeFrame.ts';
 import { login } from './login.ts';
 import { type PublishContext, publishRequest } from './publishRequest.ts';
 import { endRequestSpan, nameRequestSpan, type RequestSpan, startRequestSpan } from './requestSpan.ts';
+import { requestStarted } from './replyMetrics.ts';
 import { type RequestLimits, retryAfter } from './requestLimits.ts';
 
 export type FrameContext = AdmissionContext &
@@ -34,6 +35,7 @@ export function handleFrame(ctx: FrameContext, connection: Connection, frame: Ar
   }
   const input = parsed.request;
   nameRequestSpan(span, input.type, input.id);
+  requestStarted(connection, input.id);
   const refusal = admitRequest(ctx, connection);
   if (refusal) return refuse(errorReply(input.id, input.type, refusal));
   const waitMs = retryAfter(ctx.limits, connection, input.type);

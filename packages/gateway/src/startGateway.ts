@@ -1,6 +1,6 @@
 import type { Bus } from '@trading/bus';
 import { apiKeyHash, errorReply, eventRoutingKeys, exchanges, gatewayReplyKey } from '@trading/contracts';
-import type { Logger } from '@trading/platform';
+import type { HealthProbes, Logger } from '@trading/platform';
 import uWS from 'uWebSockets.js';
 import { createAddressLimits } from './addressLimits.ts';
 import { createAuthenticator } from './authenticator.ts';
@@ -24,7 +24,8 @@ export type GatewayDeps = {
   instanceId: string;
   clock: Clock;
   newId: () => string;
-  probeDatabase: () => Promise<boolean>;
+  /** The broker and the database as GET /health reports them, here and on the operator port. */
+  probes: HealthProbes;
   /** Milliseconds since a fixed instant, for the rate limits. */
   now: () => number;
   /** Makes the uWS app: `uWS.App()`, or `uWS.SSLApp(…)` to serve wss:// (tls.ts). */
@@ -114,7 +115,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const app = deps
     .createApp()
     .ws<SocketData>('/*', socketBehavior({ frames, upgrade, connections, clock, authTimeoutMs: settings.authTimeoutMs, logger }))
-    .get('/health', healthRoute({ broker: () => bus.connected && !bus.blocked, database: deps.probeDatabase }))
+    .get('/health', healthRoute(deps.probes))
     .any('/*', (res) => void res.writeStatus('404 Not Found').end());
   const listening = await listen(app, settings.host, settings.port);
 

@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { connectBus } from '@trading/bus';
 import { topology } from '@trading/contracts';
-import { connectDatabase } from '@trading/db';
-import { announceReady, closeGracefully, createLogger, loadConfig, runMain, startTracing } from '@trading/platform';
+import { connectDatabase, databaseProbe } from '@trading/db';
+import { announceReady, closeGracefully, createLogger, loadConfig, runMain, startOperatorServer, startTracing } from '@trading/platform';
 import { marketConfigShape } from './config.ts';
 import { holdLeadership } from './holdLeadership.ts';
 import { type LeaderTerm, startLeaderTerm } from './leaderTerm.ts';
@@ -53,10 +53,12 @@ runMain('market', async () => {
     },
     'market configured',
   );
+  const operator = await startOperatorServer({ service: 'market', config, probes: { broker: () => bus.connected, database: databaseProbe(db) }, logger });
   closeGracefully(logger, [
     ['leadership', () => leadership.stop()],
     ['bus', () => bus.close()],
     ['database', () => db.$disconnect()],
+    ['operator port', () => operator.close()],
   ]);
   announceReady(logger);
 });

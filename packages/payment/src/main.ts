@@ -1,7 +1,7 @@
 import { connectBus } from '@trading/bus';
 import { queues, topology } from '@trading/contracts';
-import { connectDatabase, createOutbox, createProcessOnce, startInboxPruning } from '@trading/db';
-import { announceReady, closeGracefully, createLogger, inboxPruningSettings, loadConfig, runMain, startTracing } from '@trading/platform';
+import { connectDatabase, createOutbox, createProcessOnce, databaseProbe, startInboxPruning } from '@trading/db';
+import { announceReady, closeGracefully, createLogger, inboxPruningSettings, loadConfig, runMain, startOperatorServer, startTracing } from '@trading/platform';
 import { paymentConfigShape } from './config.ts';
 import { crashAfterCommit } from './crashAfterCommit.ts';
 import { createHandler } from './createHandler.ts';
@@ -22,12 +22,14 @@ runMain('payment', async () => {
   const inboxPruning = startInboxPruning({ db, schema: 'payment', logger, ...inboxPruningSettings(config) });
   const deps: PaymentDeps = { db, bus, processOnce, logger, clock };
   await bus.consume(queues.payment, createHandler(deps));
+  const operator = await startOperatorServer({ service: 'payment', config, probes: { broker: () => bus.connected, database: databaseProbe(db) }, logger });
   closeGracefully(logger, [
     ['consumers', () => bus.stopConsuming()],
     ['inbox pruning', () => inboxPruning.stop()],
     ['outbox', () => outbox.stop()],
     ['bus', () => bus.close()],
     ['database', () => db.$disconnect()],
+    ['operator port', () => operator.close()],
   ]);
   announceReady(logger);
 });

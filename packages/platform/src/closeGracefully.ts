@@ -5,7 +5,8 @@ export type ShutdownStep = readonly [name: string, close: () => Promise<unknown>
 
 /**
  * On SIGTERM or SIGINT, runs the steps in order (stop taking work, finish and ack what is held, close
- * connections), then sends the spans still buffered (stopTracing) and exits. A step that hangs past `timeoutMs` is abandoned so the process always ends.
+ * connections), then sends the spans still buffered (stopTracing) and exits. A step that hangs past `timeoutMs` is
+ * abandoned so the process always ends.
  */
 export function closeGracefully(logger: Logger, steps: readonly ShutdownStep[], timeoutMs = 10_000): void {
   let closing = false;

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { connectBus } from '@trading/bus';
 import { apiKeyHash, queues, topology } from '@trading/contracts';
-import { connectDatabase } from '@trading/db';
-import { announceReady, closeGracefully, createLogger, loadConfig, runMain, startTracing } from '@trading/platform';
+import { connectDatabase, databaseProbe } from '@trading/db';
+import { announceReady, closeGracefully, createLogger, loadConfig, runMain, startOperatorServer, startTracing } from '@trading/platform';
 import { reportingConfigShape } from './config.ts';
 import { followMarket } from './followMarket.ts';
 import { createHandler, createQueryHandler } from './handleDelivery.ts';
@@ -66,6 +66,7 @@ runMain('reporting', async () => {
   await followMarket(bus, prices, stream);
   await bus.consume(queues.reporting, createHandler({ db, bus, logger, lingerMs: config.REPORTING_LINGER_MS, now, queries }));
   await bus.consume(queues.reportingQueries, createQueryHandler({ bus, logger, now, queries }), { prefetch: config.REPORTING_QUERY_CONCURRENCY });
+  const operator = await startOperatorServer({ service: 'reporting', config, probes: { broker: () => bus.connected, database: databaseProbe(db) }, logger });
   closeGracefully(logger, [
     ['consumers', () => bus.stopConsuming()],
     ['http', () => http.close()],
@@ -73,6 +74,7 @@ runMain('reporting', async () => {
     ['bus', () => bus.close()],
     ['database', () => db.$disconnect()],
     ['query pool', () => queryDb.$disconnect()],
+    ['operator port', () => operator.close()],
   ]);
   if (config.ADMIN_API_KEY === undefined) logger.warn('ADMIN_API_KEY is not set: no operator key exists, so the dashboard and /api/stats answer nobody');
   logger.info(`dashboard at http://127.0.0.1:${http.port}/`);

@@ -1,7 +1,7 @@
 import { connectBus, watchQueueDepth } from '@trading/bus';
 import { queues, topology } from '@trading/contracts';
-import { connectDatabase, createOutbox, createProcessOnce, startInboxPruning } from '@trading/db';
-import { announceReady, closeGracefully, createLogger, inboxPruningSettings, loadConfig, runMain, startTracing } from '@trading/platform';
+import { connectDatabase, createOutbox, createProcessOnce, databaseProbe, startInboxPruning } from '@trading/db';
+import { announceReady, closeGracefully, createLogger, inboxPruningSettings, loadConfig, runMain, startOperatorServer, startTracing } from '@trading/platform';
 import { loadCatalogue } from './catalogue.ts';
 import { clockFrom, tradeConfigShape } from './config.ts';
 import { createHandler } from './createHandler.ts';
@@ -48,6 +48,7 @@ runMain('trade', async () => {
     intervalMs: config.DEAD_LETTER_CHECK_INTERVAL_MS,
     logger,
   });
+  const operator = await startOperatorServer({ service: 'trade', config, probes: { broker: () => bus.connected, database: databaseProbe(db) }, logger });
   closeGracefully(logger, [
     ['consumers', () => bus.stopConsuming()],
     ['timeout sweeper', () => sweeper.stop()],
@@ -56,6 +57,7 @@ runMain('trade', async () => {
     ['outbox', () => outbox.stop()],
     ['bus', () => bus.close()],
     ['database', () => db.$disconnect()],
+    ['operator port', () => operator.close()],
   ]);
   const { failRecordingFor, ...settings } = deps.settings;
   logger.info(

@@ -4,6 +4,7 @@ import { DeterministicDatabaseError, logFailure } from '../databaseErrors.ts';
 import { claimInbox, completeInbox, type InboxClaim } from '../inbox.ts';
 import type { Outbox } from '../outbox.ts';
 import type { ServiceSchema, SqlClient, Transactional } from '../sql.ts';
+import { inboxDuplicates } from '../metrics.ts';
 import { stampTraceContext } from '../stampTraceContext.ts';
 import { withDatabaseRetries } from '../withDatabaseRetries.ts';
 import { createBatcher } from './batcher.ts';
@@ -122,7 +123,7 @@ export function createProcessOnce(deps: ProcessOnceDeps): ProcessOnce {
    * and a duplicate's or a conflict's answers are sent directly: each message settles on its own sends.
    */
   async function runBatch(specs: Traced[]): Promise<Promise<void>[]> {
-    const { outcomes, written } = await withDatabaseRetries(() =>
+    const { outcomes, written, duplicates } = await withDatabaseRetries(() =>
       db.$transaction(async (tx) => {
         const claims = await claimInbox<unknown>(tx, schema, specs);
         startDeferring(tx);
@@ -141,10 +142,11 @@ export function createProcessOnce(deps: ProcessOnceDeps): ProcessOnce {
           results.flatMap((r) => (r.stored ? r.messages : [])),
         );
         await completeInbox(tx, schema, answers);
-        return { outcomes: results, written };
+        return { outcomes: results, written, duplicates: claims.filter((claim) => claim.status === 'duplicate').length };
       }),
     );
     outbox.flush(written);
+    inboxDuplicates.inc(duplicates);
     return outcomes.map(async (outcome) => {
       if (!outcome.stored) await Promise.all(outcome.messages.map((m) => bus.publish(m)));
     });
