@@ -148,11 +148,23 @@ export const eventRoutingKeys: Record<DomainEvent['type'], string> = {
 /**
  * What the `events` fanout carries: the domain events one transaction of a producer wrote, in order, as one
  * message. Each event keeps its own id (Reporting stores it once, however often its batch is delivered) and its
- * routing key producer.entity.event, and the correlation id it was written under.
+ * routing key producer.entity.event, and the correlation id and trace context it was written under.
  */
 export const eventBatch = z.object({
   type: z.literal('EventBatch'),
-  events: z.array(z.object({ id: uuid, routing_key: z.string(), correlation_id: z.string().optional(), event: domainEvent })).min(1),
+  events: z
+    .array(
+      z.object({
+        id: uuid,
+        routing_key: z.string(),
+        correlation_id: z.string().optional(),
+        /** The W3C trace context the event was written in (tracing), so Reporting's record of it joins that trace. */
+        traceparent: z.string().max(128).optional(),
+        tracestate: z.string().max(512).optional(),
+        event: domainEvent,
+      }),
+    )
+    .min(1),
 });
 export type EventBatch = z.infer<typeof eventBatch>;
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connectBus } from '@trading/bus';
 import { topology } from '@trading/contracts';
-import { announceReady, closeGracefully, createLogger, loadConfig, runMain, startOperatorServer } from '@trading/platform';
+import { announceReady, closeGracefully, createLogger, loadConfig, runMain, startOperatorServer, startTracing } from '@trading/platform';
 import pg from 'pg';
 import { systemClock } from './clock.ts';
 import { gatewayConfigShape } from './config.ts';
@@ -17,6 +17,7 @@ const HEALTH_PROBE_TIMEOUT_MS = 1000;
 /** The gateway's composition root: the only place that reads config and builds the logger, bus and pool. */
 runMain('gateway', async () => {
   const config = loadConfig(gatewayConfigShape);
+  startTracing('gateway', config);
   const logger = createLogger('gateway', config.LOG_LEVEL);
   const edge = edgeSettings(config);
   const instanceId = randomUUID();

@@ -12,6 +12,7 @@ import { healthRoute } from './healthRoute.ts';
 import { listen } from './listen.ts';
 import { createPendingReplies } from './pendingReplies.ts';
 import { recheckKeys } from './recheckKeys.ts';
+import { endRequestSpan } from './requestSpan.ts';
 import { routeReply } from './routeReply.ts';
 import { MAX_BUFFERED_BYTES, socketBehavior } from './socketBehavior.ts';
 import { createRateLimiter } from '@trading/platform';
@@ -63,7 +64,9 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const connections = new Set<Connection>();
   const pending = createPendingReplies(clock, settings.replyTimeoutMs, (request) => {
     request.log.debug('no reply in time');
-    request.connection.send(errorReply(request.requestId, request.type, 'REPLY_TIMEOUT'));
+    const reply = errorReply(request.requestId, request.type, 'REPLY_TIMEOUT');
+    request.connection.send(reply);
+    endRequestSpan(request.span, reply);
   });
   const replyTo = gatewayReplyKey(deps.instanceId);
   const authenticator = createAuthenticator({
@@ -123,7 +126,9 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       accepting = false;
       await orAfter(clock, graceMs, pending.empty(), undefined);
       for (const request of pending.takeAll()) {
-        request.connection.send(errorReply(request.requestId, request.type, 'SHUTTING_DOWN', UNANSWERED_AT_SHUTDOWN));
+        const reply = errorReply(request.requestId, request.type, 'SHUTTING_DOWN', UNANSWERED_AT_SHUTDOWN);
+        request.connection.send(reply);
+        endRequestSpan(request.span, reply);
       }
     },
     closeSockets() {

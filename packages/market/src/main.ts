@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { connectBus } from '@trading/bus';
 import { topology } from '@trading/contracts';
 import { connectDatabase, databaseProbe } from '@trading/db';
-import { announceReady, closeGracefully, createLogger, loadConfig, runMain, startOperatorServer } from '@trading/platform';
+import { announceReady, closeGracefully, createLogger, loadConfig, runMain, startOperatorServer, startTracing } from '@trading/platform';
 import { marketConfigShape } from './config.ts';
 import { holdLeadership } from './holdLeadership.ts';
 import { type LeaderTerm, startLeaderTerm } from './leaderTerm.ts';
@@ -11,6 +11,7 @@ import { loadInstruments } from './tickStore.ts';
 
 runMain('market', async () => {
   const config = loadConfig(marketConfigShape);
+  startTracing('market', config);
   const logger = createLogger('market', config.LOG_LEVEL);
   const seed = config.MARKET_SEED ?? randomInt(0, 0xffffffff);
   const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger, applicationName: 'trading-market' });

@@ -1,7 +1,7 @@
 import { connectBus } from '@trading/bus';
 import { queues, topology } from '@trading/contracts';
 import { connectDatabase, createOutbox, createProcessOnce, databaseProbe, startInboxPruning } from '@trading/db';
-import { announceReady, closeGracefully, createLogger, inboxPruningSettings, loadConfig, runMain, startOperatorServer } from '@trading/platform';
+import { announceReady, closeGracefully, createLogger, inboxPruningSettings, loadConfig, runMain, startOperatorServer, startTracing } from '@trading/platform';
 import { paymentConfigShape } from './config.ts';
 import { crashAfterCommit } from './crashAfterCommit.ts';
 import { createHandler } from './createHandler.ts';
@@ -10,6 +10,7 @@ import type { PaymentDeps } from './deps.ts';
 /** The Payment service's composition root: the only place that reads config and builds the logger, database and bus. */
 runMain('payment', async () => {
   const config = loadConfig(paymentConfigShape);
+  startTracing('payment', config);
   const logger = createLogger('payment', config.LOG_LEVEL);
   const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger, applicationName: 'trading-payment' });
   const bus = await connectBus({ url: config.AMQP_URL, logger, service: 'payment', topology, prefetch: config.PREFETCH });

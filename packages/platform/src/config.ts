@@ -27,6 +27,10 @@ export const baseConfigShape = {
   /** Unacked deliveries per consumer; Trade and Payment also apply up to this many in one transaction (docs/bench-log.md). */
   PREFETCH: z.coerce.number().int().min(1).max(1000).default(500),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  /** An OTLP/HTTP collector (a Jaeger all-in-one: http://127.0.0.1:4318): when set, spans are sent there (startTracing). */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  /** How long spans wait to be sent together, in milliseconds. */
+  OTEL_BSP_SCHEDULE_DELAY: z.coerce.number().int().min(1).max(60_000).default(5000),
 };
 
 /** The broker URLs a service connects to: AMQP_URLS (a cluster's nodes) when set, else AMQP_URL. */

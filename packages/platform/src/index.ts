@@ -9,3 +9,4 @@ export * from './rateLimiter.ts';
 export * from './metrics.ts';
 export * from './health.ts';
 export * from './operatorServer.ts';
+export * from './tracing/index.ts';

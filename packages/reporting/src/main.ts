@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { connectBus } from '@trading/bus';
 import { apiKeyHash, queues, topology } from '@trading/contracts';
 import { connectDatabase, databaseProbe } from '@trading/db';
-import { announceReady, closeGracefully, createLogger, loadConfig, runMain, startOperatorServer } from '@trading/platform';
+import { announceReady, closeGracefully, createLogger, loadConfig, runMain, startOperatorServer, startTracing } from '@trading/platform';
 import { reportingConfigShape } from './config.ts';
 import { followMarket } from './followMarket.ts';
 import { createHandler, createQueryHandler } from './handleDelivery.ts';
@@ -17,6 +17,7 @@ import { createQueryGate } from './queryGate.ts';
 
 runMain('reporting', async () => {
   const config = loadConfig(reportingConfigShape);
+  startTracing('reporting', config);
   const logger = createLogger('reporting', config.LOG_LEVEL);
   const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger, applicationName: 'trading-reporting' });
   // Queries have a pool of their own, so none of them can take the connections event ingestion needs.

@@ -1,7 +1,7 @@
 import { connectBus, watchQueueDepth } from '@trading/bus';
 import { queues, topology } from '@trading/contracts';
 import { connectDatabase, createOutbox, createProcessOnce, databaseProbe, startInboxPruning } from '@trading/db';
-import { announceReady, closeGracefully, createLogger, inboxPruningSettings, loadConfig, runMain, startOperatorServer } from '@trading/platform';
+import { announceReady, closeGracefully, createLogger, inboxPruningSettings, loadConfig, runMain, startOperatorServer, startTracing } from '@trading/platform';
 import { loadCatalogue } from './catalogue.ts';
 import { clockFrom, tradeConfigShape } from './config.ts';
 import { createHandler } from './createHandler.ts';
@@ -12,6 +12,7 @@ import { startTimeoutSweeper } from './timeoutSweeper.ts';
 /** The Trade service's composition root: the only place that reads config and builds the logger, database and bus. */
 runMain('trade', async () => {
   const config = loadConfig(tradeConfigShape);
+  startTracing('trade', config);
   const logger = createLogger('trade', config.LOG_LEVEL);
   const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger, applicationName: 'trading-trade' });
   const bus = await connectBus({ url: config.AMQP_URL, logger, service: 'trade', topology, prefetch: config.PREFETCH });
