@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connectBus } from '@trading/bus';
 import { topology } from '@trading/contracts';
-import { announceReady, closeGracefully, createLogger, loadConfig, runMain, startOperatorServer, startTracing } from '@trading/platform';
+import { announceReady, closeGracefully, createLogger, loadConfig, runMain, startOperatorServer, startTracing, brokerUrls } from '@trading/platform';
 import pg from 'pg';
 import { systemClock } from './clock.ts';
 import { gatewayConfigShape } from './config.ts';
@@ -21,7 +21,7 @@ runMain('gateway', async () => {
   const logger = createLogger('gateway', config.LOG_LEVEL);
   const edge = edgeSettings(config);
   const instanceId = randomUUID();
-  const bus = await connectBus({ url: config.AMQP_URL, logger, service: 'gateway', topology, prefetch: config.PREFETCH });
+  const bus = await connectBus({ url: brokerUrls(config), logger, service: 'gateway', topology, prefetch: config.PREFETCH });
   // One connection, used only by the health probe; pg connects lazily, so the gateway starts without PostgreSQL.
   const pool = new pg.Pool({
     connectionString: config.DATABASE_URL,

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { connectBus } from '@trading/bus';
 import { topology } from '@trading/contracts';
 import { connectDatabase, databaseProbe } from '@trading/db';
-import { announceReady, closeGracefully, createLogger, loadConfig, runMain, startOperatorServer, startTracing } from '@trading/platform';
+import { announceReady, closeGracefully, createLogger, loadConfig, runMain, startOperatorServer, startTracing, brokerUrls } from '@trading/platform';
 import { marketConfigShape } from './config.ts';
 import { holdLeadership } from './holdLeadership.ts';
 import { type LeaderTerm, startLeaderTerm } from './leaderTerm.ts';
@@ -17,7 +17,7 @@ runMain('market', async () => {
   const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger, applicationName: 'trading-market' });
   const instruments = await loadInstruments(db);
   const makeSource = sourceFactory(config, seed, instruments);
-  const bus = await connectBus({ url: config.AMQP_URL, logger, service: 'market', topology, prefetch: config.PREFETCH });
+  const bus = await connectBus({ url: brokerUrls(config), logger, service: 'market', topology, prefetch: config.PREFETCH });
   const clock = () => new Date();
   let term: LeaderTerm | undefined;
   const leadership = holdLeadership({

@@ -1,7 +1,17 @@
 import { connectBus } from '@trading/bus';
 import { queues, topology } from '@trading/contracts';
 import { connectDatabase, createOutbox, createProcessOnce, databaseProbe, startInboxPruning } from '@trading/db';
-import { announceReady, closeGracefully, createLogger, inboxPruningSettings, loadConfig, runMain, startOperatorServer, startTracing } from '@trading/platform';
+import {
+  announceReady,
+  closeGracefully,
+  createLogger,
+  inboxPruningSettings,
+  loadConfig,
+  runMain,
+  startOperatorServer,
+  startTracing,
+  brokerUrls,
+} from '@trading/platform';
 import { paymentConfigShape } from './config.ts';
 import { crashAfterCommit } from './crashAfterCommit.ts';
 import { createHandler } from './createHandler.ts';
@@ -13,7 +23,7 @@ runMain('payment', async () => {
   startTracing('payment', config);
   const logger = createLogger('payment', config.LOG_LEVEL);
   const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger, applicationName: 'trading-payment' });
-  const bus = await connectBus({ url: config.AMQP_URL, logger, service: 'payment', topology, prefetch: config.PREFETCH });
+  const bus = await connectBus({ url: brokerUrls(config), logger, service: 'payment', topology, prefetch: config.PREFETCH });
   const outbox = createOutbox({ db, bus, schema: 'payment', logger });
   outbox.start();
   const clock = () => new Date();

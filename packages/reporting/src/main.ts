@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { connectBus } from '@trading/bus';
 import { apiKeyHash, queues, topology } from '@trading/contracts';
 import { connectDatabase, databaseProbe } from '@trading/db';
-import { announceReady, closeGracefully, createLogger, loadConfig, runMain, startOperatorServer, startTracing } from '@trading/platform';
+import { announceReady, closeGracefully, createLogger, loadConfig, runMain, startOperatorServer, startTracing, brokerUrls } from '@trading/platform';
 import { reportingConfigShape } from './config.ts';
 import { followMarket } from './followMarket.ts';
 import { createHandler, createQueryHandler } from './handleDelivery.ts';
@@ -34,7 +34,7 @@ runMain('reporting', async () => {
     maxEvents: config.REPORTING_QUERY_MAX_EVENTS,
     timeoutMs: config.REPORTING_QUERY_TIMEOUT_MS,
   });
-  const bus = await connectBus({ url: config.AMQP_URL, logger, service: 'reporting', topology, prefetch: config.PREFETCH });
+  const bus = await connectBus({ url: brokerUrls(config), logger, service: 'reporting', topology, prefetch: config.PREFETCH });
   const stream = createLiveStream(logger, { maxClients: config.REPORTING_STREAM_MAX_CLIENTS });
   const prices = createPriceHistory();
   const now = () => new Date();

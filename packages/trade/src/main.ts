@@ -1,7 +1,17 @@
 import { connectBus, watchQueueDepth } from '@trading/bus';
 import { queues, topology } from '@trading/contracts';
 import { connectDatabase, createOutbox, createProcessOnce, databaseProbe, startInboxPruning } from '@trading/db';
-import { announceReady, closeGracefully, createLogger, inboxPruningSettings, loadConfig, runMain, startOperatorServer, startTracing } from '@trading/platform';
+import {
+  announceReady,
+  closeGracefully,
+  createLogger,
+  inboxPruningSettings,
+  loadConfig,
+  runMain,
+  startOperatorServer,
+  startTracing,
+  brokerUrls,
+} from '@trading/platform';
 import { loadCatalogue } from './catalogue.ts';
 import { clockFrom, tradeConfigShape } from './config.ts';
 import { createHandler } from './createHandler.ts';
@@ -15,7 +25,7 @@ runMain('trade', async () => {
   startTracing('trade', config);
   const logger = createLogger('trade', config.LOG_LEVEL);
   const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger, applicationName: 'trading-trade' });
-  const bus = await connectBus({ url: config.AMQP_URL, logger, service: 'trade', topology, prefetch: config.PREFETCH });
+  const bus = await connectBus({ url: brokerUrls(config), logger, service: 'trade', topology, prefetch: config.PREFETCH });
   const outbox = createOutbox({ db, bus, schema: 'trade', logger });
   const deps: TradeDeps = {
     db,
