@@ -1,22 +1,9 @@
-import { Writable } from 'node:stream';
 import { expect } from 'chai';
-import { createLogger } from '../src/logger.ts';
-
-/** A logger whose lines the test reads back as objects. */
-function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: createLogger('test', 'debug', destination), lines };
-}
+import { captureLogs } from './support/captureLogs.ts';
 
 describe('a log line', () => {
   it('censors an api key, a password, a URL and an Authorization header at any depth', () => {
-    const { logger, lines } = capture();
+    const { logger, lines } = captureLogs();
     const deep = { a: { b: { c: { d: { api_key: 'tk_secret', Authorization: 'Bearer tk_secret', password: 'p', url: 'amqp://u:p@h' } } } } };
     logger.child({ requestId: 'r1' }).info({ request: deep, list: [{ api_key: 'tk_secret' }] }, 'request received');
     const text = JSON.stringify(lines[0]);
@@ -26,7 +13,7 @@ describe('a log line', () => {
   });
 
   it("writes an error as its name, message, code and stack only, never a driver's client or parameters", () => {
-    const { logger, lines } = capture();
+    const { logger, lines } = captureLogs();
     const err = Object.assign(new Error('duplicate key value'), {
       code: '23505',
       client: { password: 'p', connectionString: 'postgresql://u:p@h/db' },
@@ -39,7 +26,7 @@ describe('a log line', () => {
   });
 
   it('survives a cycle', () => {
-    const { logger, lines } = capture();
+    const { logger, lines } = captureLogs();
     const a: Record<string, unknown> = { name: 'a' };
     a.self = a;
     logger.info({ a }, 'cyclic');

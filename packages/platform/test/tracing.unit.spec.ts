@@ -1,30 +1,18 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { trace } from '@opentelemetry/api';
 import { expect } from 'chai';
-import { createLogger } from '../src/logger.ts';
+import { captureLogs } from './support/captureLogs.ts';
 import { startTracing, stopTracing } from '../src/tracing/startTracing.ts';
 import { currentTraceId, extractTraceContext, injectTraceContext, withTraceContext } from '../src/tracing/traceContext.ts';
 import { withSpan } from '../src/tracing/withSpan.ts';
-
-function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: createLogger('test', 'info', destination), lines };
-}
 
 describe('tracing off (no OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
   it('sets nothing up: spans are plain calls, headers stay as they are, log lines carry no trace_id', async () => {
     startTracing('test', { OTEL_EXPORTER_OTLP_ENDPOINT: undefined });
     expect(trace.getTracer('any').startSpan('probe').isRecording(), 'the API tracer is its no-op').to.equal(false);
-    const { logger, lines } = capture();
+    const { logger, lines } = captureLogs('info');
     const result = await withSpan('work', { kind: 'consumer' }, async (span) => {
       expect(span.context).to.equal(undefined);
       logger.info('inside');
@@ -55,7 +43,7 @@ describe('tracing on', () => {
   });
 
   it('writes trace_id and span_id on a log line written inside a span, and none outside', async () => {
-    const { logger, lines } = capture();
+    const { logger, lines } = captureLogs('info');
     const inside = await withSpan('work', {}, async () => {
       logger.info('inside');
       return currentTraceId();

@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Bus, connectBus } from '@trading/bus';
 import { Decimal, topology } from '@trading/contracts';
@@ -7,13 +6,13 @@ import { createLogger } from '@trading/platform';
 import { closeTestMarket, type Stack, setPrices, startStack, testEnv, TradingClient, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
 import type { PriceLines, Report, Stats } from '../src/index.ts';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ADMIN_KEY } from './auth.ts';
+import { type Browser, CHROMIUM, launchBrowser } from './browser.ts';
 import { scriptHistory } from './history.ts';
 
 import { getJson, publishEvents } from './scenario.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const money = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
 const quantity = (value: string) => Number(value).toLocaleString('en', { maximumFractionDigits: 8 });
 const SCREENSHOT = new URL('../../../.tmp/screenshots/dashboard.png', import.meta.url).pathname;
@@ -27,9 +26,8 @@ describe('the live dashboard in a browser', function () {
   let stack: Stack;
   let bus: Bus;
   let client: TradingClient;
-  let context: BrowserContext;
+  let browser: Browser | undefined;
   let page: Page;
-  let profile: string;
   let houseBtcBefore: string;
   const text = async (selector: string) => (await page.textContent(selector))?.trim() ?? '';
 
@@ -49,27 +47,11 @@ describe('the live dashboard in a browser', function () {
       const { body } = await getJson<PriceLines>(`${stack.reportingUrl}/api/prices`);
       return body.lines.find((l) => l.symbol === 'ETH')?.points.length === 2 ? true : undefined;
     });
-    profile = mkdtempSync(join(tmpdir(), 'dashboard-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1440, height: 900 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await launchBrowser();
+    page = browser.page;
   });
   after(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
     await client?.close();
     await bus?.close();
     await stack?.stop();
@@ -143,7 +125,7 @@ describe('the live dashboard in a browser', function () {
   });
 
   it('keeps the session in an HttpOnly, SameSite=Strict cookie, and logging out ends it', async () => {
-    const [cookie] = await context.cookies(stack.reportingUrl);
+    const [cookie] = await browser!.context.cookies(stack.reportingUrl);
     expect(cookie).to.include({ name: 'reporting_session', httpOnly: true, sameSite: 'Strict', path: '/' });
     await page.click('#logout');
     await page.waitForSelector('#login:not([hidden])');
