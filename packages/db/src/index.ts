@@ -12,3 +12,5 @@ export * from './pruneInbox.ts';
 export * from './startInboxPruning.ts';
 export * from './databaseRoles.ts';
 export * from './batching/index.ts';
+export * from './deadLetters/deadLetterRows.ts';
+export * from './deadLetters/recordDeadLetter.ts';
