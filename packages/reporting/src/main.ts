@@ -5,6 +5,7 @@ import { connectDatabase } from '@trading/db';
 import { announceReady, closeGracefully, createLogger, loadConfig, runMain } from '@trading/platform';
 import { reportingConfigShape } from './config.ts';
 import { followMarket } from './followMarket.ts';
+import { createDeadLetterHandler } from './ingestDeadLetters.ts';
 import { createHandler, createQueryHandler } from './handleDelivery.ts';
 import { createAuthenticator } from './http/authenticate.ts';
 import { createLiveStream } from './http/liveStream.ts';
@@ -65,6 +66,7 @@ runMain('reporting', async () => {
   await followMarket(bus, prices, stream);
   await bus.consume(queues.reporting, createHandler({ db, bus, logger, lingerMs: config.REPORTING_LINGER_MS, now, queries }));
   await bus.consume(queues.reportingQueries, createQueryHandler({ bus, logger, now, queries }), { prefetch: config.REPORTING_QUERY_CONCURRENCY });
+  await bus.consume(queues.deadLetter, createDeadLetterHandler(db, logger, now), { prefetch: 10 });
   closeGracefully(logger, [
     ['consumers', () => bus.stopConsuming()],
     ['http', () => http.close()],
