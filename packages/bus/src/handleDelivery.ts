@@ -67,6 +67,6 @@ function toDelivery(msg: ConsumeMessage, anyBody: boolean): Delivery | undefined
     redelivered: msg.fields.redelivered,
     deliveryCount: Number(headers['x-delivery-count'] ?? 0),
     schemaVersion: schemaVersionOf(headers),
-    raw: { content: msg.content, properties: { ...msg.properties } },
+    raw: { content: msg.content, properties: msg.properties as unknown as Record<string, unknown> },
   };
 }

@@ -108,6 +108,34 @@ describe('dead letters an operator handles (pnpm dlq)', function () {
     });
   });
 
+  describe('a copy of a DEPOSIT Payment applied already', () => {
+    it('replayed, deposits nothing more: the inbox answers it as the first time', async () => {
+      const userId = await userWith(h, '100');
+      const requestId = randomUUID();
+      const deposit = {
+        exchange: requestRoutes.DEPOSIT.exchange,
+        routingKey: requestRoutes.DEPOSIT.routingKey,
+        messageId: randomUUID(),
+        type: 'DEPOSIT',
+        body: { id: requestId, type: 'DEPOSIT', user_id: userId, amount: '25' },
+        correlationId: randomUUID(),
+        replyTo: h.raw.replyTo,
+        headers: { 'x-principal': 'admin', 'x-request-id': requestId },
+      };
+      await h.gateway.publish(deposit);
+      const [first] = await h.raw.whenReplies(deposit.correlationId, 1);
+      expect(first).to.include({ status: 'OK', balance: '125' });
+      const id = await withInboxBug(h, requestId, async () => {
+        await h.gateway.publish(deposit);
+        return (await storedDeadLetter(h, deposit.messageId)).id;
+      });
+      expect(await dlq(h, 'replay', id)).to.deep.include({ code: 0 });
+      const [, again] = await h.raw.whenReplies(deposit.correlationId, 2);
+      expect(again).to.deep.equal(first);
+      expect(await available(h, userId)).to.deep.equal({ amount: '125', reserved: '0' });
+    });
+  });
+
   describe('a copy of a saga event Payment applied already', () => {
     it('replayed, changes nothing: the inbox recognises it', async () => {
       const userId = await userWith(h, '100');
@@ -117,23 +145,13 @@ describe('dead letters an operator handles (pnpm dlq)', function () {
       const trade = { type: 'TradeRecorded' as const, ...facts, trade_id: randomUUID(), fee: '1' };
       const messageId = await asTrade(h, trade);
       await waitForBalance(h, userId, { amount: '59', reserved: '0' });
-      // A bug that fails the copy before the inbox can answer it (the claim's INSERT), then its fix.
-      const fn = `test_fail_${randomUUID().replace(/-/g, '')}`;
-      await h.db.$executeRawUnsafe(
-        `CREATE FUNCTION payment.${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.key = 'saga:${facts.saga_id}:CaptureFunds' THEN RAISE EXCEPTION 'test bug'; END IF; RETURN NEW; END $$`,
-      );
-      await h.db.$executeRawUnsafe(`CREATE TRIGGER ${fn} BEFORE INSERT ON payment.inbox FOR EACH ROW EXECUTE FUNCTION payment.${fn}()`);
-      let id: string;
-      try {
+      const id = await withInboxBug(h, `saga:${facts.saga_id}:CaptureFunds`, async () => {
         await asTrade(h, trade, messageId);
         const stored = await storedDeadLetter(h, messageId);
         expect(stored).to.include({ failed_queue: 'payment.commands', failed_service: 'payment' });
         expect(stored.error).to.include('test bug');
-        id = stored.id;
-      } finally {
-        await h.db.$executeRawUnsafe(`DROP TRIGGER ${fn} ON payment.inbox`);
-        await h.db.$executeRawUnsafe(`DROP FUNCTION payment.${fn}()`);
-      }
+        return stored.id;
+      });
       expect(await dlq(h, 'replay', id)).to.deep.include({ code: 0 });
       // Payment answered the replay from its inbox: the same FundsCaptured again, announced as such, and no new effect.
       const reannounced = await waitFor(() =>
@@ -156,15 +174,7 @@ describe('dead letters an operator handles (pnpm dlq)', function () {
     before(async () => {
       const userId = await userWith(h, '10');
       messageId = randomUUID();
-      const requestId = randomUUID();
-      await h.gateway.publish({
-        exchange: requestRoutes.DEPOSIT.exchange,
-        routingKey: requestRoutes.DEPOSIT.routingKey,
-        messageId,
-        type: 'DEPOSIT',
-        body: { id: requestId, type: 'DEPOSIT', user_id: userId, amount: '5' },
-        headers: { 'x-principal': 'admin', 'x-request-id': requestId, [SCHEMA_VERSION_HEADER]: 3 },
-      });
+      await publishVersion3Deposit(h, userId, messageId);
       id = (await storedDeadLetter(h, messageId)).id;
     });
 
@@ -204,6 +214,18 @@ describe('dead letters an operator handles (pnpm dlq)', function () {
     });
   });
 
+  it('replays every waiting dead letter of one queue with replay --all --queue, and none of another', async () => {
+    const userId = await userWith(h, '10');
+    const messageIds = [randomUUID(), randomUUID()];
+    for (const messageId of messageIds) await publishVersion3Deposit(h, userId, messageId);
+    for (const messageId of messageIds) await storedDeadLetter(h, messageId);
+    expect(await dlq(h, 'replay', '--all', '--queue', 'trade.commands')).to.deep.include({ code: 0, out: 'replayed 0 of 0 dead letter(s)' });
+    const all = await dlq(h, 'replay', '--all', '--queue', 'payment.commands');
+    expect(all.code, all.out).to.equal(0);
+    expect(all.out).to.match(/replayed (\d+) of \1 dead letter\(s\)$/);
+    for (const messageId of messageIds) expect(await storedDeadLetter(h, messageId, 2)).to.include({ attempts: 2 });
+  });
+
   it('refuses an unknown id with DLQ_UNKNOWN_ID (exit 3), and a wrong command with DLQ_USAGE (exit 2)', async () => {
     for (const verb of ['show', 'replay', 'drop']) {
       const answer = await dlq(h, verb, randomUUID());
@@ -215,6 +237,37 @@ describe('dead letters an operator handles (pnpm dlq)', function () {
     expect((await dlqProcess('frobnicate')).code).to.equal(2);
   });
 });
+
+/**
+ * Runs `work` while a bug fails every message whose inbox key contains `key`, before the inbox can answer it (the
+ * claim's INSERT), then fixes it.
+ */
+async function withInboxBug<T>(h: DlqHarness, key: string, work: () => Promise<T>): Promise<T> {
+  const fn = `test_fail_${randomUUID().replace(/-/g, '')}`;
+  await h.db.$executeRawUnsafe(
+    `CREATE FUNCTION payment.${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF strpos(NEW.key, '${key}') > 0 THEN RAISE EXCEPTION 'test bug'; END IF; RETURN NEW; END $$`,
+  );
+  await h.db.$executeRawUnsafe(`CREATE TRIGGER ${fn} BEFORE INSERT ON payment.inbox FOR EACH ROW EXECUTE FUNCTION payment.${fn}()`);
+  try {
+    return await work();
+  } finally {
+    await h.db.$executeRawUnsafe(`DROP TRIGGER ${fn} ON payment.inbox`);
+    await h.db.$executeRawUnsafe(`DROP FUNCTION payment.${fn}()`);
+  }
+}
+
+/** A DEPOSIT as the gateway sends it, but of schema version 3, which Payment dead-letters at once, every time. */
+async function publishVersion3Deposit(h: DlqHarness, userId: string, messageId: string): Promise<void> {
+  const requestId = randomUUID();
+  await h.gateway.publish({
+    exchange: requestRoutes.DEPOSIT.exchange,
+    routingKey: requestRoutes.DEPOSIT.routingKey,
+    messageId,
+    type: 'DEPOSIT',
+    body: { id: requestId, type: 'DEPOSIT', user_id: userId, amount: '5' },
+    headers: { 'x-principal': 'admin', 'x-request-id': requestId, [SCHEMA_VERSION_HEADER]: 3 },
+  });
+}
 
 async function waitForBalance(h: DlqHarness, userId: string, expected: { amount: string; reserved: string }): Promise<void> {
   const until = Date.now() + 15_000;
