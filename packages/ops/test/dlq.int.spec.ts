@@ -10,15 +10,15 @@ import { asTrade, available, type DlqHarness, dlq, openHarness, storedDeadLetter
 const run = promisify(execFile);
 const ROOT = new URL('../../../', import.meta.url).pathname;
 
-/** `pnpm dlq` as an operator runs it: a process of its own, on the run's database and vhost. */
-async function dlqProcess(...args: string[]): Promise<{ code: number; out: string }> {
+/** `pnpm dlq` as an operator runs it: a process of its own, on the run's database and vhost. `err`: its standard error. */
+async function dlqProcess(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const env = { ...process.env, DATABASE_URL: testEnv().databaseUrl, AMQP_URL: testEnv().amqpUrl };
   try {
-    const { stdout } = await run(`${ROOT}node_modules/.bin/tsx`, [`${ROOT}packages/ops/src/dlq/main.ts`, ...args], { env, timeout: 30_000 });
-    return { code: 0, out: stdout };
+    const { stdout, stderr } = await run(`${ROOT}node_modules/.bin/tsx`, [`${ROOT}packages/ops/src/dlq/main.ts`, ...args], { env, timeout: 30_000 });
+    return { code: 0, out: stdout, err: stderr };
   } catch (err) {
-    const failed = err as { code?: number; stdout?: string };
-    return { code: failed.code ?? -1, out: failed.stdout ?? '' };
+    const failed = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: failed.code ?? -1, out: failed.stdout ?? '', err: failed.stderr ?? '' };
   }
 }
 
@@ -94,13 +94,13 @@ describe('dead letters an operator handles (pnpm dlq)', function () {
       await asTrade(h, { type: 'OrderAccepted', ...facts, reserve: '50' });
       await waitForBalance(h, userId, { amount: '50', reserved: '50' });
       const replayed = await dlqProcess('replay', id);
-      expect(replayed, replayed.out).to.include({ code: 0 });
+      expect(replayed, replayed.out + replayed.err).to.include({ code: 0 });
       expect(replayed.out).to.include(`replayed ${id}`);
       // 40 + 1 of the 50 reserved are captured, 9 come back: 59.
       await waitForBalance(h, userId, { amount: '59', reserved: '0' });
       const again = await dlqProcess('replay', id);
       expect(again.code).to.equal(4);
-      expect(again.out).to.include('DLQ_ALREADY_REPLAYED');
+      expect(again.err).to.include('DLQ_ALREADY_REPLAYED');
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(await available(h, userId)).to.deep.equal({ amount: '59', reserved: '0' });
       expect((await dlq(h, 'list')).out).not.to.include(id);

@@ -34,7 +34,15 @@ export async function openHarness(): Promise<DlqHarness> {
   await admin.consumePrivate([{ exchange: exchanges.domainEvents, routingKey: 'payment.funds.*' }], async (d) => void paymentEvents.push(d));
   const replayer = createReplayer(env.amqpUrl, testBrokerPasswords);
   let written: string[] = [];
-  const deps: DlqDeps = { db, replayer, now: () => new Date(), operator: 'operator:test', retentionHours: 168, out: (text) => written.push(text) };
+  const deps: DlqDeps = {
+    db,
+    replayer,
+    now: () => new Date(),
+    operator: 'operator:test',
+    retentionHours: 168,
+    out: (text) => written.push(text),
+    err: (text) => written.push(text),
+  };
   return {
     raw,
     paymentEvents,

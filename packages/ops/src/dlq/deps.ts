@@ -10,6 +10,8 @@ export type DlqDeps = {
   operator: string;
   /** The inboxes' retention (INBOX_RETENTION_HOURS): a replay of an older message needs --force. */
   retentionHours: number;
-  /** Where the console writes its answer. */
+  /** Where the console writes its answer (standard output). */
   out: (text: string) => void;
+  /** Where it writes a refusal (standard error). */
+  err: (text: string) => void;
 };

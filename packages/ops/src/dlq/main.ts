@@ -4,6 +4,8 @@ import { connectDatabase } from '@trading/db';
 import { loadConfig, runMain } from '@trading/platform';
 import { dlqConfigShape } from './config.ts';
 import { createReplayer } from './createReplayer.ts';
+import { DlqError } from './errors.ts';
+import { parseCommand } from './parseCommand.ts';
 import { runDlq } from './runDlq.ts';
 
 /**
@@ -14,6 +16,15 @@ import { runDlq } from './runDlq.ts';
  */
 runMain('dlq', async () => {
   const config = loadConfig(dlqConfigShape);
+  // A wrong command is told at once, without connecting to anything.
+  try {
+    parseCommand(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof DlqError)) throw err;
+    process.stderr.write(`dlq: ${err.code}: ${err.message}\n`);
+    process.exitCode = err.exitCode;
+    return;
+  }
   const passwords = keptBrokerPasswords(new URL('../../../../.tmp/broker-passwords.json', import.meta.url).pathname, process.env, devBrokerPassword, false);
   const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: 2, applicationName: 'trading-dlq' });
   const replayer = createReplayer(config.AMQP_URL, passwords);
@@ -26,6 +37,7 @@ runMain('dlq', async () => {
         operator: `operator:${userInfo().username}`,
         retentionHours: config.INBOX_RETENTION_HOURS,
         out: (text) => process.stdout.write(`${text}\n`),
+        err: (text) => process.stderr.write(`${text}\n`),
       },
       process.argv.slice(2),
     );

@@ -17,7 +17,7 @@ export async function runDlq(deps: DlqDeps, argv: readonly string[]): Promise<nu
     return 0;
   } catch (err) {
     if (!(err instanceof DlqError)) throw err;
-    deps.out(`dlq: ${err.code}: ${err.message}`);
+    deps.err(`dlq: ${err.code}: ${err.message}`);
     return err.exitCode;
   }
 }
@@ -71,7 +71,7 @@ async function replayAll(deps: DlqDeps, queue: string | undefined, force: boolea
       replayed += 1;
     } catch (err) {
       if (!(err instanceof DlqError)) throw err;
-      deps.out(`dlq: ${err.code}: ${err.message}`);
+      deps.err(`dlq: ${err.code}: ${err.message}`);
       refused ??= err;
     }
   }
