@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { openRepublisher } from '@trading/bus';
 import { exchanges } from '@trading/contracts';
 import { testEnv, useStack } from '@trading/testkit';
@@ -11,6 +10,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { ADMIN_KEY } from './auth.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOT = new URL('../../../.tmp/screenshots/dead-letters.png', import.meta.url).pathname;
 
 /** The dashboard's dead letters panel in a real browser: what the operator sees of a message a service gave up on. */
 describe("the dashboard's dead letters", function () {
@@ -26,6 +26,7 @@ describe("the dashboard's dead letters", function () {
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
+      viewport: { width: 1440, height: 900 },
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
     });
     page = context.pages()[0] ?? (await context.newPage());
@@ -66,5 +67,7 @@ describe("the dashboard's dead letters", function () {
     expect(await row.locator('td').allTextContents()).to.include.members(['payment.commands', 'payment', '1']);
     expect(await row.textContent()).to.include(`PoisonMessageError: no reservation for ${messageId}`);
     expect(await page.isHidden('#dlq-empty')).to.equal(true);
+    mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
+    await page.locator('#dead-letters').screenshot({ path: SCREENSHOT });
   });
 });
