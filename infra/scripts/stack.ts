@@ -7,6 +7,8 @@ import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { brokerPasswordVariable, keptBrokerPasswords, provisionBroker, randomBrokerPassword, serviceBrokerUrl } from '@trading/bus';
 import { databasePasswordsFrom, provisionDatabaseRoles, serviceDatabaseUrl } from '@trading/db';
+import { operatorPorts } from '@trading/platform';
+import { clusterAmqpUrls, clusterNodes } from './clusterNodes.ts';
 import pg from 'pg';
 import { PinoPretty } from 'pino-pretty';
 
@@ -20,7 +22,14 @@ const env = Object.fromEntries(
 /** DB_PASSWORD_<SERVICE>, when the database asks for passwords; none with local trust authentication. */
 const databasePasswords = databasePasswordsFrom(process.env);
 /** The broker's admin (guest) and vhost: `npm start` provisions it; the services never connect as the admin. */
-const adminAmqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const onCluster = env.STACK_BROKER === 'cluster';
+/**
+ * STACK_BROKER=cluster: the three nodes of `pnpm cluster up` instead of the system broker. Every service gets them all
+ * (AMQP_URLS) and moves to a live node when its own dies; the provisioning's rabbitmqctl targets the first node.
+ */
+const adminAmqpUrls = onCluster ? clusterAmqpUrls : [process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672'];
+const adminAmqpUrl = adminAmqpUrls[0]!;
+if (onCluster) process.env.RABBITMQ_NODENAME = clusterNodes[0]!.name;
 /**
  * BROKER_PASSWORD_<SERVICE>, or for each one left unset a random password, never printed, kept in
  * .tmp/broker-passwords.json for this checkout's later starts and its tests (keptBrokerPasswords).
@@ -35,8 +44,19 @@ const adminKeyFile = new URL('../../.tmp/admin-api-key', import.meta.url).pathna
 /** Only the gateway and Reporting authenticate clients; Payment and Trade never see the operator's key. */
 const needsAdminKey = new Set<string>(['gateway', 'reporting']);
 const databaseUrl = env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/trading';
-const gatewayPort = env.GATEWAY_PORT ?? '3000';
-const reportingPort = env.REPORTING_PORT ?? '3002';
+const gatewayPort = Number(env.GATEWAY_PORT ?? '3000');
+const reportingPort = Number(env.REPORTING_PORT ?? '3002');
+/**
+ * STACK_INSTANCES (1–9): instances of every service, gateways included. Instance k (from 0) listens on the ports of
+ * the first plus 10·k (gateways 3000, 3010, …; Reporting 3002, 3012, …) and serves its operator port at the first's
+ * plus 100·k (9101–9105, 9201–9205, …).
+ */
+const instances = Number(env.STACK_INSTANCES ?? '1');
+if (!Number.isInteger(instances) || instances < 1 || instances > 9) {
+  process.stderr.write(`STACK_INSTANCES must be a whole number from 1 to 9, not ${env.STACK_INSTANCES}\n`);
+  process.exit(2);
+}
+const instanceNumbers = Array.from({ length: instances }, (_, k) => k);
 const pretty =
   env.LOG_FORMAT === 'json'
     ? process.stdout
@@ -66,6 +86,19 @@ function enableManagementUi(): string {
   }
 }
 
+/** RabbitMQ's own metrics (queues, connections, alarms) for Prometheus (infra/prometheus/prometheus.yml), on 15692. */
+function enableBrokerMetrics(): string {
+  try {
+    execFileSync('rabbitmq-plugins', ['enable', '--quiet', 'rabbitmq_prometheus'], { stdio: 'ignore', timeout: 60_000 });
+    return 'http://127.0.0.1:15692/metrics';
+  } catch {
+    process.stderr.write(
+      'warning: could not enable rabbitmq_prometheus; the broker serves no metrics (run `rabbitmq-plugins enable rabbitmq_prometheus` as the broker user)\n',
+    );
+    return 'not enabled here (run `rabbitmq-plugins enable rabbitmq_prometheus` as the broker user)';
+  }
+}
+
 async function provisionTheBroker(): Promise<void> {
   try {
     await provisionBroker(adminAmqpUrl, brokerPasswords);
@@ -74,12 +107,16 @@ async function provisionTheBroker(): Promise<void> {
   }
 }
 
-function startService(name: (typeof services)[number]): Promise<ChildProcess> {
+function startService(name: (typeof services)[number], k: number): Promise<ChildProcess> {
   const own = {
     ...env,
     AMQP_URL: serviceBrokerUrl(adminAmqpUrl, name, brokerPasswords),
+    ...(onCluster ? { AMQP_URLS: adminAmqpUrls.map((url) => serviceBrokerUrl(url, name, brokerPasswords)).join(',') } : {}),
     // Each service connects as its own runtime role, granted only its own schema (provisionDatabaseRoles).
     DATABASE_URL: serviceDatabaseUrl(databaseUrl, name, databasePasswords),
+    OPERATOR_PORT: String(operatorPorts[name] + 100 * k),
+    ...(name === 'gateway' ? { GATEWAY_PORT: String(gatewayPort + 10 * k) } : {}),
+    ...(name === 'reporting' ? { REPORTING_PORT: String(reportingPort + 10 * k) } : {}),
     ...(needsAdminKey.has(name) ? { ADMIN_API_KEY: adminApiKey } : {}),
   };
   const child = spawn(process.execPath, ['--import', 'tsx', `packages/${name}/src/main.ts`], { env: own, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
@@ -125,9 +162,10 @@ await ensureDatabase(databaseUrl);
 execFileSync('pnpm', ['exec', 'prisma', 'migrate', 'deploy'], { stdio: ['ignore', 'ignore', 'inherit'], env });
 await provisionDatabaseRoles(databaseUrl, databasePasswords);
 const managementUi = enableManagementUi();
+const brokerMetrics = enableBrokerMetrics();
 try {
   await provisionTheBroker();
-  for (const name of services) children.push(await startService(name));
+  for (const k of instanceNumbers) for (const name of services) children.push(await startService(name, k));
 } catch (err) {
   process.stderr.write(`${(err as Error).message}\n`);
   await stop(1);
@@ -135,8 +173,8 @@ try {
 mkdirSync(dirname(adminKeyFile), { recursive: true });
 writeFileSync(adminKeyFile, `${adminApiKey}\n`, { mode: 0o600 });
 process.stdout.write(`
-  Trading stack is up.
-    WebSocket      ws://127.0.0.1:${gatewayPort}      try: npx wscat -c 127.0.0.1:${gatewayPort}   then {"id":"1","type":"ADD_USER"}
+  Trading stack is up${instances > 1 ? `: ${instances} instances of every service` : ''}.
+    WebSocket      ${instanceNumbers.map((k) => `ws://127.0.0.1:${gatewayPort + 10 * k}`).join('  ')}      try: npx wscat -c 127.0.0.1:${gatewayPort}   then {"id":"1","type":"ADD_USER"}
     Operator key   ${adminApiKey}
                    (ADMIN_API_KEY: acts for any user; log in to the dashboard with it; shown only here)
     Dashboard      http://127.0.0.1:${reportingPort}/
@@ -144,6 +182,9 @@ process.stdout.write(`
     Health         http://127.0.0.1:${gatewayPort}/health
     Market prices  exchange \`market\`, routing keys market.tick.<SYMBOL> (table market.tick)
     RabbitMQ UI    ${managementUi}
+    Metrics        ${services.map((name) => `${name.padEnd(9)} ${instanceNumbers.map((k) => `http://127.0.0.1:${operatorPorts[name] + 100 * k}/metrics`).join('  ')}`).join('\n                   ')}
+                   rabbitmq  ${brokerMetrics}
+                   (each service's /health is beside its /metrics; Prometheus: infra/prometheus/prometheus.yml)
   Ctrl-C stops everything.
 
 `);

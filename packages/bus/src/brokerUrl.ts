@@ -24,3 +24,16 @@ export function brokerLocation(url: string): string {
   const vhost = vhostOf(url);
   return `${hostname}:${port || 5672}${vhost === '/' ? '' : ` vhost ${vhost}`}`;
 }
+
+/** One broker URL, or a cluster's nodes (AMQP_URLS): every one with the same user and vhost. */
+export type BrokerUrls = string | readonly string[];
+
+/** The URLs of `urls` as a list, checked to connect as one user to one vhost, so any node serves the same bus. */
+export function brokerUrlList(urls: BrokerUrls): string[] {
+  const list = typeof urls === 'string' ? [urls] : [...urls];
+  const [first] = list;
+  if (first === undefined) throw new Error('no broker URL');
+  const mismatched = list.find((url) => usernameOf(url) !== usernameOf(first) || vhostOf(url) !== vhostOf(first));
+  if (mismatched) throw new Error(`the broker URLs name different users or vhosts (${brokerLocation(first)}, ${brokerLocation(mismatched)})`);
+  return list;
+}

@@ -1,10 +1,11 @@
 import { type Delivery, serviceOfBrokerUser, type Topology, topologyFor } from '@trading/contracts';
 import type { Logger } from '@trading/platform';
 import type { Channel, ChannelModel, ConfirmChannel, RecoveringChannelModel } from 'amqplib';
-import { usernameOf } from './brokerUrl.ts';
+import { type BrokerUrls, brokerUrlList, usernameOf } from './brokerUrl.ts';
 
 export type BusOptions = {
-  url: string;
+  /** The broker, or a cluster's nodes: a lost connection moves to the next node (connect.ts). */
+  url: BrokerUrls;
   logger: Logger;
   /** Name written as the AMQP app-id of every published message. */
   service: string;
@@ -68,7 +69,7 @@ export type BusState = {
 };
 
 export function createBusState(options: BusOptions): BusState {
-  const username = usernameOf(options.url);
+  const username = usernameOf(brokerUrlList(options.url)[0]!);
   const service = serviceOfBrokerUser(username);
   return {
     options,

@@ -1,6 +1,6 @@
 import { UnreachableError } from '@trading/platform';
 import amqp, { type ChannelModel } from 'amqplib';
-import { brokerLocation } from './brokerUrl.ts';
+import { brokerLocation, brokerUrlList } from './brokerUrl.ts';
 import type { BusState } from './busState.ts';
 import { setupConnection } from './setupConnection.ts';
 
@@ -10,10 +10,14 @@ import { setupConnection } from './setupConnection.ts';
  */
 export async function connect(state: BusState): Promise<void> {
   const { options } = state;
-  const url = new URL(options.url);
-  if (!url.searchParams.has('heartbeat')) url.searchParams.set('heartbeat', String(options.heartbeatSeconds ?? 10));
+  const urls = brokerUrlList(options.url).map((each) => {
+    const url = new URL(each);
+    if (!url.searchParams.has('heartbeat')) url.searchParams.set('heartbeat', String(options.heartbeatSeconds ?? 10));
+    return url.toString();
+  });
   try {
-    state.connection = await amqp.connect(url.toString(), {
+    // A list of URLs, each attempt (the first or a recovery) trying the next node: the amqplib patch (patches/README.md).
+    state.connection = await amqp.connect(urls as unknown as string, {
       // Nagle's algorithm would hold a small write back until the broker's delayed ACK (up to 40 ms): a
       // reply or an ack waiting behind one. Writes are coalesced per pass instead (the amqplib patch).
       noDelay: true,
@@ -26,12 +30,12 @@ export async function connect(state: BusState): Promise<void> {
       },
     });
   } catch (err) {
-    const where = brokerLocation(options.url);
+    const where = urls.map(brokerLocation).join(', ');
     const { message } = err as Error;
     throw new UnreachableError(
       /ACCESS_REFUSED|NOT_FOUND|NOT_ALLOWED/.test(message)
-        ? `RabbitMQ at ${where} refused ${state.username} (${message}); provision the broker first (npm start does, see SECURITY.md) or fix AMQP_URL`
-        : `cannot reach RabbitMQ at ${where} (${message}); start it (rabbitmq-server -detached) or set AMQP_URL`,
+        ? `RabbitMQ at ${where} refused ${state.username} (${message}); provision the broker first (npm start does, see SECURITY.md) or fix AMQP_URL(S)`
+        : `cannot reach RabbitMQ at ${where} (${message}); start it (rabbitmq-server -detached) or set AMQP_URL(S)`,
     );
   }
   state.log.info('broker connected');

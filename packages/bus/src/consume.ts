@@ -2,6 +2,7 @@ import type { ChannelModel } from 'amqplib';
 import type { BusState, Consumer } from './busState.ts';
 import { dropConnection } from './dropConnection.ts';
 import { handleDelivery } from './handleDelivery.ts';
+import { traceHandler } from './traceHandler.ts';
 
 /** Registers a consumer, kept across reconnects (setupConnection starts them all again), and starts it if connected. */
 export async function addConsumer(state: BusState, consumer: Consumer): Promise<void> {
@@ -26,6 +27,7 @@ export async function startConsumer(state: BusState, model: ChannelModel, consum
     for (const b of consumer.bindings) await channel.bindQueue(queue, b.exchange, b.routingKey);
   }
   if (!queue) throw new Error('consumer without queue');
+  const handler = traceHandler(consumer.bindings ? `${state.options.service}.private` : queue, consumer.handler);
   const { consumerTag } = await channel.consume(
     queue,
     (msg) => {
@@ -34,7 +36,7 @@ export async function startConsumer(state: BusState, model: ChannelModel, consum
         model.close().catch(() => undefined);
         return;
       }
-      const work = handleDelivery(state, channel, queue, consumer.handler, msg);
+      const work = handleDelivery(state, channel, queue, handler, msg);
       state.inFlight.add(work);
       void work.finally(() => state.inFlight.delete(work));
     },

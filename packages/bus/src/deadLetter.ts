@@ -1,6 +1,7 @@
 import { deadLetterHeaders as h, exchanges } from '@trading/contracts';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { BusState } from './busState.ts';
+import { countDeadLettered } from './metrics.ts';
 import { settle } from './settle.ts';
 import { waitForChannel } from './waitForChannel.ts';
 
@@ -10,6 +11,7 @@ export async function deadLetter(state: BusState, channel: Channel, queue: strin
   try {
     await republish(state, msg, queue, error);
     settle(() => channel.ack(msg));
+    countDeadLettered(queue);
   } catch (publishError) {
     state.log.warn({ err: (publishError as Error).message }, 'could not dead-letter; leaving the message unacked');
   }

@@ -3,6 +3,7 @@ import { PoisonMessageError, TransientError } from '@trading/platform';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { BusState, Handler } from './busState.ts';
 import { deadLetter } from './deadLetter.ts';
+import { countDelivery } from './metrics.ts';
 import { settle } from './settle.ts';
 import { settleFailure } from './settleFailure.ts';
 
@@ -14,6 +15,7 @@ import { settleFailure } from './settleFailure.ts';
  * the others could not, a body that is not JSON as `undefined`, its bytes in `raw`).
  */
 export async function handleDelivery(state: BusState, channel: Channel, queue: string, handler: Handler, msg: ConsumeMessage): Promise<void> {
+  countDelivery(queue, msg.fields.redelivered);
   const deadLetters = queue === queues.deadLetter || msg.fields.exchange === exchanges.deadLetter;
   const delivery = toDelivery(msg, deadLetters);
   if (!delivery) {

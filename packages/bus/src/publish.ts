@@ -1,13 +1,29 @@
 import { type OutgoingMessage, withSchemaVersion } from '@trading/contracts';
+import { extractTraceContext, injectTraceContext, withSpan } from '@trading/platform';
 import { once } from 'node:events';
 import type { BusState } from './busState.ts';
 import { waitForChannel } from './waitForChannel.ts';
 
 /**
  * Publishes and resolves once the broker has confirmed the message (persisted on a quorum queue). The message carries
- * the schema version it was written in: its own header if it has one (an outbox row), or the current one.
+ * the schema version it was written in: its own header if it has one (an outbox row), or the current one. With tracing
+ * on, the publish is a PRODUCER span continuing the trace the message's headers carry (an outbox row's, a replayed
+ * dead letter's) or else the active one, and the message carries that span's `traceparent`.
  */
-export async function publish(state: BusState, message: OutgoingMessage): Promise<void> {
+export function publish(state: BusState, message: OutgoingMessage): Promise<void> {
+  const attributes = {
+    'messaging.system': 'rabbitmq',
+    'messaging.operation.type': 'send',
+    'messaging.destination.name': message.exchange,
+    'messaging.rabbitmq.destination.routing_key': message.routingKey,
+    'messaging.message.id': message.messageId,
+    'messaging.message.conversation_id': message.correlationId,
+  };
+  const parent = extractTraceContext(message.headers);
+  return withSpan(`${message.exchange || 'amq.default'} publish`, { kind: 'producer', parent, attributes }, () => send(state, message));
+}
+
+async function send(state: BusState, message: OutgoingMessage): Promise<void> {
   const channel = await waitForChannel(state);
   if (state.drained) await state.drained;
   const content = Buffer.from(JSON.stringify(message.body));
@@ -23,7 +39,7 @@ export async function publish(state: BusState, message: OutgoingMessage): Promis
         type: message.type,
         correlationId: message.correlationId,
         replyTo: message.replyTo,
-        headers: withSchemaVersion(message.headers),
+        headers: injectTraceContext(withSchemaVersion(message.headers)),
         ...(message.expirationMs === undefined ? {} : { expiration: String(message.expirationMs) }),
         appId: state.options.service,
         userId: state.username,

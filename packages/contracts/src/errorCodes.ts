@@ -36,6 +36,8 @@ export const errorCodes = {
   // reporting
   TOO_MANY_STREAMS: { kind: 'unavailable', message: 'the live stream serves as many clients as it may; retry later' },
   QUERY_TOO_LARGE: { kind: 'client', message: 'the query covers too many events or runs too long: narrow it with from, to, user_id or symbol' },
+  SAGA_NOT_FOUND: { kind: 'client', message: 'no saga you may see has this order id or request id' },
+  AMBIGUOUS_REQUEST_ID: { kind: 'client', message: 'several sagas were placed under this request id: ask by one of their order ids' },
 } as const satisfies Record<string, { kind: 'client' | 'conflict' | 'unavailable'; message: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -26,8 +26,8 @@ export function eventMessage(event: DomainEvent, correlationId?: string, options
 
 /**
  * The messages of one transaction as they are published: each domain event on `domain-events` as it is, and all of
- * them again, in order, packed into one EventBatch for the `events` fanout (but re-announced ones); every other
- * message is left as it is.
+ * them again, in order, packed into one EventBatch for the `events` fanout (but re-announced ones), each with the
+ * trace context its headers carry; every other message is left as it is.
  */
 export function packEvents(messages: readonly OutgoingMessage[]): OutgoingMessage[] {
   const events = messages.filter((m) => m.exchange === exchanges.domainEvents && !m.headers?.[REANNOUNCED_HEADER]);
@@ -37,10 +37,20 @@ export function packEvents(messages: readonly OutgoingMessage[]): OutgoingMessag
       id: m.messageId,
       routing_key: m.routingKey,
       ...(m.correlationId ? { correlation_id: m.correlationId } : {}),
+      ...traceContextOf(m),
       event: m.body as DomainEvent,
     })),
   );
   return [...messages, batch];
+}
+
+/** The W3C trace context headers of a message (the outbox stamps them), as an EventBatch entry keeps them. */
+function traceContextOf(message: OutgoingMessage): { traceparent?: string; tracestate?: string } {
+  const { traceparent, tracestate } = message.headers ?? {};
+  return {
+    ...(typeof traceparent === 'string' ? { traceparent } : {}),
+    ...(typeof tracestate === 'string' ? { tracestate } : {}),
+  };
 }
 
 /** Several EventBatch messages as one, their events in order, under a new message id. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requestIdSchema } from './requests.ts';
 
 /*
  * Messages between services. Clients' requests (and a gateway's key check) are answered by a reply; between the
@@ -83,8 +84,12 @@ const sagaFacts = {
   fee: decimal.optional(),
   tick_seq: z.number().int().positive().optional(),
 };
-/** An order passed Trade's checks and its saga began. A BUY's `reserve` is what its funds need at most (notional at its bound, and the fee). */
-export const orderAccepted = z.object({ type: z.literal('OrderAccepted'), ...sagaFacts, reserve: decimal.optional() });
+/**
+ * An order passed Trade's checks and its saga began. A BUY's `reserve` is what its funds need at most (notional at its
+ * bound, and the fee). `request_id` is the client's id of the order (absent from events written before it was added),
+ * by which Reporting finds the saga for whoever placed it.
+ */
+export const orderAccepted = z.object({ type: z.literal('OrderAccepted'), ...sagaFacts, reserve: decimal.optional(), request_id: requestIdSchema.optional() });
 export const holdingReserved = z.object({ type: z.literal('HoldingReserved'), ...sagaFacts });
 export const tradeRecorded = z.object({ type: z.literal('TradeRecorded'), ...sagaFacts, trade_id: uuid });
 export const sagaCompleted = z.object({ type: z.literal('SagaCompleted'), ...sagaFacts, trade_id: uuid, duration_ms: z.number() });
@@ -143,11 +148,23 @@ export const eventRoutingKeys: Record<DomainEvent['type'], string> = {
 /**
  * What the `events` fanout carries: the domain events one transaction of a producer wrote, in order, as one
  * message. Each event keeps its own id (Reporting stores it once, however often its batch is delivered) and its
- * routing key producer.entity.event, and the correlation id it was written under.
+ * routing key producer.entity.event, and the correlation id and trace context it was written under.
  */
 export const eventBatch = z.object({
   type: z.literal('EventBatch'),
-  events: z.array(z.object({ id: uuid, routing_key: z.string(), correlation_id: z.string().optional(), event: domainEvent })).min(1),
+  events: z
+    .array(
+      z.object({
+        id: uuid,
+        routing_key: z.string(),
+        correlation_id: z.string().optional(),
+        /** The W3C trace context the event was written in (tracing), so Reporting's record of it joins that trace. */
+        traceparent: z.string().max(128).optional(),
+        tracestate: z.string().max(512).optional(),
+        event: domainEvent,
+      }),
+    )
+    .min(1),
 });
 export type EventBatch = z.infer<typeof eventBatch>;
 

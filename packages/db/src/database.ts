@@ -1,5 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import { trackCommit } from './afterCommit.ts';
 import { type DbLogger, prismaClientOn } from './client.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import type { SqlClient } from './sql.ts';
@@ -76,10 +77,13 @@ export function createDatabase({ url, poolMax, logger, applicationName, statemen
     client.on('error', onError);
     // BEGIN, COMMIT and ROLLBACK queue behind the callers' statements: none can run after the transaction ended.
     const query = inTurn(client);
+    const tx = on(query);
+    const committed = trackCommit(tx);
     try {
       await query({ text: 'BEGIN' });
-      const result = await fn(on(query));
+      const result = await fn(tx);
       await query({ text: 'COMMIT' });
+      committed();
       return result;
     } catch (err) {
       if (!broken) await query({ text: 'ROLLBACK' }).catch((rollbackFailed: Error) => (broken = rollbackFailed));

@@ -76,6 +76,21 @@ export async function provisionDatabaseRoles(adminUrl: string, passwords: Databa
   }
 }
 
+/**
+ * Creates the runtime roles that are missing from the cluster `adminUrl` is on, as provisionDatabaseRoles does, and
+ * grants nothing: for a restore (`pnpm restore`), whose dump grants them their schemas before a database exists to
+ * provision. Idempotent.
+ */
+export async function ensureDatabaseRoles(adminUrl: string, passwords: DatabasePasswords = {}): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    for (const [service, { role }] of Object.entries(databaseRoles) as [DatabaseService, DatabaseRole][]) await ensureRole(client, role, passwords[service]);
+  } finally {
+    await client.end();
+  }
+}
+
 const ATTRIBUTES = 'LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS';
 
 /**

@@ -14,3 +14,5 @@ export * from './databaseRoles.ts';
 export * from './batching/index.ts';
 export * from './deadLetters/deadLetterRows.ts';
 export * from './deadLetters/recordDeadLetter.ts';
+export { afterCommit } from './afterCommit.ts';
+export * from './probeDatabase.ts';

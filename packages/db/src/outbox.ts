@@ -1,6 +1,8 @@
 import { exchanges, mergeEventBatches, type OutgoingMessage, packEvents, type Publisher, SCHEMA_VERSION_HEADER, withSchemaVersion } from '@trading/contracts';
-import type { Logger } from '@trading/platform';
+import { type Logger, withTraceContext } from '@trading/platform';
+import { watchOutbox } from './outboxMetrics.ts';
 import { type ServiceSchema, type SqlClient, type Transactional, table } from './sql.ts';
+import { stampTraceContext } from './stampTraceContext.ts';
 
 type OutboxRow = {
   id: string;
@@ -34,12 +36,13 @@ const ROTATE_INTERVAL_MS = 5000;
 
 /**
  * Transactional outbox. `add` writes messages in the caller's transaction, the domain events among them packed
- * into one EventBatch (packEvents), and returns them as written; after commit `flush` publishes them (at once, but
- * for the event batches, which wait EVENT_LINGER_MS to be merged with the next transactions' into one message) and
- * deletes each row when the broker confirms it. Whatever a crash or a broker outage leaves behind is published by
- * the sweep (at start and then every `sweepIntervalMs`). Consumers deduplicate on the message id (an event's own
- * id), so a message published twice has one effect. Rows go to the current one of two partitions, and the other is
- * truncated once drained (rotateOutbox), so the table stays small without vacuum.
+ * into one EventBatch (packEvents), each with the trace context active as it is written (stampTraceContext), and
+ * returns them as written; after commit `flush` publishes them (at once, but for the event batches, which wait
+ * EVENT_LINGER_MS to be merged with the next transactions' into one message) and deletes each row when the broker
+ * confirms it. Whatever a crash or a broker outage leaves behind is published by the sweep (at start and then every
+ * `sweepIntervalMs`). Consumers deduplicate on the message id (an event's own id), so a message published twice has
+ * one effect. Rows go to the current one of two partitions, and the other is truncated once drained (rotateOutbox),
+ * so the table stays small without vacuum.
  */
 export function createOutbox(deps: {
   db: Transactional;
@@ -59,9 +62,10 @@ export function createOutbox(deps: {
   let sweepTimer: NodeJS.Timeout | undefined;
   let rotateTimer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let unwatch = () => {};
 
   async function add(tx: SqlClient, outgoing: readonly OutgoingMessage[]): Promise<OutgoingMessage[]> {
-    const messages = packEvents(outgoing);
+    const messages = packEvents(stampTraceContext(outgoing));
     if (messages.length === 0) return messages;
     await tx.$executeRawUnsafe(
       `INSERT INTO ${outbox} (slot, id, exchange, routing_key, type, body, correlation_id, reply_to, headers)
@@ -83,7 +87,8 @@ export function createOutbox(deps: {
     for (const message of messages) {
       if (message.exchange === exchanges.events) {
         lingering.push(message);
-        lingerTimer ??= setTimeout(publishLingering, EVENT_LINGER_MS);
+        // The merged batch belongs to no one transaction's trace; each of its events carries its own.
+        lingerTimer ??= setTimeout(() => withTraceContext(null, publishLingering), EVENT_LINGER_MS);
       } else publish(message, [message.messageId]);
     }
   }
@@ -144,6 +149,7 @@ export function createOutbox(deps: {
   }
 
   function start(): void {
+    unwatch = watchOutbox(db, deps.schema);
     const interval = deps.sweepIntervalMs ?? 1000;
     const loop = async (minAgeMs: number) => {
       try {
@@ -170,6 +176,7 @@ export function createOutbox(deps: {
   /** Stops the sweep and waits for publishes in flight and their deletions. */
   async function stop(): Promise<void> {
     stopped = true;
+    unwatch();
     clearTimeout(sweepTimer);
     clearTimeout(rotateTimer);
     clearTimeout(lingerTimer);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Bus, connectBus } from '@trading/bus';
-import { createLogger } from '@trading/platform';
+import { createLogger, metricsRegistry } from '@trading/platform';
 import { testEnv } from '@trading/testkit';
 import { expect } from 'chai';
 import { assertDistinct, batchedStatements, batchedWrite, deferredWrite } from '../src/batching/index.ts';
@@ -108,12 +108,15 @@ describe('processOnce on a batch of messages (PostgreSQL)', function () {
     expect(await counted(counter)).to.equal(2);
   });
 
-  it('applies a key once: a message seen before is answered from the inbox, even inside a later batch', async () => {
+  it('applies a key once: a message seen before is answered from the inbox, even inside a later batch, and counted a duplicate', async () => {
+    const duplicates = async () => (await metricsRegistry.getSingleMetric('trading_inbox_duplicates_total')?.get())?.values[0]?.value ?? 0;
+    const earlier = await duplicates();
     const counter = randomUUID();
     const key = randomUUID();
     await processOnce(message(counter, 'user:d', key));
     await Promise.all([processOnce(message(counter, 'user:d', key)), processOnce(message(randomUUID(), 'user:e'))]);
     expect(await counted(counter)).to.equal(1);
+    expect((await duplicates()) - earlier).to.equal(1);
   });
 
   it('does not apply a reused key with another request', async () => {

@@ -1,4 +1,4 @@
-import { baseConfigShape } from '@trading/platform';
+import { baseConfigShape, operatorConfigShape } from '@trading/platform';
 import { z } from 'zod';
 import { edgeConfigShape } from './edgeConfig.ts';
 
@@ -8,6 +8,7 @@ const count = (min: number, max: number) => z.coerce.number().int().min(min).max
 export const gatewayConfigShape = {
   ...baseConfigShape,
   ...edgeConfigShape,
+  ...operatorConfigShape('gateway'),
   GATEWAY_PORT: count(0, 65_535).default(3000),
   /** Loopback by default; docker-compose.yml sets 0.0.0.0 so the container's published port is reachable. */
   GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),

@@ -1,6 +1,7 @@
 import type { Principal } from '@trading/contracts';
 import type { Logger } from '@trading/platform';
 import type { WebSocket } from 'uWebSockets.js';
+import { replySent } from './replyMetrics.ts';
 
 /** Who a socket acts as, and the SHA-256 of the key that proved it (none for an anonymous socket). */
 export type Identity = { principal: Principal; keyHash: string | undefined };
@@ -39,12 +40,13 @@ const DROPPED = 2;
 export function createSocketConnection(ws: WebSocket<SocketData>, sessionId: string, logger: Logger): SocketConnection {
   let closed = false;
   const { identity, remoteAddress } = ws.getUserData();
-  return {
+  const connection: SocketConnection = {
     sessionId,
     remoteAddress,
     identity: identity ?? anonymous(sessionId),
     send(body) {
       if (closed) return;
+      replySent(connection, body);
       const text = JSON.stringify(body);
       let status = 0;
       ws.cork(() => {
@@ -63,4 +65,5 @@ export function createSocketConnection(ws: WebSocket<SocketData>, sessionId: str
       closed = true;
     },
   };
+  return connection;
 }

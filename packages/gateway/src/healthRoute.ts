@@ -1,13 +1,9 @@
+import { checkHealth, type HealthProbes } from '@trading/platform';
 import type { HttpResponse } from 'uWebSockets.js';
 
-export type HealthProbes = {
-  broker: () => boolean;
-  database: () => Promise<boolean>;
-};
-
 /**
- * GET /health: 200 {"status":"ok","broker":"up","database":"up"}, or 503 naming what is down.
- * onAborted is registered before the probe starts; the late write is corked.
+ * GET /health: 200 {"status":"ok","broker":"up","database":"up"}, or 503 naming what is down; the same answer as
+ * the operator port's (checkHealth). onAborted is registered before the probe starts; the late write is corked.
  */
 export function healthRoute(probes: HealthProbes): (res: HttpResponse) => void {
   return (res) => {
@@ -15,12 +11,9 @@ export function healthRoute(probes: HealthProbes): (res: HttpResponse) => void {
     res.onAborted(() => {
       aborted = true;
     });
-    void probes.database().then((databaseUp) => {
+    void checkHealth(probes).then(({ healthy, ...health }) => {
       if (aborted) return;
-      const broker = probes.broker() ? 'up' : 'down';
-      const database = databaseUp ? 'up' : 'down';
-      const healthy = broker === 'up' && database === 'up';
-      const body = JSON.stringify({ status: healthy ? 'ok' : 'unavailable', broker, database });
+      const body = JSON.stringify(health);
       res.cork(() => {
         res
           .writeStatus(healthy ? '200 OK' : '503 Service Unavailable')

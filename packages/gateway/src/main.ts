@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connectBus } from '@trading/bus';
 import { topology } from '@trading/contracts';
-import { announceReady, closeGracefully, createLogger, loadConfig, runMain } from '@trading/platform';
+import { announceReady, closeGracefully, createLogger, loadConfig, runMain, startOperatorServer, startTracing, brokerUrls } from '@trading/platform';
 import pg from 'pg';
 import { systemClock } from './clock.ts';
 import { gatewayConfigShape } from './config.ts';
@@ -17,10 +17,11 @@ const HEALTH_PROBE_TIMEOUT_MS = 1000;
 /** The gateway's composition root: the only place that reads config and builds the logger, bus and pool. */
 runMain('gateway', async () => {
   const config = loadConfig(gatewayConfigShape);
+  startTracing('gateway', config);
   const logger = createLogger('gateway', config.LOG_LEVEL);
   const edge = edgeSettings(config);
   const instanceId = randomUUID();
-  const bus = await connectBus({ url: config.AMQP_URL, logger, service: 'gateway', topology, prefetch: config.PREFETCH });
+  const bus = await connectBus({ url: brokerUrls(config), logger, service: 'gateway', topology, prefetch: config.PREFETCH });
   // One connection, used only by the health probe; pg connects lazily, so the gateway starts without PostgreSQL.
   const pool = new pg.Pool({
     connectionString: config.DATABASE_URL,
@@ -29,6 +30,7 @@ runMain('gateway', async () => {
     query_timeout: HEALTH_PROBE_TIMEOUT_MS,
   });
   pool.on('error', (err) => logger.warn({ err: err.message }, 'health probe database connection failed'));
+  const probes = { broker: () => bus.connected && !bus.blocked, database: databaseProbe(pool, systemClock, HEALTH_PROBE_TIMEOUT_MS) };
 
   const gateway = await startGateway({
     logger,
@@ -36,7 +38,7 @@ runMain('gateway', async () => {
     instanceId,
     clock: systemClock,
     newId: randomUUID,
-    probeDatabase: databaseProbe(pool, systemClock, HEALTH_PROBE_TIMEOUT_MS),
+    probes,
     now: () => performance.now(),
     createApp: () => createApp(edge.tls),
     settings: {
@@ -50,12 +52,14 @@ runMain('gateway', async () => {
       ...edge,
     },
   });
+  const operator = await startOperatorServer({ service: 'gateway', config, probes, logger });
   closeGracefully(logger, [
     ['stop listening', async () => gateway.stopListening()],
     ['answer in-flight requests', () => gateway.drain(Math.min(SHUTDOWN_GRACE_MS, config.REPLY_TIMEOUT_MS))],
     ['close sockets', async () => gateway.closeSockets()],
     ['close broker connection', () => bus.close()],
     ['close database pool', () => pool.end()],
+    ['operator port', () => operator.close()],
   ]);
   const scheme = config.TLS_CERT_FILE ? 'wss' : 'ws';
   logger.info({ host: config.GATEWAY_HOST, port: gateway.port, scheme, instanceId, operator: config.ADMIN_API_KEY !== undefined }, 'gateway listening');

@@ -2,6 +2,7 @@ import type { Reply, RequestId, RequestType } from '@trading/contracts';
 import type { Logger } from '@trading/platform';
 import type { Clock } from './clock.ts';
 import type { Connection } from './connection.ts';
+import { endRequestSpan, type RequestSpan } from './requestSpan.ts';
 
 export type PendingRequest = {
   correlationId: string;
@@ -11,6 +12,8 @@ export type PendingRequest = {
   log: Logger;
   /** Turns the service's reply into the client's (ADD_USER and ROTATE_API_KEY add the new key). */
   complete?: ((reply: Reply) => Reply) | undefined;
+  /** The request's SERVER span (tracing), which whoever answers the request ends. */
+  span?: RequestSpan | undefined;
 };
 
 export type PendingReplies = ReturnType<typeof createPendingReplies>;
@@ -54,7 +57,7 @@ export function createPendingReplies(clock: Clock, timeoutMs: number, onTimeout:
     /** Drops a closed connection's requests; their late replies will find nothing. Returns how many. */
     forget(connection: Connection): number {
       const ids = [...(byConnection.get(connection) ?? [])];
-      for (const id of ids) take(id);
+      for (const id of ids) endRequestSpan(take(id)?.span, 'abandoned');
       return ids.length;
     },
     /** Takes every waiting request (at shutdown, to answer them). */

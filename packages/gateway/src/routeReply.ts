@@ -4,6 +4,7 @@ import type { Logger } from '@trading/platform';
 import type { Authenticator } from './authenticator.ts';
 import type { Connection } from './connection.ts';
 import type { PendingReplies } from './pendingReplies.ts';
+import { endRequestSpan } from './requestSpan.ts';
 
 export type ReplyRoutes = {
   pending: PendingReplies;
@@ -44,6 +45,7 @@ export function routeReply({ pending, authenticator, connections, logger }: Repl
     }
     const reply = delivery.body as Reply;
     request.connection.send(request.complete ? request.complete(reply) : reply);
+    endRequestSpan(request.span, reply);
     request.log.debug('reply sent');
   };
 }

@@ -1,6 +1,6 @@
 import type { Bus } from '@trading/bus';
 import { apiKeyHash, errorReply, eventRoutingKeys, exchanges, gatewayReplyKey } from '@trading/contracts';
-import type { Logger } from '@trading/platform';
+import type { HealthProbes, Logger } from '@trading/platform';
 import uWS from 'uWebSockets.js';
 import { createAddressLimits } from './addressLimits.ts';
 import { createAuthenticator } from './authenticator.ts';
@@ -12,6 +12,7 @@ import { healthRoute } from './healthRoute.ts';
 import { listen } from './listen.ts';
 import { createPendingReplies } from './pendingReplies.ts';
 import { recheckKeys } from './recheckKeys.ts';
+import { endRequestSpan } from './requestSpan.ts';
 import { routeReply } from './routeReply.ts';
 import { MAX_BUFFERED_BYTES, socketBehavior } from './socketBehavior.ts';
 import { createRateLimiter } from '@trading/platform';
@@ -23,7 +24,8 @@ export type GatewayDeps = {
   instanceId: string;
   clock: Clock;
   newId: () => string;
-  probeDatabase: () => Promise<boolean>;
+  /** The broker and the database as GET /health reports them, here and on the operator port. */
+  probes: HealthProbes;
   /** Milliseconds since a fixed instant, for the rate limits. */
   now: () => number;
   /** Makes the uWS app: `uWS.App()`, or `uWS.SSLApp(…)` to serve wss:// (tls.ts). */
@@ -62,7 +64,9 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const connections = new Set<Connection>();
   const pending = createPendingReplies(clock, settings.replyTimeoutMs, (request) => {
     request.log.debug('no reply in time');
-    request.connection.send(errorReply(request.requestId, request.type, 'REPLY_TIMEOUT'));
+    const reply = errorReply(request.requestId, request.type, 'REPLY_TIMEOUT');
+    request.connection.send(reply);
+    endRequestSpan(request.span, reply);
   });
   const replyTo = gatewayReplyKey(deps.instanceId);
   const authenticator = createAuthenticator({
@@ -111,7 +115,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const app = deps
     .createApp()
     .ws<SocketData>('/*', socketBehavior({ frames, upgrade, connections, clock, authTimeoutMs: settings.authTimeoutMs, logger }))
-    .get('/health', healthRoute({ broker: () => bus.connected && !bus.blocked, database: deps.probeDatabase }))
+    .get('/health', healthRoute(deps.probes))
     .any('/*', (res) => void res.writeStatus('404 Not Found').end());
   const listening = await listen(app, settings.host, settings.port);
 
@@ -122,7 +126,9 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
       accepting = false;
       await orAfter(clock, graceMs, pending.empty(), undefined);
       for (const request of pending.takeAll()) {
-        request.connection.send(errorReply(request.requestId, request.type, 'SHUTTING_DOWN', UNANSWERED_AT_SHUTDOWN));
+        const reply = errorReply(request.requestId, request.type, 'SHUTTING_DOWN', UNANSWERED_AT_SHUTDOWN);
+        request.connection.send(reply);
+        endRequestSpan(request.span, reply);
       }
     },
     closeSockets() {

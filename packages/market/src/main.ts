@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { connectBus } from '@trading/bus';
 import { topology } from '@trading/contracts';
-import { connectDatabase } from '@trading/db';
-import { announceReady, closeGracefully, createLogger, loadConfig, runMain } from '@trading/platform';
+import { connectDatabase, databaseProbe } from '@trading/db';
+import { announceReady, closeGracefully, createLogger, loadConfig, runMain, startOperatorServer, startTracing, brokerUrls } from '@trading/platform';
 import { marketConfigShape } from './config.ts';
 import { holdLeadership } from './holdLeadership.ts';
 import { type LeaderTerm, startLeaderTerm } from './leaderTerm.ts';
@@ -11,12 +11,13 @@ import { loadInstruments } from './tickStore.ts';
 
 runMain('market', async () => {
   const config = loadConfig(marketConfigShape);
+  startTracing('market', config);
   const logger = createLogger('market', config.LOG_LEVEL);
   const seed = config.MARKET_SEED ?? randomInt(0, 0xffffffff);
   const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger, applicationName: 'trading-market' });
   const instruments = await loadInstruments(db);
   const makeSource = sourceFactory(config, seed, instruments);
-  const bus = await connectBus({ url: config.AMQP_URL, logger, service: 'market', topology, prefetch: config.PREFETCH });
+  const bus = await connectBus({ url: brokerUrls(config), logger, service: 'market', topology, prefetch: config.PREFETCH });
   const clock = () => new Date();
   let term: LeaderTerm | undefined;
   const leadership = holdLeadership({
@@ -52,10 +53,12 @@ runMain('market', async () => {
     },
     'market configured',
   );
+  const operator = await startOperatorServer({ service: 'market', config, probes: { broker: () => bus.connected, database: databaseProbe(db) }, logger });
   closeGracefully(logger, [
     ['leadership', () => leadership.stop()],
     ['bus', () => bus.close()],
     ['database', () => db.$disconnect()],
+    ['operator port', () => operator.close()],
   ]);
   announceReady(logger);
 });

@@ -1,9 +1,10 @@
-import { baseConfigShape, booleanSetting, inboxRetentionShape } from '@trading/platform';
+import { baseConfigShape, booleanSetting, inboxRetentionShape, operatorConfigShape } from '@trading/platform';
 
 /** The Payment service's settings, read once by main.ts through loadConfig. */
 export const paymentConfigShape = {
   ...baseConfigShape,
   ...inboxRetentionShape,
+  ...operatorConfigShape('payment'),
   /** Fault injection for tests: exit right after a commit, before publishing (see crashAfterCommit.ts). */
   PAYMENT_CRASH_AFTER_COMMIT: booleanSetting.default(false),
 };

@@ -1,7 +1,17 @@
 import { connectBus } from '@trading/bus';
 import { queues, topology } from '@trading/contracts';
-import { connectDatabase, createOutbox, createProcessOnce, startInboxPruning } from '@trading/db';
-import { announceReady, closeGracefully, createLogger, inboxPruningSettings, loadConfig, runMain } from '@trading/platform';
+import { connectDatabase, createOutbox, createProcessOnce, databaseProbe, startInboxPruning } from '@trading/db';
+import {
+  announceReady,
+  closeGracefully,
+  createLogger,
+  inboxPruningSettings,
+  loadConfig,
+  runMain,
+  startOperatorServer,
+  startTracing,
+  brokerUrls,
+} from '@trading/platform';
 import { paymentConfigShape } from './config.ts';
 import { crashAfterCommit } from './crashAfterCommit.ts';
 import { createHandler } from './createHandler.ts';
@@ -10,9 +20,10 @@ import type { PaymentDeps } from './deps.ts';
 /** The Payment service's composition root: the only place that reads config and builds the logger, database and bus. */
 runMain('payment', async () => {
   const config = loadConfig(paymentConfigShape);
+  startTracing('payment', config);
   const logger = createLogger('payment', config.LOG_LEVEL);
   const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger, applicationName: 'trading-payment' });
-  const bus = await connectBus({ url: config.AMQP_URL, logger, service: 'payment', topology, prefetch: config.PREFETCH });
+  const bus = await connectBus({ url: brokerUrls(config), logger, service: 'payment', topology, prefetch: config.PREFETCH });
   const outbox = createOutbox({ db, bus, schema: 'payment', logger });
   outbox.start();
   const clock = () => new Date();
@@ -21,12 +32,14 @@ runMain('payment', async () => {
   const inboxPruning = startInboxPruning({ db, schema: 'payment', logger, ...inboxPruningSettings(config) });
   const deps: PaymentDeps = { db, bus, processOnce, logger, clock };
   await bus.consume(queues.payment, createHandler(deps));
+  const operator = await startOperatorServer({ service: 'payment', config, probes: { broker: () => bus.connected, database: databaseProbe(db) }, logger });
   closeGracefully(logger, [
     ['consumers', () => bus.stopConsuming()],
     ['inbox pruning', () => inboxPruning.stop()],
     ['outbox', () => outbox.stop()],
     ['bus', () => bus.close()],
     ['database', () => db.$disconnect()],
+    ['operator port', () => operator.close()],
   ]);
   announceReady(logger);
 });

@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
+import { stopTracing } from './tracing/startTracing.ts';
 
 export type ShutdownStep = readonly [name: string, close: () => Promise<unknown>];
 
 /**
  * On SIGTERM or SIGINT, runs the steps in order (stop taking work, finish and ack what is held, close
- * connections), then exits. A step that hangs past `timeoutMs` is abandoned so the process always ends.
+ * connections), then sends the spans still buffered (stopTracing) and exits. A step that hangs past `timeoutMs` is
+ * abandoned so the process always ends.
  */
 export function closeGracefully(logger: Logger, steps: readonly ShutdownStep[], timeoutMs = 10_000): void {
   let closing = false;
@@ -24,6 +26,7 @@ export function closeGracefully(logger: Logger, steps: readonly ShutdownStep[], 
         logger.warn({ err, step: name }, 'shutdown step failed');
       }
     }
+    await stopTracing().catch((err: unknown) => logger.warn({ err }, 'could not send the last spans'));
     logger.info('stopped');
     process.exit(0);
   };

@@ -8,12 +8,35 @@ export const baseConfigShape = {
    * give each service its own (SECURITY.md). The default, the broker's admin, is for a service started by hand.
    */
   AMQP_URL: z.string().url().default('amqp://guest:guest@127.0.0.1:5672'),
+  /**
+   * A RabbitMQ cluster's nodes, comma-separated, each as AMQP_URL would name it (the same user and vhost); when set it
+   * replaces AMQP_URL, and a lost connection moves to the next node (`pnpm cluster up` prints them).
+   */
+  AMQP_URLS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((url) => url.trim())
+        .filter((url) => url !== ''),
+    )
+    .pipe(z.array(z.string().url()).min(1))
+    .optional(),
   DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/trading'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Unacked deliveries per consumer; Trade and Payment also apply up to this many in one transaction (docs/bench-log.md). */
   PREFETCH: z.coerce.number().int().min(1).max(1000).default(500),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  /** An OTLP/HTTP collector (a Jaeger all-in-one: http://127.0.0.1:4318): when set, spans are sent there (startTracing). */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  /** How long spans wait to be sent together, in milliseconds. */
+  OTEL_BSP_SCHEDULE_DELAY: z.coerce.number().int().min(1).max(60_000).default(5000),
 };
+
+/** The broker URLs a service connects to: AMQP_URLS (a cluster's nodes) when set, else AMQP_URL. */
+export function brokerUrls(config: { AMQP_URL: string; AMQP_URLS?: string[] | undefined }): string | string[] {
+  return config.AMQP_URLS ?? config.AMQP_URL;
+}
 
 /**
  * The inbox's retention, for the services that keep one (Payment and Trade): a key is kept this long, then removed
@@ -38,6 +61,21 @@ export function inboxPruningSettings(config: { INBOX_RETENTION_HOURS: number; IN
   return {
     retention: { retentionHours: config.INBOX_RETENTION_HOURS, batch: config.INBOX_PRUNE_BATCH },
     intervalMs: config.INBOX_PRUNE_INTERVAL_MS,
+  };
+}
+
+/**
+ * Each service's operator port (GET /health, GET /metrics; operatorServer.ts), one number per service so that the
+ * whole stack runs on one machine without collisions.
+ */
+export const operatorPorts = { gateway: 9101, payment: 9102, trade: 9103, reporting: 9104, market: 9105 } as const;
+
+/** The operator port's settings, with the service's own default port; OPERATOR_PORT=0 serves none. */
+export function operatorConfigShape(service: keyof typeof operatorPorts) {
+  return {
+    /** Loopback by default: what it shows is for the operator's scraper, not for clients. */
+    OPERATOR_HOST: z.string().min(1).default('127.0.0.1'),
+    OPERATOR_PORT: z.coerce.number().int().min(0).max(65_535).default(operatorPorts[service]),
   };
 }
 

@@ -6,3 +6,7 @@ export * from './runMain.ts';
 export * from './announceReady.ts';
 export * from './seededRandom.ts';
 export * from './rateLimiter.ts';
+export * from './metrics.ts';
+export * from './health.ts';
+export * from './operatorServer.ts';
+export * from './tracing/index.ts';

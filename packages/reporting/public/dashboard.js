@@ -1,6 +1,7 @@
 import { barChart, donutChart, lineChart } from './charts.js';
 import { askForKey, offerLogout } from './login.js';
 import { lastPrices, loadPrices, takeTick } from './prices.js';
+import { followTimelines } from './timeline.js';
 
 // Live dashboard: draws /api/stats, and redraws whenever /api/stream says an event was stored; draws the price lines
 // from /api/prices and each tick the stream sends. Without a session (the API answers 401) it shows only the login form.
@@ -137,6 +138,10 @@ function addToFeed(events, fresh) {
       item.addEventListener('animationend', () => item.classList.remove('fresh'), { once: true });
     }
     item.dataset.type = e.type;
+    if (e.saga_id) {
+      item.dataset.saga = e.saga_id; // timeline.js opens the saga's timeline on a click
+      item.tabIndex = 0;
+    }
     item.innerHTML = `<span class="tag ${kind}">${tag}</span><span class="what">${text}</span><time>${new Date(e.at).toLocaleTimeString('en-GB')}</time>`;
     feed.prepend(item);
   }
@@ -199,6 +204,7 @@ async function open() {
   connect();
 }
 
+followTimelines($('feed'));
 await open();
 setInterval(() => {
   if (stream) refreshSoon();

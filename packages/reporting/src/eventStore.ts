@@ -13,6 +13,7 @@ const COLUMNS: [keyof StoredEvent, string, string][] = [
   ['price', 'price', 'numeric'],
   ['notional', 'notional', 'numeric'],
   ['sagaId', 'saga_id', 'uuid'],
+  ['requestId', 'request_id', 'text'],
   ['outcome', 'outcome', 'text'],
   ['code', 'code', 'text'],
   ['durationMs', 'duration_ms', 'int'],

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { connectBus } from '@trading/bus';
 import { apiKeyHash, queues, topology } from '@trading/contracts';
-import { connectDatabase } from '@trading/db';
-import { announceReady, closeGracefully, createLogger, loadConfig, runMain } from '@trading/platform';
+import { connectDatabase, databaseProbe } from '@trading/db';
+import { announceReady, closeGracefully, createLogger, loadConfig, runMain, startOperatorServer, startTracing, brokerUrls } from '@trading/platform';
 import { reportingConfigShape } from './config.ts';
 import { followMarket } from './followMarket.ts';
 import { createDeadLetterHandler } from './ingestDeadLetters.ts';
@@ -18,6 +18,7 @@ import { createQueryGate } from './queryGate.ts';
 
 runMain('reporting', async () => {
   const config = loadConfig(reportingConfigShape);
+  startTracing('reporting', config);
   const logger = createLogger('reporting', config.LOG_LEVEL);
   const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger, applicationName: 'trading-reporting' });
   // Queries have a pool of their own, so none of them can take the connections event ingestion needs.
@@ -34,7 +35,7 @@ runMain('reporting', async () => {
     maxEvents: config.REPORTING_QUERY_MAX_EVENTS,
     timeoutMs: config.REPORTING_QUERY_TIMEOUT_MS,
   });
-  const bus = await connectBus({ url: config.AMQP_URL, logger, service: 'reporting', topology, prefetch: config.PREFETCH });
+  const bus = await connectBus({ url: brokerUrls(config), logger, service: 'reporting', topology, prefetch: config.PREFETCH });
   const stream = createLiveStream(logger, { maxClients: config.REPORTING_STREAM_MAX_CLIENTS });
   const prices = createPriceHistory();
   const now = () => new Date();
@@ -67,6 +68,7 @@ runMain('reporting', async () => {
   await bus.consume(queues.reporting, createHandler({ db, bus, logger, lingerMs: config.REPORTING_LINGER_MS, now, queries }));
   await bus.consume(queues.reportingQueries, createQueryHandler({ bus, logger, now, queries }), { prefetch: config.REPORTING_QUERY_CONCURRENCY });
   await bus.consume(queues.deadLetter, createDeadLetterHandler(db, logger, now), { prefetch: 10 });
+  const operator = await startOperatorServer({ service: 'reporting', config, probes: { broker: () => bus.connected, database: databaseProbe(db) }, logger });
   closeGracefully(logger, [
     ['consumers', () => bus.stopConsuming()],
     ['http', () => http.close()],
@@ -74,6 +76,7 @@ runMain('reporting', async () => {
     ['bus', () => bus.close()],
     ['database', () => db.$disconnect()],
     ['query pool', () => queryDb.$disconnect()],
+    ['operator port', () => operator.close()],
   ]);
   if (config.ADMIN_API_KEY === undefined) logger.warn('ADMIN_API_KEY is not set: no operator key exists, so the dashboard and /api/stats answer nobody');
   logger.info(`dashboard at http://127.0.0.1:${http.port}/`);

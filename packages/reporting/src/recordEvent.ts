@@ -1,6 +1,7 @@
 import { readEventBatch } from '@trading/bus';
 import type { Delivery } from '@trading/contracts';
 import { type Transactional, withDatabaseRetries } from '@trading/db';
+import { extractTraceContext, withSpan } from '@trading/platform';
 import { createBatcher } from '@trading/db';
 import { insertEvents } from './eventStore.ts';
 import { notifyStored } from './notifications.ts';
@@ -21,11 +22,19 @@ const MAX_BATCH = 500;
  * The events of the batches a consumer holds at once (its prefetch), or that arrive within `lingerMs` of an idle
  * moment, are stored together (createBatcher): a handful of statements per transaction instead of per event. Each
  * delivery is acked only once all its events have committed; a transaction that fails is retried one event at a
- * time.
+ * time. Each event's record is a span of the trace the event was written in (its producer's transaction), and the
+ * batch's consumer span links to them all (readEventBatch).
  */
 export function createEventRecorder(db: Transactional, lingerMs: number): RecordEvents {
   const record = createBatcher((rows: StoredEvent[]) => store(db, rows), { maxBatch: MAX_BATCH, lingerMs });
-  return (delivery) => Promise.all(toRows(delivery).map(record));
+  return (delivery) =>
+    Promise.all(
+      readEventBatch(delivery).map((entry) => {
+        const attributes = { 'trading.event.id': entry.id, 'trading.event.type': entry.event.type, 'messaging.message.conversation_id': entry.correlation_id };
+        const row = toStoredEvent(entry.id, sourceOf(entry.routing_key), entry.event);
+        return withSpan(`record ${entry.event.type}`, { parent: extractTraceContext(entry), attributes }, () => record(row));
+      }),
+    );
 }
 
 /** One transaction for the batch; answers, per event, whether it was new. */
@@ -50,8 +59,4 @@ async function store(db: Transactional, batch: StoredEvent[]): Promise<boolean[]
     counted.add(row.id);
     return isNew;
   });
-}
-
-function toRows(delivery: Delivery): StoredEvent[] {
-  return readEventBatch(delivery).map((entry) => toStoredEvent(entry.id, sourceOf(entry.routing_key), entry.event));
 }

@@ -13,6 +13,8 @@ export type StoredEvent = {
   price: string | null;
   notional: string | null;
   sagaId: string | null;
+  /** The client's request id of the order, as text: on OrderAccepted only. */
+  requestId: string | null;
   outcome: string | null;
   code: string | null;
   durationMs: number | null;
@@ -63,6 +65,7 @@ export function toStoredEvent(id: string, source: string, event: DomainEvent): S
     price: null,
     notional: null,
     sagaId: 'saga_id' in event ? event.saga_id : null,
+    requestId: event.type === 'OrderAccepted' && event.request_id !== undefined ? String(event.request_id) : null,
     outcome: null,
     code: null,
     durationMs: null,

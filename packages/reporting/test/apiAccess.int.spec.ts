@@ -23,7 +23,16 @@ describe('the reporting API behind api keys', function () {
 
   it('answers 401 UNAUTHENTICATED with WWW-Authenticate: Bearer without a key, or with an unknown, revoked or malformed one', async () => {
     const [a] = scenario.users;
-    const paths = ['/api/stats', '/api/dead-letters', `/api/report?user_id=${a}`, `/api/events?user_id=${a}`, `/api/users/${a}`, '/api/prices', '/api/stream', '/api/nothing'];
+    const paths = [
+      '/api/stats',
+      '/api/dead-letters',
+      `/api/report?user_id=${a}`,
+      `/api/events?user_id=${a}`,
+      `/api/users/${a}`,
+      '/api/prices',
+      '/api/stream',
+      '/api/nothing',
+    ];
     const attempts: Record<string, string>[] = [
       {},
       bearer('tk_nobody-holds-this-key'),

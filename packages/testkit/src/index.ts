@@ -8,3 +8,4 @@ export * from './useStack.ts';
 export * from './adminKey.ts';
 export * from './marketPrices.ts';
 export * from './previousVersion.ts';
+export * from './otlpCollector.ts';

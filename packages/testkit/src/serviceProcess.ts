@@ -34,6 +34,8 @@ export type ServiceProcessOptions = {
  */
 export class ServiceProcess {
   private child: ChildProcess | undefined;
+  /** Its operator port (GET /health, GET /metrics): the env's OPERATOR_PORT, or a free one chosen at the first start. */
+  private operatorPort: string | undefined;
 
   constructor(
     readonly name: ServiceName,
@@ -46,15 +48,28 @@ export class ServiceProcess {
     return this.child?.pid;
   }
 
+  /** The operator port's address, e.g. http://127.0.0.1:24567 (`/health`, `/metrics`), once started. */
+  get operatorUrl(): string {
+    if (this.operatorPort === undefined) throw new Error(`${this.name} has not been started`);
+    return `http://127.0.0.1:${this.operatorPort}`;
+  }
+
   async start(timeoutMs = 30_000): Promise<void> {
     mkdirSync(LOG_DIR, { recursive: true });
+    this.operatorPort ??= this.env.OPERATOR_PORT ?? String(await freePort());
     launches += 1;
     const sourceRoot = this.options.sourceRoot ?? ROOT;
     const source = sourceRoot === ROOT ? '' : `-${basename(sourceRoot)}`;
     const log = createWriteStream(`${LOG_DIR}/${this.runId}-${String(launches).padStart(3, '0')}-${this.name}${source}.log`);
     const child = spawn(process.execPath, ['--import', 'tsx', `packages/${this.name}/src/main.ts`], {
       cwd: sourceRoot,
-      env: { ...process.env, LOG_LEVEL: 'info', ...this.env, ...asServiceUser(this.name, this.env.AMQP_URL, this.env.DATABASE_URL) },
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'info',
+        ...this.env,
+        OPERATOR_PORT: this.operatorPort,
+        ...asServiceUser(this.name, this.env.AMQP_URL, this.env.DATABASE_URL),
+      },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     this.child = child;

@@ -6,6 +6,8 @@ export type Stack = {
   services: Record<ServiceName, ServiceProcess[]>;
   gatewayUrl: string;
   reportingUrl: string;
+  /** The operator port (GET /health, GET /metrics) of a service's instance (the first by default). */
+  operatorUrl(name: ServiceName, instance?: number): string;
   /**
    * Starts one more instance of a service (several instances share its queue); `env` overrides settings (a port),
    * `options.sourceRoot` runs another version's source (ServiceProcess).
@@ -64,6 +66,11 @@ export async function startStack(
     services,
     gatewayUrl: `ws://127.0.0.1:${gatewayPort}`,
     reportingUrl: `http://127.0.0.1:${reportingPort}`,
+    operatorUrl: (name, instance = 0) => {
+      const service = services[name][instance];
+      if (!service) throw new Error(`no ${name} instance ${instance} in this stack`);
+      return service.operatorUrl;
+    },
     addInstance,
     stop,
   };

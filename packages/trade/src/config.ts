@@ -1,10 +1,11 @@
-import { baseConfigShape, booleanSetting, inboxRetentionShape } from '@trading/platform';
+import { baseConfigShape, booleanSetting, inboxRetentionShape, operatorConfigShape } from '@trading/platform';
 import { z } from 'zod';
 
 /** The Trade service's settings, read once by main.ts through loadConfig. */
 export const tradeConfigShape = {
   ...baseConfigShape,
   ...inboxRetentionShape,
+  ...operatorConfigShape('trade'),
   /** How long a saga waits for Payment's next answer. */
   SAGA_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(10_000),
   /** How often sagas past their deadline are looked for. */

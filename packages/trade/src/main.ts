@@ -1,7 +1,17 @@
 import { connectBus, watchQueueDepth } from '@trading/bus';
 import { queues, topology } from '@trading/contracts';
-import { connectDatabase, createOutbox, createProcessOnce, startInboxPruning } from '@trading/db';
-import { announceReady, closeGracefully, createLogger, inboxPruningSettings, loadConfig, runMain } from '@trading/platform';
+import { connectDatabase, createOutbox, createProcessOnce, databaseProbe, startInboxPruning } from '@trading/db';
+import {
+  announceReady,
+  closeGracefully,
+  createLogger,
+  inboxPruningSettings,
+  loadConfig,
+  runMain,
+  startOperatorServer,
+  startTracing,
+  brokerUrls,
+} from '@trading/platform';
 import { loadCatalogue } from './catalogue.ts';
 import { clockFrom, tradeConfigShape } from './config.ts';
 import { createHandler } from './createHandler.ts';
@@ -12,9 +22,10 @@ import { startTimeoutSweeper } from './timeoutSweeper.ts';
 /** The Trade service's composition root: the only place that reads config and builds the logger, database and bus. */
 runMain('trade', async () => {
   const config = loadConfig(tradeConfigShape);
+  startTracing('trade', config);
   const logger = createLogger('trade', config.LOG_LEVEL);
   const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger, applicationName: 'trading-trade' });
-  const bus = await connectBus({ url: config.AMQP_URL, logger, service: 'trade', topology, prefetch: config.PREFETCH });
+  const bus = await connectBus({ url: brokerUrls(config), logger, service: 'trade', topology, prefetch: config.PREFETCH });
   const outbox = createOutbox({ db, bus, schema: 'trade', logger });
   const deps: TradeDeps = {
     db,
@@ -47,6 +58,7 @@ runMain('trade', async () => {
     intervalMs: config.DEAD_LETTER_CHECK_INTERVAL_MS,
     logger,
   });
+  const operator = await startOperatorServer({ service: 'trade', config, probes: { broker: () => bus.connected, database: databaseProbe(db) }, logger });
   closeGracefully(logger, [
     ['consumers', () => bus.stopConsuming()],
     ['timeout sweeper', () => sweeper.stop()],
@@ -55,6 +67,7 @@ runMain('trade', async () => {
     ['outbox', () => outbox.stop()],
     ['bus', () => bus.close()],
     ['database', () => db.$disconnect()],
+    ['operator port', () => operator.close()],
   ]);
   const { failRecordingFor, ...settings } = deps.settings;
   logger.info(

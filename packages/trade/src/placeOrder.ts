@@ -93,16 +93,15 @@ async function startOrder(
     failureReason: null,
     createdAt: now,
   };
-  await insertSaga(tx, saga, request, deadlineAfter(now, deps.settings));
-  if (waiter) await addWaiter(tx, saga.id, waiter);
+  await insertSaga(tx, saga, request, deadlineAfter(now, deps.settings), waiter);
   const facts = sagaFacts(saga, now);
+  const accepted = { type: 'OrderAccepted' as const, ...facts, request_id: saga.requestId };
   // A BUY's acceptance names the funds it needs (Payment reserves them); a SELL's holding is reserved here, and its
   // trade recorded at once (Payment credits it).
-  if (!saga.tradeId)
-    return { response: { sagaId: saga.id }, messages: [tradeEvent({ type: 'OrderAccepted', ...facts, ...(saga.reserved ? { reserve: saga.reserved } : {}) })] };
+  if (!saga.tradeId) return { response: { sagaId: saga.id }, messages: [tradeEvent({ ...accepted, ...(saga.reserved ? { reserve: saga.reserved } : {}) })] };
   await insertTrade(tx, saga, saga.tradeId, now);
   const messages = [
-    tradeEvent({ type: 'OrderAccepted', ...facts }),
+    tradeEvent(accepted),
     tradeEvent({ type: 'HoldingReserved', ...facts }),
     tradeEvent({ type: 'TradeRecorded', ...facts, trade_id: saga.tradeId }),
   ];

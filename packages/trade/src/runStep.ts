@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { type ErrorCode, errorCodes, type OutgoingMessage, type Reply, type TradeEvent } from '@trading/contracts';
-import type { SqlClient } from '@trading/db';
+import { afterCommit, type SqlClient } from '@trading/db';
 import { deadlineAfter, type TradeDeps } from './deps.ts';
 import type { AwaitedEvent, Saga, Step } from './domain.ts';
 import { addToHolding, restoreHolding, settleSale } from './holdingStore.ts';
 import { completedReply, failedReply, reannounced, replyToWaiter, sagaDuration, sagaFacts, tradeEvent } from './sagaMessages.ts';
+import { countSagaEnded } from './sagaMetrics.ts';
 import { type SagaChange, takeWaiters, updateSaga } from './sagaStore.ts';
 import { deleteTrade, insertTrade } from './tradeStore.ts';
 
@@ -120,9 +121,10 @@ function awaitedEvent(saga: Saga, type: AwaitedEvent, now: Date): TradeEvent {
 /** A saga's last change: a terminal state with its reply. */
 type Ending = SagaChange & { reply: Reply };
 
-/** A terminal state: its reply is stored (for re-sends) and sent to every waiter, with the step's events. */
+/** A terminal state: its reply is stored (for re-sends) and sent to every waiter, with the step's events; counted once committed. */
 async function finish(tx: SqlClient, saga: Saga, now: Date, change: Ending, events: OutgoingMessage[]): Promise<OutgoingMessage[]> {
   const [, waiters] = await Promise.all([updateSaga(tx, saga.id, now, change), takeWaiters(tx, saga.id)]);
+  afterCommit(tx, () => countSagaEnded(saga.side, change.state, sagaDuration(saga, now)));
   return [...waiters.flatMap((waiter) => replyToWaiter(waiter, change.reply)), ...events];
 }
 

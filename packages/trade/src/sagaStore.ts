@@ -1,5 +1,5 @@
 import { canonicalDecimal, type Reply, type RequestId } from '@trading/contracts';
-import { assertDistinct, byPosition, batchedQuery, batchedWrite, columns, batchedStatements, type SqlClient } from '@trading/db';
+import { assertDistinct, byPosition, batchedQuery, batchedWrite, columns, batchedStatements, deferredWrite, type SqlClient } from '@trading/db';
 import { type Execution, openStates, type Saga, type SagaState } from './domain.ts';
 
 /*
@@ -34,7 +34,7 @@ type SagaRow = {
 /** Where a saga's reply goes: the request that started it, or a re-send of it (same user and id). */
 export type Waiter = { clientId: RequestId; replyTo: string; correlationId: string };
 
-type NewSaga = { saga: Saga; request: { key: string; hash: string }; deadline: Date };
+type NewSaga = { saga: Saga; request: { key: string; hash: string }; deadline: Date; waiter?: Waiter };
 type Change = { id: string; now: Date; change: SagaChange };
 type NewWaiter = { sagaId: string; waiter: Waiter };
 
@@ -43,7 +43,6 @@ type NewWaiter = { sagaId: string; waiter: Waiter };
  * at most once in a statement; two changes of one saga fail the batch, which then runs message by message.
  */
 const statements = batchedStatements((tx) => ({
-  insert: batchedWrite((sagas: readonly NewSaga[]) => insertSagas(tx, sagas)),
   lock: batchedQuery((ids: readonly string[]) => lockSagas(tx, ids)),
   update: batchedWrite((changes: readonly Change[]) => updateSagas(tx, changes)),
   addWaiter: batchedWrite((waiters: readonly NewWaiter[]) => addWaiters(tx, waiters)),
@@ -51,8 +50,21 @@ const statements = batchedStatements((tx) => ({
   byRequest: batchedQuery((keys: readonly string[]) => sagasByRequest(tx, keys)),
 }));
 
-export async function insertSaga(tx: SqlClient, saga: Saga, request: { key: string; hash: string }, deadline: Date): Promise<void> {
-  await statements(tx).insert({ saga, request, deadline });
+/*
+ * A new saga and the waiter of the request that started it are written with the batch's deferred writes (one INSERT
+ * each for the whole batch, before the commit): nothing else in its transaction reads a saga that has just begun, since
+ * its events come after the commit and a re-send of its request never shares its batch. So a lane of one user's orders
+ * pays no round trip for them.
+ */
+const insertLater = deferredWrite(async (tx, sagas: readonly NewSaga[]) => {
+  await insertSagas(tx, sagas);
+  const waiters = sagas.flatMap(({ saga, waiter }) => (waiter ? [{ sagaId: saga.id, waiter }] : []));
+  if (waiters.length > 0) await addWaiters(tx, waiters);
+});
+
+/** A new saga, with the request waiting for its reply (if it waits), written before the transaction commits. */
+export async function insertSaga(tx: SqlClient, saga: Saga, request: { key: string; hash: string }, deadline: Date, waiter?: Waiter): Promise<void> {
+  await insertLater(tx, { saga, request, deadline, ...(waiter ? { waiter } : {}) });
 }
 
 /**

@@ -1,3 +1,5 @@
+import { batchSize } from '../metrics.ts';
+
 export type BatcherOptions<I> = {
   /** Most items in one batch. */
   maxBatch: number;
@@ -69,6 +71,7 @@ export function createBatcher<I, R>(run: (items: I[]) => Promise<R[]>, options: 
   async function drain(): Promise<void> {
     while (waiting.length > 0) {
       const batch = take();
+      batchSize.observe(batch.length);
       if (batch.length === 1) {
         await runAlone(batch[0]!);
         continue;

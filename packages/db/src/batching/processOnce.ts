@@ -1,9 +1,11 @@
 import type { OutgoingMessage, Publisher } from '@trading/contracts';
-import type { Logger } from '@trading/platform';
+import { currentTraceContext, type Logger, type TraceContext, withSpan } from '@trading/platform';
 import { DeterministicDatabaseError, logFailure } from '../databaseErrors.ts';
 import { claimInbox, completeInbox, type InboxClaim } from '../inbox.ts';
 import type { Outbox } from '../outbox.ts';
 import type { ServiceSchema, SqlClient, Transactional } from '../sql.ts';
+import { inboxDuplicates } from '../metrics.ts';
+import { stampTraceContext } from '../stampTraceContext.ts';
 import { withDatabaseRetries } from '../withDatabaseRetries.ts';
 import { createBatcher } from './batcher.ts';
 import { flushDeferred, startDeferring } from './deferred.ts';
@@ -70,11 +72,35 @@ function lanesOf(specs: readonly OnceSpec<unknown>[]): number[][] {
   return [...lanes.values()];
 }
 
+/** A spec as the batcher holds it: with the trace context of the message it came from (tracing). */
+type Traced = OnceSpec<unknown> & { trace?: TraceContext };
+
+const traced = <R>(spec: OnceSpec<R>): Traced => {
+  const trace = currentTraceContext();
+  return (trace ? { ...spec, trace } : spec) as Traced;
+};
+
 async function outcomeOf(tx: SqlClient, spec: OnceSpec<unknown>, claim: InboxClaim<unknown>): Promise<Outcome> {
   if (claim.status === 'duplicate') return { stored: false, messages: await spec.replay(claim.response, tx) };
   if (claim.status === 'conflict') return { stored: false, messages: spec.conflict() };
   const { response, messages } = await spec.apply(tx);
   return { stored: true, response, messages };
+}
+
+/** A message's share of the batch, as a span of the message's own trace, its outgoing messages stamped with it. */
+function tracedOutcomeOf(tx: SqlClient, spec: Traced, claim: InboxClaim<unknown>): Promise<Outcome> {
+  return withSpan('processOnce apply', { parent: spec.trace, attributes: { 'trading.inbox.claim': claim.status } }, async () => {
+    const outcome = await outcomeOf(tx, spec, claim);
+    return { ...outcome, messages: stampTraceContext(outcome.messages) };
+  });
+}
+
+/** The batch's transaction as a span of its own, linked to the traces of the messages it holds. */
+function inTransactionSpan<R>(run: (specs: Traced[]) => Promise<R>): (specs: Traced[]) => Promise<R> {
+  return (specs) => {
+    const options = { parent: null, links: specs.map((spec) => spec.trace), attributes: { 'trading.batch.size': specs.length } };
+    return withSpan('processOnce transaction', options, () => run(specs));
+  };
 }
 
 /**
@@ -96,15 +122,15 @@ export function createProcessOnce(deps: ProcessOnceDeps): ProcessOnce {
    * Commits the batch; then its outbox messages are published (the events of the whole batch as one EventBatch),
    * and a duplicate's or a conflict's answers are sent directly: each message settles on its own sends.
    */
-  async function runBatch(specs: OnceSpec<unknown>[]): Promise<Promise<void>[]> {
-    const { outcomes, written } = await withDatabaseRetries(() =>
+  async function runBatch(specs: Traced[]): Promise<Promise<void>[]> {
+    const { outcomes, written, duplicates } = await withDatabaseRetries(() =>
       db.$transaction(async (tx) => {
         const claims = await claimInbox<unknown>(tx, schema, specs);
         startDeferring(tx);
         const results: Outcome[] = new Array(specs.length);
         const settled = await Promise.allSettled(
           lanesOf(specs).map(async (lane) => {
-            for (const i of lane) results[i] = await outcomeOf(tx, specs[i]!, claims[i]!);
+            for (const i of lane) results[i] = await tracedOutcomeOf(tx, specs[i]!, claims[i]!);
           }),
         );
         const failed = settled.find((result) => result.status === 'rejected');
@@ -116,16 +142,17 @@ export function createProcessOnce(deps: ProcessOnceDeps): ProcessOnce {
           results.flatMap((r) => (r.stored ? r.messages : [])),
         );
         await completeInbox(tx, schema, answers);
-        return { outcomes: results, written };
+        return { outcomes: results, written, duplicates: claims.filter((claim) => claim.status === 'duplicate').length };
       }),
     );
     outbox.flush(written);
+    inboxDuplicates.inc(duplicates);
     return outcomes.map(async (outcome) => {
       if (!outcome.stored) await Promise.all(outcome.messages.map((m) => bus.publish(m)));
     });
   }
 
-  const process = createBatcher(runBatch, {
+  const process = createBatcher(inTransactionSpan(runBatch), {
     maxBatch: deps.maxBatch ?? 100,
     keyOf: (spec) => spec.key,
     laneOf: (spec) => spec.scope,
@@ -133,13 +160,13 @@ export function createProcessOnce(deps: ProcessOnceDeps): ProcessOnce {
   });
   return async <R>(spec: OnceSpec<R>) => {
     try {
-      await process(spec as OnceSpec<unknown>);
+      await process(traced(spec));
     } catch (err) {
       // A failed batch ran each message alone: this one fails by itself, the same way every time.
       if (!(err instanceof DeterministicDatabaseError) || !spec.refuse) throw err;
       logFailure(deps.logger, err, { key: spec.key });
       const refusal = spec.refuse(err);
-      await process({ ...spec, apply: async () => refusal } as OnceSpec<unknown>);
+      await process(traced({ ...spec, apply: async () => refusal }));
     }
   };
 }

@@ -4,10 +4,12 @@ import { listDeadLetters } from '@trading/db';
 import { eventsQuery, reportCriteria } from '../criteria.ts';
 import { deadLetterView } from '../deadLetterView.ts';
 import { listEvents } from '../listEvents.ts';
+import { readSagaTimeline } from '../readSagaTimeline.ts';
 import type { QueryGate, QueryOutcome } from '../queryGate.ts';
 import { reportFor } from '../report.ts';
 import { readStats, readUser } from '../stats.ts';
 import { isOperator, OPERATOR_ONLY, scopeCriteria } from './access.ts';
+import { INVALID_SAGA_ID, parseSagaKey, SAGA_PATH, sagaReply } from './sagaRoute.ts';
 
 export type Json = { status: number; body: unknown; retryAfterMs?: number };
 
@@ -19,7 +21,7 @@ export const USER_PATH = /^\/api\/users\/([0-9a-f-]{36})$/i;
 const statusOf = (code: ErrorCode): number => (code === 'FORBIDDEN' ? 403 : code === 'UNAUTHENTICATED' ? 401 : 400);
 
 /**
- * Answers GET /api/<stats|report|events|dead-letters|users/:id> for an authenticated principal, within what it may see, each
+ * Answers GET /api/<stats|report|events|dead-letters|users/:id|sagas/:id> for an authenticated principal, within what it may see, each
  * through the query gate (its own pool, a quota per principal, a cap on the events it covers).
  */
 export async function answerApi(queries: QueryGate, principal: Principal, url: URL): Promise<Json> {
@@ -52,6 +54,16 @@ export async function answerApi(queries: QueryGate, principal: Principal, url: U
       const view = await queries.run(principal, undefined, (db) => readUser(db, user_id));
       if (view.ok && !view.value) return { status: 404, body: { code: 'USER_NOT_FOUND', message: 'no event of this user was stored' } };
       return answered(view);
+    });
+  }
+  const saga = SAGA_PATH.exec(url.pathname)?.[1];
+  if (saga !== undefined) {
+    const key = parseSagaKey(saga);
+    if (!key) return INVALID_SAGA_ID;
+    // A user sees only its own sagas: another's is answered as one that does not exist.
+    return withScope<{ user_id?: string }>(principal, {}, async ({ user_id }) => {
+      const lookup = await queries.run(principal, undefined, (db) => readSagaTimeline(db, key, user_id));
+      return lookup.ok ? sagaReply(lookup.value) : answered(lookup);
     });
   }
   return { status: 404, body: { message: 'no such route' } };

@@ -1,0 +1,3 @@
+export * from './startTracing.ts';
+export * from './traceContext.ts';
+export * from './withSpan.ts';
