@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { exchanges, REANNOUNCED_HEADER, requestRoutes, SCHEMA_VERSION_HEADER } from '@trading/contracts';
 import { TEST_ADMIN_API_KEY, testEnv, useStack, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
-import { asTrade, available, type DlqHarness, dlq, openHarness, storedDeadLetter, userWith } from './support.ts';
+import { asTrade, available, type DlqHarness, dlq, openHarness, storedDeadLetter, userWith } from './support/dlqHarness.ts';
 
 const run = promisify(execFile);
 const ROOT = new URL('../../../', import.meta.url).pathname;

@@ -5,7 +5,7 @@ import { createDatabase, type Database } from '@trading/db';
 import { RawClient } from '@trading/faults';
 import { createLogger } from '@trading/platform';
 import { serviceAmqpUrl, testBrokerPasswords, testEnv, waitFor } from '@trading/testkit';
-import { createReplayer, type DlqDeps, runDlq } from '../src/index.ts';
+import { createReplayer, type DlqDeps, runDlq } from '../../src/index.ts';
 
 /** The run's stack as the dead-letter tests drive it: requests as a gateway, Trade's events as Trade, the store as the operator. */
 export type DlqHarness = {
