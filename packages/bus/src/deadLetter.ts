@@ -1,4 +1,4 @@
-import { exchanges } from '@trading/contracts';
+import { deadLetterHeaders as h, exchanges } from '@trading/contracts';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { BusState } from './busState.ts';
 import { countDeadLettered } from './metrics.ts';
@@ -23,12 +23,13 @@ async function republish(state: BusState, msg: ConsumeMessage, queue: string, er
   const { userId } = msg.properties;
   const headers = {
     ...(msg.properties.headers ?? {}),
-    ...(userId ? { 'x-original-user-id': userId } : {}),
-    'x-error': error.message.slice(0, 1000),
-    'x-error-name': error.name,
-    'x-failed-queue': queue,
-    'x-failed-service': state.options.service,
-    'x-failed-at': new Date().toISOString(),
+    ...(userId ? { [h.originalUserId]: userId } : {}),
+    [h.originalExchange]: msg.fields.exchange,
+    [h.error]: error.message.slice(0, 1000),
+    [h.errorName]: error.name,
+    [h.failedQueue]: queue,
+    [h.failedService]: state.options.service,
+    [h.failedAt]: new Date().toISOString(),
   };
   const properties = { ...msg.properties, headers, userId: state.username, persistent: true };
   await new Promise<void>((resolve, reject) =>

@@ -1,4 +1,4 @@
-import { type Delivery, queues, readsSchemaVersion, SCHEMA_VERSION, schemaVersionOf } from '@trading/contracts';
+import { type Delivery, exchanges, queues, readsSchemaVersion, SCHEMA_VERSION, schemaVersionOf } from '@trading/contracts';
 import { PoisonMessageError, TransientError } from '@trading/platform';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { BusState, Handler } from './busState.ts';
@@ -11,16 +11,18 @@ import { settleFailure } from './settleFailure.ts';
  * Runs the handler on one message and settles it: acked once the handler resolves; after a transient failure run
  * again with backoff for as long as the bus consumes; after any other failure settled by settleFailure. A body that
  * is not JSON, or a message of a schema version this code does not read (versions.ts), is dead-lettered at once
- * (but on the dead-letter queue itself, whose readers take what the others could not).
+ * (but not a dead letter, on the dead-letter queue or a private queue bound to its exchange: its readers take what
+ * the others could not, a body that is not JSON as `undefined`, its bytes in `raw`).
  */
 export async function handleDelivery(state: BusState, channel: Channel, queue: string, handler: Handler, msg: ConsumeMessage): Promise<void> {
   countDelivery(queue, msg.fields.redelivered);
-  const delivery = toDelivery(msg);
+  const deadLetters = queue === queues.deadLetter || msg.fields.exchange === exchanges.deadLetter;
+  const delivery = toDelivery(msg, deadLetters);
   if (!delivery) {
     await deadLetter(state, channel, queue, msg, new PoisonMessageError('body is not valid JSON'));
     return;
   }
-  if (!readsSchemaVersion(delivery.schemaVersion) && queue !== queues.deadLetter) {
+  if (!readsSchemaVersion(delivery.schemaVersion) && !deadLetters) {
     const error = new PoisonMessageError(`schema version ${delivery.schemaVersion}: this consumer reads ${SCHEMA_VERSION - 1} and ${SCHEMA_VERSION}`);
     await deadLetter(state, channel, queue, msg, error);
     return;
@@ -45,14 +47,14 @@ export async function handleDelivery(state: BusState, channel: Channel, queue: s
   }
 }
 
-/** The message as a handler sees it; undefined if its body is not JSON. */
-function toDelivery(msg: ConsumeMessage): Delivery | undefined {
+/** The message as a handler sees it; undefined if its body is not JSON (unless `anyBody`: then its body is undefined). */
+function toDelivery(msg: ConsumeMessage, anyBody: boolean): Delivery | undefined {
   const headers = msg.properties.headers ?? {};
   let body: unknown;
   try {
     body = JSON.parse(msg.content.toString('utf8'));
   } catch {
-    return undefined;
+    if (!anyBody) return undefined;
   }
   return {
     body,
@@ -67,5 +69,6 @@ function toDelivery(msg: ConsumeMessage): Delivery | undefined {
     redelivered: msg.fields.redelivered,
     deliveryCount: Number(headers['x-delivery-count'] ?? 0),
     schemaVersion: schemaVersionOf(headers),
+    raw: { content: msg.content, properties: msg.properties as unknown as Record<string, unknown> },
   };
 }

@@ -12,3 +12,5 @@ export * from './readEventBatch.ts';
 export * from './keptBrokerPasswords.ts';
 export * from './watchQueueDepth.ts';
 export * from './followTicks.ts';
+export * from './readDeadLetter.ts';
+export * from './openRepublisher.ts';

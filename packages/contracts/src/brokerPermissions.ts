@@ -2,6 +2,7 @@ import { type ServiceName, serviceNames } from './brokerUsers.ts';
 import { sagaCommandKeysV1 } from './legacy.ts';
 import { priceTickKey } from './messages.ts';
 import {
+  consumedQueues,
   credentialRevokedKey,
   followsMarket,
   gatewayReplySources,
@@ -53,7 +54,7 @@ function permissionFor(service: ServiceName): BrokerPermission {
   return {
     configure: anyOf(own),
     write: anyOf([...own, ...[...publishesTo[service], exchanges.deadLetter].map(escapeRegExp)]),
-    read: anyOf([...own, ...sources.map(escapeRegExp)]),
+    read: anyOf([...own, ...(consumedQueues[service] ?? []).map(escapeRegExp), ...sources.map(escapeRegExp)]),
   };
 }
 

@@ -33,6 +33,8 @@ export type Delivery = {
   deliveryCount: number;
   /** The schema version the message was written in (versions.ts): the current one, or the one before. */
   schemaVersion: number;
+  /** The message as received: its body's bytes and its AMQP properties (the dead-letter store keeps them to replay it). */
+  raw?: { content: Buffer; properties: Record<string, unknown> };
 };
 
 /** What sends a message and resolves once the broker has confirmed it: the bus, to whoever only publishes. */

@@ -19,3 +19,4 @@ export * from './replyMessage.ts';
 export * from './versions.ts';
 export * from './legacy.ts';
 export * from './reactions.ts';
+export * from './deadLetters.ts';

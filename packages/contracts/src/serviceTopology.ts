@@ -21,6 +21,15 @@ export const serviceQueues: Record<ServiceName, readonly string[]> = {
   market: [],
 };
 
+/**
+ * Queues a service consumes without owning them: the provisioning declares them, and the service may only read them
+ * (consume, purge), neither declare, delete nor bind them. Reporting keeps every dead letter in its store, where the
+ * operator handles it (pnpm dlq).
+ */
+export const consumedQueues: Partial<Record<ServiceName, readonly string[]>> = {
+  reporting: [queues.deadLetter],
+};
+
 /** Services that only publish: no queue of any kind, so nothing to configure or read, and nothing to dead-letter. */
 export const publishOnly: ReadonlySet<ServiceName> = new Set(['market']);
 

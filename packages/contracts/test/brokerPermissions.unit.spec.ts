@@ -30,6 +30,13 @@ describe('each service’s broker permissions', () => {
     });
   }
 
+  it('let reporting consume the dead-letter queue, which it neither declares, deletes nor binds', () => {
+    const { configure, write, read } = brokerPermissions.reporting;
+    expect([allows(read, 'dead-letter'), allows(configure, 'dead-letter')]).to.deep.equal([true, false]);
+    expect(allows(write, 'dead-letter'), 'publishing to the dead-letter exchange, as every consumer').to.equal(true);
+    expect(serviceNames.filter((s) => allows(brokerPermissions[s].read, 'dead-letter'))).to.deep.equal(['reporting']);
+  });
+
   it('let the gateway bind only its own reply keys and publish no saga command', () => {
     expect(allows(topicRead('gateway', 'api-response'), 'gateway.6f1c')).to.equal(true);
     expect(allows(topicRead('gateway', 'api-response'), 'gateway.#')).to.equal(false);

@@ -12,5 +12,7 @@ export * from './pruneInbox.ts';
 export * from './startInboxPruning.ts';
 export * from './databaseRoles.ts';
 export * from './batching/index.ts';
+export * from './deadLetters/deadLetterRows.ts';
+export * from './deadLetters/recordDeadLetter.ts';
 export { afterCommit } from './afterCommit.ts';
 export * from './probeDatabase.ts';

@@ -37,7 +37,13 @@ const served: Record<ServiceName, string[]> = {
   gateway: ['trading_gateway_requests_total', 'trading_gateway_reply_duration_seconds', 'trading_messages_consumed_total'],
   payment: ['trading_outbox_backlog_messages', 'trading_outbox_oldest_age_seconds', 'trading_inbox_duplicates_total', 'trading_batch_size'],
   trade: ['trading_sagas_total', 'trading_saga_duration_seconds', 'trading_dead_letter_queue_messages', 'trading_outbox_backlog_messages'],
-  reporting: ['trading_messages_consumed_total', 'trading_messages_redelivered_total', 'trading_messages_dead_lettered_total', 'trading_batch_size'],
+  reporting: [
+    'trading_messages_consumed_total',
+    'trading_messages_redelivered_total',
+    'trading_messages_dead_lettered_total',
+    'trading_batch_size',
+    'trading_dead_letters_waiting',
+  ],
   market: ['trading_messages_dead_lettered_total'],
 };
 
@@ -120,14 +126,17 @@ describe('operator ports: /health and /metrics of every service', function () {
     expect(sampleValue(payment, 'trading_inbox_duplicates_total')).to.equal(0);
   });
 
-  it('a poison message is counted dead-lettered by the service that refused it, and the dead-letter queue depth rises', async () => {
+  it("a poison message is counted dead-lettered by the service that refused it, and waits for the operator in Reporting's store", async () => {
     // An OrderAccepted published by the broker's admin, not by Trade's user: Payment refuses to believe it at once.
     const body = { type: 'OrderAccepted', saga_id: randomUUID(), user_id: randomUUID(), side: 'BUY', reserve: '1', at: new Date().toISOString() };
     await admin.publish({ exchange: exchanges.domainEvents, routingKey: eventRoutingKeys.OrderAccepted, messageId: randomUUID(), type: 'OrderAccepted', body });
     await waitFor(async () =>
       sampleValue(samplesOf(await scrape('payment')), 'trading_messages_dead_lettered_total', { queue: queues.payment }) === 1 ? true : undefined,
     );
-    await waitFor(async () => ((sampleValue(samplesOf(await scrape('trade')), 'trading_dead_letter_queue_messages') ?? 0) >= 1 ? true : undefined));
+    // Reporting moves it from the dead-letter queue into its store, where it waits until it is replayed or dropped.
+    await waitFor(async () =>
+      (sampleValue(samplesOf(await scrape('reporting')), 'trading_dead_letters_waiting', { queue: queues.payment }) ?? 0) >= 1 ? true : undefined,
+    );
   });
 
   it('every alert rule reads only metrics the services serve, and has a summary and a runbook', async () => {

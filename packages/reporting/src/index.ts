@@ -6,3 +6,4 @@ export * from './projection.ts';
 export * from './report.ts';
 export * from './stats.ts';
 export * from './storedEvent.ts';
+export * from './deadLetterView.ts';

@@ -5,6 +5,8 @@ import { connectDatabase, databaseProbe } from '@trading/db';
 import { announceReady, closeGracefully, createLogger, loadConfig, runMain, startOperatorServer, startTracing, brokerUrls } from '@trading/platform';
 import { reportingConfigShape } from './config.ts';
 import { followMarket } from './followMarket.ts';
+import { watchDeadLetters } from './deadLetterMetrics.ts';
+import { createDeadLetterHandler } from './ingestDeadLetters.ts';
 import { createHandler, createQueryHandler } from './handleDelivery.ts';
 import { createAuthenticator } from './http/authenticate.ts';
 import { createLiveStream } from './http/liveStream.ts';
@@ -66,6 +68,8 @@ runMain('reporting', async () => {
   await followMarket(bus, prices, stream);
   await bus.consume(queues.reporting, createHandler({ db, bus, logger, lingerMs: config.REPORTING_LINGER_MS, now, queries }));
   await bus.consume(queues.reportingQueries, createQueryHandler({ bus, logger, now, queries }), { prefetch: config.REPORTING_QUERY_CONCURRENCY });
+  await bus.consume(queues.deadLetter, createDeadLetterHandler(db, logger, now), { prefetch: 10 });
+  watchDeadLetters(db);
   const operator = await startOperatorServer({ service: 'reporting', config, probes: { broker: () => bus.connected, database: databaseProbe(db) }, logger });
   closeGracefully(logger, [
     ['consumers', () => bus.stopConsuming()],

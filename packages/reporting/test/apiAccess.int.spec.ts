@@ -23,7 +23,16 @@ describe('the reporting API behind api keys', function () {
 
   it('answers 401 UNAUTHENTICATED with WWW-Authenticate: Bearer without a key, or with an unknown, revoked or malformed one', async () => {
     const [a] = scenario.users;
-    const paths = ['/api/stats', `/api/report?user_id=${a}`, `/api/events?user_id=${a}`, `/api/users/${a}`, '/api/prices', '/api/stream', '/api/nothing'];
+    const paths = [
+      '/api/stats',
+      '/api/dead-letters',
+      `/api/report?user_id=${a}`,
+      `/api/events?user_id=${a}`,
+      `/api/users/${a}`,
+      '/api/prices',
+      '/api/stream',
+      '/api/nothing',
+    ];
     const attempts: Record<string, string>[] = [
       {},
       bearer('tk_nobody-holds-this-key'),
@@ -46,8 +55,8 @@ describe('the reporting API behind api keys', function () {
       expect((await fetch(url(file))).status, file).to.equal(200);
   });
 
-  it("refuses a user's key everybody's statistics and the live stream (403 FORBIDDEN)", async () => {
-    for (const path of ['/api/stats', '/api/stream']) {
+  it("refuses a user's key everybody's statistics, the live stream and the dead letters (403 FORBIDDEN)", async () => {
+    for (const path of ['/api/stats', '/api/stream', '/api/dead-letters']) {
       expect(await get(path, scenario.keys.a), path).to.deep.include({
         status: 403,
         body: { code: 'FORBIDDEN', message: "only the operator's key (ADMIN_API_KEY) sees everybody's figures" },

@@ -6,7 +6,6 @@ import {
   exchanges,
   gatewayReplyKey,
   newApiKey,
-  queues,
   type Reply,
   requestRoutes,
   type RoutedRequestType,
@@ -44,9 +43,12 @@ export class RawClient {
     return client;
   }
 
-  /** Consumes the dead-letter queue of this vhost into `deadLetters`. */
+  /**
+   * Collects into `deadLetters` every message dead-lettered in this vhost from now on, on a private queue bound to the
+   * `dead-letter` exchange: the `dead-letter` queue itself is Reporting's, which keeps them for the operator.
+   */
   async watchDeadLetters(): Promise<void> {
-    await this.bus.consume(queues.deadLetter, async (delivery) => {
+    await this.bus.consumePrivate([{ exchange: exchanges.deadLetter, routingKey: '' }], async (delivery) => {
       this.deadLetters.push(delivery);
     });
   }

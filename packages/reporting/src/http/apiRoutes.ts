@@ -1,6 +1,8 @@
 import type { ErrorCode, Principal } from '@trading/contracts';
 import type { z } from 'zod';
+import { listDeadLetters } from '@trading/db';
 import { eventsQuery, reportCriteria } from '../criteria.ts';
+import { deadLetterView } from '../deadLetterView.ts';
 import { listEvents } from '../listEvents.ts';
 import { readSagaTimeline } from '../readSagaTimeline.ts';
 import type { QueryGate, QueryOutcome } from '../queryGate.ts';
@@ -11,12 +13,15 @@ import { INVALID_SAGA_ID, parseSagaKey, SAGA_PATH, sagaReply } from './sagaRoute
 
 export type Json = { status: number; body: unknown; retryAfterMs?: number };
 
+/** The most waiting dead letters GET /api/dead-letters lists, the most recently failed first (`pnpm dlq list` has them all). */
+const DEAD_LETTERS_LISTED = 200;
+
 export const USER_PATH = /^\/api\/users\/([0-9a-f-]{36})$/i;
 
 const statusOf = (code: ErrorCode): number => (code === 'FORBIDDEN' ? 403 : code === 'UNAUTHENTICATED' ? 401 : 400);
 
 /**
- * Answers GET /api/<stats|report|events|users/:id|sagas/:id> for an authenticated principal, within what it may see, each
+ * Answers GET /api/<stats|report|events|dead-letters|users/:id|sagas/:id> for an authenticated principal, within what it may see, each
  * through the query gate (its own pool, a quota per principal, a cap on the events it covers).
  */
 export async function answerApi(queries: QueryGate, principal: Principal, url: URL): Promise<Json> {
@@ -25,6 +30,14 @@ export async function answerApi(queries: QueryGate, principal: Principal, url: U
     case '/api/stats':
       if (!isOperator(principal)) return { status: 403, body: { code: 'FORBIDDEN', message: OPERATOR_ONLY } };
       return answered(await queries.run(principal, undefined, readStats));
+    case '/api/dead-letters':
+      // The operator's alone: a dead letter may be about anybody.
+      if (!isOperator(principal)) return { status: 403, body: { code: 'FORBIDDEN', message: OPERATOR_ONLY } };
+      return answered(
+        await queries.run(principal, undefined, async (db) => ({
+          dead_letters: (await listDeadLetters(db, { state: 'waiting', limit: DEAD_LETTERS_LISTED })).map(deadLetterView),
+        })),
+      );
     case '/api/report':
       return withQuery(reportCriteria, query, principal, async (criteria) =>
         answered(await queries.run(principal, criteria, (db) => reportFor(db, principal, criteria))),
