@@ -1,4 +1,4 @@
 export * from './dlq/createReplayer.ts';
 export type { DlqDeps } from './dlq/deps.ts';
-export * from './dlq/errors.ts';
+export * from './opsError.ts';
 export * from './dlq/runDlq.ts';

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
-import { BackupError } from '../src/backup/errors.ts';
+import { OpsError } from '../src/opsError.ts';
 import { parseCommand } from '../src/backup/parseCommand.ts';
 
 const refusal = (argv: string[]) => {
   try {
     parseCommand(argv);
   } catch (err) {
-    return err instanceof BackupError ? { code: err.code, exitCode: err.exitCode } : err;
+    return err instanceof OpsError ? { code: err.code, exitCode: err.exitCode } : err;
   }
   return 'accepted';
 };

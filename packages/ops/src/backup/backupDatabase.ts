@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { connectionFor } from './connection.ts';
-import { BackupError } from './errors.ts';
+import { OpsError } from '../opsError.ts';
 import { type DumpContents, listTables } from './listTables.ts';
 import { runTool } from './runTool.ts';
 
@@ -17,7 +17,7 @@ const LOCK_WAIT = '30s';
  * instant. It writes to `<file>.partial` and renames it once complete: a file of that name is never half a backup.
  */
 export async function backupDatabase(databaseUrl: string, file: string, clock: () => Date = () => new Date()): Promise<Backup> {
-  if (existsSync(file)) throw new BackupError('BACKUP_FILE_EXISTS', `${file}; choose another --out`);
+  if (existsSync(file)) throw new OpsError('BACKUP_FILE_EXISTS', `${file}; choose another --out`);
   mkdirSync(dirname(file), { recursive: true });
   const partial = `${file}.partial`;
   const { dbname, env } = connectionFor(databaseUrl);

@@ -4,7 +4,7 @@ import { baseConfigShape, ConfigError, loadConfig } from '@trading/platform';
 import { backupDatabase } from './backupDatabase.ts';
 import { redacted } from './connection.ts';
 import { defaultBackupFile } from './defaultBackupFile.ts';
-import { BackupError } from './errors.ts';
+import { OpsError } from '../opsError.ts';
 import { describeContents } from './listTables.ts';
 import { type BackupCommand, parseCommand, USAGE } from './parseCommand.ts';
 import { restoreDatabase } from './restoreDatabase.ts';
@@ -46,9 +46,9 @@ Promise.resolve()
       process.exitCode = 0;
     },
     (err: unknown) => {
-      if (err instanceof BackupError) process.stderr.write(`${name}: ${err.code}: ${err.message}\n`);
+      if (err instanceof OpsError) process.stderr.write(`${name}: ${err.code}: ${err.message}\n`);
       else if (err instanceof ConfigError) process.stderr.write(`${name}: ${err.code}: ${err.message}\n`);
       else process.stderr.write(`${name}: failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exitCode = err instanceof BackupError ? err.exitCode : err instanceof ConfigError ? 2 : 1;
+      process.exitCode = err instanceof OpsError ? err.exitCode : err instanceof ConfigError ? 2 : 1;
     },
   );

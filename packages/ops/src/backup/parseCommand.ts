@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { BackupError } from './errors.ts';
+import { OpsError } from '../opsError.ts';
 
 export type BackupCommand =
   | { command: 'backup'; out: string | undefined }
@@ -32,9 +32,9 @@ export function parseCommand(argv: readonly string[]): BackupCommand {
       return { command: 'restore', file: positionals[0]!, into: values.into, force: values.force };
     }
   } catch (err) {
-    throw new BackupError('BACKUP_USAGE', `${(err as Error).message}\n${USAGE}`);
+    throw new OpsError('BACKUP_USAGE', `${(err as Error).message}\n${USAGE}`);
   }
-  throw new BackupError('BACKUP_USAGE', `unknown command ${JSON.stringify(command ?? '')}\n${USAGE}`);
+  throw new OpsError('BACKUP_USAGE', `unknown command ${JSON.stringify(command ?? '')}\n${USAGE}`);
 }
 
 function checkDatabaseUrl(url: string): void {

@@ -1,7 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import { type DatabasePasswords, ensureDatabaseRoles, provisionDatabaseRoles } from '@trading/db';
 import { connectionFor, withDatabase } from './connection.ts';
-import { BackupError } from './errors.ts';
+import { OpsError } from '../opsError.ts';
 import { type DumpContents, listTables } from './listTables.ts';
 import { runTool } from './runTool.ts';
 import { createDatabase, databaseExists, databaseName, dropDatabase, inUse, otherSessions, swapDatabases, userRelations } from './targetDatabase.ts';
@@ -50,7 +50,7 @@ export async function restoreDatabase(options: RestoreOptions): Promise<Restore>
   try {
     accessSync(options.file, constants.R_OK);
   } catch (err) {
-    throw new BackupError('BACKUP_FILE_MISSING', `${options.file} (${(err as Error).message})`);
+    throw new OpsError('BACKUP_FILE_MISSING', `${options.file} (${(err as Error).message})`);
   }
   const contents = await listTables(options.file);
   const adminUrl = withDatabase(options.targetUrl, 'postgres');
@@ -74,7 +74,7 @@ export async function restoreDatabase(options: RestoreOptions): Promise<Restore>
   }
   if (!options.force) {
     const some = relations.slice(0, 3).join(', ');
-    throw new BackupError(
+    throw new OpsError(
       'RESTORE_TARGET_NOT_EMPTY',
       `database ${target} has ${relations.length} tables and sequences (${some}, …); pass --force to replace it (it is kept under another name), or --into a new database`,
     );

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { BackupError } from './errors.ts';
+import { OpsError } from '../opsError.ts';
 
 /** What a PostgreSQL client program printed. */
 export type ToolOutput = { stdout: string; stderr: string };
@@ -14,10 +14,10 @@ export function runTool(program: string, args: readonly string[], env: NodeJS.Pr
     execFile(program, args, { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (!err) return resolve({ stdout, stderr });
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        return reject(new BackupError('BACKUP_TOOL_MISSING', `${program} not found; install the PostgreSQL client programs (postgresql-client)`));
+        return reject(new OpsError('BACKUP_TOOL_MISSING', `${program} not found; install the PostgreSQL client programs (postgresql-client)`));
       }
       const said = stderr.trim().split('\n').slice(-5).join('\n') || err.message;
-      reject(new BackupError('BACKUP_TOOL_FAILED', `${program} exited with ${err.code ?? err.signal}:\n${said}`, { cause: err }));
+      reject(new OpsError('BACKUP_TOOL_FAILED', `${program} exited with ${err.code ?? err.signal}:\n${said}`, { cause: err }));
     });
   });
 }

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { connectionFor, redacted } from './connection.ts';
-import { BackupError } from './errors.ts';
+import { OpsError } from '../opsError.ts';
 
 /*
  * What a restore asks of the server about its target database, through `adminUrl` (the maintenance database
@@ -15,7 +15,7 @@ const OBJECT_IN_USE = '55006';
 export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url, application_name: 'trading-restore' });
   await client.connect().catch((err: Error) => {
-    throw new BackupError('BACKUP_DATABASE_UNREACHABLE', `${redacted(url)} (${err.message})`, { cause: err });
+    throw new OpsError('BACKUP_DATABASE_UNREACHABLE', `${redacted(url)} (${err.message})`, { cause: err });
   });
   try {
     return await work(client);
@@ -70,8 +70,8 @@ export const swapDatabases = (adminUrl: string, target: string, replacement: str
     }
   });
 
-export const inUse = (name: string, sessions: readonly string[]): BackupError =>
-  new BackupError('RESTORE_TARGET_IN_USE', `${sessions.join(', ')} on ${name}; stop the services (and close other sessions) first`);
+export const inUse = (name: string, sessions: readonly string[]): OpsError =>
+  new OpsError('RESTORE_TARGET_IN_USE', `${sessions.join(', ')} on ${name}; stop the services (and close other sessions) first`);
 
 /** The database a URL names. */
 export const databaseName = (url: string): string => connectionFor(url).database;

@@ -4,7 +4,7 @@ import { connectDatabase } from '@trading/db';
 import { loadConfig, runMain } from '@trading/platform';
 import { dlqConfigShape } from './config.ts';
 import { createReplayer } from './createReplayer.ts';
-import { DlqError } from './errors.ts';
+import { OpsError } from '../opsError.ts';
 import { parseCommand } from './parseCommand.ts';
 import { runDlq } from './runDlq.ts';
 
@@ -20,7 +20,7 @@ runMain('dlq', async () => {
   try {
     parseCommand(process.argv.slice(2));
   } catch (err) {
-    if (!(err instanceof DlqError)) throw err;
+    if (!(err instanceof OpsError)) throw err;
     process.stderr.write(`dlq: ${err.code}: ${err.message}\n`);
     process.exitCode = err.exitCode;
     return;

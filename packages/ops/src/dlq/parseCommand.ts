@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { DlqError } from './errors.ts';
+import { OpsError } from '../opsError.ts';
 
 export type DlqCommand =
   | { verb: 'list'; queue: string | undefined; all: boolean }
@@ -14,17 +14,17 @@ export function parseCommand(argv: readonly string[]): DlqCommand {
   try {
     parsed = parse(argv);
   } catch (err) {
-    throw new DlqError('DLQ_USAGE', (err as Error).message);
+    throw new OpsError('DLQ_USAGE', (err as Error).message);
   }
   const { values, positionals } = parsed;
   const [verb, id, ...rest] = positionals;
-  if (rest.length > 0) throw new DlqError('DLQ_USAGE', `unexpected ${rest.join(' ')}`);
+  if (rest.length > 0) throw new OpsError('DLQ_USAGE', `unexpected ${rest.join(' ')}`);
   if (verb === 'list' && id === undefined) return { verb, queue: values.queue, all: values.all ?? false };
   if (verb === 'replay' && values.all && id === undefined) return { verb: 'replay-all', queue: values.queue, force: values.force ?? false };
-  if (id === undefined || values.all || values.queue !== undefined) throw new DlqError('DLQ_USAGE');
+  if (id === undefined || values.all || values.queue !== undefined) throw new OpsError('DLQ_USAGE');
   if (verb === 'show' || verb === 'drop') return { verb, id };
   if (verb === 'replay') return { verb, id, force: values.force ?? false };
-  throw new DlqError('DLQ_USAGE');
+  throw new OpsError('DLQ_USAGE');
 }
 
 const parse = (argv: readonly string[]) =>

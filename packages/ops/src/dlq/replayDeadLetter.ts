@@ -1,6 +1,6 @@
 import type { DeadLetter } from '@trading/db';
 import type { DlqDeps } from './deps.ts';
-import { DlqError } from './errors.ts';
+import { OpsError } from '../opsError.ts';
 import { settleOne } from './settleOne.ts';
 
 /**
@@ -14,15 +14,15 @@ export async function replayDeadLetter(deps: DlqDeps, id: string, force: boolean
     const since = Math.min(d.firstFailedAt.getTime(), d.publishedAt?.getTime() ?? Number.POSITIVE_INFINITY);
     const ageHours = (deps.now().getTime() - since) / 3_600_000;
     if (!force && ageHours > deps.retentionHours) {
-      throw new DlqError('DLQ_PAST_RETENTION', `${d.id} is ${Math.floor(ageHours)} h old, the inbox keeps ${deps.retentionHours} h`);
+      throw new OpsError('DLQ_PAST_RETENTION', `${d.id} is ${Math.floor(ageHours)} h old, the inbox keeps ${deps.retentionHours} h`);
     }
   };
   const publish = async (d: DeadLetter) => {
     try {
       await deps.replayer.replay(d);
     } catch (err) {
-      if (err instanceof DlqError) throw err;
-      throw new DlqError('DLQ_REPLAY_FAILED', `${d.id}: ${(err as Error).message}`);
+      if (err instanceof OpsError) throw err;
+      throw new OpsError('DLQ_REPLAY_FAILED', `${d.id}: ${(err as Error).message}`);
     }
   };
   return settleOne(deps, id, 'replayed', check, publish);

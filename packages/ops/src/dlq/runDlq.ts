@@ -1,6 +1,6 @@
 import { findDeadLetter, listDeadLetters } from '@trading/db';
 import type { DlqDeps } from './deps.ts';
-import { DlqError } from './errors.ts';
+import { OpsError } from '../opsError.ts';
 import { formatList } from './formatList.ts';
 import { formatShow } from './formatShow.ts';
 import { type DlqCommand, parseCommand } from './parseCommand.ts';
@@ -16,7 +16,7 @@ export async function runDlq(deps: DlqDeps, argv: readonly string[]): Promise<nu
     await run(deps, parseCommand(argv));
     return 0;
   } catch (err) {
-    if (!(err instanceof DlqError)) throw err;
+    if (!(err instanceof OpsError)) throw err;
     deps.err(`dlq: ${err.code}: ${err.message}`);
     return err.exitCode;
   }
@@ -31,7 +31,7 @@ async function run(deps: DlqDeps, command: DlqCommand): Promise<void> {
     }
     case 'show': {
       const deadLetter = await findDeadLetter(deps.db, command.id);
-      if (!deadLetter) throw new DlqError('DLQ_UNKNOWN_ID', command.id);
+      if (!deadLetter) throw new OpsError('DLQ_UNKNOWN_ID', command.id);
       deps.out(formatShow(deadLetter));
       return;
     }
@@ -63,18 +63,18 @@ async function run(deps: DlqDeps, command: DlqCommand): Promise<void> {
 /** Replays every waiting dead letter (of one queue), oldest first; one refused does not stop the others, but fails the run. */
 async function replayAll(deps: DlqDeps, queue: string | undefined, force: boolean): Promise<void> {
   const waiting = (await listDeadLetters(deps.db, { state: 'waiting', queue, limit: Number.MAX_SAFE_INTEGER })).reverse();
-  let refused: DlqError | undefined;
+  let refused: OpsError | undefined;
   let replayed = 0;
   for (const { id } of waiting) {
     try {
       await replayDeadLetter(deps, id, force);
       replayed += 1;
     } catch (err) {
-      if (!(err instanceof DlqError)) throw err;
+      if (!(err instanceof OpsError)) throw err;
       deps.err(`dlq: ${err.code}: ${err.message}`);
       refused ??= err;
     }
   }
   deps.out(`replayed ${replayed} of ${waiting.length} dead letter(s)`);
-  if (refused) throw new DlqError(refused.code, `${waiting.length - replayed} of ${waiting.length} not replayed`);
+  if (refused) throw new OpsError(refused.code, `${waiting.length - replayed} of ${waiting.length} not replayed`);
 }

@@ -1,6 +1,6 @@
 import { recordAudit, settleDeadLetter, findDeadLetter, type DeadLetter, type SqlClient } from '@trading/db';
 import type { DlqDeps } from './deps.ts';
-import { DlqError } from './errors.ts';
+import { OpsError } from '../opsError.ts';
 
 const ACTIONS = { replayed: 'DEAD_LETTER_REPLAYED', dropped: 'DEAD_LETTER_DROPPED' } as const;
 
@@ -19,11 +19,11 @@ export async function settleOne(
 ): Promise<DeadLetter> {
   return deps.db.$transaction(async (tx: SqlClient) => {
     const deadLetter = await findDeadLetter(tx, id, true);
-    if (!deadLetter) throw new DlqError('DLQ_UNKNOWN_ID', id);
+    if (!deadLetter) throw new OpsError('DLQ_UNKNOWN_ID', id);
     if (deadLetter.state === 'replayed')
-      throw new DlqError('DLQ_ALREADY_REPLAYED', `${id} by ${deadLetter.stateChangedBy} at ${deadLetter.stateChangedAt.toISOString()}`);
+      throw new OpsError('DLQ_ALREADY_REPLAYED', `${id} by ${deadLetter.stateChangedBy} at ${deadLetter.stateChangedAt.toISOString()}`);
     if (deadLetter.state === 'dropped')
-      throw new DlqError('DLQ_ALREADY_DROPPED', `${id} by ${deadLetter.stateChangedBy} at ${deadLetter.stateChangedAt.toISOString()}`);
+      throw new OpsError('DLQ_ALREADY_DROPPED', `${id} by ${deadLetter.stateChangedBy} at ${deadLetter.stateChangedAt.toISOString()}`);
     check(deadLetter);
     const at = deps.now();
     await settleDeadLetter(tx, deadLetter.id, state, deps.operator, at);
