@@ -33,6 +33,7 @@ export const errorCodes = {
   PRICE_OUT_OF_BAND: { kind: 'client', message: 'the limit price is too far from the market price' },
   ORDER_TOO_LARGE: { kind: 'client', message: "the order's notional is above the symbol's maximum" },
   MARKET_HALTED: { kind: 'conflict', message: 'trading in this symbol is halted by the operator' },
+  ORDER_NOT_FOUND: { kind: 'client', message: 'no order of this user has that order_id or request id' },
   // reporting
   TOO_MANY_STREAMS: { kind: 'unavailable', message: 'the live stream serves as many clients as it may; retry later' },
   QUERY_TOO_LARGE: { kind: 'client', message: 'the query covers too many events or runs too long: narrow it with from, to, user_id or symbol' },

@@ -40,7 +40,14 @@ export async function runStep(tx: SqlClient, deps: TradeDeps, saga: Saga, step: 
       return finish(tx, saga, now, { state: 'REJECTED', reply, failureCode: step.code, failureReason: step.reason }, [tradeEvent(failed)]);
     }
     case 'compensate': {
-      const change = { state: 'COMPENSATING', deadline: deadlineAfter(now, deps.settings), failureCode: step.code, failureReason: step.reason } as const;
+      // Only a BUY whose funds were reserved compensates (decideStep): they were reserved now.
+      const change = {
+        state: 'COMPENSATING',
+        deadline: deadlineAfter(now, deps.settings),
+        failureCode: step.code,
+        failureReason: step.reason,
+        reservedAt: now,
+      } as const;
       await updateSaga(tx, saga.id, now, change);
       return [tradeEvent({ type: 'OrderCancelled', ...facts, code: step.code, reason: step.reason })];
     }
@@ -85,6 +92,7 @@ async function record(tx: SqlClient, deps: TradeDeps, saga: Saga, now: Date): Pr
     tradeId,
     execution: saga.execution ?? undefined,
     deadline: deadlineAfter(now, deps.settings),
+    reservedAt: now,
   });
   captured.catch(() => undefined); // awaited below, unless recording failed first
   try {
