@@ -96,6 +96,14 @@ export const reportRequest = z.strictObject({
     .optional(),
 });
 
+/** The live feeds a socket may subscribe to (README, Streams): two public ones per symbol. */
+export const feedChannels = ['ticker', 'trades'] as const;
+export type FeedChannel = (typeof feedChannels)[number];
+const feed = { ...base, channel: z.enum(feedChannels), symbol };
+/** Starts a feed on this socket (answered by the gateway): its snapshot in the reply, then its changes. */
+export const subscribeRequest = z.strictObject({ ...feed, type: z.literal('SUBSCRIBE') });
+export const unsubscribeRequest = z.strictObject({ ...feed, type: z.literal('UNSUBSCRIBE') });
+
 /** Every request type a service answers, with its schema, the exchange it travels on and its routing key. */
 export const requestRoutes = {
   ROTATE_API_KEY: { schema: rotateApiKeyRequest, exchange: 'payment', routingKey: 'payment.rotate_api_key' },
@@ -116,13 +124,18 @@ export const requestRoutes = {
   REPORT: { schema: reportRequest, exchange: 'api', routingKey: 'reporting.report', query: true },
 } as const;
 
-/** Every request type a client may send: the routed ones and LOGIN, which the gateway answers itself. */
-export const requestSchemas = { ...Object.fromEntries(Object.entries(requestRoutes).map(([type, route]) => [type, route.schema])), LOGIN: loginRequest } as {
+/** The requests the gateway answers itself: LOGIN, and the feeds of its sockets. */
+const gatewaySchemas = { LOGIN: loginRequest, SUBSCRIBE: subscribeRequest, UNSUBSCRIBE: unsubscribeRequest };
+/** Every request type a client may send: the routed ones and those the gateway answers itself. */
+export const requestSchemas = {
+  ...Object.fromEntries(Object.entries(requestRoutes).map(([type, route]) => [type, route.schema])),
+  ...gatewaySchemas,
+} as {
   [T in RoutedRequestType]: (typeof requestRoutes)[T]['schema'];
-} & { LOGIN: typeof loginRequest };
+} & typeof gatewaySchemas;
 
 export type RoutedRequestType = keyof typeof requestRoutes;
-export type RequestType = RoutedRequestType | 'LOGIN';
+export type RequestType = RoutedRequestType | keyof typeof gatewaySchemas;
 
 /** A request as the client sent it: `user_id` may be missing (it then acts for the connection's principal). */
 export type RequestInput = z.infer<(typeof requestSchemas)[RequestType]>;
@@ -151,6 +164,8 @@ export type WithdrawRequest = UserScoped<z.infer<typeof withdrawRequest>>;
 export type UserInfoRequest = UserScoped<z.infer<typeof userInfoRequest>>;
 export type RotateApiKeyRequest = UserScoped<z.infer<typeof rotateApiKeyRequest>>;
 export type LoginRequest = z.infer<typeof loginRequest>;
+export type SubscribeRequest = z.infer<typeof subscribeRequest>;
+export type UnsubscribeRequest = z.infer<typeof unsubscribeRequest>;
 export type BuyRequest = UserScoped<z.infer<typeof buyRequest>>;
 export type SellRequest = UserScoped<z.infer<typeof sellRequest>>;
 export type PortfolioRequest = UserScoped<z.infer<typeof portfolioRequest>>;

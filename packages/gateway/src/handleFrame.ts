@@ -6,9 +6,11 @@ import { decodeFrame } from './decodeFrame.ts';
 import { login } from './login.ts';
 import { type PublishContext, publishRequest } from './publishRequest.ts';
 import { type RequestLimits, retryAfter } from './requestLimits.ts';
+import { handleSubscription, type StreamContext } from './streams/subscribe.ts';
 
 export type FrameContext = AdmissionContext &
-  PublishContext & {
+  PublishContext &
+  StreamContext & {
     maxFrameBytes: number;
     authenticator: Authenticator;
     limits: RequestLimits;
@@ -17,7 +19,7 @@ export type FrameContext = AdmissionContext &
 /**
  * One client frame: decode, validate, admit, limit, authorise, publish. Every refusal is answered at once and never
  * published, so a refused request changes nothing and claims no id; a frame without a usable id is answered with a
- * generated one. LOGIN is answered here.
+ * generated one. LOGIN is answered here, SUBSCRIBE and UNSUBSCRIBE by the feeds (streams/subscribe.ts).
  */
 export function handleFrame(ctx: FrameContext, connection: Connection, frame: ArrayBuffer, isBinary: boolean): void {
   const generatedId = ctx.newId();
@@ -34,6 +36,7 @@ export function handleFrame(ctx: FrameContext, connection: Connection, frame: Ar
   const waitMs = retryAfter(ctx.limits, connection, input.type);
   if (waitMs !== undefined) return refuse(ctx, connection, errorReply(input.id, input.type, 'RATE_LIMITED', undefined, { retry_after_ms: waitMs }));
   if (input.type === 'LOGIN') return login(ctx.authenticator, connection, input);
+  if (input.type === 'SUBSCRIBE' || input.type === 'UNSUBSCRIBE') return handleSubscription(ctx, connection, input);
   const authorized = authorize(connection.identity.principal, input);
   if (!authorized.ok) {
     const { code, message, field } = authorized;

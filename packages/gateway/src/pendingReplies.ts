@@ -9,7 +9,10 @@ export type PendingRequest = {
   type: RequestType;
   connection: Connection;
   log: Logger;
-  /** Turns the service's reply into the client's (ADD_USER and ROTATE_API_KEY add the new key). */
+  /**
+   * Turns the service's reply into the client's (ADD_USER and ROTATE_API_KEY add the new key; SUBSCRIBE starts its
+   * feed on its snapshot). The gateway's own answers (REPLY_TIMEOUT, BROKER_BUSY, SHUTTING_DOWN) pass through it too.
+   */
   complete?: ((reply: Reply) => Reply) | undefined;
 };
 

@@ -3,7 +3,9 @@ import { expect } from 'chai';
 import { createAddressLimits } from '../src/addressLimits.ts';
 import { createAuthenticator } from '../src/authenticator.ts';
 import type { Identity } from '../src/connection.ts';
+import type { Binding, PrivateQueue } from '@trading/bus';
 import { type FrameContext, handleFrame } from '../src/handleFrame.ts';
+import { createFeedHub } from '../src/streams/feedHub.ts';
 import { createPendingReplies } from '../src/pendingReplies.ts';
 import { routeReply } from '../src/routeReply.ts';
 import { createRateLimiter } from '@trading/platform';
@@ -33,6 +35,15 @@ function setup(identity: Identity = operator) {
     timeoutMs: 1000,
     cacheTtlMs: 1000,
   });
+  const bound: Binding[] = [];
+  const boundFeeds: PrivateQueue = {
+    bind: async (b) => void bound.push(b),
+    unbind: async (b) =>
+      void bound.splice(
+        bound.findIndex((x) => x.routingKey === b.routingKey),
+        1,
+      ),
+  };
   const ctx: FrameContext = {
     bus: broker.bus,
     pending,
@@ -44,6 +55,7 @@ function setup(identity: Identity = operator) {
     maxFrameBytes: 1024,
     maxInFlightPerSocket: 2,
     maxBufferedBytes: 4096,
+    feeds: createFeedHub({ queue: boundFeeds, publish: () => undefined, maxPerSocket: 2, logger: silentLogger }),
     limits: {
       perConnection: createRateLimiter({ ratePerSecond: 1, burst: 10, now: () => now }),
       perPrincipal: createRateLimiter({ ratePerSecond: 1, burst: 3, now: () => now }),
@@ -53,7 +65,7 @@ function setup(identity: Identity = operator) {
   const send = (frame: unknown, isBinary = false) => handleFrame(ctx, socket.connection, text(frame), isBinary);
   const route = routeReply({ pending, authenticator, connections: [socket.connection], logger: silentLogger });
   const advanceMs = (ms: number) => void (now += ms);
-  return { ctx, broker, socket, pending, send, route, advanceMs, stopAccepting: () => (accepting = false) };
+  return { ctx, broker, socket, pending, send, route, advanceMs, bound, stopAccepting: () => (accepting = false) };
 }
 
 const asUser = (userId: string): Identity => ({ principal: { kind: 'user', userId }, keyHash: 'a'.repeat(64) });
