@@ -18,6 +18,7 @@ import { createRateLimiter } from '@trading/platform';
 import type { PrivateQueue } from '@trading/bus';
 import { createFeedHub } from './streams/feedHub.ts';
 import { type FeedBudget, sweepFeeds } from './streams/feedBudget.ts';
+import { recoverFeeds } from './streams/recoverFeeds.ts';
 import { routeFeed } from './streams/routeFeed.ts';
 
 /** How often the feeds' budget is checked on every subscribed socket. */
@@ -111,6 +112,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   });
   feedQueue = await bus.followPrivate(routeFeed(feeds));
   const sweeper = every(clock, FEED_SWEEP_MS, () => sweepFeeds(feeds, settings.feeds, deps.now()));
+  bus.onReconnect(() => recoverFeeds(frames));
 
   const { maxConnectionsPerAddress, addUserPerAddress } = settings;
   const addressLimits = createAddressLimits({ maxConnectionsPerAddress, addUserPerHour: addUserPerAddress.ratePerHour, now: deps.now });

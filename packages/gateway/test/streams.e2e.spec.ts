@@ -1,5 +1,5 @@
 import type { Reply } from '@trading/contracts';
-import { closeTestMarket, publishPrices, setPrices, TradingClient, useStack, waitFor } from '@trading/testkit';
+import { closeTestMarket, publishPrices, rabbitmqctl, setPrices, testEnv, TradingClient, useStack, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
 
 type Message = Reply & { type?: string; symbol?: string; price?: string; seq?: number; code?: string };
@@ -144,5 +144,31 @@ describe('live streams: the ticker and trades feeds (gateway + payment + trade)'
     expect(await slow.client.request({ type: 'SUBSCRIBE', channel: 'ticker', symbol: 'BTC' })).to.include({ status: 'OK' });
     await slow.client.close();
     await fast.client.close();
+  });
+
+  it('keeps a subscription through a broker restart: a fresh snapshot says so, then the ticks go on', async () => {
+    await setPrices(operator, { ETH: '3000' });
+    const { client } = await userSocket(stack().gatewayUrl);
+    for (const channel of ['ticker', 'trades']) {
+      expect(await client.request({ type: 'SUBSCRIBE', channel, symbol: 'ETH' })).to.include({ status: 'OK' });
+    }
+    await rabbitmqctl('close_all_connections', '--vhost', testEnv().vhost, 'test: the broker restarts');
+    let moved: number | undefined;
+    await waitFor(async () => {
+      // Published while the gateway may still be reconnecting: such ticks are lost, and the snapshot covers them.
+      moved = (await publishPrices({ ETH: '3100' }).catch(() => []))[0]?.seq ?? moved;
+      return feedOf(client, 'SNAPSHOT').length >= 2 ? true : undefined;
+    }, 30_000);
+    const snapshots = feedOf(client, 'SNAPSHOT') as (Message & { channel: string; reason: string; snapshot: { price: string } | null })[];
+    expect(snapshots.map((m) => [m.channel, m.symbol, m.reason])).to.have.deep.members([
+      ['ticker', 'ETH', 'FEED_RECOVERED'],
+      ['trades', 'ETH', 'FEED_RECOVERED'],
+    ]);
+    expect(snapshots.find((m) => m.channel === 'ticker')?.snapshot?.price).to.be.oneOf(['3000', '3100']);
+    const [after] = await publishPrices({ ETH: '3200' });
+    await waitFor(async () => (feedOf(client, 'TICKER').some((t) => t.seq === after!.seq) ? true : undefined), 20_000);
+    expect(feedOf(client, 'TICKER').at(-1)).to.include({ price: '3200' });
+    expect(moved).to.be.a('number');
+    await client.close();
   });
 });
