@@ -28,8 +28,11 @@ export const benchConfigShape = {
    * `sagas`: rate steps, baselines and the chart. `idle`: hold idle connections and read the gateway's memory.
    * `query-flood`: the last of BENCH_RATES without, then with, a flood of REPORTs and /api/report calls.
    * `hot-account`: one account's DEPOSITs and BUYs against many accounts', and the others' latency beside it.
+   * `fan-out`: the live ticker's deliveries per second to many subscribers, and the gateway's CPU for them.
    */
-  BENCH_MODE: z.enum(['sagas', 'idle', 'query-flood', 'hot-account']).default('sagas'),
+  BENCH_MODE: z.enum(['sagas', 'idle', 'query-flood', 'hot-account', 'fan-out']).default('sagas'),
+  /** Fan-out: sockets following the ticker of every one of BENCH_SYMBOLS (the market's MARKET_TICK_INTERVAL_MS sets the rate). */
+  BENCH_FANOUT_SUBSCRIBERS: z.coerce.number().int().min(1).max(50_000).default(1000),
   /** Hot account: the many accounts (a socket each), the requests in flight in a flat-out step, the others' paced rate. */
   BENCH_HOT_ACCOUNTS: z.coerce.number().int().min(2).max(1000).default(64),
   BENCH_HOT_IN_FLIGHT: z.coerce.number().int().min(1).max(256).default(200),

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { createLogger, loadConfig, runMain } from '@trading/platform';
 import { renderChart } from './chart.ts';
 import { benchConfigShape, type BenchConfig, flagsToEnv } from './config.ts';
+import { measureFanOut } from './fanOut.ts';
 import { runHotAccount } from './hotAccount.ts';
 import { holdIdleConnections } from './idleConnections.ts';
 import { listenerPid } from './processInfo.ts';
@@ -15,7 +16,7 @@ const print = (line: string) => process.stdout.write(`${line}\n`);
 /** `pnpm bench [--flags]`: the bench's composition root. Its last line of output is one JSON object. */
 runMain('bench', async () => {
   const config = loadConfig(benchConfigShape, { ...process.env, ...flagsToEnv(process.argv.slice(2), Object.keys(benchConfigShape)) });
-  const modes = { idle, 'hot-account': hotAccount, sagas, 'query-flood': sagas } as const;
+  const modes = { idle, 'hot-account': hotAccount, sagas, 'query-flood': sagas, 'fan-out': fanOut } as const;
   const result = await modes[config.BENCH_MODE](config);
   print(JSON.stringify(result));
   process.exit(0);
@@ -104,6 +105,23 @@ async function hotAccount(config: BenchConfig) {
     hotRate: config.BENCH_HOT_RATE,
     symbol: config.BENCH_SYMBOLS[0]!,
     quantity: config.BENCH_HOT_QUANTITY,
+    progress: print,
+  });
+}
+
+async function fanOut(config: BenchConfig) {
+  const port = Number(new URL(config.GATEWAY_URL).port || 80);
+  const gatewayPid = config.GATEWAY_PID ?? listenerPid(port);
+  if (!gatewayPid) throw new Error(`no process seen listening on port ${port}: start the stack, or pass --gateway-pid`);
+  print(`• fan-out against ${config.GATEWAY_URL} (gateway pid ${gatewayPid})`);
+  return measureFanOut({
+    url: config.GATEWAY_URL,
+    apiKey: config.ADMIN_API_KEY,
+    gatewayPid,
+    subscribers: config.BENCH_FANOUT_SUBSCRIBERS,
+    symbols: config.BENCH_SYMBOLS,
+    warmupS: config.BENCH_WARMUP_S,
+    durationS: config.BENCH_DURATION_S,
     progress: print,
   });
 }

@@ -2,6 +2,7 @@ import { createLogger } from '@trading/platform';
 import { type Stack, startStack, TEST_ADMIN_API_KEY, testEnv } from '@trading/testkit';
 import { expect } from 'chai';
 import pg from 'pg';
+import { measureFanOut } from '../src/fanOut.ts';
 import { runHotAccount } from '../src/hotAccount.ts';
 import { holdIdleConnections } from '../src/idleConnections.ts';
 import { runBench } from '../src/runBench.ts';
@@ -161,5 +162,24 @@ describe('the bench on a tiny load', () => {
     });
     expect(result).to.include({ idle_connections: 50, gateway_pid: gatewayPid, errors: 0 });
     expect(result.gateway_rss_mb).to.be.greaterThan(0);
+  });
+
+  it('measures the live ticker’s fan-out: deliveries per second to many subscribers and the gateway’s CPU for them', async function () {
+    this.timeout(30_000);
+    const result = await measureFanOut({
+      url: stack.gatewayUrl,
+      apiKey: TEST_ADMIN_API_KEY,
+      gatewayPid: stack.services.gateway[0]!.pid!,
+      subscribers: 20,
+      symbols: ['BTC', 'ETH'],
+      warmupS: 0.5,
+      durationS: 2.5,
+      progress: () => undefined,
+    });
+    expect(result).to.include({ subscribers: 20, errors: 0 });
+    // The market ticks each symbol once a second: every subscriber gets about two ticks a second.
+    expect(result.ticks_in_per_s).to.be.within(1, 4);
+    expect(result.deliveries_per_s).to.be.within(20 * result.ticks_in_per_s * 0.5, 20 * result.ticks_in_per_s * 2);
+    expect(result.gateway_cpu_pct).to.be.at.least(0);
   });
 });

@@ -35,6 +35,8 @@ export type Consumer = {
   queue?: string;
   /** For a private reply queue: the server names it, it lives as long as the connection. */
   bindings?: readonly Binding[];
+  /** The server's name of the private queue on the current connection (set by startConsumer). */
+  privateQueue?: string;
   /** Messages in hand at once on this consumer; default the bus's `prefetch`. */
   prefetch?: number;
   channel?: Channel;

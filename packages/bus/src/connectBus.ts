@@ -3,6 +3,7 @@ import { type Binding, type BusOptions, createBusState, type Handler } from './b
 import { close, stopConsuming } from './close.ts';
 import { connect } from './connect.ts';
 import { addConsumer } from './consume.ts';
+import { followPrivate, type PrivateQueue } from './privateQueue.ts';
 import { publish } from './publish.ts';
 import { queueDepth } from './queueDepth.ts';
 
@@ -20,6 +21,11 @@ export type Bus = {
   consume(queue: string, handler: Handler, options?: { prefetch?: number }): Promise<void>;
   /** Consumes a private, server-named queue bound with `bindings` (a gateway's replies). */
   consumePrivate(bindings: readonly Binding[], handler: Handler): Promise<void>;
+  /**
+   * Consumes a private, server-named queue whose bindings change while it runs (a gateway's live feeds: one binding
+   * per feed its subscribers want). The bindings are made again on every reconnect.
+   */
+  followPrivate(handler: Handler): Promise<PrivateQueue>;
   /** How many messages wait in a queue; a TransientError while the broker is not connected. */
   queueDepth(queue: string): Promise<number>;
   /**
@@ -46,6 +52,7 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     publish: (message) => publish(state, message),
     consume: (queue, handler, options = {}) => addConsumer(state, { queue, handler, ...options }),
     consumePrivate: (bindings, handler) => addConsumer(state, { bindings, handler }),
+    followPrivate: (handler) => followPrivate(state, handler),
     queueDepth: (queue) => queueDepth(state, queue),
     onReconnect: (listener) => void state.reconnectListeners.push(listener),
     stopConsuming: () => stopConsuming(state),

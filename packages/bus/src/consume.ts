@@ -24,7 +24,8 @@ export async function startConsumer(state: BusState, model: ChannelModel, consum
   let queue = consumer.queue;
   if (consumer.bindings) {
     queue = (await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false })).queue;
-    for (const b of consumer.bindings) await channel.bindQueue(queue, b.exchange, b.routingKey);
+    for (const b of [...consumer.bindings]) await channel.bindQueue(queue, b.exchange, b.routingKey);
+    consumer.privateQueue = queue;
   }
   if (!queue) throw new Error('consumer without queue');
   const handler = traceHandler(consumer.bindings ? `${state.options.service}.private` : queue, consumer.handler);

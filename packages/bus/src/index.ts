@@ -14,3 +14,4 @@ export * from './watchQueueDepth.ts';
 export * from './followTicks.ts';
 export * from './readDeadLetter.ts';
 export * from './openRepublisher.ts';
+export type { PrivateQueue } from './privateQueue.ts';

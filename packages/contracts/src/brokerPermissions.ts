@@ -5,6 +5,7 @@ import {
   consumedQueues,
   credentialRevokedKey,
   followsMarket,
+  gatewayFeedBindings,
   gatewayReplySources,
   marketTickBinding,
   publishOnly,
@@ -48,7 +49,7 @@ function permissionFor(service: ServiceName): BrokerPermission {
   const queues = serviceQueues[service];
   const own = [...queues.map(escapeRegExp), ...(queues.length === 0 || followsMarket.has(service) ? [SERVER_NAMED] : [])];
   const sources = [
-    ...(service === 'gateway' ? gatewayReplySources : serviceBindings(service).map((b) => b.source)),
+    ...(service === 'gateway' ? [...gatewayReplySources, exchanges.market] : serviceBindings(service).map((b) => b.source)),
     ...(followsMarket.has(service) ? [marketTickBinding.exchange] : []),
   ];
   return {
@@ -83,12 +84,20 @@ function topicPermissionsFor(service: ServiceName): BrokerTopicPermission[] {
   return service === 'trade' ? [...reads, { exchange: exchanges.payment, write: anyOf(sagaCommandKeys), read: ANY }] : reads;
 }
 
-/** The gateway binds only its own reply keys (and revoked credentials), and may not publish a saga command nor an event. */
+/**
+ * The gateway binds only its own reply keys, revoked credentials and the public feeds (one symbol's ticks, completed
+ * trades), and may not publish a saga command, an event nor a tick.
+ */
 const gatewayTopicPermissions: BrokerTopicPermission[] = [
   { exchange: exchanges.payment, write: `^(?!${anyOf(sagaCommandKeys)}).+$`, read: ANY },
   { exchange: exchanges.apiResponse, write: ANY, read: anyOf([GATEWAY_REPLY_KEY]) },
   { exchange: exchanges.paymentResponse, write: ANY, read: anyOf([GATEWAY_REPLY_KEY, escapeRegExp(credentialRevokedKey)]) },
-  { exchange: exchanges.domainEvents, write: NOTHING, read: anyOf([escapeRegExp(credentialRevokedKey)]) },
+  {
+    exchange: exchanges.domainEvents,
+    write: NOTHING,
+    read: anyOf([escapeRegExp(credentialRevokedKey), escapeRegExp(gatewayFeedBindings.trades.routingKey)]),
+  },
+  { exchange: exchanges.market, write: NOTHING, read: MARKET_TICK_KEY },
 ];
 
 export const brokerPermissions = Object.fromEntries(serviceNames.map((s) => [s, permissionFor(s)])) as Record<ServiceName, BrokerPermission>;

@@ -15,6 +15,8 @@ export const errorCodes = {
   BROKER_BUSY: { kind: 'unavailable', message: 'the message broker is not accepting messages right now; retry later' },
   REPLY_TIMEOUT: { kind: 'unavailable', message: 'no reply in time: the outcome is not known yet; re-send the same id to learn it' },
   SHUTTING_DOWN: { kind: 'unavailable', message: 'the gateway is shutting down; reconnect and re-send' },
+  TOO_MANY_SUBSCRIPTIONS: { kind: 'client', message: 'this socket has as many subscriptions as it may; unsubscribe from one first' },
+  SLOW_CONSUMER: { kind: 'client', message: 'the socket did not read its feed: the subscription was ended; read faster and subscribe again' },
   // any service
   DUPLICATE_REQUEST_ID: { kind: 'conflict', message: 'this id was already used for a different request' },
   INTERNAL: { kind: 'unavailable', message: 'internal error' },
@@ -33,6 +35,7 @@ export const errorCodes = {
   PRICE_OUT_OF_BAND: { kind: 'client', message: 'the limit price is too far from the market price' },
   ORDER_TOO_LARGE: { kind: 'client', message: "the order's notional is above the symbol's maximum" },
   MARKET_HALTED: { kind: 'conflict', message: 'trading in this symbol is halted by the operator' },
+  ORDER_NOT_FOUND: { kind: 'client', message: 'no order of this user has that order_id or request id' },
   // reporting
   TOO_MANY_STREAMS: { kind: 'unavailable', message: 'the live stream serves as many clients as it may; retry later' },
   QUERY_TOO_LARGE: { kind: 'client', message: 'the query covers too many events or runs too long: narrow it with from, to, user_id or symbol' },

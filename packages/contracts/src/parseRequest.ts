@@ -1,12 +1,17 @@
 import type { z } from 'zod';
 import type { ErrorCode } from './errorCodes.ts';
-import { type RequestId, type RequestInput, requestIdSchema, requestSchemas, type RequestType } from './requests.ts';
+import { type RequestId, type RequestInput, requestIdSchema, requestRoutes, requestSchemas, type RequestType, type RoutedRequestType } from './requests.ts';
 
 export type RequestRejection = { code: ErrorCode; message: string; field?: string; rule?: string };
 export type ParsedRequest = { ok: true; request: RequestInput } | { ok: false; id?: RequestId; error: RequestRejection };
 
 export function isRequestType(type: unknown): type is RequestType {
   return typeof type === 'string' && Object.hasOwn(requestSchemas, type);
+}
+
+/** A type a service answers (not one the gateway answers itself: LOGIN, SUBSCRIBE, UNSUBSCRIBE). */
+export function isRoutedRequestType(type: unknown): type is RoutedRequestType {
+  return typeof type === 'string' && Object.hasOwn(requestRoutes, type);
 }
 
 /**

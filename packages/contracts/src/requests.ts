@@ -58,6 +58,16 @@ export const tradesRequest = z.strictObject({
 const isoTime = z.iso
   .datetime({ offset: true, message: 'must be an ISO 8601 time such as "2026-01-31T09:00:00Z"' })
   .refine((time) => withinTimeBounds(Date.parse(time)), { message: 'must lie between 1970 and 9999 UTC' });
+/**
+ * Where one of the user's orders stands: named by its `order_id` (every BUY and SELL reply carries it) or by the
+ * request id that placed it (scoped as that request was: the same principal and user). Exactly one of the two.
+ */
+export const orderStatusRequest = z
+  .strictObject({ ...base, type: z.literal('ORDER_STATUS'), user_id: subject, order_id: userId.optional(), request_id: requestIdSchema.optional() })
+  .refine((request) => (request.order_id === undefined) !== (request.request_id === undefined), {
+    message: 'name exactly one of order_id or request_id',
+    path: ['order_id'],
+  });
 /** The latest market price Trade holds for a symbol (any authenticated connection). */
 export const quoteRequest = z.strictObject({ ...base, type: z.literal('QUOTE'), symbol });
 /** The operator halts or resumes trading in one symbol or one whole market (admin key only). */
@@ -86,6 +96,14 @@ export const reportRequest = z.strictObject({
     .optional(),
 });
 
+/** The live feeds a socket may subscribe to (README, Streams): two public ones per symbol. */
+export const feedChannels = ['ticker', 'trades'] as const;
+export type FeedChannel = (typeof feedChannels)[number];
+const feed = { ...base, channel: z.enum(feedChannels), symbol };
+/** Starts a feed on this socket (answered by the gateway): its snapshot in the reply, then its changes. */
+export const subscribeRequest = z.strictObject({ ...feed, type: z.literal('SUBSCRIBE') });
+export const unsubscribeRequest = z.strictObject({ ...feed, type: z.literal('UNSUBSCRIBE') });
+
 /** Every request type a service answers, with its schema, the exchange it travels on and its routing key. */
 export const requestRoutes = {
   ROTATE_API_KEY: { schema: rotateApiKeyRequest, exchange: 'payment', routingKey: 'payment.rotate_api_key' },
@@ -99,24 +117,41 @@ export const requestRoutes = {
   PORTFOLIO: { schema: portfolioRequest, exchange: 'api', routingKey: 'trade.portfolio' },
   TRADES: { schema: tradesRequest, exchange: 'api', routingKey: 'trade.trades' },
   QUOTE: { schema: quoteRequest, exchange: 'api', routingKey: 'trade.quote' },
+  ORDER_STATUS: { schema: orderStatusRequest, exchange: 'api', routingKey: 'trade.order_status' },
   HALT: { schema: haltRequest, exchange: 'api', routingKey: 'trade.halt' },
   RESUME: { schema: resumeRequest, exchange: 'api', routingKey: 'trade.resume' },
   /** A query: it expires with its reply timeout, so one whose client gave up is never run (topology.ts). */
   REPORT: { schema: reportRequest, exchange: 'api', routingKey: 'reporting.report', query: true },
 } as const;
 
-/** Every request type a client may send: the routed ones and LOGIN, which the gateway answers itself. */
-export const requestSchemas = { ...Object.fromEntries(Object.entries(requestRoutes).map(([type, route]) => [type, route.schema])), LOGIN: loginRequest } as {
+/** The requests the gateway answers itself: LOGIN, and the feeds of its sockets. */
+const gatewaySchemas = { LOGIN: loginRequest, SUBSCRIBE: subscribeRequest, UNSUBSCRIBE: unsubscribeRequest };
+/** Every request type a client may send: the routed ones and those the gateway answers itself. */
+export const requestSchemas = {
+  ...Object.fromEntries(Object.entries(requestRoutes).map(([type, route]) => [type, route.schema])),
+  ...gatewaySchemas,
+} as {
   [T in RoutedRequestType]: (typeof requestRoutes)[T]['schema'];
-} & { LOGIN: typeof loginRequest };
+} & typeof gatewaySchemas;
 
 export type RoutedRequestType = keyof typeof requestRoutes;
-export type RequestType = RoutedRequestType | 'LOGIN';
+export type RequestType = RoutedRequestType | keyof typeof gatewaySchemas;
 
 /** A request as the client sent it: `user_id` may be missing (it then acts for the connection's principal). */
 export type RequestInput = z.infer<(typeof requestSchemas)[RequestType]>;
 /** The request types that act on one user's account, and so carry `user_id` once authorised. */
-export const userScopedTypes = ['REMOVE_USER', 'DEPOSIT', 'WITHDRAW', 'USER_INFO', 'ROTATE_API_KEY', 'BUY', 'SELL', 'PORTFOLIO', 'TRADES'] as const;
+export const userScopedTypes = [
+  'REMOVE_USER',
+  'DEPOSIT',
+  'WITHDRAW',
+  'USER_INFO',
+  'ROTATE_API_KEY',
+  'BUY',
+  'SELL',
+  'PORTFOLIO',
+  'TRADES',
+  'ORDER_STATUS',
+] as const;
 /** The request types only the operator may send. */
 export const operatorTypes = ['HALT', 'RESUME'] as const;
 type UserScoped<T> = T extends { type: (typeof userScopedTypes)[number] } ? Omit<T, 'user_id'> & { user_id: string } : T;
@@ -129,15 +164,18 @@ export type WithdrawRequest = UserScoped<z.infer<typeof withdrawRequest>>;
 export type UserInfoRequest = UserScoped<z.infer<typeof userInfoRequest>>;
 export type RotateApiKeyRequest = UserScoped<z.infer<typeof rotateApiKeyRequest>>;
 export type LoginRequest = z.infer<typeof loginRequest>;
+export type SubscribeRequest = z.infer<typeof subscribeRequest>;
+export type UnsubscribeRequest = z.infer<typeof unsubscribeRequest>;
 export type BuyRequest = UserScoped<z.infer<typeof buyRequest>>;
 export type SellRequest = UserScoped<z.infer<typeof sellRequest>>;
 export type PortfolioRequest = UserScoped<z.infer<typeof portfolioRequest>>;
 export type TradesRequest = UserScoped<z.infer<typeof tradesRequest>>;
+export type OrderStatusRequest = UserScoped<z.infer<typeof orderStatusRequest>>;
 export type ReportRequest = z.infer<typeof reportRequest>;
 export type QuoteRequest = z.infer<typeof quoteRequest>;
 export type HaltRequest = z.infer<typeof haltRequest>;
 export type ResumeRequest = z.infer<typeof resumeRequest>;
 export type PaymentRequest = AddUserRequest | RemoveUserRequest | DepositRequest | WithdrawRequest | UserInfoRequest | RotateApiKeyRequest;
-export type TradeRequest = BuyRequest | SellRequest | PortfolioRequest | TradesRequest | QuoteRequest | HaltRequest | ResumeRequest;
+export type TradeRequest = BuyRequest | SellRequest | PortfolioRequest | TradesRequest | OrderStatusRequest | QuoteRequest | HaltRequest | ResumeRequest;
 /** A request a service answers, authorised. */
 export type ClientRequest = PaymentRequest | TradeRequest | ReportRequest;

@@ -46,6 +46,16 @@ export const followsMarket: ReadonlySet<ServiceName> = new Set(['trade', 'report
  */
 export const gatewayReplySources = [exchanges.apiResponse, exchanges.paymentResponse, exchanges.domainEvents] as const;
 
+/**
+ * What a gateway binds its feed queue to (a private queue of its own, server-named), one binding per feed its
+ * subscribers want and only while they want it: a symbol's ticks on `market`, and completed trades on
+ * `domain-events` (their routing key names no symbol: the gateway keeps the symbols it serves).
+ */
+export const gatewayFeedBindings = {
+  ticker: (symbol: string) => ({ exchange: exchanges.market, routingKey: priceTickKey(symbol) }),
+  trades: { exchange: exchanges.domainEvents, routingKey: eventRoutingKeys.SagaCompleted },
+} as const;
+
 /** Routing key of a revoked credential: every gateway instance forgets it at once. */
 export const credentialRevokedKey = eventRoutingKeys.CredentialRevoked;
 
@@ -64,7 +74,7 @@ export function topologyFor(service: ServiceName): Topology {
   const own = serviceQueues[service];
   const bindings = serviceBindings(service);
   const sources = [
-    ...(service === 'gateway' ? gatewayReplySources : bindings.map((b) => b.source)),
+    ...(service === 'gateway' ? [...gatewayReplySources, exchanges.market] : bindings.map((b) => b.source)),
     ...(followsMarket.has(service) ? [marketTickBinding.exchange] : []),
   ];
   return {

@@ -20,6 +20,9 @@ export type Connection = {
   bufferedAmount(): number;
   /** Closes the socket with a close frame (1001 at shutdown). */
   end(code: number, reason: string): void;
+  /** Joins or leaves a uWS pub/sub topic (a live feed, streams/feedHub.ts); false once the socket closed. */
+  subscribe(topic: string): boolean;
+  unsubscribe(topic: string): boolean;
 };
 
 export type SocketConnection = Connection & { markClosed(): void };
@@ -61,6 +64,8 @@ export function createSocketConnection(ws: WebSocket<SocketData>, sessionId: str
     end(code, reason) {
       if (!closed) ws.end(code, reason);
     },
+    subscribe: (topic) => !closed && ws.subscribe(topic),
+    unsubscribe: (topic) => !closed && ws.unsubscribe(topic),
     markClosed() {
       closed = true;
     },

@@ -9,9 +9,11 @@ import { type PublishContext, publishRequest } from './publishRequest.ts';
 import { endRequestSpan, nameRequestSpan, type RequestSpan, startRequestSpan } from './requestSpan.ts';
 import { requestStarted } from './replyMetrics.ts';
 import { type RequestLimits, retryAfter } from './requestLimits.ts';
+import { handleSubscription, type StreamContext } from './streams/subscribe.ts';
 
 export type FrameContext = AdmissionContext &
-  PublishContext & {
+  PublishContext &
+  StreamContext & {
     maxFrameBytes: number;
     authenticator: Authenticator;
     limits: RequestLimits;
@@ -20,7 +22,8 @@ export type FrameContext = AdmissionContext &
 /**
  * One client frame: decode, validate, admit, limit, authorise, publish. Every refusal is answered at once and never
  * published, so a refused request changes nothing and claims no id; a frame without a usable id is answered with a
- * generated one. LOGIN is answered here. Each frame is a SERVER span until its reply (requestSpan).
+ * generated one. LOGIN is answered here, SUBSCRIBE and UNSUBSCRIBE by the feeds (streams/subscribe.ts). Each frame
+ * is a SERVER span until its reply (requestSpan).
  */
 export function handleFrame(ctx: FrameContext, connection: Connection, frame: ArrayBuffer, isBinary: boolean): void {
   const span = startRequestSpan(connection.sessionId);
@@ -41,6 +44,7 @@ export function handleFrame(ctx: FrameContext, connection: Connection, frame: Ar
   const waitMs = retryAfter(ctx.limits, connection, input.type);
   if (waitMs !== undefined) return refuse(errorReply(input.id, input.type, 'RATE_LIMITED', undefined, { retry_after_ms: waitMs }));
   if (input.type === 'LOGIN') return withTraceContext(span.context, () => login(ctx.authenticator, connection, input, (reply) => endRequestSpan(span, reply)));
+  if (input.type === 'SUBSCRIBE' || input.type === 'UNSUBSCRIBE') return withTraceContext(span.context, () => handleSubscription(ctx, connection, input, span));
   const authorized = authorize(connection.identity.principal, input);
   if (!authorized.ok) {
     const { code, message, field } = authorized;

@@ -49,6 +49,7 @@ runMain('gateway', async () => {
       maxInFlightPerSocket: config.MAX_IN_FLIGHT_PER_SOCKET,
       adminApiKey: config.ADMIN_API_KEY,
       authCacheTtlMs: config.AUTH_CACHE_TTL_MS,
+      feeds: { maxPerSocket: config.MAX_SUBSCRIPTIONS_PER_SOCKET, maxBufferedBytes: config.FEED_MAX_BUFFERED_BYTES, stallMs: config.FEED_STALL_MS },
       ...edge,
     },
   });

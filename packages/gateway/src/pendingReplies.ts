@@ -10,13 +10,22 @@ export type PendingRequest = {
   type: RequestType;
   connection: Connection;
   log: Logger;
-  /** Turns the service's reply into the client's (ADD_USER and ROTATE_API_KEY add the new key). */
+  /**
+   * Turns the service's reply into the client's (ADD_USER and ROTATE_API_KEY add the new key; SUBSCRIBE starts its
+   * feed on its snapshot). The gateway's own answers (REPLY_TIMEOUT, BROKER_BUSY, SHUTTING_DOWN) pass through it too.
+   */
   complete?: ((reply: Reply) => Reply) | undefined;
   /** The request's SERVER span (tracing), which whoever answers the request ends. */
   span?: RequestSpan | undefined;
 };
 
 export type PendingReplies = ReturnType<typeof createPendingReplies>;
+
+/** Answers a request taken from the pending ones: its reply, completed (a new key, a feed's start), and its span ended. */
+export function answerPending(request: PendingRequest, reply: Reply): void {
+  request.connection.send(request.complete ? request.complete(reply) : reply);
+  endRequestSpan(request.span, reply);
+}
 
 /**
  * Requests published and not answered yet, by correlation id. Taking an entry removes it and stops its

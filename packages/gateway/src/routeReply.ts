@@ -3,8 +3,7 @@ import { brokerUsers, credentialRevoked, eventRoutingKeys, type Reply } from '@t
 import type { Logger } from '@trading/platform';
 import type { Authenticator } from './authenticator.ts';
 import type { Connection } from './connection.ts';
-import type { PendingReplies } from './pendingReplies.ts';
-import { endRequestSpan } from './requestSpan.ts';
+import { answerPending, type PendingReplies } from './pendingReplies.ts';
 
 export type ReplyRoutes = {
   pending: PendingReplies;
@@ -44,8 +43,7 @@ export function routeReply({ pending, authenticator, connections, logger }: Repl
       return;
     }
     const reply = delivery.body as Reply;
-    request.connection.send(request.complete ? request.complete(reply) : reply);
-    endRequestSpan(request.span, reply);
+    answerPending(request, reply);
     request.log.debug('reply sent');
   };
 }

@@ -56,6 +56,7 @@ export function socketBehavior(ctx: SocketContext): WebSocketBehavior<SocketData
       timers.get(connection)?.cancel();
       if (counted.has(connection)) frames.limits.address.close(connection.remoteAddress);
       frames.limits.perConnection.forget(connection.sessionId);
+      frames.feeds.forget(connection);
       const dropped = frames.pending.forget(connection);
       logger.debug({ sessionId: connection.sessionId, code, dropped }, 'connection closed');
     },

@@ -10,16 +10,32 @@ import type { Connection, SocketData } from './connection.ts';
 import type { FrameContext } from './handleFrame.ts';
 import { healthRoute } from './healthRoute.ts';
 import { listen } from './listen.ts';
-import { createPendingReplies } from './pendingReplies.ts';
+import { answerPending, createPendingReplies } from './pendingReplies.ts';
 import { recheckKeys } from './recheckKeys.ts';
-import { endRequestSpan } from './requestSpan.ts';
 import { routeReply } from './routeReply.ts';
 import { MAX_BUFFERED_BYTES, socketBehavior } from './socketBehavior.ts';
 import { createRateLimiter } from '@trading/platform';
+import type { PrivateQueue } from '@trading/bus';
+import { createFeedHub } from './streams/feedHub.ts';
+import { type FeedBudget, sweepFeeds } from './streams/feedBudget.ts';
+import { recoverFeeds } from './streams/recoverFeeds.ts';
+import { routeFeed } from './streams/routeFeed.ts';
+
+/** How often the feeds' budget is checked on every subscribed socket. */
+const FEED_SWEEP_MS = 50;
+
+/** Runs `task` every `ms` on the clock until cancelled. */
+function every(clock: Clock, ms: number, task: () => void): { cancel(): void } {
+  let timer = clock.schedule(function tick() {
+    task();
+    timer = clock.schedule(tick, ms);
+  }, ms);
+  return { cancel: () => timer.cancel() };
+}
 
 export type GatewayDeps = {
   logger: Logger;
-  bus: Pick<Bus, 'publish' | 'connected' | 'blocked' | 'consumePrivate' | 'onReconnect'>;
+  bus: Pick<Bus, 'publish' | 'connected' | 'blocked' | 'consumePrivate' | 'followPrivate' | 'onReconnect'>;
   /** Names this instance's reply queue binding (gateway.<instanceId>). */
   instanceId: string;
   clock: Clock;
@@ -42,6 +58,8 @@ export type GatewaySettings = {
   /** The operator's key (ADMIN_API_KEY), or undefined for none. */
   adminApiKey: string | undefined;
   authCacheTtlMs: number;
+  /** Live feeds (streams/): subscriptions per socket, and the feeds' budget of unread bytes per socket. */
+  feeds: { maxPerSocket: number } & FeedBudget;
 } & Omit<ReturnType<typeof edgeSettings>, 'tls'>;
 
 export type Gateway = {
@@ -64,9 +82,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const connections = new Set<Connection>();
   const pending = createPendingReplies(clock, settings.replyTimeoutMs, (request) => {
     request.log.debug('no reply in time');
-    const reply = errorReply(request.requestId, request.type, 'REPLY_TIMEOUT');
-    request.connection.send(reply);
-    endRequestSpan(request.span, reply);
+    answerPending(request, errorReply(request.requestId, request.type, 'REPLY_TIMEOUT'));
   });
   const replyTo = gatewayReplyKey(deps.instanceId);
   const authenticator = createAuthenticator({
@@ -85,6 +101,18 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   ];
   await bus.consumePrivate(replyBindings, routeReply({ pending, authenticator, connections, logger }));
   bus.onReconnect(() => void recheckKeys(authenticator, connections, logger));
+  // The live feeds: one private queue, bound per feed while a socket here wants it; uWS fans each message out.
+  let app: uWS.TemplatedApp | undefined;
+  let feedQueue: PrivateQueue | undefined;
+  const feeds = createFeedHub({
+    queue: { bind: (b) => feedQueue?.bind(b) ?? Promise.resolve(), unbind: (b) => feedQueue?.unbind(b) ?? Promise.resolve() },
+    publish: (topic, text) => void app?.publish(topic, text),
+    maxPerSocket: settings.feeds.maxPerSocket,
+    logger,
+  });
+  feedQueue = await bus.followPrivate(routeFeed(feeds));
+  const sweeper = every(clock, FEED_SWEEP_MS, () => sweepFeeds(feeds, settings.feeds, deps.now()));
+  bus.onReconnect(() => recoverFeeds(frames));
 
   const { maxConnectionsPerAddress, addUserPerAddress } = settings;
   const addressLimits = createAddressLimits({ maxConnectionsPerAddress, addUserPerHour: addUserPerAddress.ratePerHour, now: deps.now });
@@ -96,6 +124,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     newId: deps.newId,
     logger,
     queryTtlMs: settings.replyTimeoutMs,
+    feeds,
     accepting: () => accepting,
     maxFrameBytes: settings.maxFrameBytes,
     maxInFlightPerSocket: settings.maxInFlightPerSocket,
@@ -112,7 +141,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     addressLimits,
     logger,
   };
-  const app = deps
+  app = deps
     .createApp()
     .ws<SocketData>('/*', socketBehavior({ frames, upgrade, connections, clock, authTimeoutMs: settings.authTimeoutMs, logger }))
     .get('/health', healthRoute(deps.probes))
@@ -121,14 +150,15 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
 
   return {
     port: listening.port,
-    stopListening: () => uWS.us_listen_socket_close(listening.socket),
+    stopListening: () => {
+      sweeper.cancel();
+      uWS.us_listen_socket_close(listening.socket);
+    },
     async drain(graceMs) {
       accepting = false;
       await orAfter(clock, graceMs, pending.empty(), undefined);
       for (const request of pending.takeAll()) {
-        const reply = errorReply(request.requestId, request.type, 'SHUTTING_DOWN', UNANSWERED_AT_SHUTDOWN);
-        request.connection.send(reply);
-        endRequestSpan(request.span, reply);
+        answerPending(request, errorReply(request.requestId, request.type, 'SHUTTING_DOWN', UNANSWERED_AT_SHUTDOWN));
       }
     },
     closeSockets() {

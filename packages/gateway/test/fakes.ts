@@ -45,6 +45,8 @@ export function fakeConnection(sessionId = 'session-1', identity: Identity = ope
     send: (body) => void sent.push(JSON.parse(JSON.stringify(body)) as Reply),
     bufferedAmount: () => buffered,
     end: (code, reason) => void ended.push({ code, reason }),
+    subscribe: () => true,
+    unsubscribe: () => true,
   };
   return { connection, sent, ended, setBuffered: (bytes: number) => void (buffered = bytes) };
 }

@@ -17,6 +17,7 @@ const samples: Record<RoutedRequestType, Record<string, unknown>> = {
   SELL: { type: 'SELL', user_id: user, symbol: 'BTC', amount: '1' },
   PORTFOLIO: { type: 'PORTFOLIO', user_id: user },
   TRADES: { type: 'TRADES', user_id: user },
+  ORDER_STATUS: { type: 'ORDER_STATUS', user_id: user, order_id: randomUUID() },
   QUOTE: { type: 'QUOTE', symbol: 'BTC' },
   HALT: { type: 'HALT', symbol: 'BTC' },
   RESUME: { type: 'RESUME', market: 'Crypto' },

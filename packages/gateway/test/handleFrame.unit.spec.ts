@@ -3,7 +3,9 @@ import { expect } from 'chai';
 import { createAddressLimits } from '../src/addressLimits.ts';
 import { createAuthenticator } from '../src/authenticator.ts';
 import type { Identity } from '../src/connection.ts';
+import type { Binding, PrivateQueue } from '@trading/bus';
 import { type FrameContext, handleFrame } from '../src/handleFrame.ts';
+import { createFeedHub } from '../src/streams/feedHub.ts';
 import { createPendingReplies } from '../src/pendingReplies.ts';
 import { routeReply } from '../src/routeReply.ts';
 import { createRateLimiter } from '@trading/platform';
@@ -33,6 +35,15 @@ function setup(identity: Identity = operator) {
     timeoutMs: 1000,
     cacheTtlMs: 1000,
   });
+  const bound: Binding[] = [];
+  const boundFeeds: PrivateQueue = {
+    bind: async (b) => void bound.push(b),
+    unbind: async (b) =>
+      void bound.splice(
+        bound.findIndex((x) => x.routingKey === b.routingKey),
+        1,
+      ),
+  };
   const ctx: FrameContext = {
     bus: broker.bus,
     pending,
@@ -44,6 +55,7 @@ function setup(identity: Identity = operator) {
     maxFrameBytes: 1024,
     maxInFlightPerSocket: 2,
     maxBufferedBytes: 4096,
+    feeds: createFeedHub({ queue: boundFeeds, publish: () => undefined, maxPerSocket: 2, logger: silentLogger }),
     limits: {
       perConnection: createRateLimiter({ ratePerSecond: 1, burst: 10, now: () => now }),
       perPrincipal: createRateLimiter({ ratePerSecond: 1, burst: 3, now: () => now }),
@@ -53,7 +65,7 @@ function setup(identity: Identity = operator) {
   const send = (frame: unknown, isBinary = false) => handleFrame(ctx, socket.connection, text(frame), isBinary);
   const route = routeReply({ pending, authenticator, connections: [socket.connection], logger: silentLogger });
   const advanceMs = (ms: number) => void (now += ms);
-  return { ctx, broker, socket, pending, send, route, advanceMs, stopAccepting: () => (accepting = false) };
+  return { ctx, broker, socket, pending, send, route, advanceMs, bound, stopAccepting: () => (accepting = false) };
 }
 
 const asUser = (userId: string): Identity => ({ principal: { kind: 'user', userId }, keyHash: 'a'.repeat(64) });
@@ -317,6 +329,55 @@ describe('authorisation of a request', () => {
       await flush();
       expect(socket.sent[0]).to.include({ id: 'l', code: 'UNAUTHENTICATED' });
       expect(socket.connection.identity.principal.kind).to.equal('anonymous');
+    });
+  });
+
+  describe('SUBSCRIBE', () => {
+    const tradeAnswer = (body: unknown, correlationId: string | undefined) =>
+      paymentAnswer(body, correlationId, { exchange: 'api-response', userId: 'trading-trade' });
+
+    it('is refused UNAUTHENTICATED on an anonymous socket, and binds nothing', () => {
+      const { send, socket, broker, bound } = setup(anonymousSocket);
+      send({ id: 's', type: 'SUBSCRIBE', channel: 'ticker', symbol: 'BTC' });
+      expect(socket.sent[0]).to.include({ id: 's', type: 'SUBSCRIBE', code: 'UNAUTHENTICATED' });
+      expect(broker.published).to.have.length(0);
+      expect(bound).to.deep.equal([]);
+    });
+
+    it("asks Trade for the symbol's quote and answers with it as the snapshot, the feed bound once", async () => {
+      const { send, socket, broker, bound, route } = setup(asUser(USER));
+      send({ id: 's', type: 'SUBSCRIBE', channel: 'ticker', symbol: 'btc' });
+      const asked = broker.published[0]!;
+      expect(asked).to.deep.include({ exchange: 'api', routingKey: 'trade.quote', body: { id: 's', type: 'QUOTE', symbol: 'BTC' } });
+      expect(bound.map((b) => b.routingKey)).to.deep.equal(['market.tick.BTC']);
+      broker.settle[0]?.resolve();
+      const quote = { id: 's', type: 'QUOTE', status: 'OK', message: 'BTC 1', symbol: 'BTC', price: '1', seq: 5, at: '2026-01-01T00:00:00.000Z' };
+      await route(tradeAnswer(quote, asked.correlationId));
+      expect(socket.sent[0]).to.deep.include({ id: 's', type: 'SUBSCRIBE', status: 'OK', channel: 'ticker', symbol: 'BTC' });
+      expect(socket.sent[0]?.snapshot).to.deep.equal({ symbol: 'BTC', price: '1', at: '2026-01-01T00:00:00.000Z', seq: 5 });
+    });
+
+    it("gives the subscription up with Trade's error for an unknown symbol, and unbinds its feed", async () => {
+      const { send, socket, broker, bound, route } = setup(asUser(USER));
+      send({ id: 's', type: 'SUBSCRIBE', channel: 'trades', symbol: 'NOPE' });
+      broker.settle[0]?.resolve();
+      await route(tradeAnswer({ id: 's', type: 'QUOTE', status: 'ERROR', code: 'SYMBOL_NOT_FOUND', message: 'unknown' }, broker.published[0]!.correlationId));
+      expect(socket.sent[0]).to.include({ id: 's', type: 'SUBSCRIBE', status: 'ERROR', code: 'SYMBOL_NOT_FOUND' });
+      expect(bound).to.deep.equal([]);
+    });
+
+    it('refuses TOO_MANY_SUBSCRIPTIONS past the cap (2 here), and INVALID_REQUEST for an unknown channel', async () => {
+      const { send, socket, broker, route } = setup(asUser(USER));
+      send({ id: 'BTC', type: 'SUBSCRIBE', channel: 'ticker', symbol: 'BTC' });
+      await route(tradeAnswer({ id: 'BTC', type: 'QUOTE', status: 'ERROR', code: 'PRICE_UNAVAILABLE', message: '-' }, broker.published[0]!.correlationId));
+      send({ id: 'ETH', type: 'SUBSCRIBE', channel: 'ticker', symbol: 'ETH' });
+      send({ id: 'XRP', type: 'SUBSCRIBE', channel: 'ticker', symbol: 'XRP' });
+      send({ id: 'bad', type: 'SUBSCRIBE', channel: 'orders', symbol: 'BTC' });
+      expect(socket.sent.map((r) => [r.id, r.status, r.code, r.snapshot])).to.deep.equal([
+        ['BTC', 'OK', undefined, null],
+        ['XRP', 'ERROR', 'TOO_MANY_SUBSCRIPTIONS', undefined],
+        ['bad', 'ERROR', 'INVALID_REQUEST', undefined],
+      ]);
     });
   });
 });

@@ -16,6 +16,7 @@ const requestsFor = (userId: string): Record<string, unknown>[] => [
   { type: 'SELL', user_id: userId, symbol: 'BTC', amount: '0.001' },
   { type: 'PORTFOLIO', user_id: userId },
   { type: 'TRADES', user_id: userId },
+  { type: 'ORDER_STATUS', user_id: userId, request_id: 'any' },
   { type: 'REPORT', user_id: userId },
   { type: 'ROTATE_API_KEY', user_id: userId },
   { type: 'REMOVE_USER', user_id: userId },

@@ -8,7 +8,7 @@ import {
   errorReply,
   eventMessage,
   exchanges,
-  isRequestType,
+  isRoutedRequestType,
   KEY_HASH,
   parseRequest,
   type PaymentEvent,
@@ -18,7 +18,7 @@ import {
   replyMessage,
   requestKey,
   requestRoutes,
-  type RequestType,
+  type RoutedRequestType,
 } from '@trading/contracts';
 import { answerRefusal, hashRequest, recordAudit, refusedReply, type SqlClient, userScope, withDatabaseRetries } from '@trading/db';
 import { PoisonMessageError } from '@trading/platform';
@@ -43,7 +43,7 @@ export async function handleRequest(deps: PaymentDeps, delivery: Delivery): Prom
     return send(deps, delivery, errorReply(parsed.id, requestType(delivery.body), code, message, fields));
   }
   const input = parsed.request;
-  if (input.type === 'LOGIN' || !isPaymentType(input.type)) {
+  if (input.type === 'LOGIN' || !isRoutedRequestType(input.type) || !isPaymentType(input.type)) {
     return send(deps, delivery, errorReply(input.id, input.type, 'UNKNOWN_TYPE', `${input.type} is not a payment request`));
   }
   const authorized = authorizeStamped(delivery.userId, delivery.headers, input);
@@ -123,7 +123,7 @@ async function send(deps: PaymentDeps, delivery: Delivery, reply: Reply): Promis
 
 function requestType(body: unknown): ClientRequest['type'] | undefined {
   const type = (body as { type?: unknown } | null)?.type;
-  return isRequestType(type) && type !== 'LOGIN' ? type : undefined;
+  return isRoutedRequestType(type) ? type : undefined;
 }
 
-const isPaymentType = (type: Exclude<RequestType, 'LOGIN'>): boolean => requestRoutes[type].exchange === exchanges.payment;
+const isPaymentType = (type: RoutedRequestType): boolean => requestRoutes[type].exchange === exchanges.payment;

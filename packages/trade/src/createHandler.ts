@@ -16,6 +16,7 @@ import { PoisonMessageError } from '@trading/platform';
 import type { TradeDeps } from './deps.ts';
 import { onPaymentEvent } from './onPaymentEvent.ts';
 import { haltReply, quoteReply } from './marketControl.ts';
+import { orderStatusReply } from './orderStatus.ts';
 import { placeOrder } from './placeOrder.ts';
 import { portfolioReply } from './portfolio.ts';
 import { tradesReply } from './tradeHistory.ts';
@@ -59,6 +60,11 @@ export function createHandler(deps: TradeDeps): Handler {
         return answer(async () => {
           await audit(deps, principal, request);
           return tradesReply(deps.db, request);
+        });
+      case 'ORDER_STATUS':
+        return answer(async () => {
+          await audit(deps, principal, request);
+          return orderStatusReply(deps.db, principal, request);
         });
       case 'QUOTE':
         return reply(deps, delivery, quoteReply(deps, request));

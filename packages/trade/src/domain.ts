@@ -53,6 +53,8 @@ export type Saga = {
   failureCode: string | null;
   failureReason: string | null;
   createdAt: Date;
+  /** When its funds (BUY) or holding (SELL) were reserved; unset until then, and on sagas older than 0016_streams. */
+  reservedAt?: Date | null;
 };
 
 /** The events of Payment that Trade reacts to (reactions.ts). */

@@ -92,6 +92,8 @@ async function startOrder(
     failureCode: null,
     failureReason: null,
     createdAt: now,
+    // A SELL's holding is reserved as it is accepted; a BUY's funds when Payment reserves them.
+    reservedAt: sell ? now : null,
   };
   await insertSaga(tx, saga, request, deadlineAfter(now, deps.settings), waiter);
   const facts = sagaFacts(saga, now);
@@ -111,7 +113,8 @@ async function startOrder(
 /** A re-sent order: the remembered reply, the finished saga's reply, or a place among the running saga's waiters. */
 async function rejoin(tx: SqlClient, delivery: Delivery, order: Order, receipt: OrderReceipt, waiter?: Waiter): Promise<OutgoingMessage[]> {
   const reply = 'reply' in receipt ? receipt.reply : await lockSagaReply(tx, receipt.sagaId);
-  if (reply) return replyMessage(delivery, exchanges.apiResponse, { ...reply, id: order.id });
+  // A saga's reply names its order (a reply stored before order_id existed gets it here).
+  if (reply) return replyMessage(delivery, exchanges.apiResponse, { ...reply, id: order.id, ...('sagaId' in receipt ? { order_id: receipt.sagaId } : {}) });
   if (waiter && 'sagaId' in receipt) await addWaiter(tx, receipt.sagaId, waiter);
   return [];
 }

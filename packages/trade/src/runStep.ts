@@ -41,7 +41,14 @@ export async function runStep(tx: SqlClient, deps: TradeDeps, saga: Saga, step: 
       return finish(tx, saga, now, { state: 'REJECTED', reply, failureCode: step.code, failureReason: step.reason }, [tradeEvent(failed)]);
     }
     case 'compensate': {
-      const change = { state: 'COMPENSATING', deadline: deadlineAfter(now, deps.settings), failureCode: step.code, failureReason: step.reason } as const;
+      // Only a BUY whose funds were reserved compensates (decideStep): they were reserved now.
+      const change = {
+        state: 'COMPENSATING',
+        deadline: deadlineAfter(now, deps.settings),
+        failureCode: step.code,
+        failureReason: step.reason,
+        reservedAt: now,
+      } as const;
       await updateSaga(tx, saga.id, now, change);
       return [tradeEvent({ type: 'OrderCancelled', ...facts, code: step.code, reason: step.reason })];
     }
@@ -86,6 +93,7 @@ async function record(tx: SqlClient, deps: TradeDeps, saga: Saga, now: Date): Pr
     tradeId,
     execution: saga.execution ?? undefined,
     deadline: deadlineAfter(now, deps.settings),
+    reservedAt: now,
   });
   captured.catch(() => undefined); // awaited below, unless recording failed first
   try {

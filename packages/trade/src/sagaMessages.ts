@@ -54,6 +54,7 @@ export function completedReply(saga: Saga): Reply {
   const verb = side === 'BUY' ? 'bought' : 'sold';
   const bound = limitPrice === null ? 'a market order' : `limit ${limitPrice}`;
   return okReply(saga.requestId, side, `${verb} ${quantity} ${symbol} at ${price} (${bound}) for ${notional}, fee ${fee}`, {
+    order_id: saga.id,
     trade_id: saga.tradeId,
     symbol,
     amount: quantity,
@@ -65,7 +66,7 @@ export function completedReply(saga: Saga): Reply {
 }
 
 export function failedReply(saga: Saga, code: ErrorCode, reason: string): Reply {
-  return errorReply(saga.requestId, saga.side, code, reason, { symbol: saga.symbol, amount: saga.quantity, limit_price: saga.limitPrice });
+  return errorReply(saga.requestId, saga.side, code, reason, { order_id: saga.id, symbol: saga.symbol, amount: saga.quantity, limit_price: saga.limitPrice });
 }
 
 /** A saga's reply, addressed to one waiter's gateway and request, with the id that waiter used. */

@@ -6,10 +6,11 @@ import { type Execution, openStates, type Saga, type SagaState } from './domain.
  * trade.saga and trade.saga_waiter. Every function runs in the caller's transaction.
  */
 
-const COLUMNS = `id, request_id, side, user_id, symbol, quantity::text, limit_price::text, price_bound::text, reserved::text,
-  price::text, notional::text, fee::text, tick_seq::text, market_order, state, trade_id, failure_code, failure_reason, created_at`;
+export const SAGA_COLUMNS = `id, request_id, side, user_id, symbol, quantity::text, limit_price::text, price_bound::text, reserved::text,
+  price::text, notional::text, fee::text, tick_seq::text, market_order, state, trade_id, failure_code, failure_reason, created_at, reserved_at`;
+const COLUMNS = SAGA_COLUMNS;
 
-type SagaRow = {
+export type SagaRow = {
   id: string;
   request_id: RequestId;
   side: Saga['side'];
@@ -29,6 +30,7 @@ type SagaRow = {
   failure_code: string | null;
   failure_reason: string | null;
   created_at: Date;
+  reserved_at: Date | null;
 };
 
 /** Where a saga's reply goes: the request that started it, or a re-send of it (same user and id). */
@@ -89,6 +91,8 @@ export type SagaChange = {
   reply?: Reply;
   failureCode?: string;
   failureReason?: string;
+  /** When the order's funds were reserved (a BUY's FundsReserved). */
+  reservedAt?: Date;
 };
 
 export async function updateSaga(tx: SqlClient, id: string, now: Date, change: SagaChange): Promise<void> {
@@ -126,14 +130,14 @@ export async function lockSagaReply(tx: SqlClient, id: string): Promise<Reply | 
 async function insertSagas(tx: SqlClient, sagas: readonly NewSaga[]): Promise<void> {
   await tx.$executeRawUnsafe(
     `INSERT INTO trade.saga (id, request_key, request_hash, request_id, side, user_id, symbol, quantity, limit_price, price_bound,
-       reserved, price, notional, fee, tick_seq, market_order, state, trade_id, deadline, created_at, updated_at)
+       reserved, price, notional, fee, tick_seq, market_order, state, trade_id, deadline, created_at, updated_at, reserved_at)
      SELECT id, request_key, request_hash, request_id, side::trade."Side", user_id, symbol, quantity, limit_price, price_bound,
-       reserved, price, notional, fee, tick_seq, market_order, state::trade."SagaState", trade_id, deadline, created_at, created_at
+       reserved, price, notional, fee, tick_seq, market_order, state::trade."SagaState", trade_id, deadline, created_at, created_at, reserved_at
      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::text[], $6::uuid[], $7::text[], $8::numeric[], $9::numeric[],
        $10::numeric[], $11::numeric[], $12::numeric[], $13::numeric[], $14::numeric[], $15::bigint[], $16::boolean[], $17::text[],
-       $18::uuid[], $19::timestamptz[], $20::timestamptz[])
+       $18::uuid[], $19::timestamptz[], $20::timestamptz[], $21::timestamptz[])
        AS s(id, request_key, request_hash, request_id, side, user_id, symbol, quantity, limit_price, price_bound, reserved, price,
-         notional, fee, tick_seq, market_order, state, trade_id, deadline, created_at)`,
+         notional, fee, tick_seq, market_order, state, trade_id, deadline, created_at, reserved_at)`,
     ...columns(sagas, [
       ({ saga }) => saga.id,
       ({ request }) => request.key,
@@ -155,6 +159,7 @@ async function insertSagas(tx: SqlClient, sagas: readonly NewSaga[]): Promise<vo
       ({ saga }) => saga.tradeId,
       ({ deadline }) => deadline,
       ({ saga }) => saga.createdAt,
+      ({ saga }) => saga.reservedAt ?? null,
     ]),
   );
 }
@@ -175,12 +180,12 @@ async function updateSagas(tx: SqlClient, changes: readonly Change[]): Promise<v
     `UPDATE trade.saga AS saga SET state = c.state::trade."SagaState", deadline = COALESCE(c.deadline, saga.deadline),
        trade_id = COALESCE(c.trade_id, saga.trade_id), reply = COALESCE(c.reply, saga.reply),
        price = COALESCE(c.price, saga.price), notional = COALESCE(c.notional, saga.notional), fee = COALESCE(c.fee, saga.fee),
-       tick_seq = COALESCE(c.tick_seq, saga.tick_seq),
+       tick_seq = COALESCE(c.tick_seq, saga.tick_seq), reserved_at = COALESCE(c.reserved_at, saga.reserved_at),
        failure_code = COALESCE(c.failure_code, saga.failure_code), failure_reason = COALESCE(c.failure_reason, saga.failure_reason),
        updated_at = c.updated_at
      FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::uuid[], $5::jsonb[], $6::text[], $7::text[], $8::timestamptz[],
-       $9::numeric[], $10::numeric[], $11::numeric[], $12::bigint[])
-       AS c(id, state, deadline, trade_id, reply, failure_code, failure_reason, updated_at, price, notional, fee, tick_seq)
+       $9::numeric[], $10::numeric[], $11::numeric[], $12::bigint[], $13::timestamptz[])
+       AS c(id, state, deadline, trade_id, reply, failure_code, failure_reason, updated_at, price, notional, fee, tick_seq, reserved_at)
      WHERE saga.id = c.id`,
     ...columns(changes, [
       (c) => c.id,
@@ -195,6 +200,7 @@ async function updateSagas(tx: SqlClient, changes: readonly Change[]): Promise<v
       (c) => c.change.execution?.notional ?? null,
       (c) => c.change.execution?.fee ?? null,
       (c) => c.change.execution?.tickSeq ?? null,
+      (c) => c.change.reservedAt ?? null,
     ]),
   );
 }
@@ -230,7 +236,7 @@ async function takeWaitersOf(tx: SqlClient, sagaIds: readonly string[]): Promise
   return waiters;
 }
 
-function toSaga(row: SagaRow): Saga {
+export function toSaga(row: SagaRow): Saga {
   const decimal = (value: string | null) => (value === null ? null : canonicalDecimal(value));
   const executed = row.price !== null && row.notional !== null;
   return {
@@ -252,5 +258,6 @@ function toSaga(row: SagaRow): Saga {
     failureCode: row.failure_code,
     failureReason: row.failure_reason,
     createdAt: new Date(row.created_at),
+    reservedAt: row.reserved_at === null ? null : new Date(row.reserved_at),
   };
 }
