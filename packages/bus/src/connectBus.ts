@@ -18,8 +18,11 @@ export type Bus = {
    * the messages in hand at once on this queue (default the bus's), e.g. to run few queries side by side.
    */
   consume(queue: string, handler: Handler, options?: { prefetch?: number }): Promise<void>;
-  /** Consumes a private, server-named queue bound with `bindings` (a gateway's replies). */
-  consumePrivate(bindings: readonly Binding[], handler: Handler): Promise<void>;
+  /**
+   * Consumes a private queue bound with `bindings` (a gateway's replies): exclusive to this connection, gone with it,
+   * declared again on every reconnect. `options.name` names it (a gateway's `gateway.<instance>`); default server-named.
+   */
+  consumePrivate(bindings: readonly Binding[], handler: Handler, options?: { name?: string }): Promise<void>;
   /** How many messages wait in a queue; a TransientError while the broker is not connected. */
   queueDepth(queue: string): Promise<number>;
   /**
@@ -45,7 +48,7 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     },
     publish: (message) => publish(state, message),
     consume: (queue, handler, options = {}) => addConsumer(state, { queue, handler, ...options }),
-    consumePrivate: (bindings, handler) => addConsumer(state, { bindings, handler }),
+    consumePrivate: (bindings, handler, options = {}) => addConsumer(state, { bindings, handler, privateName: options.name }),
     queueDepth: (queue) => queueDepth(state, queue),
     onReconnect: (listener) => void state.reconnectListeners.push(listener),
     stopConsuming: () => stopConsuming(state),

@@ -20,7 +20,7 @@ import { createRateLimiter } from '@trading/platform';
 export type GatewayDeps = {
   logger: Logger;
   bus: Pick<Bus, 'publish' | 'connected' | 'blocked' | 'consumePrivate' | 'onReconnect'>;
-  /** Names this instance's reply queue binding (gateway.<instanceId>). */
+  /** Names this instance's reply queue and its binding key, gateway.<instanceId>. */
   instanceId: string;
   clock: Clock;
   newId: () => string;
@@ -57,7 +57,7 @@ export type Gateway = {
 
 const UNANSWERED_AT_SHUTDOWN = 'the gateway stopped before the reply arrived; the outcome is not known: reconnect and re-send the same id';
 
-/** Starts consuming replies and revocations, then serves WebSocket requests and GET /health. */
+/** Starts consuming replies and revocations on its queue gateway.<instanceId>, then serves WebSocket requests and GET /health. */
 export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const { bus, logger, settings, clock } = deps;
   let accepting = true;
@@ -83,7 +83,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     // Revoked keys, on `domain-events`; and on `payment-response`, where schema version 1 announced them (versions.ts).
     ...[exchanges.domainEvents, exchanges.paymentResponse].map((exchange) => ({ exchange, routingKey: eventRoutingKeys.CredentialRevoked })),
   ];
-  await bus.consumePrivate(replyBindings, routeReply({ pending, authenticator, connections, logger }));
+  await bus.consumePrivate(replyBindings, routeReply({ pending, authenticator, connections, logger }), { name: replyTo });
   bus.onReconnect(() => void recheckKeys(authenticator, connections, logger));
 
   const { maxConnectionsPerAddress, addUserPerAddress } = settings;
