@@ -4,13 +4,16 @@ import pg from 'pg';
 import { definitiveReply, type RequestRecord } from '../src/index.ts';
 import { runScenario, useScenarioStack } from './support/scenario.ts';
 
-/** The gateways' queues on the run's vhost: gateway.<instance>, and whether each is exclusive to its connection. */
+/** A gateway instance's queue, gateway.<host>-<pid>-<random> (a test's own reply queue is named otherwise). */
+const GATEWAY_QUEUE = /^gateway\.[a-z0-9-]+-\d+-[0-9a-f]{6}$/;
+
+/** The gateways' queues on the run's vhost, each with whether it is exclusive to its connection. */
 async function gatewayQueues(): Promise<string[]> {
   const listed = await rabbitmqctl('list_queues', '-p', testEnv().vhost, 'name', 'exclusive', '--no-table-headers');
   return listed
     .split('\n')
     .map((line) => line.trim().split(/\s+/))
-    .filter(([name]) => name?.startsWith('gateway.'))
+    .filter(([name]) => name !== undefined && GATEWAY_QUEUE.test(name))
     .map(([name, exclusive]) => `${name} ${exclusive}`);
 }
 
@@ -51,7 +54,7 @@ describe('two instances of every service on one broker, under load from clients 
     const s = stack();
     const queues = await gatewayQueues();
     expect(queues).to.have.length(2);
-    for (const queue of queues) expect(queue).to.match(/^gateway\.[a-z0-9-]+-\d+-[0-9a-f]{6} true$/);
+    for (const queue of queues) expect(queue, 'exclusive to its connection').to.match(/ true$/);
     const victim = s.services.gateway[0]!;
     const { summary } = await runScenario('gateway SIGKILL, one of two', s, () => victim.kill(), { requests: 300 });
     expect(summary.unknown).to.equal(0);
