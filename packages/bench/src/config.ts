@@ -20,6 +20,12 @@ export const benchConfigShape = {
   ...baseConfigShape,
   LOG_LEVEL: baseConfigShape.LOG_LEVEL.unwrap().default('warn'),
   GATEWAY_URL: z.string().url().default('ws://127.0.0.1:3000'),
+  /**
+   * Several gateways (STACK_INSTANCES=2 npm start: ws://127.0.0.1:3000,ws://127.0.0.1:3010), used instead of
+   * GATEWAY_URL: socket i starts on the i-th and moves to the next when its gateway goes away, re-sending what is
+   * unanswered with its id.
+   */
+  GATEWAY_URLS: list(z.string().url()).optional(),
   /** The operator's key (npm start prints it): the bench acts for its many users with it, exempt from the rate limits. */
   ADMIN_API_KEY: z.string({ message: 'is required: the operator key `npm start` printed (npm run bench reads it while that stack runs)' }).min(32),
   /** The gateway process to measure in idle mode; found through the port's listener when unset. */

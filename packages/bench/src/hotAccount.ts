@@ -16,7 +16,8 @@ import { prepareUsers } from './prepareUsers.ts';
  * for DEPOSIT and for BUY, and the other accounts' p99 beside the busy account within 20 % of their p99 without it.
  */
 export type HotAccountOptions = {
-  gatewayUrl: string;
+  /** One gateway, or several: socket i starts on the i-th and moves to the next when its gateway goes away. */
+  gatewayUrl: string | readonly string[];
   apiKey: string;
   replyTimeoutMs: number;
   warmupS: number;
@@ -60,7 +61,7 @@ const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 
 
 export async function runHotAccount(options: HotAccountOptions): Promise<HotAccountResult> {
   const run = randomBytes(3).toString('hex');
-  const open = (i: number) => GatewaySocket.open(options.gatewayUrl, options.apiKey, `h${run}s${i}`, options.replyTimeoutMs);
+  const open = (i: number) => GatewaySocket.open(options.gatewayUrl, options.apiKey, `h${run}s${i}`, options.replyTimeoutMs, i);
   const sockets = await Promise.all(Array.from({ length: options.accounts + 1 }, (_, i) => open(i))).catch((err: Error) => {
     throw new UnreachableError(`cannot reach the gateway at ${options.gatewayUrl} (${err.message}); start the stack (pnpm start) or set GATEWAY_URL`);
   });

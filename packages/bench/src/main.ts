@@ -25,10 +25,10 @@ runMain('bench', async () => {
 async function sagas(config: BenchConfig) {
   const logger = createLogger('bench', config.LOG_LEVEL);
   print(
-    `• bench against ${config.GATEWAY_URL}: steps ${config.BENCH_RATES.join(', ')} (${config.BENCH_WARMUP_S} s warm-up + ${config.BENCH_DURATION_S} s each), mix ${config.BENCH_MIX}`,
+    `• bench against ${config.GATEWAY_URLS?.join(', ') ?? config.GATEWAY_URL}: steps ${config.BENCH_RATES.join(', ')} (${config.BENCH_WARMUP_S} s warm-up + ${config.BENCH_DURATION_S} s each), mix ${config.BENCH_MIX}`,
   );
   const summary = await runBench({
-    gatewayUrl: config.GATEWAY_URL,
+    gatewayUrl: config.GATEWAY_URLS ?? config.GATEWAY_URL,
     apiKey: config.ADMIN_API_KEY,
     connections: config.BENCH_CONNECTIONS,
     users: config.BENCH_USERS,
@@ -94,7 +94,7 @@ async function idle(config: BenchConfig) {
 async function hotAccount(config: BenchConfig) {
   print(`• hot account against ${config.GATEWAY_URL}: ${config.BENCH_WARMUP_S} s warm-up + ${config.BENCH_DURATION_S} s each step`);
   return runHotAccount({
-    gatewayUrl: config.GATEWAY_URL,
+    gatewayUrl: config.GATEWAY_URLS ?? config.GATEWAY_URL,
     apiKey: config.ADMIN_API_KEY,
     replyTimeoutMs: config.BENCH_REPLY_TIMEOUT_MS,
     warmupS: config.BENCH_WARMUP_S,

@@ -6,7 +6,8 @@ import { GatewaySocket } from './gatewaySocket.ts';
  * operator's key (exempt from the gateway's limits, not from Reporting's query quota). Runs until stopped.
  */
 export type FloodOptions = {
-  gatewayUrl: string;
+  /** One gateway, or several: socket i starts on the i-th and moves to the next when its gateway goes away. */
+  gatewayUrl: string | readonly string[];
   reportingUrl: string;
   apiKey: string;
   sockets: number;
@@ -24,7 +25,7 @@ export async function startQueryFlood(options: FloodOptions): Promise<Flood> {
   };
   let running = true;
   const sockets = await Promise.all(
-    Array.from({ length: options.sockets }, (_, i) => GatewaySocket.open(options.gatewayUrl, options.apiKey, `flood${i}`, options.replyTimeoutMs)),
+    Array.from({ length: options.sockets }, (_, i) => GatewaySocket.open(options.gatewayUrl, options.apiKey, `flood${i}`, options.replyTimeoutMs, i)),
   );
   const reportLoop = async (socket: GatewaySocket) => {
     while (running) {

@@ -18,7 +18,8 @@ import { readTableSizes } from './tableSizes.ts';
 import { vacuumIfAutovacuumOff } from './vacuumStandIn.ts';
 
 export type BenchOptions = {
-  gatewayUrl: string;
+  /** One gateway, or several: socket i starts on the i-th and moves to the next when its gateway goes away. */
+  gatewayUrl: string | readonly string[];
   /** The operator's key: one socket acts for many users. */
   apiKey: string;
   connections: number;
@@ -58,7 +59,7 @@ export type BenchSummary = Summary & {
 export async function runBench(options: BenchOptions): Promise<BenchSummary> {
   const run = randomBytes(3).toString('hex');
   const sockets = await Promise.all(
-    Array.from({ length: options.connections }, (_, i) => GatewaySocket.open(options.gatewayUrl, options.apiKey, `b${run}c${i}`, options.replyTimeoutMs)),
+    Array.from({ length: options.connections }, (_, i) => GatewaySocket.open(options.gatewayUrl, options.apiKey, `b${run}c${i}`, options.replyTimeoutMs, i)),
   ).catch((err: Error) => {
     throw new UnreachableError(`cannot reach the gateway at ${options.gatewayUrl} (${err.message}); start the stack (pnpm start) or set GATEWAY_URL`);
   });

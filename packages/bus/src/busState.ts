@@ -33,8 +33,10 @@ export type Binding = { exchange: string; routingKey: string };
 export type Consumer = {
   handler: Handler;
   queue?: string;
-  /** For a private reply queue: the server names it, it lives as long as the connection. */
+  /** For a private queue: it lives as long as the connection (exclusive, auto-delete), declared again on every reconnect. */
   bindings?: readonly Binding[];
+  /** The private queue's name (a gateway's `gateway.<instance>`, so the management UI says whose it is); default server-named (amq.gen-…). */
+  privateName?: string;
   /** The server's name of the private queue on the current connection (set by startConsumer). */
   privateQueue?: string;
   /** Messages in hand at once on this consumer; default the bus's `prefetch`. */

@@ -19,13 +19,16 @@ export type Bus = {
    * the messages in hand at once on this queue (default the bus's), e.g. to run few queries side by side.
    */
   consume(queue: string, handler: Handler, options?: { prefetch?: number }): Promise<void>;
-  /** Consumes a private, server-named queue bound with `bindings` (a gateway's replies). */
-  consumePrivate(bindings: readonly Binding[], handler: Handler): Promise<void>;
   /**
-   * Consumes a private, server-named queue whose bindings change while it runs (a gateway's live feeds: one binding
-   * per feed its subscribers want). The bindings are made again on every reconnect.
+   * Consumes a private queue bound with `bindings` (a gateway's replies): exclusive to this connection, gone with it,
+   * declared again on every reconnect. `options.name` names it (a gateway's `gateway.<instance>`); default server-named.
    */
-  followPrivate(handler: Handler): Promise<PrivateQueue>;
+  consumePrivate(bindings: readonly Binding[], handler: Handler, options?: { name?: string }): Promise<void>;
+  /**
+   * Consumes a private queue whose bindings change while it runs (a gateway's live feeds: one binding per feed its
+   * subscribers want), named like consumePrivate's. The bindings are made again on every reconnect.
+   */
+  followPrivate(handler: Handler, options?: { name?: string }): Promise<PrivateQueue>;
   /** How many messages wait in a queue; a TransientError while the broker is not connected. */
   queueDepth(queue: string): Promise<number>;
   /**
@@ -51,8 +54,8 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     },
     publish: (message) => publish(state, message),
     consume: (queue, handler, options = {}) => addConsumer(state, { queue, handler, ...options }),
-    consumePrivate: (bindings, handler) => addConsumer(state, { bindings, handler }),
-    followPrivate: (handler) => followPrivate(state, handler),
+    consumePrivate: (bindings, handler, options = {}) => addConsumer(state, { bindings, handler, privateName: options.name }),
+    followPrivate: (handler, options = {}) => followPrivate(state, handler, options.name),
     queueDepth: (queue) => queueDepth(state, queue),
     onReconnect: (listener) => void state.reconnectListeners.push(listener),
     stopConsuming: () => stopConsuming(state),

@@ -11,8 +11,8 @@ export async function addConsumer(state: BusState, consumer: Consumer): Promise<
 }
 
 /**
- * Starts a consumer on a channel of its own, with its prefetch, on its queue or on a private server-named queue bound
- * as it asks. Each message is handed to handleDelivery and stays in `inFlight` until settled.
+ * Starts a consumer on a channel of its own, with its prefetch, on its queue or on a private queue (named as it asks, or
+ * by the server) bound as it asks. Each message is handed to handleDelivery and stays in `inFlight` until settled.
  */
 export async function startConsumer(state: BusState, model: ChannelModel, consumer: Consumer): Promise<void> {
   const channel = await model.createChannel();
@@ -23,7 +23,7 @@ export async function startConsumer(state: BusState, model: ChannelModel, consum
   await channel.prefetch(consumer.prefetch ?? state.options.prefetch);
   let queue = consumer.queue;
   if (consumer.bindings) {
-    queue = (await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false })).queue;
+    queue = (await channel.assertQueue(consumer.privateName ?? '', { exclusive: true, autoDelete: true, durable: false })).queue;
     for (const b of [...consumer.bindings]) await channel.bindQueue(queue, b.exchange, b.routingKey);
     consumer.privateQueue = queue;
   }

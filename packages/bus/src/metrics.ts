@@ -16,8 +16,9 @@ const deadLetterDepth = gauge(
   ['queue'],
 );
 
-/** A queue as a label: the topology's names as they are; a private server-named queue (amq.gen-…) as `private`. */
-const label = (queue: string) => ({ queue: queue.startsWith('amq.gen-') ? 'private' : queue });
+const durableQueues: ReadonlySet<string> = new Set(Object.values(queues));
+/** A queue as a label: the topology's names as they are; a private queue (gateway.<instance>, amq.gen-…) as `private`. */
+const label = (queue: string) => ({ queue: durableQueues.has(queue) ? queue : 'private' });
 
 export function countDelivery(queue: string, wasRedelivered: boolean): void {
   consumed.inc(label(queue));

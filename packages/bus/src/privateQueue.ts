@@ -12,13 +12,13 @@ export type PrivateQueue = {
 const same = (a: Binding, b: Binding): boolean => a.exchange === b.exchange && a.routingKey === b.routingKey;
 
 /**
- * A private, server-named queue whose bindings are the current list: startConsumer binds them all at every
+ * A private queue (server-named unless named) whose bindings are the current list: startConsumer binds them all at every
  * (re)connect, and bind/unbind change the live queue when there is one. A failure on the live channel is left to
  * the connection's recovery, which binds the list again.
  */
-export async function followPrivate(state: BusState, handler: Handler): Promise<PrivateQueue> {
+export async function followPrivate(state: BusState, handler: Handler, name?: string): Promise<PrivateQueue> {
   const bindings: Binding[] = [];
-  const consumer: Consumer = { handler, bindings };
+  const consumer: Consumer = { handler, bindings, ...(name ? { privateName: name } : {}) };
   await addConsumer(state, consumer);
   const live = () => (state.model && consumer.channel && consumer.privateQueue ? { channel: consumer.channel, queue: consumer.privateQueue } : undefined);
   return {

@@ -51,27 +51,33 @@ describe('a bus given a cluster’s nodes (AMQP_URLS)', () => {
     for (const node of nodes.splice(0)) await node.down().catch(() => undefined);
   });
 
-  it('moves to another node when the one it is connected to dies, and goes on delivering', async function () {
-    this.timeout(30_000);
-    nodes.push(await relayNode(), await relayNode());
-    bus = await connectBus({ url: nodes.map((n) => n.url), logger, service: 'bus-test', topology, prefetch: 10, heartbeatSeconds: 2 });
-    const received: Delivery[] = [];
-    const routingKey = `gateway.failover-${randomUUID()}`;
-    await bus.consumePrivate([{ exchange: exchanges.apiResponse, routingKey }], async (d) => {
-      received.push(d);
-    });
-    const ping = async (n: number) => {
-      await bus!.publish({ exchange: exchanges.apiResponse, routingKey, messageId: randomUUID(), type: 'Ping', body: { n } });
-      await waitFor(() => received.find((d) => (d.body as { n: number }).n === n), 10_000);
-    };
-    await ping(1);
+  for (const named of [false, true]) {
+    it(`moves to another node when the one it is connected to dies, and goes on delivering${named ? ' on its named private queue (a gateway’s), declared again there' : ''}`, async function () {
+      this.timeout(30_000);
+      nodes.push(await relayNode(), await relayNode());
+      bus = await connectBus({ url: nodes.map((n) => n.url), logger, service: 'bus-test', topology, prefetch: 10, heartbeatSeconds: 2 });
+      const received: Delivery[] = [];
+      const routingKey = `gateway.failover-${randomUUID()}`;
+      await bus.consumePrivate(
+        [{ exchange: exchanges.apiResponse, routingKey }],
+        async (d) => {
+          received.push(d);
+        },
+        named ? { name: routingKey } : {},
+      );
+      const ping = async (n: number) => {
+        await bus!.publish({ exchange: exchanges.apiResponse, routingKey, messageId: randomUUID(), type: 'Ping', body: { n } });
+        await waitFor(() => received.find((d) => (d.body as { n: number }).n === n), 10_000);
+      };
+      await ping(1);
 
-    const [live, other] = nodes[0]!.connections > 0 ? [nodes[0]!, nodes[1]!] : [nodes[1]!, nodes[0]!];
-    expect(other.connections, 'one connection, to one node').to.equal(0);
-    await live.down();
-    await waitFor(() => (other.connections > 0 && bus!.connected) || undefined, 15_000);
-    await ping(2);
-  });
+      const [live, other] = nodes[0]!.connections > 0 ? [nodes[0]!, nodes[1]!] : [nodes[1]!, nodes[0]!];
+      expect(other.connections, 'one connection, to one node').to.equal(0);
+      await live.down();
+      await waitFor(() => (other.connections > 0 && bus!.connected) || undefined, 15_000);
+      await ping(2);
+    });
+  }
 
   it('refuses nodes that name different users or vhosts: any node must serve the same bus', () => {
     expect(() => brokerUrlList(['amqp://a:x@127.0.0.1:5701', 'amqp://b:x@127.0.0.1:5702'])).to.throw(/different users or vhosts/);

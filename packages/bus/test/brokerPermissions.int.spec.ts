@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { exchanges, publishesTo, type ServiceName, serviceNames, serviceQueues, topology } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
-import { rabbitmqctl, serviceAmqpUrl, testBrokerPasswords, testEnv } from '@trading/testkit';
+import { rabbitmqctl, serviceAmqpUrl, testBrokerPasswords, testEnv, waitFor } from '@trading/testkit';
 import amqp from 'amqplib';
 import { expect } from 'chai';
 import { connectBus, provisionBroker } from '../src/index.ts';
-import { ACCESS_REFUSED, brokerAnswer, publishOne } from './support/brokerAnswer.ts';
+import { ACCESS_REFUSED, brokerAnswer, publishOne, RESOURCE_LOCKED } from './support/brokerAnswer.ts';
 
 /** Where each service's user may not publish, written out by hand: the proof does not trust brokerPermissions. */
 const cannotPublishTo: Record<ServiceName, string[]> = {
@@ -58,13 +59,42 @@ describe('each service’s broker user, on least privilege', () => {
   it('the gateway cannot publish a saga command to Payment, nor bind to other traffic than its replies', async () => {
     expect(await brokerAnswer('gateway', (channel) => publishOne(channel, exchanges.payment, 'payment.credit_funds'))).to.equal(ACCESS_REFUSED);
     const bindPrivate = (key: string) => async (channel: Parameters<Parameters<typeof brokerAnswer>[1]>[0]) => {
-      const { queue } = await channel.assertQueue('', { exclusive: true });
+      const { queue } = await channel.assertQueue(`gateway.perm-${randomUUID()}`, { exclusive: true });
       await channel.bindQueue(queue, exchanges.paymentResponse, key);
     };
     expect(await brokerAnswer('gateway', bindPrivate('gateway.b0e1'))).to.equal(0);
     expect(await brokerAnswer('gateway', bindPrivate('payment.credential.revoked'))).to.equal(0);
     expect(await brokerAnswer('gateway', bindPrivate('payment.funds.#'))).to.equal(ACCESS_REFUSED);
     expect(await brokerAnswer('gateway', bindPrivate('gateway.*'))).to.equal(ACCESS_REFUSED);
+  });
+
+  it('a gateway instance consumes on its own queue gateway.<instance>, which no other connection may consume, and declares it again after a reconnect', async () => {
+    const name = `gateway.perm-${randomUUID()}`;
+    const bus = await connectBus({ url: serviceAmqpUrl(testEnv(), 'gateway'), logger: createLogger('t', 'silent'), service: 'gateway', topology, prefetch: 1 });
+    try {
+      const received: string[] = [];
+      await bus.consumePrivate([{ exchange: exchanges.apiResponse, routingKey: name }], async (d) => void received.push(String(d.messageId)), { name });
+      const listed = () => rabbitmqctl('list_queues', '-p', testEnv().vhost, 'name', 'exclusive', 'auto_delete', '--no-table-headers');
+      expect(await listed()).to.match(new RegExp(`^${name.replaceAll('.', '\\.')}\\s+true\\s+true$`, 'm'));
+      expect(await brokerAnswer('gateway', (channel) => channel.consume(name, () => undefined)), 'another gateway connection').to.equal(RESOURCE_LOCKED);
+      expect(await brokerAnswer('payment', (channel) => channel.consume(name, () => undefined)), 'another service').to.equal(ACCESS_REFUSED);
+      // A gateway's user may not declare a server-named queue any more, nor a queue named otherwise.
+      expect(await brokerAnswer('gateway', (channel) => channel.assertQueue('', { exclusive: true }))).to.equal(ACCESS_REFUSED);
+      expect(await brokerAnswer('gateway', (channel) => channel.assertQueue('payment.mine', { exclusive: true }))).to.equal(ACCESS_REFUSED);
+
+      await rabbitmqctl('close_all_connections', '--vhost', testEnv().vhost, 'test: the gateway loses its connection');
+      await waitFor(() => (bus.connected ? true : undefined));
+      const admin = await connectBus({ url: testEnv().amqpUrl, logger: createLogger('t', 'silent'), service: 'test', prefetch: 1 });
+      const messageId = randomUUID();
+      await admin.publish({ exchange: exchanges.apiResponse, routingKey: name, messageId, type: 'Ping', body: {} });
+      await admin.close();
+      await waitFor(() => (received.includes(messageId) ? true : undefined));
+      expect(await listed()).to.match(new RegExp(`^${name.replaceAll('.', '\\.')}\\s+true\\s+true$`, 'm'));
+    } finally {
+      await bus.close();
+    }
+    const gone = await rabbitmqctl('list_queues', '-p', testEnv().vhost, 'name', '--no-table-headers');
+    expect(gone.split('\n'), 'the queue once its connection closed').to.not.include(name);
   });
 
   it('only an event’s producer may announce it on domain-events: Trade cannot say funds were reserved, nor Payment that a trade was recorded', async () => {

@@ -33,8 +33,10 @@ const ANY = '.*';
 /** RabbitMQ's "nothing": only the empty name, which no queue or exchange a user may touch has. */
 const NOTHING = '^$';
 
-/** Private queues (a gateway's replies, a market follower's ticks): server-named, exclusive to their connection. */
+/** A market follower's private queue of ticks: server-named, exclusive to its connection. */
 const SERVER_NAMED = 'amq\\.gen-.+';
+/** A gateway instance's private queue, gateway.<instance> (its reply key's name): exclusive to its connection. */
+const GATEWAY_QUEUE = 'gateway\\.[^.*#]+';
 /** A gateway's reply key, gateway.<instance>: no wildcard, so it cannot bind to other traffic. */
 const GATEWAY_REPLY_KEY = 'gateway\\.[^.*#]+';
 /** Schema version 1's saga commands: only Trade may publish them (from an old outbox row), and no gateway. */
@@ -47,7 +49,7 @@ const MARKET_TICK_KEY = `^${escapeRegExp(priceTickKey(''))}[A-Z0-9]+$`;
 function permissionFor(service: ServiceName): BrokerPermission {
   if (publishOnly.has(service)) return { configure: NOTHING, write: anyOf(publishesTo[service].map(escapeRegExp)), read: NOTHING };
   const queues = serviceQueues[service];
-  const own = [...queues.map(escapeRegExp), ...(queues.length === 0 || followsMarket.has(service) ? [SERVER_NAMED] : [])];
+  const own = [...queues.map(escapeRegExp), ...(service === 'gateway' ? [GATEWAY_QUEUE] : []), ...(followsMarket.has(service) ? [SERVER_NAMED] : [])];
   const sources = [
     ...(service === 'gateway' ? [...gatewayReplySources, exchanges.market] : serviceBindings(service).map((b) => b.source)),
     ...(followsMarket.has(service) ? [marketTickBinding.exchange] : []),

@@ -12,7 +12,7 @@ export const publishesTo: Record<ServiceName, readonly string[]> = {
   market: [exchanges.market],
 };
 
-/** The durable queues each service consumes. The gateway's are private: server-named (amq.gen-…), one per instance. */
+/** The durable queues each service consumes. The gateway's is private: gateway.<instance>, one per instance, gone with it. */
 export const serviceQueues: Record<ServiceName, readonly string[]> = {
   gateway: [],
   payment: [queues.payment],

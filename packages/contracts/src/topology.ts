@@ -116,5 +116,8 @@ export const topology: Topology = {
   ],
 };
 
-/** Each gateway instance has its own exclusive reply queue, bound with this routing key on both response exchanges. */
+/**
+ * Each gateway instance has its own exclusive reply queue, named like the routing key it binds on both response exchanges:
+ * gateway.<instance>, so the management UI says whose it is.
+ */
 export const gatewayReplyKey = (instanceId: string): string => `gateway.${instanceId}`;

@@ -37,6 +37,16 @@ describe('each service’s broker permissions', () => {
     expect(serviceNames.filter((s) => allows(brokerPermissions[s].read, 'dead-letter'))).to.deep.equal(['reporting']);
   });
 
+  it('let a gateway declare and read only gateway.<instance> queues, and Trade and Reporting only their server-named tick queues', () => {
+    const { configure, read } = brokerPermissions.gateway;
+    expect(allows(configure, 'gateway.host-42-a1b2c3') && allows(read, 'gateway.host-42-a1b2c3')).to.equal(true);
+    for (const name of ['amq.gen-x1', 'gateway.a.b', 'gateway.#', 'payment.commands']) expect(allows(configure, name), name).to.equal(false);
+    for (const service of ['trade', 'reporting'] as const) {
+      expect(allows(brokerPermissions[service].configure, 'amq.gen-x1')).to.equal(true);
+      expect(allows(brokerPermissions[service].configure, 'gateway.host-42-a1b2c3')).to.equal(false);
+    }
+  });
+
   it('let the gateway bind only its own reply keys and publish no saga command', () => {
     expect(allows(topicRead('gateway', 'api-response'), 'gateway.6f1c')).to.equal(true);
     expect(allows(topicRead('gateway', 'api-response'), 'gateway.#')).to.equal(false);

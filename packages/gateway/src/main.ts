@@ -6,6 +6,7 @@ import pg from 'pg';
 import { systemClock } from './clock.ts';
 import { gatewayConfigShape } from './config.ts';
 import { edgeSettings } from './edgeConfig.ts';
+import { gatewayInstanceId } from './instanceId.ts';
 import { databaseProbe } from './probeDatabase.ts';
 import { startGateway } from './startGateway.ts';
 import { createApp } from './tls.ts';
@@ -20,7 +21,7 @@ runMain('gateway', async () => {
   startTracing('gateway', config);
   const logger = createLogger('gateway', config.LOG_LEVEL);
   const edge = edgeSettings(config);
-  const instanceId = randomUUID();
+  const instanceId = gatewayInstanceId();
   const bus = await connectBus({ url: brokerUrls(config), logger, service: 'gateway', topology, prefetch: config.PREFETCH });
   // One connection, used only by the health probe; pg connects lazily, so the gateway starts without PostgreSQL.
   const pool = new pg.Pool({

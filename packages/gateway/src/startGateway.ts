@@ -36,7 +36,7 @@ function every(clock: Clock, ms: number, task: () => void): { cancel(): void } {
 export type GatewayDeps = {
   logger: Logger;
   bus: Pick<Bus, 'publish' | 'connected' | 'blocked' | 'consumePrivate' | 'followPrivate' | 'onReconnect'>;
-  /** Names this instance's reply queue binding (gateway.<instanceId>). */
+  /** Names this instance's queues (gateway.<instanceId>, and its feeds' gateway.<instanceId>-feeds) and its reply key. */
   instanceId: string;
   clock: Clock;
   newId: () => string;
@@ -75,7 +75,7 @@ export type Gateway = {
 
 const UNANSWERED_AT_SHUTDOWN = 'the gateway stopped before the reply arrived; the outcome is not known: reconnect and re-send the same id';
 
-/** Starts consuming replies and revocations, then serves WebSocket requests and GET /health. */
+/** Starts consuming replies and revocations on its queue gateway.<instanceId>, then serves WebSocket requests and GET /health. */
 export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   const { bus, logger, settings, clock } = deps;
   let accepting = true;
@@ -99,7 +99,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     // Revoked keys, on `domain-events`; and on `payment-response`, where schema version 1 announced them (versions.ts).
     ...[exchanges.domainEvents, exchanges.paymentResponse].map((exchange) => ({ exchange, routingKey: eventRoutingKeys.CredentialRevoked })),
   ];
-  await bus.consumePrivate(replyBindings, routeReply({ pending, authenticator, connections, logger }));
+  await bus.consumePrivate(replyBindings, routeReply({ pending, authenticator, connections, logger }), { name: replyTo });
   bus.onReconnect(() => void recheckKeys(authenticator, connections, logger));
   // The live feeds: one private queue, bound per feed while a socket here wants it; uWS fans each message out.
   let app: uWS.TemplatedApp | undefined;
@@ -110,7 +110,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     maxPerSocket: settings.feeds.maxPerSocket,
     logger,
   });
-  feedQueue = await bus.followPrivate(routeFeed(feeds));
+  feedQueue = await bus.followPrivate(routeFeed(feeds), { name: `${replyTo}-feeds` });
   const sweeper = every(clock, FEED_SWEEP_MS, () => sweepFeeds(feeds, settings.feeds, deps.now()));
   bus.onReconnect(() => recoverFeeds(frames));
 

@@ -10,3 +10,4 @@ export * from './metrics.ts';
 export * from './health.ts';
 export * from './operatorServer.ts';
 export * from './tracing/index.ts';
+export * from './gatewayFailover.ts';

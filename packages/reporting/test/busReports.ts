@@ -14,6 +14,8 @@ export async function reportAsker(listener: Bus): Promise<(asker: Bus, body: Rec
   await listener.consumePrivate(
     [{ exchange: exchanges.apiResponse, routingKey: replyTo }],
     async (d) => void replies.set(d.correlationId ?? '', d.body as Reply),
+    // The gateway's broker user may declare only gateway.<instance> queues: named like the reply key.
+    { name: replyTo },
   );
   return async (asker, body, principal) => {
     const correlationId = randomUUID();

@@ -5,6 +5,8 @@ import { freePort, type ServiceName, ServiceProcess, type ServiceProcessOptions 
 export type Stack = {
   services: Record<ServiceName, ServiceProcess[]>;
   gatewayUrl: string;
+  /** Every gateway instance started so far (the first is gatewayUrl; addInstance('gateway', { GATEWAY_PORT }) adds one). */
+  gatewayUrls(): string[];
   reportingUrl: string;
   /** The operator port (GET /health, GET /metrics) of a service's instance (the first by default). */
   operatorUrl(name: ServiceName, instance?: number): string;
@@ -43,8 +45,10 @@ export async function startStack(
     ...env,
   };
   const services: Record<ServiceName, ServiceProcess[]> = { gateway: [], payment: [], trade: [], reporting: [], market: [] };
+  const gatewayUrls: string[] = [];
   const addInstance = async (name: ServiceName, env: Record<string, string> = {}, options: ServiceProcessOptions = {}) => {
     const service = new ServiceProcess(name, { ...common, ...env }, runId, options);
+    if (name === 'gateway') gatewayUrls.push(`ws://127.0.0.1:${env.GATEWAY_PORT ?? common.GATEWAY_PORT}`);
     services[name].push(service);
     await service.start();
     return service;
@@ -65,6 +69,7 @@ export async function startStack(
   return {
     services,
     gatewayUrl: `ws://127.0.0.1:${gatewayPort}`,
+    gatewayUrls: () => [...new Set(gatewayUrls)],
     reportingUrl: `http://127.0.0.1:${reportingPort}`,
     operatorUrl: (name, instance = 0) => {
       const service = services[name][instance];

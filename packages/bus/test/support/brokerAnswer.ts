@@ -4,6 +4,8 @@ import amqp, { type ConfirmChannel, type Options } from 'amqplib';
 
 /** AMQP reply codes the broker closes a channel with. */
 export const ACCESS_REFUSED = 403;
+/** Another connection's exclusive queue. */
+export const RESOURCE_LOCKED = 405;
 export const PRECONDITION_FAILED = 406;
 
 /**

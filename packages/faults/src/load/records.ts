@@ -10,6 +10,11 @@ export type RequestRecord = {
   body: Record<string, unknown> & { id: string; type: RequestType };
   /** Epoch ms of each send: the first one, then each re-send with the same id. */
   sends: number[];
+  /**
+   * Epoch ms of each time the client moved to another gateway with this request unanswered and sent it there again
+   * (same id): the send's continuation, not a send of its own, since the lost gateway never answers the first.
+   */
+  failovers?: number[];
   /** Every reply with this id, in arrival order, with its epoch ms. */
   replies: { at: number; reply: Reply }[];
 };

@@ -5,7 +5,8 @@ import { DEFAULT_MIX, DEFAULT_SYMBOLS, heldKey, type Mix, pickWeighted, requestB
 import { definitiveReply, type RequestRecord } from './records.ts';
 
 export type LoadOptions = {
-  gatewayUrl: string;
+  /** One gateway, or several: client i starts on the i-th and moves to the next when its socket is lost. */
+  gatewayUrl: string | readonly string[];
   /** WebSocket connections, each with its own users. */
   clients: number;
   /** Stop after this many requests (re-sends not counted)... */

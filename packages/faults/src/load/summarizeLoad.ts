@@ -3,6 +3,8 @@ import { definitiveReply, latencyMs, type RequestRecord } from './records.ts';
 export type LoadSummary = {
   requests: number;
   resends: number;
+  /** Requests sent again on another gateway after the client's socket was lost (TradingClient's failover). */
+  failoverResends: number;
   /** Requests still without a definitive reply. */
   unknown: number;
   /** Definitive outcomes: OK or the error code, per request type. */
@@ -33,6 +35,7 @@ export function summarizeLoad(records: readonly RequestRecord[]): LoadSummary {
   return {
     requests: records.length,
     resends: records.reduce((sum, r) => sum + r.sends.length - 1, 0),
+    failoverResends: records.reduce((sum, r) => sum + (r.failovers?.length ?? 0), 0),
     unknown,
     outcomes,
     unknownAtFirst,

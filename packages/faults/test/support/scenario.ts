@@ -95,7 +95,10 @@ async function observe(
 ): Promise<ScenarioResult> {
   await watcher.watchDeadLetters();
   const budget = options.loadOutlastsFault ? { durationMs: FAULT_LOAD_LIMIT_MS } : { requests };
-  const load = await startLoad({ gatewayUrl: stack.gatewayUrl, clients: options.clients ?? 8, ...budget, seed: name.length });
+  // With several gateways, client i starts on gateway i and moves to the next when its gateway goes away.
+  const gateways = stack.gatewayUrls();
+  const gatewayUrl = gateways.length > 1 ? gateways : stack.gatewayUrl;
+  const load = await startLoad({ gatewayUrl, clients: options.clients ?? 8, ...budget, seed: name.length });
   await load.whenAnswered(Math.floor(requests / 3));
   await fault(load);
   if (options.loadOutlastsFault) load.stop();

@@ -23,9 +23,13 @@ export class TradeProbe {
       prefetch: 100,
     });
     const probe = new TradeProbe(bus);
-    await bus.consumePrivate([{ exchange: exchanges.apiResponse, routingKey: probe.replyTo }], async (delivery) => {
-      probe.replies.push(delivery.body as Reply);
-    });
+    await bus.consumePrivate(
+      [{ exchange: exchanges.apiResponse, routingKey: probe.replyTo }],
+      async (delivery) => {
+        probe.replies.push(delivery.body as Reply);
+      },
+      { name: probe.replyTo },
+    );
     return probe;
   }
 
