@@ -3,6 +3,7 @@ import { apiKeyHash, errorReply, eventRoutingKeys, exchanges, gatewayReplyKey } 
 import type { HealthProbes, Logger } from '@trading/platform';
 import uWS from 'uWebSockets.js';
 import { createAddressLimits } from './addressLimits.ts';
+import { answerLostReplies } from './answerLostReplies.ts';
 import { createAuthenticator } from './authenticator.ts';
 import type { edgeSettings } from './edgeConfig.ts';
 import { type Clock, orAfter } from './clock.ts';
@@ -19,7 +20,7 @@ import { createRateLimiter } from '@trading/platform';
 
 export type GatewayDeps = {
   logger: Logger;
-  bus: Pick<Bus, 'publish' | 'connected' | 'blocked' | 'consumePrivate' | 'onReconnect'>;
+  bus: Pick<Bus, 'publish' | 'connected' | 'blocked' | 'consumePrivate' | 'onReconnect' | 'onDisconnect'>;
   /** Names this instance's reply queue binding (gateway.<instanceId>). */
   instanceId: string;
   clock: Clock;
@@ -85,6 +86,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   ];
   await bus.consumePrivate(replyBindings, routeReply({ pending, authenticator, connections, logger }));
   bus.onReconnect(() => void recheckKeys(authenticator, connections, logger));
+  bus.onDisconnect(() => answerLostReplies(pending, logger));
 
   const { maxConnectionsPerAddress, addUserPerAddress } = settings;
   const addressLimits = createAddressLimits({ maxConnectionsPerAddress, addUserPerHour: addUserPerAddress.ratePerHour, now: deps.now });
