@@ -70,6 +70,8 @@ export type BusState = {
   /** Successful (re)connects so far. */
   connects: number;
   readonly reconnectListeners: Array<() => void>;
+  /** Told when the connection is lost, before any attempt to reconnect. */
+  readonly disconnectListeners: Array<() => void>;
 };
 
 export function createBusState(options: BusOptions): BusState {
@@ -91,5 +93,6 @@ export function createBusState(options: BusOptions): BusState {
     blocked: false,
     connects: 0,
     reconnectListeners: [],
+    disconnectListeners: [],
   };
 }

@@ -36,6 +36,11 @@ export type Bus = {
    * queue while the connection was down is lost, and a listener can catch up (a gateway re-checks its sockets' keys).
    */
   onReconnect(listener: () => void): void;
+  /**
+   * Called when the connection is lost: publishes fail or wait from then on, and a private queue is gone with what
+   * was published to it (a gateway answers the requests still waiting for a reply there).
+   */
+  onDisconnect(listener: () => void): void;
   /** Stops taking new messages and waits until every message in hand is settled (acked or requeued). */
   stopConsuming(): Promise<void>;
   close(): Promise<void>;
@@ -58,6 +63,7 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     followPrivate: (handler, options = {}) => followPrivate(state, handler, options.name),
     queueDepth: (queue) => queueDepth(state, queue),
     onReconnect: (listener) => void state.reconnectListeners.push(listener),
+    onDisconnect: (listener) => void state.disconnectListeners.push(listener),
     stopConsuming: () => stopConsuming(state),
     close: () => close(state),
   };

@@ -24,8 +24,11 @@ export function publish(state: BusState, message: OutgoingMessage): Promise<void
 }
 
 async function send(state: BusState, message: OutgoingMessage): Promise<void> {
-  const channel = await waitForChannel(state);
-  if (state.drained) await state.drained;
+  let channel = await waitForChannel(state);
+  if (state.drained) {
+    await state.drained;
+    channel = await waitForChannel(state);
+  }
   const content = Buffer.from(JSON.stringify(message.body));
   await new Promise<void>((resolve, reject) => {
     const accepted = channel.publish(
@@ -48,7 +51,9 @@ async function send(state: BusState, message: OutgoingMessage): Promise<void> {
       (err) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()),
     );
     if (!accepted && !state.drained) {
-      state.drained = once(channel, 'drain').finally(() => {
+      // A channel that closes before it drains settles the wait too: the publishes behind it then wait for the next
+      // channel (waitForChannel) instead of forever.
+      state.drained = Promise.race([once(channel, 'drain'), once(channel, 'close')]).finally(() => {
         state.drained = null;
       });
     }

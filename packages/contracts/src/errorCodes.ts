@@ -14,6 +14,10 @@ export const errorCodes = {
   FORBIDDEN: { kind: 'client', message: 'this connection may not act for that user' },
   BROKER_BUSY: { kind: 'unavailable', message: 'the message broker is not accepting messages right now; retry later' },
   REPLY_TIMEOUT: { kind: 'unavailable', message: 'no reply in time: the outcome is not known yet; re-send the same id to learn it' },
+  REPLY_LOST: {
+    kind: 'unavailable',
+    message: 'the gateway lost its broker connection, and the reply with it: the outcome is not known yet; re-send the same id to learn it',
+  },
   SHUTTING_DOWN: { kind: 'unavailable', message: 'the gateway is shutting down; reconnect and re-send' },
   TOO_MANY_SUBSCRIPTIONS: { kind: 'client', message: 'this socket has as many subscriptions as it may; unsubscribe from one first' },
   SLOW_CONSUMER: { kind: 'client', message: 'the socket did not read its feed: the subscription was ended; read faster and subscribe again' },

@@ -31,6 +31,9 @@ const DELETE_DELAY_MS = 100;
  */
 const EVENT_LINGER_MS = 20;
 
+/** Most rows one sweep publishes (in one transaction). */
+const SWEEP_BATCH = 500;
+
 /** How often the outbox tries to rotate its partitions (rotateOutbox). */
 const ROTATE_INTERVAL_MS = 5000;
 
@@ -46,7 +49,8 @@ const ROTATE_INTERVAL_MS = 5000;
  */
 export function createOutbox(deps: {
   db: Transactional;
-  bus: Publisher;
+  /** With `onReconnect` (the bus), the outbox sweeps at once after every reconnect. */
+  bus: Publisher & { onReconnect?(listener: () => void): void };
   schema: ServiceSchema;
   logger: Logger;
   sweepIntervalMs?: number;
@@ -55,6 +59,8 @@ export function createOutbox(deps: {
   const { db, bus, logger } = deps;
   const outbox = table(deps.schema, 'outbox');
   const published = new Set<string>();
+  /** Rows this process is publishing, or has published and not deleted yet: a sweep leaves them alone. */
+  const held = new Set<string>();
   const inFlight = new Set<Promise<unknown>>();
   const lingering: OutgoingMessage[] = [];
   let lingerTimer: NodeJS.Timeout | undefined;
@@ -105,9 +111,13 @@ export function createOutbox(deps: {
   }
 
   function publish(message: OutgoingMessage, rowIds: readonly string[]): void {
+    for (const id of rowIds) held.add(id);
     const work = bus.publish(message).then(
       () => rowIds.forEach(markPublished),
-      (err: Error) => logger.warn({ err: err.message, messageId: message.messageId }, 'publish failed; the outbox sweep will retry'),
+      (err: Error) => {
+        for (const id of rowIds) held.delete(id);
+        logger.warn({ err: err.message, messageId: message.messageId }, 'publish failed; the outbox sweep will retry');
+      },
     );
     inFlight.add(work);
     void work.finally(() => inFlight.delete(work));
@@ -127,16 +137,24 @@ export function createOutbox(deps: {
     } catch (err) {
       // Rows left behind are published again by the sweep; consumers deduplicate them.
       logger.warn({ err: (err as Error).message, count: ids.length }, 'could not delete published outbox rows');
+    } finally {
+      for (const id of ids) held.delete(id);
     }
   }
 
-  /** Publishes rows older than `minAgeMs` (rows of a crashed process, or of a failed publish), oldest first. */
+  /**
+   * Publishes rows older than `minAgeMs` (rows of a crashed process, or of a failed publish), oldest first, but for
+   * those this process is publishing itself (a publish waiting for the broker to come back, say): published twice,
+   * they would cost the consumers a duplicate to drop. Up to SWEEP_BATCH rows; answers how many.
+   */
   async function sweep(minAgeMs: number): Promise<number> {
     return db.$transaction(async (tx) => {
       const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
         `SELECT id, exchange, routing_key, type, body, correlation_id, reply_to, headers FROM ${outbox}
-         WHERE created_at < now() - make_interval(secs => $1) ORDER BY seq LIMIT 500 FOR UPDATE SKIP LOCKED`,
+         WHERE created_at < now() - make_interval(secs => $1) AND NOT (id = ANY($2::uuid[]))
+         ORDER BY seq LIMIT ${SWEEP_BATCH} FOR UPDATE SKIP LOCKED`,
         minAgeMs / 1000,
+        [...held],
       );
       if (rows.length === 0) return 0;
       await Promise.all(rows.map((row) => bus.publish(toMessage(row))));
@@ -161,6 +179,11 @@ export function createOutbox(deps: {
       if (!stopped) sweepTimer = setTimeout(() => void loop(interval), interval);
     };
     void loop(0);
+    // After a reconnect, what waited (the publishes that failed when the connection went) goes at once, every batch
+    // of it, instead of at the next sweep; publishes still waiting for the connection go by themselves.
+    deps.bus.onReconnect?.(() => {
+      if (!stopped) void sweepAll();
+    });
     const rotate = async () => {
       try {
         const rotated = await rotateOutbox(db, deps.schema);
@@ -171,6 +194,17 @@ export function createOutbox(deps: {
       if (!stopped) rotateTimer = setTimeout(() => void rotate(), deps.rotateIntervalMs ?? ROTATE_INTERVAL_MS);
     };
     rotateTimer = setTimeout(() => void rotate(), deps.rotateIntervalMs ?? ROTATE_INTERVAL_MS);
+  }
+
+  /** Sweeps every row there is, batch after batch, until one comes back short. */
+  async function sweepAll(): Promise<void> {
+    try {
+      let total = 0;
+      for (let count = SWEEP_BATCH; count === SWEEP_BATCH && !stopped; total += count) count = await sweep(0);
+      if (total > 0) logger.info({ count: total }, 'outbox published what waited for the broker');
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, 'outbox sweep after reconnect failed; the periodic sweep will retry');
+    }
   }
 
   /** Stops the sweep and waits for publishes in flight and their deletions. */

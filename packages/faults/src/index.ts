@@ -9,3 +9,6 @@ export * from './load/mix.ts';
 export * from './load/records.ts';
 export * from './load/runLoad.ts';
 export * from './load/summarizeLoad.ts';
+export * from './faults/brokerNode.ts';
+export * from './recovery/pacedLoad.ts';
+export * from './recovery/recoveryFigures.ts';

@@ -3,6 +3,7 @@ import { apiKeyHash, errorReply, eventRoutingKeys, exchanges, gatewayReplyKey } 
 import type { HealthProbes, Logger } from '@trading/platform';
 import uWS from 'uWebSockets.js';
 import { createAddressLimits } from './addressLimits.ts';
+import { answerLostReplies } from './answerLostReplies.ts';
 import { createAuthenticator } from './authenticator.ts';
 import type { edgeSettings } from './edgeConfig.ts';
 import { type Clock, orAfter } from './clock.ts';
@@ -35,7 +36,7 @@ function every(clock: Clock, ms: number, task: () => void): { cancel(): void } {
 
 export type GatewayDeps = {
   logger: Logger;
-  bus: Pick<Bus, 'publish' | 'connected' | 'blocked' | 'consumePrivate' | 'followPrivate' | 'onReconnect'>;
+  bus: Pick<Bus, 'publish' | 'connected' | 'blocked' | 'consumePrivate' | 'followPrivate' | 'onReconnect' | 'onDisconnect'>;
   /** Names this instance's queues (gateway.<instanceId>, and its feeds' gateway.<instanceId>-feeds) and its reply key. */
   instanceId: string;
   clock: Clock;
@@ -101,6 +102,8 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
   ];
   await bus.consumePrivate(replyBindings, routeReply({ pending, authenticator, connections, logger }), { name: replyTo });
   bus.onReconnect(() => void recheckKeys(authenticator, connections, logger));
+  // The queue dies with the connection (exclusive): what was on its way to it is lost, and its requests are told so.
+  bus.onDisconnect(() => answerLostReplies(pending, logger));
   // The live feeds: one private queue, bound per feed while a socket here wants it; uWS fans each message out.
   let app: uWS.TemplatedApp | undefined;
   let feedQueue: PrivateQueue | undefined;

@@ -21,9 +21,10 @@ export type RequestRecord = {
 
 /**
  * Gateway answers that say nothing about the outcome: the request may have been applied or not
- * (no reply in time, a publish whose confirm was lost, a shutdown with the reply still on its way).
+ * (no reply in time, a reply lost with the gateway's broker connection, a publish whose confirm was lost, a shutdown
+ * with the reply still on its way).
  */
-export const UNKNOWN_OUTCOME_CODES: ReadonlySet<string> = new Set(['REPLY_TIMEOUT', 'BROKER_BUSY', 'SHUTTING_DOWN']);
+export const UNKNOWN_OUTCOME_CODES: ReadonlySet<string> = new Set(['REPLY_TIMEOUT', 'REPLY_LOST', 'BROKER_BUSY', 'SHUTTING_DOWN']);
 
 /**
  * The reply that settles what happened to the request, or undefined while it is unknown. After an
