@@ -129,7 +129,8 @@ describe('the bench on a tiny load', () => {
       apiKey: TEST_ADMIN_API_KEY,
       replyTimeoutMs: 10_000,
       warmupS: 0.2,
-      durationS: 1,
+      // Long enough for a BUY to complete inside each step on a busy machine.
+      durationS: 2,
       accounts: 4,
       inFlight: 8,
       othersRate: 20,
