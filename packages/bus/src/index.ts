@@ -12,3 +12,4 @@ export * from './readEventBatch.ts';
 export * from './keptBrokerPasswords.ts';
 export * from './watchQueueDepth.ts';
 export * from './followTicks.ts';
+export * from './cluster/index.ts';
