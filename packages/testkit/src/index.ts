@@ -9,3 +9,4 @@ export * from './adminKey.ts';
 export * from './marketPrices.ts';
 export * from './previousVersion.ts';
 export * from './otlpCollector.ts';
+export * from './clusterStack.ts';
