@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { type ClusterNode, clusterNodes, connectionsByNode, killNode, nodeRunning, quorumQueues, replicasCaughtUp, restartNode } from '@trading/bus';
 import { type ClusterBroker, type Stack, serviceAmqpUrl, useClusterStack } from '@trading/testkit';
+import { errorCodes } from '@trading/contracts';
 import { expect } from 'chai';
 import { type FaultFigures, faultFigures, type Load } from '../../src/index.ts';
 import { ALL_SERVICES, runScenario, SCENARIO_ENV, type ScenarioResult, sleep, waitFor } from './scenario.ts';
@@ -99,6 +100,16 @@ export async function allNodesRunning(): Promise<boolean> {
   return (await Promise.all(clusterNodes.map(nodeRunning))).every(Boolean);
 }
 
+/** The request types of the answers that were failures of ours (REPLY_TIMEOUT, BROKER_BUSY, SAGA_TIMEOUT…), counted. */
+function failedTypes(result: ScenarioResult): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const record of result.records)
+    for (const { reply } of record.replies)
+      if (reply.code && (errorCodes as Record<string, { kind: string }>)[reply.code]?.kind === 'unavailable')
+        counts[record.type] = (counts[record.type] ?? 0) + 1;
+  return counts;
+}
+
 const FIGURES = new URL('../../../../.tmp/faults/cluster-figures.json', import.meta.url).pathname;
 
 function report(name: string, figures: FaultFigures, timeline: FaultTimeline, result: ScenarioResult): void {
@@ -109,7 +120,7 @@ function report(name: string, figures: FaultFigures, timeline: FaultTimeline, re
     `    ${name}: ${result.summary.requests} requests (${perSecond}/s), ${figures.sends} sends (${result.summary.resends} re-sends of unknown outcomes)`,
     `      longest wait for an answer ${figures.longestWaitMs} ms; unanswered ${figures.unanswered}; failures of ours ${figures.failures}`,
     `      answers by code ${JSON.stringify(figures.answersByCode)}`,
-    `      failures of ours by when they were answered ${JSON.stringify(figures.failuresBy5s)}`,
+    `      failures of ours by when they were answered ${JSON.stringify(figures.failuresBy5s)}, by request type ${JSON.stringify(failedTypes(result))}`,
     `      from the fault: first OK ${figures.firstOkMs} ms, all OK from ${figures.allOkMs} ms (the last failed request's send)`,
     ...Object.entries(timeline.marks).map(([mark, at]) => `      ${mark} at +${since(at)}`),
     `      invariants hold: ${result.report.ok}; latency p50/p99/max ${result.summary.latencyMs.p50}/${result.summary.latencyMs.p99}/${result.summary.latencyMs.max} ms`,
