@@ -5,10 +5,17 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
-import { brokerPasswordVariable, keptBrokerPasswords, provisionBroker, randomBrokerPassword, serviceBrokerUrl } from '@trading/bus';
+import {
+  brokerPasswordVariable,
+  clusterAmqpUrls,
+  firstClusterNode,
+  keptBrokerPasswords,
+  provisionBroker,
+  randomBrokerPassword,
+  serviceBrokerUrl,
+} from '@trading/bus';
 import { databasePasswordsFrom, provisionDatabaseRoles, serviceDatabaseUrl } from '@trading/db';
 import { operatorPorts } from '@trading/platform';
-import { clusterAmqpUrls, clusterNodes } from './clusterNodes.ts';
 import pg from 'pg';
 import { PinoPretty } from 'pino-pretty';
 
@@ -27,9 +34,9 @@ const onCluster = env.STACK_BROKER === 'cluster';
  * STACK_BROKER=cluster: the three nodes of `pnpm cluster up` instead of the system broker. Every service gets them all
  * (AMQP_URLS) and moves to a live node when its own dies; the provisioning's rabbitmqctl targets the first node.
  */
-const adminAmqpUrls = onCluster ? clusterAmqpUrls : [process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672'];
+const adminAmqpUrls = onCluster ? clusterAmqpUrls() : [process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672'];
 const adminAmqpUrl = adminAmqpUrls[0]!;
-if (onCluster) process.env.RABBITMQ_NODENAME = clusterNodes[0]!.name;
+if (onCluster) process.env.RABBITMQ_NODENAME = firstClusterNode.name;
 /**
  * BROKER_PASSWORD_<SERVICE>, or for each one left unset a random password, never printed, kept in
  * .tmp/broker-passwords.json for this checkout's later starts and its tests (keptBrokerPasswords).

@@ -15,3 +15,4 @@ export * from './followTicks.ts';
 export * from './readDeadLetter.ts';
 export * from './openRepublisher.ts';
 export type { PrivateQueue } from './privateQueue.ts';
+export * from './cluster/index.ts';

@@ -11,9 +11,11 @@ import { dropConnection } from './dropConnection.ts';
  */
 export async function setupConnection(state: BusState, model: ChannelModel): Promise<void> {
   const channel = await model.createConfirmChannel();
+  // Listened to before the topology is asserted: a declaration the broker refuses (a queue whose home node is down,
+  // 404) closes the channel with an error event, which unheard would crash the process instead of failing the setup.
+  channel.on('error', (err: Error) => state.log.warn({ err: err.message }, 'publish channel error'));
   if (state.topology) await assertTopology(channel, state.topology);
   channel.on('close', () => dropConnection(state, model, channel === state.publishChannel));
-  channel.on('error', (err: Error) => state.log.warn({ err: err.message }, 'publish channel error'));
   for (const consumer of state.consumers) await startConsumer(state, model, consumer);
   state.blocked = false;
   state.model = model;

@@ -4,6 +4,7 @@ export * from './faults/rawClient.ts';
 export * from './invariants/checkInvariants.ts';
 export * from './invariants/replies.ts';
 export * from './invariants/types.ts';
+export * from './load/faultFigures.ts';
 export * from './load/loadClient.ts';
 export * from './load/mix.ts';
 export * from './load/records.ts';

@@ -10,3 +10,4 @@ export * from './marketPrices.ts';
 export * from './previousVersion.ts';
 export * from './otlpCollector.ts';
 export * from './sessionKey.ts';
+export * from './clusterStack.ts';

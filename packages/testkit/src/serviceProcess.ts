@@ -28,8 +28,8 @@ export type ServiceProcessOptions = {
  * root), so tests can kill, pause and restart it. Its JSON logs go to .tmp/test-logs/<run>-<n>-<name>.log (with the
  * source root's directory name after the service's when it is not this repository); `start` resolves when it
  * announces it is ready.
- * It connects to the broker as its own user: the AMQP_URL it is given names the broker, vhost and parameters, and
- * its credentials are replaced by the service's (serviceAmqpUrl); and to the database as its own runtime role
+ * It connects to the broker as its own user: the AMQP_URL (and AMQP_URLS, a cluster's nodes) it is given names the
+ * broker, vhost and parameters, and its credentials are replaced by the service's (serviceAmqpUrl); and to the database as its own runtime role
  * (serviceDatabaseUrl), which the run's provisioning granted only its own schema.
  */
 export class ServiceProcess {
@@ -68,7 +68,7 @@ export class ServiceProcess {
         LOG_LEVEL: 'info',
         ...this.env,
         OPERATOR_PORT: this.operatorPort,
-        ...asServiceUser(this.name, this.env.AMQP_URL, this.env.DATABASE_URL),
+        ...asServiceUser(this.name, this.env.AMQP_URL, this.env.AMQP_URLS, this.env.DATABASE_URL),
       },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
@@ -119,9 +119,17 @@ export class ServiceProcess {
   }
 }
 
-/** The broker and the database as the service's own users: its broker user, its runtime database role. */
-const asServiceUser = (name: ServiceName, amqpUrl: string | undefined, databaseUrl: string | undefined) => ({
+/** The broker (one node, or a cluster's: AMQP_URLS) and the database as the service's own users: its broker user, its runtime database role. */
+const asServiceUser = (name: ServiceName, amqpUrl: string | undefined, amqpUrls: string | undefined, databaseUrl: string | undefined) => ({
   ...(amqpUrl ? { AMQP_URL: serviceAmqpUrl({ amqpUrl }, name) } : {}),
+  ...(amqpUrls
+    ? {
+        AMQP_URLS: amqpUrls
+          .split(',')
+          .map((url) => serviceAmqpUrl({ amqpUrl: url.trim() }, name))
+          .join(','),
+      }
+    : {}),
   ...(databaseUrl ? { DATABASE_URL: serviceDatabaseUrl(databaseUrl, name) } : {}),
 });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Bus, connectBus } from '@trading/bus';
+import { type BrokerUrls, type Bus, connectBus } from '@trading/bus';
 import {
   apiKeyHash,
   type Delivery,
@@ -31,9 +31,9 @@ export class RawClient {
     private readonly gateway: Bus,
   ) {}
 
-  /** `amqpUrl`: the broker's admin; `gatewayAmqpUrl`: the same vhost as the gateway's broker user. */
-  static async connect(amqpUrl: string, gatewayAmqpUrl: string, logger: Logger): Promise<RawClient> {
-    const as = (url: string) => connectBus({ url, logger, service: 'faults', topology, prefetch: 50 });
+  /** `amqpUrl`: the broker's admin; `gatewayAmqpUrl`: the same vhost as the gateway's broker user (each a cluster's nodes, or one). */
+  static async connect(amqpUrl: BrokerUrls, gatewayAmqpUrl: BrokerUrls, logger: Logger): Promise<RawClient> {
+    const as = (url: BrokerUrls) => connectBus({ url, logger, service: 'faults', topology, prefetch: 50 });
     const client = new RawClient(await as(amqpUrl), await as(gatewayAmqpUrl));
     const bindings = [exchanges.apiResponse, exchanges.paymentResponse].map((exchange) => ({ exchange, routingKey: client.replyTo }));
     await client.bus.consumePrivate(bindings, async (delivery) => {

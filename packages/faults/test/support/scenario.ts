@@ -70,12 +70,19 @@ export type ScenarioOptions = {
   extraRecords?: () => RequestRecord[];
   /** Messages the fault means to dead-letter (by message id); any other dead letter fails the scenario. */
   expectedDeadLetters?: () => string[];
+  /** Requests each client keeps in flight (default startLoad's). */
+  inFlightPerClient?: number;
+  /** The longest a load that outlasts its fault may run (default 60 s). */
+  loadLimitMs?: number;
+  /** The broker the dead-letter watcher reads, as the admin and as the gateway (default the run's vhost on the system broker). */
+  broker?: () => { adminUrls: string[]; gatewayUrls: string[] };
 };
 
 export async function runScenario(name: string, stack: Stack, fault: (load: Load) => Promise<void>, options: ScenarioOptions = {}): Promise<ScenarioResult> {
   const requests = options.requests ?? 400;
   const startedAt = Date.now();
-  const watcher = await RawClient.connect(testEnv().amqpUrl, serviceAmqpUrl(testEnv(), 'gateway'), createLogger('dead-letters', 'silent'));
+  const broker = options.broker?.() ?? { adminUrls: [testEnv().amqpUrl], gatewayUrls: [serviceAmqpUrl(testEnv(), 'gateway')] };
+  const watcher = await RawClient.connect(broker.adminUrls, broker.gatewayUrls, createLogger('dead-letters', 'silent'));
   try {
     return await observe(name, stack, fault, options, requests, startedAt, watcher);
   } finally {
@@ -94,11 +101,16 @@ async function observe(
   watcher: RawClient,
 ): Promise<ScenarioResult> {
   await watcher.watchDeadLetters();
-  const budget = options.loadOutlastsFault ? { durationMs: FAULT_LOAD_LIMIT_MS } : { requests };
+  const budget = options.loadOutlastsFault ? { durationMs: options.loadLimitMs ?? FAULT_LOAD_LIMIT_MS } : { requests };
   // With several gateways, client i starts on gateway i and moves to the next when its gateway goes away.
   const gateways = stack.gatewayUrls();
-  const gatewayUrl = gateways.length > 1 ? gateways : stack.gatewayUrl;
-  const load = await startLoad({ gatewayUrl, clients: options.clients ?? 8, ...budget, seed: name.length });
+  const load = await startLoad({
+    gatewayUrl: gateways.length > 1 ? gateways : stack.gatewayUrl,
+    clients: options.clients ?? 8,
+    inFlightPerClient: options.inFlightPerClient,
+    ...budget,
+    seed: name.length,
+  });
   await load.whenAnswered(Math.floor(requests / 3));
   await fault(load);
   if (options.loadOutlastsFault) load.stop();
