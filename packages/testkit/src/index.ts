@@ -11,3 +11,4 @@ export * from './previousVersion.ts';
 export * from './otlpCollector.ts';
 export * from './sessionKey.ts';
 export * from './clusterStack.ts';
+export * from './fakeGateway.ts';
