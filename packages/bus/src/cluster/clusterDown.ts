@@ -5,5 +5,5 @@ import { nodeCtl, nodeRunning } from './nodeCtl.ts';
 /** Stops the running nodes, the first last; `purge` also deletes their data (the next `up` joins them anew). */
 export async function clusterDown(purge = false): Promise<void> {
   for (const node of [...clusterNodes].reverse()) if (await nodeRunning(node)) await nodeCtl(node, 'stop');
-  if (purge) rmSync(clusterRoot, { recursive: true, force: true });
+  if (purge) rmSync(clusterRoot(), { recursive: true, force: true });
 }

@@ -1,15 +1,18 @@
 // The three RabbitMQ nodes of `pnpm cluster`, beside the system broker: the scale-out stack (STACK_BROKER=cluster
 // npm start) and the cluster fault suite connect to them.
 import { join } from 'node:path';
+import { brokerNodesRoot } from './brokerNodesRoot.ts';
 
-/** Where the nodes keep their config, data and logs: the checkout's .tmp/cluster. */
-export const clusterRoot = new URL('../../../../.tmp/cluster/', import.meta.url).pathname;
+/** Where the nodes keep their config, data and logs: the checkout's .tmp/cluster (brokerNodesRoot). */
+export const clusterRoot = (): string => join(brokerNodesRoot(), 'cluster');
 
 /** Node i (1-based): its name and ports. AMQP 5701–5703, management 15701–15703, distribution 25701–25703. */
 function clusterNode(i: number) {
   return {
     name: `trading-${i}@localhost`,
-    dir: join(clusterRoot, `node-${i}`),
+    get dir() {
+      return join(clusterRoot(), `node-${i}`);
+    },
     amqp: 5700 + i,
     management: 15700 + i,
     dist: 25700 + i,

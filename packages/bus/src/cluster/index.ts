@@ -6,3 +6,4 @@ export * from './nodeCtl.ts';
 export * from './nodeFaults.ts';
 export * from './quorumReplicas.ts';
 export * from './startNode.ts';
+export * from './brokerNodesRoot.ts';

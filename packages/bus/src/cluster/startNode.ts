@@ -26,7 +26,7 @@ export async function startNode(node: ClusterNode): Promise<void> {
     ].join('\n'),
   );
   writeFileSync(join(node.dir, 'enabled_plugins'), '[rabbitmq_management,rabbitmq_prometheus,rabbitmq_consistent_hash_exchange].\n');
-  await runCommand('chown', ['-R', 'rabbitmq:rabbitmq', clusterRoot]);
+  await runCommand('chown', ['-R', 'rabbitmq:rabbitmq', clusterRoot()]);
   await runCommand('rabbitmq-server', ['-detached'], {
     RABBITMQ_NODENAME: node.name,
     RABBITMQ_NODE_PORT: String(node.amqp),

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { type BrokerPasswords, provisionBroker } from '@trading/bus';
+import { type BrokerPasswords, brokerNodesRoot, provisionBroker } from '@trading/bus';
 
 /**
  * A RabbitMQ node of its own beside the system broker, for faults that stop or kill a whole node: its own name,
@@ -11,10 +11,15 @@ import { type BrokerPasswords, provisionBroker } from '@trading/bus';
  */
 export type BrokerNode = { name: string; amqpPort: number; distPort: number; dir: string };
 
-const ROOT = new URL('../../../../', import.meta.url).pathname;
-
 /** The node of the recovery suite: AMQP 5711, distribution 25711 (clear of the system broker and `pnpm cluster`). */
-export const recoveryNode: BrokerNode = { name: 'recovery-1@localhost', amqpPort: 5711, distPort: 25711, dir: join(ROOT, '.tmp/recovery-node') };
+export const recoveryNode: BrokerNode = {
+  name: 'recovery-1@localhost',
+  amqpPort: 5711,
+  distPort: 25711,
+  get dir() {
+    return join(brokerNodesRoot(), 'recovery-node');
+  },
+};
 
 /** The node's AMQP URL for the broker's admin (guest), on `vhost`. */
 export const nodeAmqpUrl = (node: BrokerNode, vhost: string) => `amqp://guest:guest@127.0.0.1:${node.amqpPort}/${encodeURIComponent(vhost)}`;
