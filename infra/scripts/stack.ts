@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import {
   brokerPasswordVariable,
   clusterAmqpUrls,
+  clusterNodes,
   firstClusterNode,
   keptBrokerPasswords,
   provisionBroker,
@@ -168,8 +169,9 @@ process.once('SIGTERM', () => void stop(0));
 await ensureDatabase(databaseUrl);
 execFileSync('pnpm', ['exec', 'prisma', 'migrate', 'deploy'], { stdio: ['ignore', 'ignore', 'inherit'], env });
 await provisionDatabaseRoles(databaseUrl, databasePasswords);
-const managementUi = enableManagementUi();
-const brokerMetrics = enableBrokerMetrics();
+// The cluster's nodes run both plugins already (`pnpm cluster up`); the system broker gets them here.
+const managementUi = onCluster ? `${clusterNodes.map((n) => `http://127.0.0.1:${n.management}`).join('  ')} (guest / guest)` : enableManagementUi();
+const brokerMetrics = onCluster ? clusterNodes.map((n) => `http://127.0.0.1:${n.prometheus}/metrics`).join('  ') : enableBrokerMetrics();
 try {
   await provisionTheBroker();
   for (const k of instanceNumbers) for (const name of services) children.push(await startService(name, k));
