@@ -6,6 +6,12 @@ import { brokerNodesRoot } from './brokerNodesRoot.ts';
 /** Where the nodes keep their config, data and logs: the checkout's .tmp/cluster (brokerNodesRoot). */
 export const clusterRoot = (): string => join(brokerNodesRoot(), 'cluster');
 
+/**
+ * A RabbitMQ node of its own beside the system broker: its name, data directory and ports. A node with a management
+ * port also runs the management, Prometheus and consistent-hash plugins; one without runs none (it boots faster).
+ */
+export type BrokerNode = { name: string; readonly dir: string; amqp: number; dist: number; management?: number; prometheus?: number };
+
 /** Node i (1-based): its name and ports. AMQP 5701–5703, management 15701–15703, distribution 25701–25703. */
 function clusterNode(i: number) {
   return {
@@ -20,7 +26,7 @@ function clusterNode(i: number) {
   };
 }
 
-export type ClusterNode = ReturnType<typeof clusterNode>;
+export type ClusterNode = ReturnType<typeof clusterNode> & BrokerNode;
 
 export const clusterNodes: readonly ClusterNode[] = [clusterNode(1), clusterNode(2), clusterNode(3)];
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import type { ClusterNode } from './clusterNodes.ts';
+import type { BrokerNode } from './clusterNodes.ts';
 
 /** Runs a command and resolves with its standard output; fails with its standard error in one line. */
 export function runCommand(command: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<string> {
@@ -12,20 +12,26 @@ export function runCommand(command: string, args: readonly string[], env: NodeJS
 }
 
 /** `rabbitmqctl --quiet -n <node> <args>`. */
-export const nodeCtl = (node: ClusterNode, ...args: string[]): Promise<string> => runCommand('rabbitmqctl', ['--quiet', '-n', node.name, ...args]);
+export const nodeCtl = (node: BrokerNode, ...args: string[]): Promise<string> => runCommand('rabbitmqctl', ['--quiet', '-n', node.name, ...args]);
 
-/** True if the node answers a ping. */
-export async function nodeRunning(node: ClusterNode): Promise<boolean> {
+/** True while the node's Erlang VM answers a ping (its RabbitMQ application may be stopped). */
+export async function nodeRunning(node: BrokerNode): Promise<boolean> {
+  // Without --timeout, pinging a node that is not there takes a minute.
   try {
-    await runCommand('rabbitmqctl', ['--quiet', '-n', node.name, 'ping'], {}, 20_000);
+    await runCommand('rabbitmqctl', ['--quiet', '-n', node.name, 'ping', '--timeout', '5'], {}, 20_000);
     return true;
   } catch {
     return false;
   }
 }
 
+/** Stops the whole node (its Erlang VM too), if it runs. */
+export async function stopNode(node: BrokerNode): Promise<void> {
+  if (await nodeRunning(node)) await nodeCtl(node, 'stop');
+}
+
 /** The nodes the cluster reports running, as `node` sees it. */
-export async function runningMembers(node: ClusterNode): Promise<string[]> {
+export async function runningMembers(node: BrokerNode): Promise<string[]> {
   const status = JSON.parse(await nodeCtl(node, 'cluster_status', '--formatter', 'json')) as { running_nodes?: string[] };
   return status.running_nodes ?? [];
 }

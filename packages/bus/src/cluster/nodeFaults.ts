@@ -1,12 +1,11 @@
-import type { ClusterNode } from './clusterNodes.ts';
-import { clusterNodes } from './clusterNodes.ts';
+import { type BrokerNode, type ClusterNode, clusterNodes } from './clusterNodes.ts';
 import { nodeCtl, nodeRunning, runningMembers } from './nodeCtl.ts';
 import { startNode } from './startNode.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The operating-system pid of a node's Erlang VM (beam.smp). */
-export async function nodePid(node: ClusterNode): Promise<number> {
+export async function nodePid(node: BrokerNode): Promise<number> {
   const pid = Number.parseInt((await nodeCtl(node, 'eval', 'os:getpid().')).replaceAll('"', '').trim(), 10);
   if (!Number.isInteger(pid) || pid <= 0) throw new Error(`no pid for ${node.name}`);
   return pid;
@@ -16,7 +15,7 @@ export async function nodePid(node: ClusterNode): Promise<number> {
  * SIGKILL of a node's VM: it dies mid-write, without closing a connection or leaving the cluster, as a crashed
  * machine would. Resolves with the instant of the kill (epoch ms) once the process is gone.
  */
-export async function killNode(node: ClusterNode): Promise<number> {
+export async function killNode(node: BrokerNode): Promise<number> {
   const pid = await nodePid(node);
   process.kill(pid, 'SIGKILL');
   const at = Date.now();

@@ -1,22 +1,15 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { type BrokerNode, killNode, nodeCtl, nodeRunning, startNode, stopNode } from '@trading/bus';
 import { type Stack, startStack, testBrokerPasswords, testEnv } from '@trading/testkit';
 import {
   acceptsAmqp,
-  type BrokerNode,
-  erlangRunning,
   type InvariantReport,
-  killBrokerNode,
-  nodeCtl,
   provisionNodeVhost,
   type RecoveryFigures,
   type RequestRecord,
   recoveryFigures,
   recoveryNode,
-  startBrokerApp,
-  startBrokerNode,
   startPacedLoad,
-  stopBrokerApp,
-  stopBrokerNode,
   waitForInvariants,
 } from '../../src/index.ts';
 import { ALL_SERVICES, SCENARIO_ENV, sleep } from './scenario.ts';
@@ -37,8 +30,8 @@ export function useRecoveryStack(): () => RecoveryStack {
   let stack: Stack | undefined;
   before(async function () {
     this.timeout(180_000);
-    wasRunning = await erlangRunning(node);
-    await startBrokerNode(node);
+    wasRunning = await nodeRunning(node);
+    await startNode(node);
     vhost = `recovery_${testEnv().runId}`;
     const url = await provisionNodeVhost(node, vhost, testBrokerPasswords);
     stack = await startStack(ALL_SERVICES, { ...SCENARIO_ENV, AMQP_URL: url });
@@ -47,7 +40,7 @@ export function useRecoveryStack(): () => RecoveryStack {
     this.timeout(120_000);
     await stack?.stop();
     if (vhost) await nodeCtl(node, 'delete_vhost', vhost).catch(() => undefined);
-    if (!wasRunning) await stopBrokerNode(node);
+    if (!wasRunning) await stopNode(node);
   });
   return () => {
     if (!stack) throw new Error('the recovery stack has not started: call useRecoveryStack inside a describe block');
@@ -103,15 +96,16 @@ export async function measureRecovery({ node, stack }: RecoveryStack, options: R
 /** Injects the fault and returns, once the node is back, when it first accepted an AMQP connection again. */
 async function injectFault(node: BrokerNode, fault: BrokerFault): Promise<Promise<number>> {
   if (fault === 'app stopped 3 s') {
-    await stopBrokerApp(node);
+    // The Erlang VM stays up; the broker closes every client connection.
+    await nodeCtl(node, 'stop_app');
     const accepting = firstAccepted(node);
     await sleep(3000);
-    await startBrokerApp(node);
+    await nodeCtl(node, 'start_app');
     return accepting;
   }
-  await killBrokerNode(node);
+  await killNode(node);
   const accepting = firstAccepted(node);
-  await startBrokerNode(node);
+  await startNode(node);
   return accepting;
 }
 
