@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type Delivery, exchanges, queues, topology } from '@trading/contracts';
 import { createLogger, TransientError } from '@trading/platform';
-import { rabbitmqctl, testEnv, waitFor } from '@trading/testkit';
+import { rabbitmqctl, testBrokerPasswords, testEnv, waitFor } from '@trading/testkit';
 import amqp from 'amqplib';
 import { expect } from 'chai';
-import { brokerPasswordsFrom, type Bus, connectBus, devBrokerPassword, toDefinitions } from '../src/index.ts';
+import { brokerPasswordsFrom, type Bus, connectBus, devBrokerPassword, provisionBroker, toDefinitions } from '../src/index.ts';
 
 const logger = createLogger('bus-test', 'silent');
 
@@ -51,6 +51,23 @@ describe('RabbitMQ bus', () => {
     await upgraded.close();
     const bindings = await listBindings();
     for (const b of topology.retiredBindings) expect(bindings).to.not.include(`${b.source}\t${b.destination}\t${b.routingKey}`);
+  });
+
+  it('replaces the classic reporting.queries an earlier version declared with the quorum queue, bindings included', async () => {
+    const connection = await amqp.connect(testEnv().amqpUrl);
+    const channel = await connection.createChannel();
+    await channel.deleteQueue(queues.reportingQueries);
+    await channel.assertQueue(queues.reportingQueries, { durable: true, arguments: { 'x-queue-type': 'classic' } });
+    await connection.close();
+    const listQueues = () => rabbitmqctl('list_queues', '-p', testEnv().vhost, 'name', 'type', '--no-table-headers');
+    expect(await listQueues()).to.match(new RegExp(`^${queues.reportingQueries}\\s+classic$`, 'm'));
+
+    await provisionBroker(testEnv().amqpUrl, testBrokerPasswords);
+    expect(await listQueues()).to.match(new RegExp(`^${queues.reportingQueries}\\s+quorum$`, 'm'));
+    const bindings = await rabbitmqctl('list_bindings', '-p', testEnv().vhost, 'source_name', 'destination_name', 'routing_key', '--no-table-headers');
+    expect(bindings).to.include(`${exchanges.api}\t${queues.reportingQueries}\treporting.*`);
+    await provisionBroker(testEnv().amqpUrl, testBrokerPasswords);
+    expect(await listQueues(), 'a second provisioning leaves it alone').to.match(new RegExp(`^${queues.reportingQueries}\\s+quorum$`, 'm'));
   });
 
   it('delivers a confirmed persistent message to its consumer, which acks it', async () => {

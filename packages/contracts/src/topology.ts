@@ -18,9 +18,10 @@ import { reactions } from './reactions.ts';
  *   bound to it here: a consumer binds its own.
  * - One durable quorum queue per consuming service (named <service>.commands: its clients' requests, which are
  *   commands, and the events it reacts to); failures go to `dead-letter`. Reporting has a second queue,
- *   `reporting.queries`, for REPORT requests alone, so a flood of queries never delays the events it ingests: a
- *   classic queue without a dead-letter exchange, since a query expires (the gateway publishes it with its reply
- *   timeout as its TTL) once its client has given up and then is simply dropped.
+ *   `reporting.queries`, for REPORT requests alone, so a flood of queries never delays the events it ingests. It is a
+ *   quorum queue too, so it outlives the loss of a cluster node, but without a dead-letter exchange: a query expires
+ *   (the gateway publishes it with its reply timeout as its TTL) once its client has given up and is simply dropped.
+ *   Earlier versions declared it classic, pinned to one node: the provisioning replaces such a one (`replaceable`).
  */
 export const exchanges = {
   api: 'api',
@@ -42,7 +43,16 @@ export const queues = {
 } as const;
 
 export type ExchangeDeclaration = { name: string; type: 'topic' | 'fanout'; durable: true };
-export type QueueDeclaration = { name: string; durable: true; arguments: Record<string, string | number> };
+export type QueueDeclaration = {
+  name: string;
+  durable: true;
+  arguments: Record<string, string | number>;
+  /**
+   * The queue only ever holds messages that expire within seconds (queries): when its declaration changes (its type,
+   * say), the provisioning deletes it and declares it anew, losing only queries whose clients are about to give up.
+   */
+  replaceable?: true;
+};
 export type BindingDeclaration = { source: string; destination: string; destinationType: 'queue' | 'exchange'; routingKey: string };
 export type Topology = {
   exchanges: ExchangeDeclaration[];
@@ -94,7 +104,7 @@ export const topology: Topology = {
     serviceQueue(queues.payment),
     serviceQueue(queues.trade),
     serviceQueue(queues.reporting),
-    { name: queues.reportingQueries, durable: true, arguments: { 'x-queue-type': 'classic' } },
+    { name: queues.reportingQueries, durable: true, arguments: { 'x-queue-type': 'quorum' }, replaceable: true },
     { name: queues.deadLetter, durable: true, arguments: { 'x-queue-type': 'quorum' } },
   ],
   bindings: [
