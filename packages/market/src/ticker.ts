@@ -22,29 +22,24 @@ export type TickerDeps = {
 
 /**
  * Turns a source's prices into PriceTicked messages: numbers them (seq per symbol), stamps them, publishes them on
- * `market` and keeps those the broker confirmed for the next flush (`drain`).
+ * `market` and keeps each for the next flush (`drain`) once its publish has settled.
  *
- * Published with publisher confirms and as persistent messages, as everything on this bus: a tick is stored only once
- * the broker took it, so market.tick holds only ticks the market published. No queue is bound yet; a consumer that
- * only wants the latest price can bind a non-durable queue, and the cost of a persistent flag is then nil.
+ * Published with publisher confirms and as persistent messages, as everything on this bus. A tick whose confirm never
+ * came is stored too: the broker may have routed it before the connection (or its node) died with the confirm, and
+ * Trade may have priced an order at it, so market.tick holds every tick the market published or may have published.
  */
 export function createTicker({ bus, logger, clock, resumeFrom }: TickerDeps) {
   const lastSeq = new Map([...resumeFrom].map(([symbol, { seq }]) => [symbol, seq + MAX_UNFLUSHED_PER_SYMBOL]));
   const unflushed = new Map<string, number>();
-  let confirmed: PriceTicked[] = [];
+  let settled: PriceTicked[] = [];
   const publishing = new Set<Promise<void>>();
 
   const publishOne = (tick: PriceTicked): void => {
     unflushed.set(tick.symbol, (unflushed.get(tick.symbol) ?? 0) + 1);
     const sent = bus
       .publish({ exchange: exchanges.market, routingKey: priceTickKey(tick.symbol), messageId: randomUUID(), type: tick.type, body: tick })
-      .then(
-        () => void confirmed.push(tick),
-        (err: unknown) => {
-          unflushed.set(tick.symbol, unflushed.get(tick.symbol)! - 1);
-          logger.warn({ err, symbol: tick.symbol, seq: tick.seq }, 'tick not published');
-        },
-      )
+      .catch((err: unknown) => logger.warn({ err, symbol: tick.symbol, seq: tick.seq }, 'tick not confirmed: stored all the same'))
+      .then(() => void settled.push(tick))
       .finally(() => publishing.delete(sent));
     publishing.add(sent);
   };
@@ -59,16 +54,16 @@ export function createTicker({ bus, logger, clock, resumeFrom }: TickerDeps) {
         publishOne({ type: 'PriceTicked', symbol, price, at, seq });
       }
     },
-    /** The confirmed ticks since the last drain, handed to the flush; `settle` waits for publishes in flight first. */
+    /** The ticks settled since the last drain, handed to the flush; `settle` waits for publishes in flight first. */
     async drain(settle = false): Promise<PriceTicked[]> {
       if (settle) await Promise.all([...publishing]);
-      const batch = confirmed;
-      confirmed = [];
+      const batch = settled;
+      settled = [];
       return batch;
     },
     /** A flush failed: these ticks go to the next one, still counting against the bound. */
     requeue(batch: readonly PriceTicked[]): void {
-      confirmed = [...batch, ...confirmed];
+      settled = [...batch, ...settled];
     },
     /** A flush stored these ticks: they no longer count against the bound. */
     flushed(batch: readonly PriceTicked[]): void {

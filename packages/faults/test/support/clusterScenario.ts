@@ -64,7 +64,7 @@ export async function busiestNode(vhost: string): Promise<ClusterNode> {
   return [...counts.entries()].reduce((best, entry) => (entry[1] > best[1] ? entry : best), [asked, -1] as [ClusterNode, number])[0];
 }
 
-/** The node that leads most of the vhost's quorum queues (it also holds the classic queues declared at provisioning). */
+/** The node that leads most of the vhost's quorum queues. */
 export async function leadersNode(vhost: string): Promise<ClusterNode> {
   const leaders = (await quorumQueues(vhost)).map((row) => row.leader);
   const count = (n: ClusterNode) => leaders.filter((leader) => leader === n.name).length;
