@@ -19,8 +19,8 @@ export const marketConfigShape = {
   MARKET_TICK_INTERVAL_MS: ms(10, 3_600_000, 1000),
   /** The walk's seed (0 … 2^32−1): the same seed gives the same prices. Unset: random at start, logged. */
   MARKET_SEED: z.coerce.number().int().min(0).max(0xffffffff).optional(),
-  /** Ticks since the last flush are stored in one transaction this often. */
-  MARKET_FLUSH_INTERVAL_MS: ms(10, 60_000, 1000),
+  /** How often the leader deletes ticks past MARKET_TICK_RETENTION_HOURS. */
+  MARKET_PRUNE_INTERVAL_MS: ms(10, 3_600_000, 60_000),
   /** How long stored ticks are kept; each symbol's latest is kept however old. */
   MARKET_TICK_RETENTION_HOURS: z.coerce
     .number()

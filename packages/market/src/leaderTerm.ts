@@ -4,14 +4,15 @@ import type { Logger } from '@trading/platform';
 import { type Instrument, isOpen } from './instrument.ts';
 import type { Source } from './source.ts';
 import { createTicker } from './ticker.ts';
-import { flushTicks, latestTicks, type LatestTick } from './tickStore.ts';
+import { type LatestTick, latestTicks, pruneTicks, storeTicks } from './tickStore.ts';
 
 export type TermDeps = {
   db: Database;
   bus: Pick<Bus, 'publish'>;
   logger: Logger;
   clock: () => Date;
-  flushIntervalMs: number;
+  /** How often ticks past their retention are deleted. */
+  pruneIntervalMs: number;
   /** How long stored ticks are kept (each symbol's latest is kept however old). */
   retentionMs: number;
   marketsAlwaysOpen: boolean;
@@ -20,28 +21,18 @@ export type TermDeps = {
 };
 
 /**
- * What a leader does while it leads: resume each symbol from its latest stored tick, run the source, publish its
- * ticks, and store them in one transaction every `flushIntervalMs`. `stop` stops the source and stores what is left.
+ * What a leader does while it leads: resume each symbol from its latest stored tick, run the source, store each round
+ * of ticks and then publish it (createTicker), and prune old ticks every `pruneIntervalMs`. `stop` stops the source
+ * and waits for the round in hand.
  */
-export async function startLeaderTerm({ db, bus, logger, clock, flushIntervalMs, retentionMs, marketsAlwaysOpen, makeSource }: TermDeps) {
+export async function startLeaderTerm({ db, bus, logger, clock, pruneIntervalMs, retentionMs, marketsAlwaysOpen, makeSource }: TermDeps) {
   const latest = await latestTicks(db);
-  const ticker = createTicker({ bus, logger, clock, resumeFrom: latest });
+  const ticker = createTicker({ bus, store: (ticks) => storeTicks(db, ticks), reload: () => latestTicks(db), logger, clock, resumeFrom: latest });
   const open = (instrument: Instrument): boolean => marketsAlwaysOpen || isOpen(instrument, clock());
   const source = makeSource(latest, open);
-
-  let flushing = Promise.resolve();
-  const flush = (settle: boolean): Promise<void> =>
-    (flushing = flushing.then(async () => {
-      const batch = await ticker.drain(settle);
-      try {
-        await flushTicks(db, batch, new Date(clock().getTime() - retentionMs));
-        ticker.flushed(batch);
-      } catch (err) {
-        ticker.requeue(batch);
-        logger.warn({ err, ticks: batch.length }, 'ticks not stored; keeping them for the next flush');
-      }
-    }));
-  const timer = setInterval(() => void flush(false), flushIntervalMs);
+  const prune = () =>
+    pruneTicks(db, new Date(clock().getTime() - retentionMs)).catch((err: unknown) => logger.warn({ err }, 'old ticks not pruned; trying again later'));
+  const timer = setInterval(() => void prune(), pruneIntervalMs);
   source.start((points) => ticker.accept(points));
   logger.info({ resumed: latest.size }, 'market term started');
 
@@ -49,7 +40,7 @@ export async function startLeaderTerm({ db, bus, logger, clock, flushIntervalMs,
     async stop(): Promise<void> {
       source.stop();
       clearInterval(timer);
-      await flush(true);
+      await ticker.settled();
     },
   };
 }

@@ -31,7 +31,7 @@ runMain('market', async () => {
         bus,
         logger,
         clock,
-        flushIntervalMs: config.MARKET_FLUSH_INTERVAL_MS,
+        pruneIntervalMs: config.MARKET_PRUNE_INTERVAL_MS,
         retentionMs: config.MARKET_TICK_RETENTION_HOURS * 3_600_000,
         marketsAlwaysOpen: config.MARKETS_ALWAYS_OPEN,
         makeSource,

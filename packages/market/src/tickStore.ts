@@ -1,5 +1,5 @@
 import type { PriceTicked } from '@trading/contracts';
-import type { SqlClient, Transactional } from '@trading/db';
+import type { SqlClient } from '@trading/db';
 import type { Instrument } from './instrument.ts';
 
 export type LatestTick = { seq: number; price: string };
@@ -24,27 +24,25 @@ export async function latestTicks(db: SqlClient): Promise<Map<string, LatestTick
   return new Map(rows.map((row) => [row.symbol, { seq: Number(row.seq), price: trim(row.price) }]));
 }
 
-/**
- * Appends the ticks since the last flush and prunes, in one transaction: rows older than `keepSince` go, except
- * each symbol's latest, which a restart resumes from however old it is.
- */
-export async function flushTicks(db: Transactional, ticks: readonly PriceTicked[], keepSince: Date): Promise<void> {
-  if (ticks.length === 0) return;
-  await db.$transaction(async (tx) => {
-    await tx.$executeRawUnsafe(
-      `INSERT INTO market.tick (symbol, seq, price, at)
-       SELECT * FROM unnest($1::text[], $2::bigint[], $3::numeric[], $4::timestamptz[])`,
-      ticks.map((t) => t.symbol),
-      ticks.map((t) => t.seq),
-      ticks.map((t) => t.price),
-      ticks.map((t) => t.at),
-    );
-    await tx.$executeRawUnsafe(
-      `DELETE FROM market.tick old WHERE old.at < $1
-          AND EXISTS (SELECT 1 FROM market.tick newer WHERE newer.symbol = old.symbol AND newer.seq > old.seq)`,
-      keepSince,
-    );
-  });
+/** Stores one round of ticks in one statement, so in one transaction; fails whole if any (symbol, seq) is stored already. */
+export async function storeTicks(db: SqlClient, ticks: readonly PriceTicked[]): Promise<void> {
+  await db.$executeRawUnsafe(
+    `INSERT INTO market.tick (symbol, seq, price, at)
+     SELECT * FROM unnest($1::text[], $2::bigint[], $3::numeric[], $4::timestamptz[])`,
+    ticks.map((t) => t.symbol),
+    ticks.map((t) => t.seq),
+    ticks.map((t) => t.price),
+    ticks.map((t) => t.at),
+  );
+}
+
+/** Deletes the ticks older than `keepSince`, except each symbol's latest, which a new leader resumes from however old. */
+export async function pruneTicks(db: SqlClient, keepSince: Date): Promise<void> {
+  await db.$executeRawUnsafe(
+    `DELETE FROM market.tick old WHERE old.at < $1
+        AND EXISTS (SELECT 1 FROM market.tick newer WHERE newer.symbol = old.symbol AND newer.seq > old.seq)`,
+    keepSince,
+  );
 }
 
 /** NUMERIC reads back with its scale's zeros ("180.00000000"): the canonical decimal text. */

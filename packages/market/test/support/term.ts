@@ -20,7 +20,7 @@ export const walk = (tickMs: number, volatility = 0.6): SourceSettings => ({
 export const database = (): Database => createDatabase({ url: testEnv().databaseUrl, poolMax: 2, logger });
 
 /** Runs one leadership term in this process, publishing as the market's own broker user, for `ms`; then stops it. */
-export async function runTerm(db: Database, settings: SourceSettings, ms: number, flushIntervalMs: number): Promise<void> {
+export async function runTerm(db: Database, settings: SourceSettings, ms: number): Promise<void> {
   const bus = await connectBus({ url: serviceAmqpUrl(testEnv(), 'market'), logger, service: 'market', topology, prefetch: 1 });
   let term: LeaderTerm | undefined;
   try {
@@ -29,7 +29,7 @@ export async function runTerm(db: Database, settings: SourceSettings, ms: number
       bus,
       logger,
       clock: () => new Date(),
-      flushIntervalMs,
+      pruneIntervalMs: 60_000,
       retentionMs: 3_600_000,
       marketsAlwaysOpen: true,
       makeSource: sourceFactory(settings, 1234, await loadInstruments(db)),

@@ -1,4 +1,5 @@
 import { exchanges, type PriceTicked } from '@trading/contracts';
+import type { SqlClient } from '@trading/db';
 import { testEnv } from '@trading/testkit';
 import amqp from 'amqplib';
 
@@ -21,3 +22,17 @@ export function seqsBySymbol(ticks: readonly PriceTicked[]): Map<string, number[
 }
 
 export const strictlyRising = (seqs: readonly number[]): boolean => seqs.every((seq, i) => i === 0 || seq > seqs[i - 1]!);
+
+/** The seen ticks that market.tick does not hold, as `symbol:seq`: none, if the market stores before it publishes. */
+export async function unstored(db: SqlClient, ticks: readonly PriceTicked[]): Promise<string[]> {
+  const rows = await db.$queryRawUnsafe<{ key: string }[]>("SELECT symbol || ':' || seq AS key FROM market.tick");
+  const stored = new Set(rows.map((row) => row.key));
+  return ticks.map((t) => `${t.symbol}:${t.seq}`).filter((key) => !stored.has(key));
+}
+
+/** The steps between consecutive seqs above 1: the rounds that were never published (at most one per hand-over). */
+export const skipped = (seqs: readonly number[]): number[] =>
+  seqs
+    .slice(1)
+    .map((seq, i) => seq - seqs[i]!)
+    .filter((step) => step > 1);
