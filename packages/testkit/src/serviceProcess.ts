@@ -54,7 +54,11 @@ export class ServiceProcess {
     return `http://127.0.0.1:${this.operatorPort}`;
   }
 
-  async start(timeoutMs = 30_000): Promise<void> {
+  /**
+   * Starts the service and resolves once it announces it is ready. 60 s: on two cores shared with other stacks and
+   * broker nodes, loading a service's modules through tsx alone has taken 8 s, and a start has exceeded 30 s.
+   */
+  async start(timeoutMs = 60_000): Promise<void> {
     mkdirSync(LOG_DIR, { recursive: true });
     this.operatorPort ??= this.env.OPERATOR_PORT ?? String(await freePort());
     launches += 1;
