@@ -1,8 +1,8 @@
 // The price lines' live feed: a WebSocket to the gateway's ticker feed (README, Streams), one SUBSCRIBE per symbol.
-// The socket authenticates with a stream ticket that Reporting mints for this session (POST /api/stream-ticket,
-// sent with the HttpOnly cookie): single-use, redeemed at once, held in a local variable only, never stored. It makes
-// the socket a viewer (public feeds only) until its lease, which a new ticket extends halfway through. A socket that
-// drops (a gateway restarting) is opened again with a fresh ticket after a growing, jittered pause, on the next
+// Once the socket is open, it authenticates with a stream ticket that Reporting mints for this session (POST
+// /api/stream-ticket, sent with the HttpOnly cookie): single-use, redeemed at once, held in a local variable only,
+// never stored. It makes the socket a viewer (public feeds only) until its lease, which a new ticket extends halfway
+// through. A socket that drops (a gateway restarting) is opened again after a growing, jittered pause, on the next
 // gateway of the list, and follows the same symbols again. A 401 for a ticket means the session ended: `signedOut`.
 const BACKOFF_FIRST_MS = 500;
 const BACKOFF_MAX_MS = 15_000;
@@ -19,6 +19,7 @@ export function followTicker({ onTick, onGap, onState, signedOut }) {
   const asked = new Set(); // every symbol ever wanted, followed or refused
   const pending = new Map(); // request id → what to do with its reply
   let socket = null;
+  let gateways = null; // GATEWAY_PUBLIC_URL, as the first ticket told it
   let live = false;
   let stopped = false;
   let attempt = 0;
@@ -54,16 +55,27 @@ export function followTicker({ onTick, onGap, onState, signedOut }) {
     return response?.ok ? response.json() : undefined;
   }
 
+  /**
+   * Opens a socket, then mints the ticket it logs in with: a gateway that cannot be reached costs no ticket (each is
+   * audited). Only the first connection mints first, to learn the gateways' URLs.
+   */
   async function connect() {
     retry = null;
     if (stopped) return;
-    const minted = await ticket();
+    let minted = gateways ? undefined : await ticket();
     if (stopped) return;
-    if (!minted) return reconnect();
-    const url = minted.gateways[gatewayIndex % minted.gateways.length];
-    const ws = new WebSocket(url);
+    if (!gateways) {
+      if (!minted) return reconnect();
+      gateways = minted.gateways;
+    }
+    const ws = new WebSocket(gateways[gatewayIndex % gateways.length]);
     socket = ws;
-    ws.onopen = () => send({ type: 'LOGIN', stream_ticket: minted.ticket }, (reply) => (reply.status === 'OK' ? opened(reply) : ws.close()));
+    ws.onopen = async () => {
+      minted ??= await ticket();
+      if (socket !== ws) return;
+      if (!minted) return ws.close();
+      send({ type: 'LOGIN', stream_ticket: minted.ticket }, (reply) => (reply.status === 'OK' ? opened(reply) : ws.close()));
+    };
     ws.onmessage = (message) => received(JSON.parse(message.data));
     ws.onclose = () => {
       if (socket === ws) reconnect();

@@ -18,6 +18,7 @@ describe("the dashboard's price lines from the gateway's ticker feed", function 
   let browser: Browser;
   let page: Page;
   const sockets: string[] = [];
+  let ticketsMinted = 0;
   // Reporting's history reaches an open page only on its 30-second poll: a tick drawn within 5 s came through the gateway.
   const price = (symbol: string) => page.textContent(`#prices .price-line[data-symbol="${symbol}"] .price`).then((t) => t?.trim());
   const points = (symbol: string) =>
@@ -31,6 +32,7 @@ describe("the dashboard's price lines from the gateway's ticker feed", function 
     browser = await launchBrowser();
     page = browser.page;
     page.on('websocket', (socket) => sockets.push(socket.url()));
+    page.on('request', (request) => void (request.url().endsWith('/api/stream-ticket') && (ticketsMinted += 1)));
     await page.goto(stack.reportingUrl);
     await page.fill('#login-key', ADMIN_KEY);
     await page.click('#login button[type=submit]');
@@ -63,8 +65,11 @@ describe("the dashboard's price lines from the gateway's ticker feed", function 
     const gateway = stack.services.gateway[0]!;
     await gateway.kill();
     await page.waitForSelector('#prices-live.reconnecting', { timeout: 10_000 });
+    const mintedBefore = ticketsMinted;
+    await new Promise((resolve) => setTimeout(resolve, 3000)); // several tries at the dead gateway
     await gateway.start();
     await page.waitForSelector('#prices-live.live', { timeout: 30_000 });
+    expect(ticketsMinted - mintedBefore, 'tickets minted: one, for the socket that opened').to.equal(1);
     await publishPrices({ XRP: '0.5275' });
     await waitFor(async () => ((await price('XRP')) === '0.5275' ? true : undefined), 5000);
     expect(sockets.length).to.be.at.least(2);
