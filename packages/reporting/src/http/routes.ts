@@ -33,7 +33,7 @@ export type RouteDeps = {
  * Answers one request; the caller turns a thrown error into 500. The dashboard's files and /health are open;
  * every other /api/* route needs a key (Bearer or the session cookie), and the operator's calls are audited
  * before they are answered. /api/prices, the market's recent ticks, is any key's: it tells nothing about anybody.
- * POST /api/session and POST /api/stream-ticket are the dashboard session's.
+ * POST /api/session opens a dashboard session; POST /api/stream-ticket needs one (its cookie, never a key).
  */
 export async function route(deps: RouteDeps, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const file = req.method === 'GET' ? deps.files.get(url.pathname) : undefined;
