@@ -115,6 +115,22 @@ async function provisionTheBroker(): Promise<void> {
   }
 }
 
+/**
+ * With several instances, every gateway lets in the pages of every Reporting (ALLOWED_ORIGINS), and each dashboard
+ * follows prices on its own gateway first, then the others (GATEWAY_PUBLIC_URL); a setting given in the environment wins.
+ */
+function severalInstances(name: string, k: number): Record<string, string> {
+  if (name === 'gateway' && env.ALLOWED_ORIGINS === undefined) {
+    const origins = instanceNumbers.flatMap((i) => [`http://127.0.0.1:${reportingPort + 10 * i}`, `http://localhost:${reportingPort + 10 * i}`]);
+    return { ALLOWED_ORIGINS: origins.join(',') };
+  }
+  if (name === 'reporting' && env.GATEWAY_PUBLIC_URL === undefined) {
+    const order = [...instanceNumbers.slice(k), ...instanceNumbers.slice(0, k)];
+    return { GATEWAY_PUBLIC_URL: order.map((i) => `ws://127.0.0.1:${gatewayPort + 10 * i}`).join(',') };
+  }
+  return {};
+}
+
 function startService(name: (typeof services)[number], k: number): Promise<ChildProcess> {
   const own = {
     ...env,
@@ -125,6 +141,7 @@ function startService(name: (typeof services)[number], k: number): Promise<Child
     OPERATOR_PORT: String(operatorPorts[name] + 100 * k),
     ...(name === 'gateway' ? { GATEWAY_PORT: String(gatewayPort + 10 * k) } : {}),
     ...(name === 'reporting' ? { REPORTING_PORT: String(reportingPort + 10 * k) } : {}),
+    ...(instances > 1 ? severalInstances(name, k) : {}),
     ...(needsAdminKey.has(name) ? { ADMIN_API_KEY: adminApiKey } : {}),
   };
   const child = spawn(process.execPath, ['--import', 'tsx', `packages/${name}/src/main.ts`], { env: own, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });

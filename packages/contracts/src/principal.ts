@@ -6,10 +6,11 @@ import { HOUSE_USER_ID } from './house.ts';
 import { brokerUsers } from './brokerUsers.ts';
 
 /**
- * Who a connection acts as: the operator (ADMIN_API_KEY, may act for any user), one user (their api_key), or
+ * Who a connection acts as: the operator (ADMIN_API_KEY, may act for any user), one user (their api_key), a viewer
+ * (a dashboard's socket, opened with a stream ticket: it may follow the public feeds and QUOTE, nothing else), or
  * nobody yet (an anonymous socket, named by its session, which may only ADD_USER and LOGIN).
  */
-export type Principal = { kind: 'admin' } | { kind: 'user'; userId: string } | { kind: 'anonymous'; sessionId: string };
+export type Principal = { kind: 'admin' } | { kind: 'user'; userId: string } | { kind: 'viewer' } | { kind: 'anonymous'; sessionId: string };
 
 /** Headers the gateway stamps on what it publishes; the broker's `user-id` check proves they came from a gateway. */
 export const authHeaders = {
@@ -20,7 +21,7 @@ export const authHeaders = {
 } as const;
 
 export function encodePrincipal(principal: Principal): string {
-  if (principal.kind === 'admin') return 'admin';
+  if (principal.kind === 'admin' || principal.kind === 'viewer') return principal.kind;
   return principal.kind === 'user' ? `user:${principal.userId}` : `session:${principal.sessionId}`;
 }
 
@@ -29,6 +30,7 @@ const SESSION = /^session:([0-9a-zA-Z-]{1,64})$/;
 
 export function decodePrincipal(text: unknown): Principal | undefined {
   if (text === 'admin') return { kind: 'admin' };
+  if (text === 'viewer') return { kind: 'viewer' };
   if (typeof text !== 'string') return undefined;
   const user = USER.exec(text)?.[1];
   if (user) return { kind: 'user', userId: user };
@@ -48,7 +50,7 @@ const houseReadable: ReadonlySet<string> = new Set(['USER_INFO', 'PORTFOLIO', 'T
 /**
  * Whether `principal` may make `request`, and the request it then makes: a user's request without `user_id` acts
  * for that user, one naming anybody else is FORBIDDEN; the operator must name the user (REPORT without one is the
- * global report); an anonymous connection may only ADD_USER; HALT and RESUME are the operator's; the house's account
+ * global report); an anonymous connection may only ADD_USER; a viewer only QUOTE (public prices); HALT and RESUME are the operator's; the house's account
  * (the counterparty of every trade) is only read, by the operator. The gateway and every service apply the same rule.
  */
 export function authorize(principal: Principal, request: Exclude<RequestInput, { type: 'LOGIN' }>): Authorization {
@@ -56,6 +58,11 @@ export function authorize(principal: Principal, request: Exclude<RequestInput, {
     return request.type === 'ADD_USER'
       ? { ok: true, request }
       : { ok: false, code: 'UNAUTHENTICATED', message: 'authenticate first: send LOGIN with your api_key, or ADD_USER' };
+  }
+  if (principal.kind === 'viewer') {
+    return request.type === 'QUOTE'
+      ? { ok: true, request: request as ClientRequest }
+      : { ok: false, code: 'FORBIDDEN', message: 'a stream ticket follows the public feeds only: it sends no request' };
   }
   const named = 'user_id' in request ? request.user_id : undefined;
   if (isOperatorOnly(request.type) && principal.kind !== 'admin') {

@@ -38,8 +38,17 @@ export const depositRequest = z.strictObject({ ...base, type: z.literal('DEPOSIT
 export const withdrawRequest = z.strictObject({ ...base, type: z.literal('WITHDRAW'), user_id: subject, amount });
 export const userInfoRequest = z.strictObject({ ...base, type: z.literal('USER_INFO'), user_id: subject });
 export const rotateApiKeyRequest = z.strictObject({ ...base, type: z.literal('ROTATE_API_KEY'), user_id: subject });
-/** Authenticates the connection (for browsers, which cannot set the Authorization header). Answered by the gateway. */
-export const loginRequest = z.strictObject({ ...base, type: z.literal('LOGIN'), api_key: z.string().min(1).max(256) });
+/**
+ * Authenticates the connection (for browsers, which cannot set the Authorization header). Answered by the gateway.
+ * With `api_key` it acts as the key's owner; with `stream_ticket` (the dashboard's, streamTicket.ts) it may only
+ * follow the public feeds, and a later LOGIN with another ticket extends its lease. Exactly one of the two.
+ */
+export const loginRequest = z.strictObject({
+  ...base,
+  type: z.literal('LOGIN'),
+  api_key: z.string().min(1).max(256).optional(),
+  stream_ticket: z.string().min(1).max(512).optional(),
+});
 const order = { ...base, user_id: subject, symbol, amount, price: amount.optional() };
 export const buyRequest = z.strictObject({ ...order, type: z.literal('BUY') });
 export const sellRequest = z.strictObject({ ...order, type: z.literal('SELL') });

@@ -10,12 +10,14 @@ import { endRequestSpan, nameRequestSpan, type RequestSpan, startRequestSpan } f
 import { requestStarted } from './replyMetrics.ts';
 import { type RequestLimits, retryAfter } from './requestLimits.ts';
 import { handleSubscription, type StreamContext } from './streams/subscribe.ts';
+import type { StreamTickets } from './streamTickets.ts';
 
 export type FrameContext = AdmissionContext &
   PublishContext &
   StreamContext & {
     maxFrameBytes: number;
     authenticator: Authenticator;
+    tickets: StreamTickets;
     limits: RequestLimits;
   };
 
@@ -43,7 +45,8 @@ export function handleFrame(ctx: FrameContext, connection: Connection, frame: Ar
   if (refusal) return refuse(errorReply(input.id, input.type, refusal));
   const waitMs = retryAfter(ctx.limits, connection, input.type);
   if (waitMs !== undefined) return refuse(errorReply(input.id, input.type, 'RATE_LIMITED', undefined, { retry_after_ms: waitMs }));
-  if (input.type === 'LOGIN') return withTraceContext(span.context, () => login(ctx.authenticator, connection, input, (reply) => endRequestSpan(span, reply)));
+  if (input.type === 'LOGIN')
+    return withTraceContext(span.context, () => login(ctx.authenticator, ctx.tickets, connection, input, (reply) => endRequestSpan(span, reply)));
   if (input.type === 'SUBSCRIBE' || input.type === 'UNSUBSCRIBE') return withTraceContext(span.context, () => handleSubscription(ctx, connection, input, span));
   const authorized = authorize(connection.identity.principal, input);
   if (!authorized.ok) {

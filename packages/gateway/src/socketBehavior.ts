@@ -54,6 +54,7 @@ export function socketBehavior(ctx: SocketContext): WebSocketBehavior<SocketData
       connection.markClosed();
       connections.delete(connection);
       timers.get(connection)?.cancel();
+      frames.tickets.release(connection);
       if (counted.has(connection)) frames.limits.address.close(connection.remoteAddress);
       frames.limits.perConnection.forget(connection.sessionId);
       frames.feeds.forget(connection);

@@ -5,6 +5,7 @@ import uWS from 'uWebSockets.js';
 import { createAddressLimits } from './addressLimits.ts';
 import { answerLostReplies } from './answerLostReplies.ts';
 import { createAuthenticator } from './authenticator.ts';
+import { createStreamTickets } from './streamTickets.ts';
 import type { edgeSettings } from './edgeConfig.ts';
 import { type Clock, orAfter } from './clock.ts';
 import type { Connection, SocketData } from './connection.ts';
@@ -45,6 +46,8 @@ export type GatewayDeps = {
   probes: HealthProbes;
   /** Milliseconds since a fixed instant, for the rate limits. */
   now: () => number;
+  /** Milliseconds since the epoch, for the stream tickets' expiry and lease (Date.now by default). */
+  epochNow?: () => number;
   /** Makes the uWS app: `uWS.App()`, or `uWS.SSLApp(…)` to serve wss:// (tls.ts). */
   createApp: () => uWS.TemplatedApp;
   settings: GatewaySettings;
@@ -119,10 +122,12 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
 
   const { maxConnectionsPerAddress, addUserPerAddress } = settings;
   const addressLimits = createAddressLimits({ maxConnectionsPerAddress, addUserPerHour: addUserPerAddress.ratePerHour, now: deps.now });
+  const tickets = createStreamTickets({ adminApiKey: settings.adminApiKey, clock, epochNow: deps.epochNow ?? Date.now });
   const frames: FrameContext = {
     bus,
     pending,
     authenticator,
+    tickets,
     replyTo,
     newId: deps.newId,
     logger,

@@ -1,4 +1,4 @@
-import { apiKeyHash } from '@trading/contracts';
+import { apiKeyHash, mintStreamTicket, STREAM_LEASE_MAX_MS, streamTicketKey } from '@trading/contracts';
 import { expect } from 'chai';
 import { createAddressLimits } from '../src/addressLimits.ts';
 import { createAuthenticator } from '../src/authenticator.ts';
@@ -6,6 +6,7 @@ import type { Identity } from '../src/connection.ts';
 import type { Binding, PrivateQueue } from '@trading/bus';
 import { type FrameContext, handleFrame } from '../src/handleFrame.ts';
 import { createFeedHub } from '../src/streams/feedHub.ts';
+import { createStreamTickets, LEASE_ENDED_CLOSE_CODE } from '../src/streamTickets.ts';
 import { createPendingReplies } from '../src/pendingReplies.ts';
 import { routeReply } from '../src/routeReply.ts';
 import { createRateLimiter } from '@trading/platform';
@@ -44,10 +45,12 @@ function setup(identity: Identity = operator) {
         1,
       ),
   };
+  let epoch = 1_700_000_000_000;
   const ctx: FrameContext = {
     bus: broker.bus,
     pending,
     authenticator,
+    tickets: createStreamTickets({ adminApiKey: ADMIN_KEY, clock: time.clock, epochNow: () => epoch }),
     replyTo: 'gateway.instance-1',
     newId,
     logger: silentLogger,
@@ -65,7 +68,13 @@ function setup(identity: Identity = operator) {
   const send = (frame: unknown, isBinary = false) => handleFrame(ctx, socket.connection, text(frame), isBinary);
   const route = routeReply({ pending, authenticator, connections: [socket.connection], logger: silentLogger });
   const advanceMs = (ms: number) => void (now += ms);
-  return { ctx, broker, socket, pending, send, route, advanceMs, bound, stopAccepting: () => (accepting = false) };
+  /** Moves the wall clock and the timers together (the stream tickets read both). */
+  const elapse = (ms: number) => {
+    epoch += ms;
+    time.advance(ms);
+  };
+  const ticket = (key = ADMIN_KEY, leaseMs = STREAM_LEASE_MAX_MS) => mintStreamTicket(streamTicketKey(key), epoch, epoch + leaseMs).ticket;
+  return { ctx, broker, socket, pending, send, route, advanceMs, elapse, ticket, bound, stopAccepting: () => (accepting = false) };
 }
 
 const asUser = (userId: string): Identity => ({ principal: { kind: 'user', userId }, keyHash: 'a'.repeat(64) });
@@ -329,6 +338,82 @@ describe('authorisation of a request', () => {
       await flush();
       expect(socket.sent[0]).to.include({ id: 'l', code: 'UNAUTHENTICATED' });
       expect(socket.connection.identity.principal.kind).to.equal('anonymous');
+    });
+  });
+
+  describe('LOGIN with a stream ticket', () => {
+    it('makes an anonymous socket a viewer until the lease, without asking Payment', () => {
+      const { send, socket, broker, ticket } = setup(anonymousSocket);
+      send({ id: 't', type: 'LOGIN', stream_ticket: ticket() });
+      expect(socket.sent[0]).to.include({ id: 't', status: 'OK', role: 'viewer' });
+      expect(socket.connection.identity).to.deep.equal({ principal: { kind: 'viewer' }, keyHash: undefined });
+      expect(broker.published).to.have.length(0);
+    });
+
+    it('redeems a ticket once: the same ticket on another socket is refused UNAUTHENTICATED', () => {
+      const first = setup(anonymousSocket);
+      const stolen = first.ticket();
+      first.send({ id: 't1', type: 'LOGIN', stream_ticket: stolen });
+      const other = fakeConnection('session-2', { principal: { kind: 'anonymous', sessionId: 'session-2' }, keyHash: undefined });
+      handleFrame(first.ctx, other.connection, text({ id: 't2', type: 'LOGIN', stream_ticket: stolen }), false);
+      expect(other.sent[0]).to.include({ id: 't2', status: 'ERROR', code: 'UNAUTHENTICATED' });
+      expect(other.connection.identity.principal.kind).to.equal('anonymous');
+    });
+
+    it('refuses a forged, altered or expired ticket, and one signed with another operator key', () => {
+      const { send, socket, ticket, elapse } = setup(anonymousSocket);
+      const genuine = ticket();
+      const [prefix, payload, mac] = genuine.split('.');
+      const altered = `${prefix}.${Buffer.from(JSON.stringify({ n: 'x', exp: 9e15, until: 9e15 })).toString('base64url')}.${mac}`;
+      send({ id: 'a', type: 'LOGIN', stream_ticket: altered });
+      send({ id: 'b', type: 'LOGIN', stream_ticket: `${prefix}.${payload}.${'A'.repeat(43)}` });
+      send({ id: 'c', type: 'LOGIN', stream_ticket: ticket('another-operator-key-0123456789abcdef') });
+      send({ id: 'd', type: 'LOGIN', stream_ticket: 'st1.%%%.garbage' });
+      elapse(30_000);
+      send({ id: 'e', type: 'LOGIN', stream_ticket: genuine });
+      expect(socket.sent.map((r) => r.code)).to.deep.equal(Array(5).fill('UNAUTHENTICATED'));
+      expect(socket.connection.identity.principal.kind).to.equal('anonymous');
+    });
+
+    it('lets a viewer QUOTE and SUBSCRIBE, and refuses it any other request FORBIDDEN', () => {
+      const { send, socket, broker, ticket } = setup(anonymousSocket);
+      send({ id: 't', type: 'LOGIN', stream_ticket: ticket() });
+      for (const request of [
+        { id: 'b', type: 'BUY', user_id: USER, symbol: 'BTC', amount: '1' },
+        { id: 'd', type: 'DEPOSIT', user_id: USER, amount: '1' },
+        { id: 'r', type: 'REPORT' },
+        { id: 'h', type: 'USER_INFO', user_id: USER },
+        { id: 'u', type: 'ADD_USER' },
+      ])
+        send(request);
+      expect(socket.sent.slice(1).map((r) => [r.id, r.code])).to.deep.equal(['b', 'd', 'r', 'h', 'u'].map((id) => [id, 'FORBIDDEN']));
+      send({ id: 'q', type: 'QUOTE', symbol: 'BTC' });
+      send({ id: 's', type: 'SUBSCRIBE', channel: 'ticker', symbol: 'ETH' });
+      expect(broker.published.map((m) => [m.routingKey, m.headers?.['x-principal']])).to.deep.equal([
+        ['trade.quote', 'viewer'],
+        ['trade.quote', 'viewer'],
+      ]);
+    });
+
+    it('ends the socket when its lease runs out, unless a newer ticket extended it', () => {
+      const { send, socket, ticket, elapse } = setup(anonymousSocket);
+      send({ id: 't1', type: 'LOGIN', stream_ticket: ticket(ADMIN_KEY, 60_000) });
+      elapse(50_000);
+      send({ id: 't2', type: 'LOGIN', stream_ticket: ticket(ADMIN_KEY, 60_000) });
+      expect(socket.sent[1]).to.include({ id: 't2', status: 'OK', role: 'viewer' });
+      elapse(50_000);
+      expect(socket.ended).to.deep.equal([]);
+      elapse(10_000);
+      expect(socket.ended.map((e) => e.code)).to.deep.equal([LEASE_ENDED_CLOSE_CODE]);
+    });
+
+    it('is refused on a socket that authenticated with a key, and a LOGIN naming both or neither is invalid', () => {
+      const { send, socket, ticket } = setup(operator);
+      send({ id: 'a', type: 'LOGIN', stream_ticket: ticket() });
+      send({ id: 'b', type: 'LOGIN', stream_ticket: ticket(), api_key: ADMIN_KEY });
+      send({ id: 'c', type: 'LOGIN' });
+      expect(socket.sent.map((r) => r.code)).to.deep.equal(['INVALID_REQUEST', 'INVALID_REQUEST', 'INVALID_REQUEST']);
+      expect(socket.connection.identity.principal.kind).to.equal('admin');
     });
   });
 

@@ -1,10 +1,12 @@
 import { barChart, donutChart, lineChart } from './charts.js';
 import { askForKey, offerLogout } from './login.js';
 import { lastPrices, loadPrices, takeTick } from './prices.js';
+import { followTicker } from './ticker.js';
 import { followTimelines } from './timeline.js';
 
 // Live dashboard: draws /api/stats, and redraws whenever /api/stream says an event was stored; draws the price lines
-// from /api/prices and each tick the stream sends. Without a session (the API answers 401) it shows only the login form.
+// from /api/prices, then from the gateway's ticker feed (ticker.js) for each symbol Reporting has ticks of or the
+// figures name. Without a session (the API answers 401) it shows only the login form.
 const $ = (id) => document.getElementById(id);
 const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 2 });
 const whole = new Intl.NumberFormat('en');
@@ -52,6 +54,9 @@ function drawStats(stats) {
     })),
   );
   drawHouse(stats.house);
+  const named = [...stats.symbols.map((s) => s.symbol), ...Object.keys(stats.house.positions)];
+  const fresh = named.filter((symbol) => ticker && !ticker.asked(symbol));
+  if (fresh.length) void syncPrices(fresh);
 }
 
 /** The house's cash, fees, and each position with its value at the symbol's last price (for display only). */
@@ -151,6 +156,26 @@ function addToFeed(events, fresh) {
 
 let pending = null;
 let stream = null;
+let ticker = null;
+
+/** Draws Reporting's recent ticks, and follows each symbol they or `extra` name on the gateway's ticker feed. */
+async function syncPrices(extra = []) {
+  const symbols = await loadPrices();
+  ticker?.want([...symbols, ...extra]);
+}
+
+function followPrices() {
+  const state = $('prices-live');
+  ticker = followTicker({
+    onTick: takeTick,
+    onGap: () => void syncPrices(),
+    onState: (now) => {
+      state.className = `feed-state ${now}`;
+      state.textContent = now === 'live' ? 'live from the gateway' : 'reconnecting to the gateway…';
+    },
+    signedOut,
+  });
+}
 async function refresh() {
   pending = null;
   const response = await fetch('/api/stats');
@@ -168,7 +193,7 @@ function connect() {
     status.className = 'status live';
     status.lastChild.textContent = 'live';
     refreshSoon();
-    void loadPrices();
+    void syncPrices();
   };
   stream.onerror = () => {
     status.className = 'status down';
@@ -180,13 +205,14 @@ function connect() {
     refreshSoon();
   });
   stream.addEventListener('rebuilt', refreshSoon);
-  stream.addEventListener('tick', (message) => takeTick(JSON.parse(message.data)));
 }
 
 /** The session ended (logout elsewhere, expiry, restart): stop listening and ask for the key again. */
 function signedOut() {
   stream?.close();
   stream = null;
+  ticker?.stop();
+  ticker = null;
   $('status').className = 'status down';
   $('status').lastChild.textContent = 'signed out';
   askForKey(open);
@@ -199,7 +225,8 @@ async function open() {
   $('feed').replaceChildren();
   addToFeed((await response.json()).events.reverse(), false);
   $('dashboard').hidden = false;
-  offerLogout();
+  offerLogout(() => ticker?.stop());
+  followPrices();
   await refresh();
   connect();
 }
@@ -207,5 +234,7 @@ async function open() {
 followTimelines($('feed'));
 await open();
 setInterval(() => {
-  if (stream) refreshSoon();
+  if (!stream) return;
+  refreshSoon();
+  void syncPrices(); // symbols that began to tick since
 }, 30_000);

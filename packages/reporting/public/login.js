@@ -33,11 +33,12 @@ export function askForKey(onLogin) {
   };
 }
 
-/** The header's "Log out": ends the session (the server ends its live stream too). */
-export function offerLogout() {
+/** The header's "Log out": `closing()` closes the page's own streams, then the session ends (the server's stream too). */
+export function offerLogout(closing = () => {}) {
   const button = $('logout');
   button.hidden = false;
   button.onclick = async () => {
+    closing();
     await fetch('/api/session', { method: 'DELETE' });
     location.reload();
   };

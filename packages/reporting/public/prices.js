@@ -1,7 +1,8 @@
 import { sparkline } from './charts.js';
 
-// The price lines: one small chart per symbol, from /api/prices (the ticks Reporting holds) and then each `tick` of
-// the live stream. Lines keep the server's window (window_ms) of ticks, and are redrawn at most twice a second.
+// The price lines: one small chart per symbol, from /api/prices (the ticks Reporting holds) and then each tick of the
+// gateway's ticker feed (ticker.js). Lines keep the server's window (window_ms) of ticks, and are redrawn at most
+// twice a second.
 const $ = (id) => document.getElementById(id);
 const lines = new Map();
 let windowMs = 10 * 60_000;
@@ -12,18 +13,26 @@ const format = (price) => Number(price).toLocaleString('en', { maximumFractionDi
 /** The newest price of each symbol. */
 export const lastPrices = () => new Map([...lines].map(([symbol, points]) => [symbol, points[points.length - 1][1]]));
 
-/** Replaces every line with the server's. */
+/**
+ * Adds the server's ticks to the lines: the first draw, and the gaps a lost feed left. Resolves with the symbols the server has a line of.
+ */
 export async function loadPrices() {
   const response = await fetch('/api/prices');
-  if (!response.ok) return;
+  if (!response.ok) return [];
   const body = await response.json();
   windowMs = body.window_ms;
-  lines.clear();
-  for (const line of body.lines) if (line.points.length) lines.set(line.symbol, line.points);
+  for (const line of body.lines) {
+    // Both are the market's ticks: merged by time, one point per instant, within the window of the newest.
+    const merged = [...new Map([...line.points, ...(lines.get(line.symbol) ?? [])])].sort((a, b) => a[0] - b[0]);
+    const newest = merged.length ? merged[merged.length - 1][0] : 0;
+    const kept = merged.filter(([at]) => at >= newest - windowMs);
+    if (kept.length) lines.set(line.symbol, kept);
+  }
   draw();
+  return body.lines.map((line) => line.symbol);
 }
 
-/** Adds one tick of the live stream to its line: { symbol, price, at (ms) }. */
+/** Adds one tick of the gateway's feed to its line: { symbol, price, at (ms) }; one not after the line's newest is left out. */
 export function takeTick(tick) {
   const points = lines.get(tick.symbol) ?? [];
   if (points.length && tick.at <= points[points.length - 1][0]) return;

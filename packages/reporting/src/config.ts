@@ -18,6 +18,25 @@ export const reportingConfigShape = {
     .regex(/^[\x21-\x7e]+$/, { message: 'must be printable ASCII without spaces (it travels in an Authorization header)' })
     .optional(),
   /**
+   * Where the dashboard's page opens its price stream (the gateway's ticker feed): ws:// or wss:// URLs as the
+   * browser reaches them, comma-separated; the page starts on the first and moves to the next when it goes away.
+   */
+  GATEWAY_PUBLIC_URL: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((url) => url.trim())
+        .filter((url) => url !== ''),
+    )
+    .pipe(
+      z
+        .array(z.string().regex(/^wss?:\/\/[^\s/?#]+\/?$/, { message: 'must be ws:// or wss:// URLs such as ws://127.0.0.1:3000' }))
+        .min(1)
+        .max(9),
+    )
+    .default(['ws://127.0.0.1:3000']),
+  /**
    * How long an idle Reporting waits for more events before it stores a transaction's worth. Nobody waits on it, and
    * at moderate rates several batches then share one transaction (docs/bench-log.md); the dashboard is that much later.
    */

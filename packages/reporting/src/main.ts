@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { connectBus } from '@trading/bus';
-import { apiKeyHash, queues, topology } from '@trading/contracts';
+import { apiKeyHash, queues, streamTicketKey, topology } from '@trading/contracts';
 import { connectDatabase, databaseProbe } from '@trading/db';
 import { announceReady, closeGracefully, createLogger, loadConfig, runMain, startOperatorServer, startTracing, brokerUrls } from '@trading/platform';
 import { reportingConfigShape } from './config.ts';
@@ -41,8 +41,9 @@ runMain('reporting', async () => {
   const prices = createPriceHistory();
   const now = () => new Date();
   const sessions = createSessions({ ...DASHBOARD_SESSIONS, now: Date.now });
-  // Only the key's SHA-256 is kept: the clear ADMIN_API_KEY goes no further than this line.
+  // Only the key's SHA-256, and the stream tickets' key derived from it, are kept: the clear ADMIN_API_KEY goes no further.
   const auth = createAuthenticator(db, config.ADMIN_API_KEY === undefined ? undefined : apiKeyHash(config.ADMIN_API_KEY), sessions);
+  const ticketKey = config.ADMIN_API_KEY === undefined ? undefined : streamTicketKey(config.ADMIN_API_KEY);
   const listener = listenForUpdates(config.DATABASE_URL, logger, relayUpdates(db, stream, logger));
   const http = await startHttpServer({
     db,
@@ -52,6 +53,8 @@ runMain('reporting', async () => {
     auth,
     sessions,
     now,
+    ticketKey,
+    gatewayUrls: config.GATEWAY_PUBLIC_URL,
     logger,
     host: config.REPORTING_HOST,
     port: config.REPORTING_PORT,
@@ -65,7 +68,7 @@ runMain('reporting', async () => {
       return { healthy: database === 'up' && broker === 'up', broker, database };
     },
   });
-  await followMarket(bus, prices, stream);
+  await followMarket(bus, prices);
   await bus.consume(queues.reporting, createHandler({ db, bus, logger, lingerMs: config.REPORTING_LINGER_MS, now, queries }));
   await bus.consume(queues.reportingQueries, createQueryHandler({ bus, logger, now, queries }), { prefetch: config.REPORTING_QUERY_CONCURRENCY });
   await bus.consume(queues.deadLetter, createDeadLetterHandler(db, logger, now), { prefetch: 10 });

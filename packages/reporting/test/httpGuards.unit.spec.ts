@@ -38,4 +38,14 @@ describe('the reporting API guards', () => {
     for (const bad of ['0', '2.5', 'many'])
       expect(() => loadConfig(reportingConfigShape, { REPORTING_STREAM_MAX_CLIENTS: bad })).to.throw(/REPORTING_STREAM_MAX_CLIENTS/);
   });
+
+  it("points the dashboard's price feed at npm start's gateway by default, takes a list, and refuses what is not ws:// or wss://", () => {
+    expect(loadConfig(reportingConfigShape, {}).GATEWAY_PUBLIC_URL).to.deep.equal(['ws://127.0.0.1:3000']);
+    expect(loadConfig(reportingConfigShape, { GATEWAY_PUBLIC_URL: 'wss://a.example:8443, ws://127.0.0.1:3010' }).GATEWAY_PUBLIC_URL).to.deep.equal([
+      'wss://a.example:8443',
+      'ws://127.0.0.1:3010',
+    ]);
+    for (const bad of ['http://127.0.0.1:3000', 'ws://127.0.0.1:3000/?ticket=x', 'javascript:alert(1)', ' , '])
+      expect(() => loadConfig(reportingConfigShape, { GATEWAY_PUBLIC_URL: bad }), bad).to.throw(/GATEWAY_PUBLIC_URL/);
+  });
 });

@@ -40,4 +40,16 @@ describe('dashboard sessions', () => {
     const d = store.open(admin); // none expired: the oldest, `b`, ends
     expect([store.find(a), store.find(b), store.find(c), store.find(d)]).to.deep.equal([undefined, undefined, admin, admin]);
   });
+
+  it("tells when a live session ends (a stream ticket's lease may not outlive it), and nothing of a closed or expired one", () => {
+    const store = sessions();
+    const id = store.open(admin);
+    expect(store.endsAt(id)).to.equal(1000);
+    clock = 1000;
+    expect(store.endsAt(id)).to.equal(undefined);
+    clock = 0;
+    const closed = store.open(admin);
+    store.close(closed);
+    expect(store.endsAt(closed)).to.equal(undefined);
+  });
 });

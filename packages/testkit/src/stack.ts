@@ -37,6 +37,8 @@ export async function startStack(
     DATABASE_URL: databaseUrl,
     GATEWAY_PORT: String(gatewayPort),
     REPORTING_PORT: String(reportingPort),
+    // The dashboard's page follows prices on this stack's gateway.
+    GATEWAY_PUBLIC_URL: `ws://127.0.0.1:${gatewayPort}`,
     // Tests ask Reporting many queries a second as one principal; the query quota's own test sets its limits.
     REPORTING_QUERY_RATE: '10000',
     REPORTING_QUERY_BURST: '10000',

@@ -10,6 +10,7 @@ import type { LiveStream } from './liveStream.ts';
 import { sendForbidden, sendJson, sendUnauthenticated } from './replies.ts';
 import { sessionRoute } from './sessionRoutes.ts';
 import type { Sessions } from './sessions.ts';
+import { streamTicketRoute } from './streamTicketRoute.ts';
 import type { StaticFile } from './staticFiles.ts';
 
 export type RouteDeps = {
@@ -23,12 +24,16 @@ export type RouteDeps = {
   auth: Authenticator;
   sessions: Sessions;
   now: () => Date;
+  /** The stream tickets' MAC key (undefined without ADMIN_API_KEY) and GATEWAY_PUBLIC_URL (streamTicketRoute.ts). */
+  ticketKey: Buffer | undefined;
+  gatewayUrls: readonly string[];
 };
 
 /**
  * Answers one request; the caller turns a thrown error into 500. The dashboard's files and /health are open;
  * every other /api/* route needs a key (Bearer or the session cookie), and the operator's calls are audited
  * before they are answered. /api/prices, the market's recent ticks, is any key's: it tells nothing about anybody.
+ * POST /api/session opens a dashboard session; POST /api/stream-ticket needs one (its cookie, never a key).
  */
 export async function route(deps: RouteDeps, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const file = req.method === 'GET' ? deps.files.get(url.pathname) : undefined;
@@ -37,6 +42,7 @@ export async function route(deps: RouteDeps, req: IncomingMessage, res: ServerRe
     return;
   }
   if (url.pathname === '/api/session') return sessionRoute(deps, req, res, url);
+  if (url.pathname === '/api/stream-ticket') return streamTicketRoute(deps, req, res, url);
   if (req.method !== 'GET') return sendJson(res, 405, { message: 'only GET is served' }, { allow: 'GET' });
   if (url.pathname === '/health') {
     const { healthy, broker, database } = await deps.health();

@@ -8,6 +8,8 @@ export type Sessions = {
   open(principal: Principal): string;
   /** The principal of a live session, or undefined for an unknown or expired one. */
   find(id: string): Principal | undefined;
+  /** When a live session ends (ms since the epoch), or undefined for an unknown or expired one. */
+  endsAt(id: string): number | undefined;
   close(id: string): void;
 };
 
@@ -46,6 +48,10 @@ export function createSessions(limits: SessionLimits): Sessions {
       if (session.expiresAt > limits.now()) return session.principal;
       sessions.delete(id);
       return undefined;
+    },
+    endsAt(id) {
+      const session = sessions.get(id);
+      return session && session.expiresAt > limits.now() ? session.expiresAt : undefined;
     },
     close(id) {
       sessions.delete(id);
