@@ -20,3 +20,4 @@ export * from './versions.ts';
 export * from './legacy.ts';
 export * from './reactions.ts';
 export * from './deadLetters.ts';
+export * from './accountStream.ts';
