@@ -1,4 +1,3 @@
-import type { Reply } from '@trading/contracts';
 import { closeTestMarket, rabbitmqctl, setPrices, testEnv, TradingClient, useStack, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
 
