@@ -49,7 +49,14 @@ const orderStates = (changes: Change[], orderId: string) => changes.filter((c) =
 
 describe('the account stream: balances, holdings and order states as they change (gateway + payment + trade)', function () {
   this.timeout(120_000);
-  const stack = useStack(['gateway', 'payment', 'trade'], { MARKETS_ALWAYS_OPEN: 'true' });
+  const stack = useStack(['gateway', 'payment', 'trade'], {
+    MARKETS_ALWAYS_OPEN: 'true',
+    // A hot account's burst on one socket.
+    RATE_LIMIT_PER_CONNECTION: '1000',
+    RATE_LIMIT_PER_CONNECTION_BURST: '1000',
+    RATE_LIMIT_PER_PRINCIPAL: '1000',
+    RATE_LIMIT_PER_PRINCIPAL_BURST: '1000',
+  });
   let operator: TradingClient;
   before(async () => {
     operator = await TradingClient.connect(stack().gatewayUrl);
@@ -139,6 +146,21 @@ describe('the account stream: balances, holdings and order states as they change
       ['DEPOSIT', '106.5'],
       ['DEPOSIT', '107.5'],
     ]);
+    await client.close();
+  });
+
+  it("numbers a hot account's burst of pipelined DEPOSITs one after another, in order, each with the balance it left", async () => {
+    const { client } = await userSocket(stack().gatewayUrl);
+    const snapshot = await subscribeAccount(client);
+    const count = 250;
+    const started = Date.now();
+    const replies = await Promise.all(Array.from({ length: count }, (_, i) => client.request({ id: `hot-${i}`, type: 'DEPOSIT', amount: '1' }, 30_000)));
+    expect(replies.filter((r) => r.status !== 'OK')).to.deep.equal([]);
+    await waitFor(async () => (changesOf(client).length >= count ? true : undefined), 30_000);
+    console.log(`      ${count} pipelined DEPOSITs of one account and their ${count} changes in ${Date.now() - started} ms`);
+    const funds = changesOf(client);
+    expectContiguous(funds, snapshot.seq.payment);
+    expect(funds.map((c) => c.balance)).to.deep.equal(Array.from({ length: count }, (_, i) => String(i + 1)));
     await client.close();
   });
 
