@@ -51,6 +51,8 @@ describe('the account stream: balances, holdings and order states as they change
   this.timeout(120_000);
   const stack = useStack(['gateway', 'payment', 'trade'], {
     MARKETS_ALWAYS_OPEN: 'true',
+    // Recording an XRP trade fails after its funds are reserved: the BUY is compensated.
+    TRADE_FAIL_RECORDING_FOR: 'XRP',
     // A hot account's burst on one socket.
     RATE_LIMIT_PER_CONNECTION: '1000',
     RATE_LIMIT_PER_CONNECTION_BURST: '1000',
@@ -60,7 +62,7 @@ describe('the account stream: balances, holdings and order states as they change
   let operator: TradingClient;
   before(async () => {
     operator = await TradingClient.connect(stack().gatewayUrl);
-    await setPrices(operator, { BTC: '60000', ETH: '3000' });
+    await setPrices(operator, { BTC: '60000', ETH: '3000', XRP: '0.5' });
   });
   after(async () => {
     await operator?.close();
@@ -121,6 +123,33 @@ describe('the account stream: balances, holdings and order states as they change
     const funds = changesOf(client, 'payment');
     expectContiguous(funds, snapshot.seq.payment);
     expect(funds.map((c) => c.cause?.kind)).to.deep.equal(['CREDIT']);
+    await client.close();
+  });
+
+  it('shows a refused BUY end REJECTED and a failed one COMPENSATED, with its code, its funds reserved and released', async () => {
+    const { client } = await userSocket(stack().gatewayUrl, '100');
+    const snapshot = await subscribeAccount(client);
+    const refused = await client.request({ type: 'BUY', symbol: 'ETH', amount: '1', price: '3000' });
+    expect(refused).to.include({ status: 'ERROR', code: 'INSUFFICIENT_FUNDS' });
+    const failed = await client.request({ type: 'BUY', symbol: 'XRP', amount: '10', price: '0.5' });
+    expect(failed).to.include({ status: 'ERROR', code: 'TRADE_FAILED' });
+    await waitFor(async () => (orderStates(changesOf(client), String(failed.order_id)).includes('COMPENSATED') ? true : undefined));
+    const trade = changesOf(client, 'trade');
+    expectContiguous(trade, snapshot.seq.trade);
+    expect(trade.map((c) => [c.state, c.code])).to.deep.equal([
+      ['ACCEPTED', undefined],
+      ['REJECTED', 'INSUFFICIENT_FUNDS'],
+      ['ACCEPTED', undefined],
+      ['FUNDS_RESERVED', undefined],
+      ['COMPENSATED', 'TRADE_FAILED'],
+    ]);
+    await waitFor(async () => (changesOf(client, 'payment').length >= 2 ? true : undefined));
+    const funds = changesOf(client, 'payment');
+    expectContiguous(funds, snapshot.seq.payment);
+    expect(funds.map((c) => [c.cause?.kind, c.balance, c.reserved])).to.deep.equal([
+      ['RESERVE', String(100 - Number(funds[0]!.reserved)), funds[0]!.reserved],
+      ['RELEASE', '100', '0'],
+    ]);
     await client.close();
   });
 
