@@ -16,8 +16,10 @@ const cannotPublishTo: Record<ServiceName, string[]> = {
   market: [exchanges.api, exchanges.payment, exchanges.apiResponse, exchanges.paymentResponse, exchanges.domainEvents, exchanges.events, exchanges.deadLetter],
 };
 /** A routing key each service's topic permissions let it publish with on `exchange`. */
+const ACCOUNT = 'account.8c7f6b1e-1c1a-4e55-9a51-3f1f3a9d2b10';
 const allowedKey = (service: ServiceName, exchange: string): string => {
   if (exchange === exchanges.domainEvents) return `${service}.permissions.tested`;
+  if (exchange === exchanges.accounts) return ACCOUNT;
   if (service === 'trade' && exchange === exchanges.payment) return 'payment.reserve_funds';
   return service === 'market' ? 'market.tick.BTC' : 'gateway.permissions-test';
 };
@@ -95,6 +97,20 @@ describe('each service’s broker user, on least privilege', () => {
     }
     const gone = await rabbitmqctl('list_queues', '-p', testEnv().vhost, 'name', '--no-table-headers');
     expect(gone.split('\n'), 'the queue once its connection closed').to.not.include(name);
+  });
+
+  it('only Payment and Trade announce account changes, each under one account’s key, and a gateway binds one account at a time', async () => {
+    for (const service of ['payment', 'trade'] as const) {
+      expect(await brokerAnswer(service, (channel) => publishOne(channel, exchanges.accounts, ACCOUNT)), service).to.equal(0);
+      expect(await brokerAnswer(service, (channel) => publishOne(channel, exchanges.accounts, 'account.#')), service).to.equal(ACCESS_REFUSED);
+    }
+    expect(await brokerAnswer('gateway', (channel) => publishOne(channel, exchanges.accounts, ACCOUNT))).to.equal(ACCESS_REFUSED);
+    const bindFeeds = (key: string) => async (channel: Parameters<Parameters<typeof brokerAnswer>[1]>[0]) => {
+      const { queue } = await channel.assertQueue(`gateway.perm-${randomUUID()}-feeds`, { exclusive: true });
+      await channel.bindQueue(queue, exchanges.accounts, key);
+    };
+    expect(await brokerAnswer('gateway', bindFeeds(ACCOUNT))).to.equal(0);
+    for (const key of ['account.*', 'account.#', '#']) expect(await brokerAnswer('gateway', bindFeeds(key)), key).to.equal(ACCESS_REFUSED);
   });
 
   it('only an event’s producer may announce it on domain-events: Trade cannot say funds were reserved, nor Payment that a trade was recorded', async () => {

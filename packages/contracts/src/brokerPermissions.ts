@@ -1,3 +1,4 @@
+import { ACCOUNT_KEY_PATTERN } from './accountStream.ts';
 import { type ServiceName, serviceNames } from './brokerUsers.ts';
 import { sagaCommandKeysV1 } from './legacy.ts';
 import { priceTickKey } from './messages.ts';
@@ -6,6 +7,7 @@ import {
   credentialRevokedKey,
   followsMarket,
   gatewayFeedBindings,
+  gatewayFeedSources,
   gatewayReplySources,
   marketTickBinding,
   publishOnly,
@@ -51,7 +53,7 @@ function permissionFor(service: ServiceName): BrokerPermission {
   const queues = serviceQueues[service];
   const own = [...queues.map(escapeRegExp), ...(service === 'gateway' ? [GATEWAY_QUEUE] : []), ...(followsMarket.has(service) ? [SERVER_NAMED] : [])];
   const sources = [
-    ...(service === 'gateway' ? [...gatewayReplySources, exchanges.market] : serviceBindings(service).map((b) => b.source)),
+    ...(service === 'gateway' ? [...gatewayReplySources, ...gatewayFeedSources] : serviceBindings(service).map((b) => b.source)),
     ...(followsMarket.has(service) ? [marketTickBinding.exchange] : []),
   ];
   return {
@@ -83,12 +85,15 @@ function topicPermissionsFor(service: ServiceName): BrokerTopicPermission[] {
   }
   // A market follower binds the ticks of every symbol, and publishes nothing there.
   if (followsMarket.has(service)) reads.push({ exchange: exchanges.market, write: NOTHING, read: anyOf([escapeRegExp(marketTickBinding.routingKey)]) });
+  // Payment and Trade announce account changes, each only as account.<user_id>, and bind nothing there.
+  if (publishesTo[service].includes(exchanges.accounts)) reads.push({ exchange: exchanges.accounts, write: ACCOUNT_KEY_PATTERN, read: NOTHING });
   return service === 'trade' ? [...reads, { exchange: exchanges.payment, write: anyOf(sagaCommandKeys), read: ANY }] : reads;
 }
 
 /**
- * The gateway binds only its own reply keys, revoked credentials and the public feeds (one symbol's ticks, completed
- * trades), and may not publish a saga command, an event nor a tick.
+ * The gateway binds only its own reply keys, revoked credentials, the public feeds (one symbol's ticks, completed
+ * trades) and one user's account changes at a time, and may not publish a saga command, an event, a tick nor an
+ * account change.
  */
 const gatewayTopicPermissions: BrokerTopicPermission[] = [
   { exchange: exchanges.payment, write: `^(?!${anyOf(sagaCommandKeys)}).+$`, read: ANY },
@@ -100,6 +105,7 @@ const gatewayTopicPermissions: BrokerTopicPermission[] = [
     read: anyOf([escapeRegExp(credentialRevokedKey), escapeRegExp(gatewayFeedBindings.trades.routingKey)]),
   },
   { exchange: exchanges.market, write: NOTHING, read: MARKET_TICK_KEY },
+  { exchange: exchanges.accounts, write: NOTHING, read: ACCOUNT_KEY_PATTERN },
 ];
 
 export const brokerPermissions = Object.fromEntries(serviceNames.map((s) => [s, permissionFor(s)])) as Record<ServiceName, BrokerPermission>;

@@ -21,3 +21,4 @@ export * from './legacy.ts';
 export * from './reactions.ts';
 export * from './deadLetters.ts';
 export * from './streamTicket.ts';
+export * from './accountStream.ts';

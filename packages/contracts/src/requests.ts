@@ -105,13 +105,20 @@ export const reportRequest = z.strictObject({
     .optional(),
 });
 
-/** The live feeds a socket may subscribe to (README, Streams): two public ones per symbol. */
-export const feedChannels = ['ticker', 'trades'] as const;
+/**
+ * The live feeds a socket may subscribe to (README, Streams): two public ones per symbol, named by `symbol`, and one
+ * user's `account`, named by `user_id` (the principal's own when omitted; the operator must name one).
+ */
+export const feedChannels = ['ticker', 'trades', 'account'] as const;
 export type FeedChannel = (typeof feedChannels)[number];
-const feed = { ...base, channel: z.enum(feedChannels), symbol };
+const feed = { ...base, channel: z.enum(feedChannels), symbol: symbol.optional(), user_id: subject };
+/** A public feed names its symbol and no user; `account` names no symbol. */
+const feedNamed = (request: { channel: FeedChannel; symbol?: string; user_id?: string }) =>
+  request.channel === 'account' ? request.symbol === undefined : request.symbol !== undefined && request.user_id === undefined;
+const feedRule = { message: 'ticker and trades name a symbol (and no user_id); account names no symbol', path: ['symbol'] };
 /** Starts a feed on this socket (answered by the gateway): its snapshot in the reply, then its changes. */
-export const subscribeRequest = z.strictObject({ ...feed, type: z.literal('SUBSCRIBE') });
-export const unsubscribeRequest = z.strictObject({ ...feed, type: z.literal('UNSUBSCRIBE') });
+export const subscribeRequest = z.strictObject({ ...feed, type: z.literal('SUBSCRIBE') }).refine(feedNamed, feedRule);
+export const unsubscribeRequest = z.strictObject({ ...feed, type: z.literal('UNSUBSCRIBE') }).refine(feedNamed, feedRule);
 
 /** Every request type a service answers, with its schema, the exchange it travels on and its routing key. */
 export const requestRoutes = {

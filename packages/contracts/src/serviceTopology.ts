@@ -1,13 +1,14 @@
 import type { ServiceName } from './brokerUsers.ts';
+import { accountKey } from './accountStream.ts';
 import { eventRoutingKeys, priceTickKey } from './messages.ts';
 import { type BindingDeclaration, exchanges, queues, type Topology, topology } from './topology.ts';
 
 /** The exchanges each service publishes to. Every consumer also publishes to `dead-letter` what it gives up on. */
 export const publishesTo: Record<ServiceName, readonly string[]> = {
   gateway: [exchanges.api, exchanges.payment],
-  payment: [exchanges.paymentResponse, exchanges.domainEvents, exchanges.events],
+  payment: [exchanges.paymentResponse, exchanges.domainEvents, exchanges.events, exchanges.accounts],
   // `payment`: only schema version 1's saga commands, which an old Trade may have left in the outbox (legacy.ts).
-  trade: [exchanges.apiResponse, exchanges.domainEvents, exchanges.events, exchanges.payment],
+  trade: [exchanges.apiResponse, exchanges.domainEvents, exchanges.events, exchanges.payment, exchanges.accounts],
   reporting: [exchanges.apiResponse],
   market: [exchanges.market],
 };
@@ -48,13 +49,18 @@ export const gatewayReplySources = [exchanges.apiResponse, exchanges.paymentResp
 
 /**
  * What a gateway binds its feed queue to (a private queue of its own, server-named), one binding per feed its
- * subscribers want and only while they want it: a symbol's ticks on `market`, and completed trades on
- * `domain-events` (their routing key names no symbol: the gateway keeps the symbols it serves).
+ * subscribers want and only while they want it: a symbol's ticks on `market`, completed trades on
+ * `domain-events` (their routing key names no symbol: the gateway keeps the symbols it serves), and one user's
+ * account changes on `accounts` (so a gateway receives only the accounts its sockets follow).
  */
 export const gatewayFeedBindings = {
   ticker: (symbol: string) => ({ exchange: exchanges.market, routingKey: priceTickKey(symbol) }),
   trades: { exchange: exchanges.domainEvents, routingKey: eventRoutingKeys.SagaCompleted },
+  account: (userId: string) => ({ exchange: exchanges.accounts, routingKey: accountKey(userId) }),
 } as const;
+
+/** The exchanges a gateway binds its feed queue from (besides `domain-events`, one of its reply sources). */
+export const gatewayFeedSources = [exchanges.market, exchanges.accounts] as const;
 
 /** Routing key of a revoked credential: every gateway instance forgets it at once. */
 export const credentialRevokedKey = eventRoutingKeys.CredentialRevoked;
@@ -74,7 +80,7 @@ export function topologyFor(service: ServiceName): Topology {
   const own = serviceQueues[service];
   const bindings = serviceBindings(service);
   const sources = [
-    ...(service === 'gateway' ? [...gatewayReplySources, exchanges.market] : bindings.map((b) => b.source)),
+    ...(service === 'gateway' ? [...gatewayReplySources, ...gatewayFeedSources] : bindings.map((b) => b.source)),
     ...(followsMarket.has(service) ? [marketTickBinding.exchange] : []),
   ];
   return {

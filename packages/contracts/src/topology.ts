@@ -16,6 +16,9 @@ import { reactions } from './reactions.ts';
  *   many events.
  * - `market` (topic) carries the market's price ticks, routing key market.tick.<SYMBOL> (PriceTicked). No queue is
  *   bound to it here: a consumer binds its own.
+ * - `accounts` (topic) carries the changes of each user's account (accountStream.ts), routing key
+ *   account.<user_id>, published by Payment and Trade. No queue is bound to it here: a gateway binds its feed queue
+ *   to the accounts its sockets follow, while they follow them.
  * - One durable quorum queue per consuming service (named <service>.commands: its clients' requests, which are
  *   commands, and the events it reacts to); failures go to `dead-letter`. Reporting has a second queue,
  *   `reporting.queries`, for REPORT requests alone, so a flood of queries never delays the events it ingests. It is a
@@ -32,6 +35,7 @@ export const exchanges = {
   events: 'events',
   deadLetter: 'dead-letter',
   market: 'market',
+  accounts: 'accounts',
 } as const;
 
 export const queues = {

@@ -54,4 +54,21 @@ describe('each service’s broker permissions', () => {
     expect(allows(onPayment, 'payment.deposit')).to.equal(true);
     expect(allows(onPayment, 'payment.credit_funds')).to.equal(false);
   });
+
+  it('let only Payment and Trade publish account changes, each under one user’s key, and a gateway bind one account at a time', () => {
+    const account = 'account.8c7f6b1e-1c1a-4e55-9a51-3f1f3a9d2b10';
+    for (const service of serviceNames) {
+      const mayPublish = allows(brokerPermissions[service].write, 'accounts');
+      expect(mayPublish, service).to.equal(service === 'payment' || service === 'trade');
+      const topic = brokerTopicPermissions[service].find((t) => t.exchange === 'accounts');
+      if (mayPublish) {
+        expect(allows(topic!.write, account), service).to.equal(true);
+        expect(allows(topic!.write, 'account.#'), service).to.equal(false);
+        expect(allows(topic!.read, account), service).to.equal(false);
+      }
+    }
+    expect(allows(brokerPermissions.gateway.read, 'accounts')).to.equal(true);
+    expect(allows(topicRead('gateway', 'accounts'), account)).to.equal(true);
+    for (const key of ['account.*', 'account.#', '#', `${account}.x`]) expect(allows(topicRead('gateway', 'accounts'), key), key).to.equal(false);
+  });
 });

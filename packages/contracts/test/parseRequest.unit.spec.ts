@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { parseRequest } from '../src/index.ts';
+import { accountKey, parseRequest } from '../src/index.ts';
 
 const user = '8c7f6b1e-1c1a-4e55-9a51-3f1f3a9d2b10';
 
@@ -64,5 +64,36 @@ describe('client request validation', () => {
       const parsed = parseRequest(raw, 'x');
       expect(!parsed.ok && parsed.error.code).to.equal('INVALID_REQUEST');
     }
+  });
+});
+
+describe('SUBSCRIBE and UNSUBSCRIBE to a feed', () => {
+  const USER_ID = '11111111-1111-4111-8111-111111111111';
+  const parse = (body: Record<string, unknown>) => parseRequest({ id: 'f', ...body }, 'gen');
+  it('names a symbol for ticker and trades, and no symbol for account (its user_id optional, lower-cased)', () => {
+    expect(parse({ type: 'SUBSCRIBE', channel: 'ticker', symbol: 'btc' })).to.deep.include({ ok: true });
+    const account = parse({ type: 'SUBSCRIBE', channel: 'account', user_id: USER_ID.toUpperCase() });
+    expect(account.ok && account.request).to.deep.include({ channel: 'account', user_id: USER_ID });
+    expect(parse({ type: 'UNSUBSCRIBE', channel: 'account' })).to.deep.include({ ok: true });
+  });
+  it('refuses an account with a symbol, a public feed without one or with a user_id, and a user_id that is no user id', () => {
+    for (const body of [
+      { type: 'SUBSCRIBE', channel: 'account', symbol: 'BTC' },
+      { type: 'SUBSCRIBE', channel: 'ticker' },
+      { type: 'SUBSCRIBE', channel: 'trades', symbol: 'BTC', user_id: USER_ID },
+      { type: 'SUBSCRIBE', channel: 'account', user_id: 'account.#' },
+      { type: 'SUBSCRIBE', channel: 'orders' },
+    ]) {
+      const parsed = parse(body);
+      expect(parsed.ok, JSON.stringify(body)).to.equal(false);
+      if (!parsed.ok) expect(parsed.error.code).to.equal('INVALID_REQUEST');
+    }
+  });
+});
+
+describe("an account's routing key", () => {
+  it('is account.<user_id> for a lower-case user id, and refuses anything that could be a wildcard', () => {
+    expect(accountKey(user)).to.equal(`account.${user}`);
+    for (const bad of [user.toUpperCase(), '#', '*', `${user}.x`, 'a.b']) expect(() => accountKey(bad), bad).to.throw();
   });
 });

@@ -18,6 +18,7 @@ import { routeReply } from './routeReply.ts';
 import { MAX_BUFFERED_BYTES, socketBehavior } from './socketBehavior.ts';
 import { createRateLimiter } from '@trading/platform';
 import type { PrivateQueue } from '@trading/bus';
+import { createAccountFeed } from './streams/accountFeed.ts';
 import { createFeedHub } from './streams/feedHub.ts';
 import { type FeedBudget, sweepFeeds } from './streams/feedBudget.ts';
 import { recoverFeeds } from './streams/recoverFeeds.ts';
@@ -25,6 +26,13 @@ import { routeFeed } from './streams/routeFeed.ts';
 
 /** How often the feeds' budget is checked on every subscribed socket. */
 const FEED_SWEEP_MS = 50;
+/**
+ * How long an account's change that came ahead of its predecessor waits for it (accountFeed.ts): far longer than two
+ * commits' publishes can cross, far shorter than a client would notice.
+ */
+const ACCOUNT_HOLD_MS = 250;
+/** An account's latest changes kept for a subscription whose snapshot comes after them. */
+const ACCOUNT_KEEP = 256;
 
 /** Runs `task` every `ms` on the clock until cancelled. */
 function every(clock: Clock, ms: number, task: () => void): { cancel(): void } {
@@ -114,6 +122,7 @@ export async function startGateway(deps: GatewayDeps): Promise<Gateway> {
     queue: { bind: (b) => feedQueue?.bind(b) ?? Promise.resolve(), unbind: (b) => feedQueue?.unbind(b) ?? Promise.resolve() },
     publish: (topic, text) => void app?.publish(topic, text),
     maxPerSocket: settings.feeds.maxPerSocket,
+    accounts: createAccountFeed({ clock, holdMs: ACCOUNT_HOLD_MS, keep: ACCOUNT_KEEP }),
     logger,
   });
   feedQueue = await bus.followPrivate(routeFeed(feeds), { name: `${replyTo}-feeds` });

@@ -1,6 +1,8 @@
 import type { PrivateQueue } from '@trading/bus';
 import { expect } from 'chai';
 import { sweepFeeds } from '../src/streams/feedBudget.ts';
+import { systemClock } from '../src/clock.ts';
+import { createAccountFeed } from '../src/streams/accountFeed.ts';
 import { createFeedHub } from '../src/streams/feedHub.ts';
 import { fakeConnection, silentLogger } from './fakes.ts';
 
@@ -11,7 +13,8 @@ function setup() {
   const bound: string[] = [];
   const queue: PrivateQueue = { bind: async (b) => void bound.push(b.routingKey), unbind: async (b) => void bound.splice(bound.indexOf(b.routingKey), 1) };
   const published: { topic: string; text: string }[] = [];
-  const hub = createFeedHub({ queue, publish: (topic, text) => void published.push({ topic, text }), maxPerSocket: 5, logger: silentLogger });
+  const accounts = createAccountFeed({ clock: systemClock, holdMs: 100, keep: 10 });
+  const hub = createFeedHub({ queue, publish: (topic, text) => void published.push({ topic, text }), maxPerSocket: 5, accounts, logger: silentLogger });
   const socket = fakeConnection('slow');
   const topics = new Set<string>();
   socket.connection.subscribe = (topic) => topics.add(topic).has(topic);

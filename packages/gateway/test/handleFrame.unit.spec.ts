@@ -5,6 +5,7 @@ import { createAuthenticator } from '../src/authenticator.ts';
 import type { Identity } from '../src/connection.ts';
 import type { Binding, PrivateQueue } from '@trading/bus';
 import { type FrameContext, handleFrame } from '../src/handleFrame.ts';
+import { createAccountFeed } from '../src/streams/accountFeed.ts';
 import { createFeedHub } from '../src/streams/feedHub.ts';
 import { createStreamTickets, LEASE_ENDED_CLOSE_CODE } from '../src/streamTickets.ts';
 import { createPendingReplies } from '../src/pendingReplies.ts';
@@ -58,7 +59,13 @@ function setup(identity: Identity = operator) {
     maxFrameBytes: 1024,
     maxInFlightPerSocket: 2,
     maxBufferedBytes: 4096,
-    feeds: createFeedHub({ queue: boundFeeds, publish: () => undefined, maxPerSocket: 2, logger: silentLogger }),
+    feeds: createFeedHub({
+      queue: boundFeeds,
+      publish: () => undefined,
+      maxPerSocket: 2,
+      accounts: createAccountFeed({ clock: time.clock, holdMs: 100, keep: 10 }),
+      logger: silentLogger,
+    }),
     limits: {
       perConnection: createRateLimiter({ ratePerSecond: 1, burst: 10, now: () => now }),
       perPrincipal: createRateLimiter({ ratePerSecond: 1, burst: 3, now: () => now }),

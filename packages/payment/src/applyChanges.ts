@@ -1,6 +1,7 @@
-import { assertDistinct, byPosition, batchedStatements, batchedWrite, columns, deferredWrite, type SqlClient } from '@trading/db';
+import type { OutgoingMessage } from '@trading/contracts';
+import { accountStream, assertDistinct, byPosition, batchedStatements, batchedWrite, columns, deferredWrite, type SqlClient } from '@trading/db';
 import type { Change } from './domain.ts';
-import { noteAccountChange } from './readState.ts';
+import { lockedBalance, noteAccountChange } from './readState.ts';
 
 type MoveFunds = Extract<Change, { type: 'MoveFunds' }>;
 type SetReservation = Extract<Change, { type: 'SetReservation' }>;
@@ -12,14 +13,40 @@ const sideBySide: ReadonlySet<Change['type']> = new Set(['MoveFunds', 'SetReserv
 /**
  * Writes a decision's changes in the message's transaction. Each movement of money appends a ledger row. A saga step's
  * changes (balances, the reservation, the held asset) go side by side, one round trip for all; any other decision's in
- * order (a key is revoked before the next one is issued).
+ * order (a key is revoked before the next one is issued). Answers the account stream's changes to publish with them:
+ * each movement of a user's funds, with the balances it left.
  */
-export async function applyChanges(tx: SqlClient, changes: readonly Change[]): Promise<void> {
+export async function applyChanges(tx: SqlClient, changes: readonly Change[]): Promise<OutgoingMessage[]> {
   if (changes.every((change) => sideBySide.has(change.type))) {
-    await Promise.all(changes.map((change) => applyChange(tx, change)));
-    return;
+    return (await Promise.all(changes.map((change) => applyChange(tx, change)))).flat();
   }
-  for (const change of changes) await applyChange(tx, change);
+  const announced: OutgoingMessage[] = [];
+  for (const change of changes) announced.push(...(await applyChange(tx, change)));
+  return announced;
+}
+
+/**
+ * The `account` stream's funds changes (contracts' accountStream.ts). Payment's counter is the account row's
+ * stream_seq, which the transaction has locked already: one UPDATE for every account of the batch.
+ */
+const announce = accountStream('payment', async (tx, counts) => {
+  const rows = await tx.$queryRawUnsafe<{ user_id: string; stream_seq: string }[]>(
+    `UPDATE payment.account AS account SET stream_seq = account.stream_seq + c.n
+     FROM unnest($1::uuid[], $2::bigint[]) AS c(user_id, n) WHERE account.user_id = c.user_id
+     RETURNING account.user_id::text, account.stream_seq::text`,
+    [...counts.keys()],
+    [...counts.values()],
+  );
+  return new Map(rows.map((row) => [row.user_id, Number(row.stream_seq)]));
+});
+
+/** A movement of a user's funds as the stream shows it: the balances it left (the house's account is not streamed). */
+async function announceFunds(tx: SqlClient, change: MoveFunds): Promise<OutgoingMessage[]> {
+  const account = lockedBalance(tx, change.userId);
+  if (!account) return [];
+  const cause = { kind: change.kind, ...(change.sagaId ? { order_id: change.sagaId } : {}) };
+  const funds = { user_id: account.userId, at: change.at, change: 'FUNDS' as const, balance: account.available, reserved: account.reserved, cause };
+  return [await announce(tx, funds)];
 }
 
 /*
@@ -35,25 +62,25 @@ const statements = batchedStatements((tx) => ({
   adjustHeldAsset: batchedWrite((adjustments: readonly AdjustHeldAsset[]) => adjustHeldAssets(tx, adjustments)),
 }));
 
-async function applyChange(tx: SqlClient, change: Change): Promise<void> {
+async function applyChange(tx: SqlClient, change: Change): Promise<OutgoingMessage[]> {
   switch (change.type) {
     case 'OpenAccount':
       await tx.$executeRawUnsafe(`INSERT INTO payment.account (user_id, created_at) VALUES ($1::uuid, $2::timestamptz)`, change.userId, change.at);
-      return;
+      return [];
     case 'CloseAccount':
       await tx.$executeRawUnsafe(`UPDATE payment.account SET removed_at = $2::timestamptz WHERE user_id = $1::uuid`, change.userId, change.at);
       noteAccountChange(tx, change.userId, 'closed');
-      return;
+      return [];
     case 'MoveFunds':
       await moveFundsLater(tx, change);
       noteAccountChange(tx, change.userId, change);
-      return;
+      return announceFunds(tx, change);
     case 'SetReservation':
       await statements(tx).setReservation(change);
-      return;
+      return [];
     case 'AdjustHeldAsset':
       await statements(tx).adjustHeldAsset(change);
-      return;
+      return [];
     case 'IssueCredential':
       await tx.$executeRawUnsafe(
         `INSERT INTO payment.credential (key_sha256, user_id, issued_at) VALUES ($1, $2::uuid, $3::timestamptz)`,
@@ -61,7 +88,7 @@ async function applyChange(tx: SqlClient, change: Change): Promise<void> {
         change.userId,
         change.at,
       );
-      return;
+      return [];
     case 'RevokeCredential':
       await tx.$executeRawUnsafe(
         `UPDATE payment.credential SET revoked_at = $3::timestamptz WHERE key_sha256 = $1 AND user_id = $2::uuid AND revoked_at IS NULL`,
@@ -69,7 +96,7 @@ async function applyChange(tx: SqlClient, change: Change): Promise<void> {
         change.userId,
         change.at,
       );
-      return;
+      return [];
     default: {
       const _exhaustive: never = change;
       throw new Error(`unknown change ${JSON.stringify(_exhaustive)}`);

@@ -58,8 +58,9 @@ export function decideRequest(request: ChangingRequest, state: RequestState, con
 /** The USER_INFO reply: `amount` is the available balance (the seed's name), `reserved` what BUY sagas hold. */
 export function describeAccount(request: UserInfoRequest, account: Account | undefined): Reply {
   if (!account) return userNotFound(request).reply;
-  const { userId, available, reserved, createdAt } = account;
-  return okReply(request.id, request.type, 'user info', { user_id: userId, amount: available, reserved, created_at: createdAt });
+  const { userId, available, reserved, createdAt, streamSeq } = account;
+  // account_seq: the last number of Payment's changes on the `account` stream that these balances include.
+  return okReply(request.id, request.type, 'user info', { user_id: userId, amount: available, reserved, created_at: createdAt, account_seq: streamSeq });
 }
 
 function deposit(request: DepositRequest, account: Account, at: string): RequestDecision {

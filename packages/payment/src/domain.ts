@@ -5,7 +5,8 @@ import type { PaymentEvent, Reply, SagaCommandV1 } from '@trading/contracts';
  */
 
 /** An open account. A removed account (removed_at set) is never loaded: it behaves as unknown. */
-export type Account = { userId: string; available: string; reserved: string; createdAt: string };
+/** `streamSeq`: the last number of its changes on the `account` stream, as read (a decision never uses it). */
+export type Account = { userId: string; available: string; reserved: string; createdAt: string; streamSeq: number };
 
 export type ReservationStatus = 'RESERVED' | 'CAPTURED' | 'RELEASED';
 /** Funds held for one BUY saga. A RELEASED reservation of amount 0 marks a saga released before its funds were reserved. */

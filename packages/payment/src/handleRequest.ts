@@ -84,10 +84,10 @@ async function changeOnce(deps: PaymentDeps, delivery: Delivery, principal: Prin
       const context = { at, newUserId: randomUUID(), newKeySha256: String(newKeySha256 ?? '') };
       const decision = decideRequest(request, await readRequestState(tx, request), context);
       // Side by side: one round trip fewer for each message of a lane (the audit row is read by no decision).
-      await Promise.all([applyChanges(tx, decision.changes), auditChange(tx, principal, request, decision.events, at)]);
+      const [announced] = await Promise.all([applyChanges(tx, decision.changes), auditChange(tx, principal, request, decision.events, at)]);
       // Every event goes to `domain-events` (every gateway binds a revoked key, to close its sockets) and to Reporting.
       const events = decision.events.map((event) => eventMessage(event, delivery.correlationId));
-      return { response: decision.reply, messages: [...replyMessage(delivery, replies, decision.reply), ...events] };
+      return { response: decision.reply, messages: [...replyMessage(delivery, replies, decision.reply), ...events, ...announced] };
     },
     replay: (reply) => replyMessage(delivery, replies, reply),
     conflict: () => replyMessage(delivery, replies, errorReply(request.id, request.type, 'DUPLICATE_REQUEST_ID')),

@@ -25,9 +25,10 @@ export async function handleSagaEvent(deps: PaymentDeps, delivery: Delivery): Pr
     apply: async (tx) => {
       const decision = decideFundsStep(step, await readStepState(tx, step), deps.clock().toISOString());
       if ('refused' in decision) throw new PoisonMessageError(decision.refused);
-      await applyChanges(tx, decision.changes);
+      const announced = await applyChanges(tx, decision.changes);
       const outcome = eventMessage(decision.event, step.saga_id);
-      return { response: [outcome], messages: [outcome] };
+      // A re-announced step publishes its outcome again, not its account changes: they happened once.
+      return { response: [outcome], messages: [outcome, ...announced] };
     },
     // Reporting has the event already: only the services that react to it need it again.
     replay: (messages) => messages.map((m) => ({ ...m, headers: { ...m.headers, [REANNOUNCED_HEADER]: 'true' } })),

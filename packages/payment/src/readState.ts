@@ -3,8 +3,8 @@ import { byPosition, batchedQuery, batchedStatements, type SqlClient } from '@tr
 import type { ChangingRequest } from './decideRequest.ts';
 import type { Account, FundsStep, HeldAsset, RequestState, Reservation, StepState } from './domain.ts';
 
-type AccountRow = { user_id: string; available: string; reserved: string; created_at: Date | string; removed_at: unknown };
-const ACCOUNT_COLUMNS = 'user_id::text, available::text, reserved::text, created_at, removed_at';
+type AccountRow = { user_id: string; available: string; reserved: string; created_at: Date | string; removed_at: unknown; stream_seq: string };
+const ACCOUNT_COLUMNS = 'user_id::text, available::text, reserved::text, created_at, removed_at, stream_seq::text';
 
 /** The open account of `userId`, read without a lock (USER_INFO). */
 export async function readAccount(db: SqlClient, userId: string): Promise<Account | undefined> {
@@ -56,6 +56,11 @@ export function noteAccountChange(tx: SqlClient, userId: string, change: { avail
       available: new Decimal(account.available).add(change.available).toFixed(),
       reserved: new Decimal(account.reserved).add(change.reserved).toFixed(),
     });
+}
+
+/** An account as this transaction's changes left it, if the transaction locked it (a user's, not the house's). */
+export function lockedBalance(tx: SqlClient, userId: string): Account | undefined {
+  return lockedAccounts.get(tx)?.get(userId.toLowerCase());
 }
 
 export async function readRequestState(tx: SqlClient, request: ChangingRequest): Promise<RequestState> {
@@ -122,6 +127,7 @@ function toAccount(row: AccountRow | undefined): Account | undefined {
     available: canonicalDecimal(row.available),
     reserved: canonicalDecimal(row.reserved),
     createdAt: new Date(row.created_at).toISOString(),
+    streamSeq: Number(row.stream_seq),
   };
 }
 

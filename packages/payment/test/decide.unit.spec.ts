@@ -8,7 +8,7 @@ import type { Account, Reservation } from '../src/domain.ts';
 const at = '2026-01-31T09:00:00.000Z';
 const userId = randomUUID();
 const sagaId = randomUUID();
-const account = (available: string, reserved = '0'): Account => ({ userId, available, reserved, createdAt: at });
+const account = (available: string, reserved = '0'): Account => ({ userId, available, reserved, createdAt: at, streamSeq: 0 });
 const reservation = (status: Reservation['status'], amount = '60'): Reservation => ({ sagaId, userId, amount, status });
 const context = { at, newUserId: userId, newKeySha256: 'a'.repeat(64) };
 

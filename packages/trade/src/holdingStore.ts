@@ -1,6 +1,6 @@
 import { canonicalDecimal, Decimal, HOUSE_USER_ID } from '@trading/contracts';
 import { assertDistinct, byPosition, batchedQuery, batchedWrite, columns, batchedStatements, type SqlClient } from '@trading/db';
-import type { Holding, Saga } from './domain.ts';
+import type { Saga } from './domain.ts';
 
 /*
  * trade.holding: one row per user and symbol, the record of holdings. Every change is one conditional UPDATE (or
@@ -10,29 +10,43 @@ import type { Holding, Saga } from './domain.ts';
  */
 
 type Movement = { userId: string; symbol: string; quantity: string };
+/** A holding as a change left it (RETURNING): what the `account` stream announces. Both 0 when it is gone. */
+export type HoldingAfter = { quantity: string; reserved: string };
+type HoldingRow = { user_id: string; symbol: string; quantity: string; reserved: string };
+const AFTER = 'h.user_id::text, h.symbol, h.quantity::text, h.reserved::text';
+
+/** The returned rows put back in the order of the items (a statement changes each holding once: assertDistinct). */
+function afterEach(items: readonly { userId: string; symbol: string }[], rows: readonly HoldingRow[]): HoldingAfter[] {
+  const found = new Map(rows.map((row) => [holdingOf({ userId: row.user_id, symbol: row.symbol }), row]));
+  return items.map((item) => {
+    const row = found.get(holdingOf(item));
+    return { quantity: canonicalDecimal(row?.quantity ?? '0'), reserved: canonicalDecimal(row?.reserved ?? '0') };
+  });
+}
 
 /*
  * The statements the sagas of a batch share (batched statements). A holding appears at most once in a statement; two
  * changes of one holding fail the batch, which then runs message by message.
  */
 const statements = batchedStatements((tx) => ({
-  add: batchedWrite((sagas: readonly Saga[]) => addToHoldings(tx, sagas)),
+  add: batchedQuery((sagas: readonly Saga[]) => addToHoldings(tx, sagas)),
   reserve: batchedQuery((sales: readonly Movement[]) => reserveHoldings(tx, sales)),
-  settle: batchedWrite((sagas: readonly Saga[]) => settleSales(tx, sagas)),
-  restore: batchedWrite((sagas: readonly Saga[]) => restoreHoldings(tx, sagas)),
+  settle: batchedQuery((sagas: readonly Saga[]) => settleSales(tx, sagas)),
+  restore: batchedQuery((sagas: readonly Saga[]) => restoreHoldings(tx, sagas)),
   house: batchedWrite((moves: readonly Movement[]) => moveHousePositions(tx, moves)),
 }));
 
 /** A BUY adds its quantity and what it cost to the user's holding, and takes the quantity from the house's. */
-export async function addToHolding(tx: SqlClient, saga: Saga): Promise<void> {
-  await Promise.all([
+export async function addToHolding(tx: SqlClient, saga: Saga): Promise<HoldingAfter> {
+  const [after] = await Promise.all([
     statements(tx).add(saga),
     statements(tx).house({ userId: HOUSE_USER_ID, symbol: saga.symbol, quantity: new Decimal(saga.quantity).neg().toFixed() }),
   ]);
+  return after;
 }
 
-/** A SELL moves its quantity from `quantity` to `reserved`; false (nothing changed) if the user holds less. */
-export async function reserveHolding(tx: SqlClient, userId: string, symbol: string, quantity: string): Promise<boolean> {
+/** A SELL moves its quantity from `quantity` to `reserved`; undefined (nothing changed) if the user holds less. */
+export async function reserveHolding(tx: SqlClient, userId: string, symbol: string, quantity: string): Promise<HoldingAfter | undefined> {
   return statements(tx).reserve({ userId, symbol, quantity });
 }
 
@@ -40,29 +54,35 @@ export async function reserveHolding(tx: SqlClient, userId: string, symbol: stri
  * A completed SELL removes its reserved quantity and the matching share of the cost basis (an emptied holding goes),
  * and gives the quantity to the house.
  */
-export async function settleSale(tx: SqlClient, saga: Saga): Promise<void> {
-  await Promise.all([statements(tx).settle(saga), statements(tx).house({ userId: HOUSE_USER_ID, symbol: saga.symbol, quantity: saga.quantity })]);
+export async function settleSale(tx: SqlClient, saga: Saga): Promise<HoldingAfter> {
+  const [after] = await Promise.all([
+    statements(tx).settle(saga),
+    statements(tx).house({ userId: HOUSE_USER_ID, symbol: saga.symbol, quantity: saga.quantity }),
+  ]);
+  return after;
 }
 
 /** A rejected SELL gives its reserved quantity back. */
-export async function restoreHolding(tx: SqlClient, saga: Saga): Promise<void> {
-  await statements(tx).restore(saga);
+export async function restoreHolding(tx: SqlClient, saga: Saga): Promise<HoldingAfter> {
+  return statements(tx).restore(saga);
 }
 
 const holdingOf = (m: { userId: string; symbol: string }) => `${m.userId.toLowerCase()}/${m.symbol}`;
 const movements = (items: readonly Movement[]) => columns(items, [(m) => m.userId, (m) => m.symbol, (m) => m.quantity]);
 
 /** In (user, symbol) order, as every transaction that upserts several holdings takes their locks. */
-async function addToHoldings(tx: SqlClient, sagas: readonly Saga[]): Promise<void> {
+async function addToHoldings(tx: SqlClient, sagas: readonly Saga[]): Promise<HoldingAfter[]> {
   assertDistinct(sagas, holdingOf, 'holding');
-  await tx.$executeRawUnsafe(
-    `INSERT INTO trade.holding (user_id, symbol, quantity, reserved, cost_basis)
+  const rows = await tx.$queryRawUnsafe<HoldingRow[]>(
+    `INSERT INTO trade.holding AS h (user_id, symbol, quantity, reserved, cost_basis)
      SELECT user_id, symbol, quantity, 0, cost FROM unnest($1::uuid[], $2::text[], $3::numeric[], $4::numeric[]) AS b(user_id, symbol, quantity, cost)
      ORDER BY user_id, symbol
      ON CONFLICT (user_id, symbol) DO UPDATE
-       SET quantity = holding.quantity + EXCLUDED.quantity, cost_basis = holding.cost_basis + EXCLUDED.cost_basis`,
+       SET quantity = h.quantity + EXCLUDED.quantity, cost_basis = h.cost_basis + EXCLUDED.cost_basis
+     RETURNING ${AFTER}`,
     ...columns(sagas, [(s) => s.userId, (s) => s.symbol, (s) => s.quantity, (s) => s.execution?.notional]),
   );
+  return afterEach(sagas, rows);
 }
 
 /**
@@ -79,25 +99,26 @@ async function moveHousePositions(tx: SqlClient, moves: readonly Movement[]): Pr
   );
 }
 
-async function reserveHoldings(tx: SqlClient, sales: readonly Movement[]): Promise<boolean[]> {
+async function reserveHoldings(tx: SqlClient, sales: readonly Movement[]): Promise<(HoldingAfter | undefined)[]> {
   assertDistinct(sales, holdingOf, 'holding');
-  const rows = await tx.$queryRawUnsafe<{ n: string }[]>(
+  const rows = await tx.$queryRawUnsafe<(HoldingRow & { n: string })[]>(
     `UPDATE trade.holding AS h SET quantity = h.quantity - s.quantity, reserved = h.reserved + s.quantity
      FROM unnest($1::uuid[], $2::text[], $3::numeric[]) WITH ORDINALITY AS s(user_id, symbol, quantity, n)
      WHERE h.user_id = s.user_id AND h.symbol = s.symbol AND h.quantity >= s.quantity
-     RETURNING s.n`,
+     RETURNING s.n, ${AFTER}`,
     ...movements(sales),
   );
-  return byPosition(rows, sales.length).map((row) => row !== undefined);
+  return byPosition(rows, sales.length).map((row) => row && { quantity: canonicalDecimal(row.quantity), reserved: canonicalDecimal(row.reserved) });
 }
 
-async function settleSales(tx: SqlClient, sagas: readonly Saga[]): Promise<void> {
+async function settleSales(tx: SqlClient, sagas: readonly Saga[]): Promise<HoldingAfter[]> {
   assertDistinct(sagas, holdingOf, 'holding');
-  await tx.$executeRawUnsafe(
+  const rows = await tx.$queryRawUnsafe<HoldingRow[]>(
     `UPDATE trade.holding AS h
      SET reserved = h.reserved - s.quantity, cost_basis = h.cost_basis - round(h.cost_basis * s.quantity / (h.quantity + h.reserved), 8)
      FROM unnest($1::uuid[], $2::text[], $3::numeric[]) AS s(user_id, symbol, quantity)
-     WHERE h.user_id = s.user_id AND h.symbol = s.symbol`,
+     WHERE h.user_id = s.user_id AND h.symbol = s.symbol
+     RETURNING ${AFTER}`,
     ...movements(sagas),
   );
   await tx.$executeRawUnsafe(
@@ -105,27 +126,17 @@ async function settleSales(tx: SqlClient, sagas: readonly Saga[]): Promise<void>
      WHERE h.user_id = s.user_id AND h.symbol = s.symbol AND h.quantity = 0 AND h.reserved = 0`,
     ...columns(sagas, [(s) => s.userId, (s) => s.symbol]),
   );
+  return afterEach(sagas, rows);
 }
 
-async function restoreHoldings(tx: SqlClient, sagas: readonly Saga[]): Promise<void> {
+async function restoreHoldings(tx: SqlClient, sagas: readonly Saga[]): Promise<HoldingAfter[]> {
   assertDistinct(sagas, holdingOf, 'holding');
-  await tx.$executeRawUnsafe(
+  const rows = await tx.$queryRawUnsafe<HoldingRow[]>(
     `UPDATE trade.holding AS h SET quantity = h.quantity + s.quantity, reserved = h.reserved - s.quantity
      FROM unnest($1::uuid[], $2::text[], $3::numeric[]) AS s(user_id, symbol, quantity)
-     WHERE h.user_id = s.user_id AND h.symbol = s.symbol`,
+     WHERE h.user_id = s.user_id AND h.symbol = s.symbol
+     RETURNING ${AFTER}`,
     ...movements(sagas),
   );
-}
-
-export async function listHoldings(db: SqlClient, userId: string): Promise<Holding[]> {
-  const rows = await db.$queryRawUnsafe<{ symbol: string; quantity: string; reserved: string; cost_basis: string }[]>(
-    `SELECT symbol, quantity::text, reserved::text, cost_basis::text FROM trade.holding WHERE user_id = $1::uuid ORDER BY symbol`,
-    userId,
-  );
-  return rows.map((r) => ({
-    symbol: r.symbol,
-    quantity: canonicalDecimal(r.quantity),
-    reserved: canonicalDecimal(r.reserved),
-    costBasis: canonicalDecimal(r.cost_basis),
-  }));
+  return afterEach(sagas, rows);
 }

@@ -11,6 +11,7 @@ import {
   requestKey,
 } from '@trading/contracts';
 import { type Effect, hashRequest, recordAudit, refusedReply, type SqlClient, userScope } from '@trading/db';
+import { announceHolding, announceOrder } from './accountChanges.ts';
 import { decideOrder } from './decideOrder.ts';
 import { deadlineAfter, type TradeDeps } from './deps.ts';
 import type { Order, Saga } from './domain.ts';
@@ -72,7 +73,8 @@ async function startOrder(
   const decision = decideOrder(order, instrument, market, deps.settings);
   if (!decision.ok) return answered(delivery, errorReply(order.id, order.type, decision.code, decision.message, decision.fields));
   const sell = order.type === 'SELL';
-  if (sell && !(await reserveHolding(tx, order.user_id, order.symbol, order.amount))) {
+  const holding = sell ? await reserveHolding(tx, order.user_id, order.symbol, order.amount) : undefined;
+  if (sell && !holding) {
     return answered(delivery, errorReply(order.id, order.type, 'INSUFFICIENT_HOLDINGS', `${order.user_id} holds less than ${order.amount} ${order.symbol}`));
   }
   const saga: Saga = {
@@ -100,12 +102,24 @@ async function startOrder(
   const accepted = { type: 'OrderAccepted' as const, ...facts, request_id: saga.requestId };
   // A BUY's acceptance names the funds it needs (Payment reserves them); a SELL's holding is reserved here, and its
   // trade recorded at once (Payment credits it).
-  if (!saga.tradeId) return { response: { sagaId: saga.id }, messages: [tradeEvent({ ...accepted, ...(saga.reserved ? { reserve: saga.reserved } : {}) })] };
-  await insertTrade(tx, saga, saga.tradeId, now);
+  // The account stream shows the order accepted, and a SELL's holding reserved with it.
+  const acceptedChange = await announceOrder(tx, saga, 'ACCEPTED', now);
+  if (!saga.tradeId || !holding) {
+    const event = tradeEvent({ ...accepted, ...(saga.reserved ? { reserve: saga.reserved } : {}) });
+    return { response: { sagaId: saga.id }, messages: [event, acceptedChange] };
+  }
+  const [, heldChange, reservedChange] = await Promise.all([
+    insertTrade(tx, saga, saga.tradeId, now),
+    announceHolding(tx, saga, holding, now),
+    announceOrder(tx, saga, 'HOLDING_RESERVED', now),
+  ]);
   const messages = [
     tradeEvent(accepted),
     tradeEvent({ type: 'HoldingReserved', ...facts }),
     tradeEvent({ type: 'TradeRecorded', ...facts, trade_id: saga.tradeId }),
+    acceptedChange,
+    heldChange,
+    reservedChange,
   ];
   return { response: { sagaId: saga.id }, messages };
 }

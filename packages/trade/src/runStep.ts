@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type ErrorCode, errorCodes, type OutgoingMessage, type Reply, type TradeEvent } from '@trading/contracts';
 import { afterCommit, type SqlClient } from '@trading/db';
+import { announceHolding, announceOrder } from './accountChanges.ts';
 import { deadlineAfter, type TradeDeps } from './deps.ts';
 import type { AwaitedEvent, Saga, Step } from './domain.ts';
 import { addToHolding, restoreHolding, settleSale } from './holdingStore.ts';
@@ -27,18 +28,22 @@ export async function runStep(tx: SqlClient, deps: TradeDeps, saga: Saga, step: 
       return record(tx, deps, { ...saga, execution: step.execution }, now);
     case 'complete': {
       if (!saga.tradeId) throw new Error(`saga ${saga.id} completes without a recorded trade`);
-      if (saga.side === 'SELL') await settleSale(tx, saga);
+      const settled = saga.side === 'SELL' ? [await announceHolding(tx, saga, await settleSale(tx, saga), now)] : [];
       const completed: TradeEvent = { type: 'SagaCompleted', ...facts, trade_id: saga.tradeId, duration_ms: durationMs };
-      return finish(tx, saga, now, { state: 'COMPLETED', reply: completedReply(saga) }, [tradeEvent(completed)]);
+      const filled = await announceOrder(tx, saga, 'FILLED', now);
+      return finish(tx, saga, now, { state: 'COMPLETED', reply: completedReply(saga) }, [tradeEvent(completed), ...settled, filled]);
     }
     case 'reject': {
+      const restored: OutgoingMessage[] = [];
       if (saga.side === 'SELL') {
-        await restoreHolding(tx, saga);
+        restored.push(await announceHolding(tx, saga, await restoreHolding(tx, saga), now));
         await deleteTrade(tx, saga.id);
       }
       const failed: TradeEvent = { type: 'SagaFailed', ...facts, outcome: 'REJECTED', code: step.code, reason: step.reason, duration_ms: durationMs };
       const reply = failedReply(saga, step.code, step.reason);
-      return finish(tx, saga, now, { state: 'REJECTED', reply, failureCode: step.code, failureReason: step.reason }, [tradeEvent(failed)]);
+      const rejected = await announceOrder(tx, saga, 'REJECTED', now, step.code);
+      const change: Ending = { state: 'REJECTED', reply, failureCode: step.code, failureReason: step.reason };
+      return finish(tx, saga, now, change, [tradeEvent(failed), ...restored, rejected]);
     }
     case 'compensate': {
       // Only a BUY whose funds were reserved compensates (decideStep): they were reserved now.
@@ -49,8 +54,8 @@ export async function runStep(tx: SqlClient, deps: TradeDeps, saga: Saga, step: 
         failureReason: step.reason,
         reservedAt: now,
       } as const;
-      await updateSaga(tx, saga.id, now, change);
-      return [tradeEvent({ type: 'OrderCancelled', ...facts, code: step.code, reason: step.reason })];
+      const [, reserved] = await Promise.all([updateSaga(tx, saga.id, now, change), announceOrder(tx, saga, 'FUNDS_RESERVED', now)]);
+      return [tradeEvent({ type: 'OrderCancelled', ...facts, code: step.code, reason: step.reason }), reserved];
     }
     case 'compensated': {
       const code = knownCode(saga.failureCode ?? 'TRADE_FAILED');
@@ -58,13 +63,14 @@ export async function runStep(tx: SqlClient, deps: TradeDeps, saga: Saga, step: 
       const reason = code === 'TRADE_FAILED' ? `${errorCodes.TRADE_FAILED.message}: ${why}` : `${why}; the reserved funds were released`;
       const failed: TradeEvent = { type: 'SagaFailed', ...facts, outcome: 'COMPENSATED', code, reason, duration_ms: durationMs };
       const change: Ending = { state: 'COMPENSATED', reply: failedReply(saga, code, reason), failureCode: code };
-      return finish(tx, saga, now, change, [tradeEvent(failed)]);
+      return finish(tx, saga, now, change, [tradeEvent(failed), await announceOrder(tx, saga, 'COMPENSATED', now, code)]);
     }
     case 'timeOut': {
       const reason = `Payment did not reserve the funds within ${deps.settings.sagaTimeoutMs} ms; the trade was cancelled`;
       const failed: TradeEvent = { type: 'SagaFailed', ...facts, outcome: 'TIMED_OUT', code: 'SAGA_TIMEOUT', reason, duration_ms: durationMs };
       const change: Ending = { state: 'TIMED_OUT', reply: failedReply(saga, 'SAGA_TIMEOUT', reason), failureCode: 'SAGA_TIMEOUT', failureReason: reason };
-      return finish(tx, saga, now, change, [tradeEvent({ type: 'OrderExpired', ...facts, reason }), tradeEvent(failed)]);
+      const expired = await announceOrder(tx, saga, 'TIMED_OUT', now, 'SAGA_TIMEOUT');
+      return finish(tx, saga, now, change, [tradeEvent({ type: 'OrderExpired', ...facts, reason }), tradeEvent(failed), expired]);
     }
     case 'reannounce': {
       await updateSaga(tx, saga.id, now, { state: saga.state, deadline: deadlineAfter(now, deps.settings) });
@@ -96,15 +102,19 @@ async function record(tx: SqlClient, deps: TradeDeps, saga: Saga, now: Date): Pr
     reservedAt: now,
   });
   captured.catch(() => undefined); // awaited below, unless recording failed first
+  let holding: Awaited<ReturnType<typeof addToHolding>>;
   try {
-    await Promise.all([insertTrade(tx, saga, tradeId, now), addToHolding(tx, saga)]);
+    [, holding] = await Promise.all([insertTrade(tx, saga, tradeId, now), addToHolding(tx, saga)]);
     if (deps.settings.failRecordingFor.has(saga.symbol)) throw new Error(`injected fault for ${saga.symbol} (TRADE_FAIL_RECORDING_FOR)`);
   } catch (err) {
     throw new StepFailedError(`recording the trade failed: ${(err as Error).message}`, { cause: err });
   }
   await captured;
   const recorded = { ...saga, tradeId };
-  return [tradeEvent({ type: 'TradeRecorded', ...sagaFacts(recorded, now), trade_id: tradeId })];
+  // The account stream: the funds are reserved (Payment's event), and the bought quantity is held already.
+  const reserved = await announceOrder(tx, recorded, 'FUNDS_RESERVED', now);
+  const held = await announceHolding(tx, recorded, holding, now);
+  return [tradeEvent({ type: 'TradeRecorded', ...sagaFacts(recorded, now), trade_id: tradeId }), reserved, held];
 }
 
 /** The event a saga waits on Payment's reaction to, as it was announced (with a new `at`). */

@@ -2,6 +2,7 @@ import type { Binding, PrivateQueue } from '@trading/bus';
 import type { PriceTicked } from '@trading/contracts';
 import type { Logger } from '@trading/platform';
 import type { Connection } from '../connection.ts';
+import type { AccountFeed } from './accountFeed.ts';
 import { bindingKey, bindingOf, type Feed, topicOf } from './feedTopics.ts';
 
 /**
@@ -15,6 +16,8 @@ export type Subscription = {
   /** When it was paused, and the seq of the last tick published to it before (what it may still have unread). */
   pausedAt: number;
   pausedAtSeq: number;
+  /** Settles once the broker has bound the feed queue to the feed (an account's snapshot is read after it). */
+  bound: Promise<void>;
 };
 
 export type FeedHub = ReturnType<typeof createFeedHub>;
@@ -25,6 +28,8 @@ export type FeedHubOptions = {
   /** uWS `app.publish`: one message to every socket on the topic, fanned out in C++. */
   publish: (topic: string, text: string) => void;
   maxPerSocket: number;
+  /** The `account` feeds, sent socket by socket in order (accountFeed.ts). */
+  accounts: AccountFeed;
   logger: Logger;
 };
 
@@ -35,17 +40,18 @@ export type FeedHubOptions = {
  */
 export function createFeedHub(options: FeedHubOptions) {
   const bySocket = new Map<Connection, Map<string, Subscription>>();
-  const bindings = new Map<string, { binding: Binding; count: number }>();
+  const bindings = new Map<string, { binding: Binding; count: number; bound: Promise<void> }>();
   /** The newest tick of each symbol this gateway received (a ticker's snapshot, and a paused ticker's catch-up). */
   const latest = new Map<string, PriceTicked>();
 
-  const retain = (feed: Feed) => {
+  const retain = (feed: Feed): Promise<void> => {
     const binding = bindingOf(feed);
     const key = bindingKey(binding);
-    const held = bindings.get(key) ?? { binding, count: 0 };
+    const held = bindings.get(key) ?? { binding, count: 0, bound: Promise.resolve() };
     held.count += 1;
     bindings.set(key, held);
-    if (held.count === 1) void options.queue.bind(binding);
+    if (held.count === 1) held.bound = options.queue.bind(binding).catch(() => undefined);
+    return held.bound;
   };
   const release = (feed: Feed) => {
     const key = bindingKey(bindingOf(feed));
@@ -64,6 +70,7 @@ export function createFeedHub(options: FeedHubOptions) {
     subs.delete(topic);
     if (subs.size === 0) bySocket.delete(connection);
     connection.unsubscribe(topic);
+    if (sub.feed.channel === 'account') options.accounts.unfollow(sub.feed.key, sub);
     release(sub.feed);
     return true;
   };
@@ -79,17 +86,19 @@ export function createFeedHub(options: FeedHubOptions) {
       const existing = subs.get(topic);
       if (!existing && subs.size >= options.maxPerSocket) return undefined;
       if (existing) connection.unsubscribe(topic);
-      else retain(feed);
-      const sub: Subscription = { feed, topic, state: 'pending', pausedAt: 0, pausedAtSeq: 0 };
+      if (existing && feed.channel === 'account') options.accounts.unfollow(feed.key, existing);
+      const bound = existing ? (bindings.get(bindingKey(bindingOf(feed)))?.bound ?? Promise.resolve()) : retain(feed);
+      const sub: Subscription = { feed, topic, state: 'pending', pausedAt: 0, pausedAtSeq: 0, bound };
       subs.set(topic, sub);
       bySocket.set(connection, subs);
+      if (feed.channel === 'account') options.accounts.follow(feed.key, sub, connection);
       return sub;
     },
     /** Puts a pending subscription on its topic once its snapshot is sent; false if it was ended or replaced meanwhile. */
     activate(connection: Connection, sub: Subscription): boolean {
       if (bySocket.get(connection)?.get(sub.topic) !== sub) return false;
       sub.state = 'live';
-      connection.subscribe(sub.topic);
+      if (sub.feed.channel !== 'account') connection.subscribe(sub.topic);
       return true;
     },
     /** Ends one subscription (UNSUBSCRIBE, a failed snapshot, a slow reader); false if there was none. */
@@ -115,6 +124,7 @@ export function createFeedHub(options: FeedHubOptions) {
       options.publish(topicOf(feed), JSON.stringify(body));
     },
     counts: () => ({ sockets: bySocket.size, bindings: bindings.size }),
+    accounts: options.accounts,
     logger: options.logger,
   };
 }

@@ -1,5 +1,5 @@
-import { errorCodes, type PriceTicked } from '@trading/contracts';
-import type { Feed } from './feedTopics.ts';
+import { type ErrorCode, errorCodes, type PriceTicked } from '@trading/contracts';
+import { type Feed, feedNames } from './feedTopics.ts';
 
 /** A symbol's price tick as a ticker subscriber reads it. `seq` is the market's, rising per symbol. */
 export function tickerMessage(tick: Pick<PriceTicked, 'symbol' | 'price' | 'at' | 'seq'>) {
@@ -11,7 +11,10 @@ export function tradeMessage(trade: { symbol: string; price: string; quantity: s
   return { type: 'TRADE', symbol: trade.symbol, price: trade.price, amount: trade.quantity, at: trade.at };
 }
 
-/** Sent once before a subscription is ended by the gateway: which feed, and why (an error code). */
-export function endedNotice(feed: Feed, code: 'SLOW_CONSUMER') {
-  return { type: 'UNSUBSCRIBED', channel: feed.channel, symbol: feed.key, code, message: errorCodes[code].message };
+/**
+ * Sent once before a subscription is ended by the gateway: which feed, and why (an error code: SLOW_CONSUMER, or why
+ * an account's fresh snapshot could not be had after a lost broker connection).
+ */
+export function endedNotice(feed: Feed, code: ErrorCode) {
+  return { type: 'UNSUBSCRIBED', ...feedNames(feed), code, message: errorCodes[code].message };
 }

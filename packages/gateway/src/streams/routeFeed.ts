@@ -1,5 +1,5 @@
 import type { Handler } from '@trading/bus';
-import { brokerUsers, exchanges, priceTicked, sagaCompleted } from '@trading/contracts';
+import { accountChange, brokerUsers, exchanges, priceTicked, sagaCompleted } from '@trading/contracts';
 import { PoisonMessageError } from '@trading/platform';
 import type { FeedHub } from './feedHub.ts';
 import { tickerMessage, tradeMessage } from './feedMessages.ts';
@@ -23,7 +23,9 @@ function recentIds(max: number) {
 /**
  * The handler of this gateway's feed queue: a symbol's tick goes to its ticker's sockets (only a newer one: the
  * ticker is conflated to the latest price), a completed trade to its symbol's trades sockets once, stripped of whose
- * it was. Only the market may move a price and only Trade may announce a trade: anything else is dead-lettered.
+ * it was, an account's change to the sockets that follow it, in order (accountFeed.ts). Only the market may move a
+ * price, only Trade may announce a trade, and an account's change comes from the service it names as its source,
+ * under the routing key of the account it is about: anything else is dead-lettered.
  */
 export function routeFeed(hub: FeedHub): Handler {
   const recentTrades = recentIds(RECENT_TRADES);
@@ -33,6 +35,15 @@ export function routeFeed(hub: FeedHub): Handler {
       const tick = priceTicked.safeParse(delivery.body);
       if (!tick.success) throw new PoisonMessageError('not a price tick');
       if (hub.noteTick(tick.data)) hub.publish({ channel: 'ticker', key: tick.data.symbol }, tickerMessage(tick.data));
+      return;
+    }
+    if (delivery.exchange === exchanges.accounts) {
+      const change = accountChange.safeParse(delivery.body);
+      if (!change.success) throw new PoisonMessageError('not an account change');
+      const { source, user_id } = change.data;
+      if (delivery.userId !== brokerUsers[source]) throw new PoisonMessageError(`a ${source} account change from ${delivery.userId ?? 'nobody'}`);
+      if (delivery.routingKey !== `account.${user_id}`) throw new PoisonMessageError(`an account change of ${user_id} under ${delivery.routingKey}`);
+      hub.accounts.receive(change.data);
       return;
     }
     if (delivery.userId !== brokerUsers.trade) throw new PoisonMessageError(`a trade from ${delivery.userId ?? 'nobody'}, not the Trade service`);

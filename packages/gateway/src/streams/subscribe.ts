@@ -5,11 +5,13 @@ import { endRequestSpan, type RequestSpan } from '../requestSpan.ts';
 import type { FeedHub, Subscription } from './feedHub.ts';
 import { tickerMessage } from './feedMessages.ts';
 import type { Feed } from './feedTopics.ts';
+import { handleAccountSubscription } from './subscribeAccount.ts';
 
 export type StreamContext = PublishContext & { feeds: FeedHub };
 
 /**
- * SUBSCRIBE and UNSUBSCRIBE, answered like any request. Any authenticated socket may follow the public feeds. A
+ * SUBSCRIBE and UNSUBSCRIBE, answered like any request. Any authenticated socket may follow the public feeds, and
+ * the accounts it may act for (subscribeAccount.ts). A
  * subscription waits for its snapshot, the symbol's latest price as Trade quotes it (which also tells an unknown
  * symbol), and joins its topic as the reply is sent: the changes follow the snapshot in order. Subscribing again to
  * a feed gets a fresh snapshot (a client that saw a gap). At most `maxPerSocket` feeds per socket.
@@ -20,7 +22,9 @@ export function handleSubscription(ctx: StreamContext, connection: Connection, r
     endRequestSpan(span, reply);
   };
   if (connection.identity.principal.kind === 'anonymous') return answer(errorReply(request.id, request.type, 'UNAUTHENTICATED'));
-  const feed: Feed = { channel: request.channel, key: request.symbol };
+  if (request.channel === 'account') return handleAccountSubscription(ctx, connection, request, answer);
+  // The request's schema makes a public feed name its symbol.
+  const feed: Feed = { channel: request.channel, key: request.symbol ?? '' };
   const named = { channel: feed.channel, symbol: feed.key };
   if (request.type === 'UNSUBSCRIBE') {
     const ended = ctx.feeds.remove(connection, feed);
