@@ -53,6 +53,11 @@ describe('a stream ticket', () => {
     expect(decodePrincipal('viewer')).to.deep.equal({ kind: 'viewer' });
     expect(authorize({ kind: 'viewer' }, { id: 1, type: 'QUOTE', symbol: 'BTC' })).to.include({ ok: true });
     expect(authorize({ kind: 'viewer' }, { id: 2, type: 'REPORT' })).to.include({ ok: false, code: 'FORBIDDEN' });
+    // What SUBSCRIBE to an account asks (subscribeAccount.ts): a viewer follows no one's account.
+    expect(authorize({ kind: 'viewer' }, { id: 3, type: 'USER_INFO', user_id: '0b0c0f9e-5c1e-4c5e-9d5a-6f1f2a3b4c5d' })).to.include({
+      ok: false,
+      code: 'FORBIDDEN',
+    });
     expect(authorize({ kind: 'viewer' }, { id: 3, type: 'ADD_USER' })).to.include({ ok: false, code: 'FORBIDDEN' });
   });
 });
