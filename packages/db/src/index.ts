@@ -16,3 +16,4 @@ export * from './deadLetters/deadLetterRows.ts';
 export * from './deadLetters/recordDeadLetter.ts';
 export { afterCommit } from './afterCommit.ts';
 export * from './probeDatabase.ts';
+export * from './migrations/index.ts';

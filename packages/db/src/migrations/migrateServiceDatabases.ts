@@ -1,0 +1,62 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type DatabasePasswords, provisionDatabaseRoles } from '../databaseRoles.ts';
+import { type Baseline, baselineHistory } from './baselineHistory.ts';
+import { ensureDatabase } from './ensureDatabase.ts';
+import { type DatabaseOwner, databaseOwners } from '@trading/platform';
+import { databasesOf } from './serviceDatabases.ts';
+
+const run = promisify(execFile);
+
+export type MigrateOptions = {
+  /** The repository's root: prisma/<service>.config.ts and prisma/<service>/migrations are there. */
+  root: string;
+  /** Each service's database as the migration role (databaseUrlsByService): the same URL four times, or up to four. */
+  urls: Record<DatabaseOwner, string>;
+  /** The runtime roles' passwords, when the server asks for them (DB_PASSWORD_<SERVICE>). */
+  passwords?: DatabasePasswords;
+};
+
+export type MigrationResult = Baseline & { output: string };
+
+/**
+ * `pnpm migrate`: every service's migrations, into its own database. Creates a missing database, baselines a service
+ * whose database still has only the combined history (baselineHistory), runs `prisma migrate deploy` with the service's
+ * config (its migrations, its history table), then provisions the runtime roles once in each database.
+ *
+ * The four deploys run at once: each takes ~15 s, mostly the WebAssembly engine's idle lock timer after the work
+ * (prisma/README.md). Deploys into the same database queue on Prisma's advisory lock, which gives up after 10 s; a
+ * deploy that gave up is run again once the others have finished.
+ */
+export async function migrateServiceDatabases({ root, urls, passwords = {} }: MigrateOptions): Promise<MigrationResult[]> {
+  const databases = databasesOf(urls);
+  for (const url of databases.keys()) await ensureDatabase(url);
+  const baselines = new Map<DatabaseOwner, Baseline>();
+  for (const service of databaseOwners) baselines.set(service, await baselineHistory(urls[service], service, join(root, 'prisma', service, 'migrations')));
+  const deploy = (service: DatabaseOwner) => deployMigrations(root, service, urls[service]);
+  const first = await Promise.allSettled(databaseOwners.map(deploy));
+  const outputs = new Map<DatabaseOwner, string>();
+  for (const [i, outcome] of first.entries()) {
+    const service = databaseOwners[i]!;
+    if (outcome.status === 'fulfilled') outputs.set(service, outcome.value);
+    else if (/advisory lock/i.test(String((outcome.reason as Error).message))) outputs.set(service, await deploy(service));
+    else throw outcome.reason;
+  }
+  for (const url of databases.keys()) await provisionDatabaseRoles(url, passwords);
+  return databaseOwners.map((service) => ({ ...baselines.get(service)!, output: outputs.get(service) ?? '' }));
+}
+
+async function deployMigrations(root: string, service: DatabaseOwner, url: string): Promise<string> {
+  try {
+    const { stdout } = await run('pnpm', ['exec', 'prisma', 'migrate', 'deploy', '--config', `prisma/${service}.config.ts`], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: url },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    return stdout;
+  } catch (err) {
+    const { stdout = '', stderr = '' } = err as { stdout?: string; stderr?: string };
+    throw new Error(`${service}'s migrations failed: ${`${stdout}\n${stderr}`.trim().split('\n').slice(-12).join('\n')}`);
+  }
+}
