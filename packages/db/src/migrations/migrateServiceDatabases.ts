@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type DatabasePasswords, provisionDatabaseRoles } from '../databaseRoles.ts';
@@ -30,6 +31,7 @@ export type MigrationResult = Baseline & { output: string };
  * deploy that gave up is run again once the others have finished.
  */
 export async function migrateServiceDatabases({ root, urls, passwords = {} }: MigrateOptions): Promise<MigrationResult[]> {
+  refuseCombinedDirectory(root);
   const databases = databasesOf(urls);
   for (const url of databases.keys()) await ensureDatabase(url);
   const baselines = new Map<DatabaseOwner, Baseline>();
@@ -45,6 +47,18 @@ export async function migrateServiceDatabases({ root, urls, passwords = {} }: Mi
   }
   for (const url of databases.keys()) await provisionDatabaseRoles(url, passwords);
   return databaseOwners.map((service) => ({ ...baselines.get(service)!, output: outputs.get(service) ?? '' }));
+}
+
+/**
+ * A migration left in the combined directory, prisma/migrations (from a branch made before the split), would never be
+ * applied: nothing reads that directory any more. Refuse to run until it is moved into its service's directory.
+ */
+function refuseCombinedDirectory(root: string): void {
+  const combined = join(root, 'prisma', 'migrations');
+  const left = existsSync(combined) ? readdirSync(combined).filter((name) => existsSync(join(combined, name, 'migration.sql'))) : [];
+  if (left.length > 0) {
+    throw new Error(`prisma/migrations holds ${left.join(', ')}: move each into its service's directory, prisma/<service>/migrations (prisma/README.md)`);
+  }
 }
 
 async function deployMigrations(root: string, service: DatabaseOwner, url: string): Promise<string> {
