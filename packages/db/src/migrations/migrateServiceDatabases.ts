@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { type DatabasePasswords, provisionDatabaseRoles } from '../databaseRoles.ts';
 import { type Baseline, baselineHistory } from './baselineHistory.ts';
 import { ensureDatabase } from './ensureDatabase.ts';
@@ -26,27 +27,37 @@ export type MigrationResult = Baseline & { output: string };
  * whose database still has only the combined history (baselineHistory), runs `prisma migrate deploy` with the service's
  * config (its migrations, its history table), then provisions the runtime roles once in each database.
  *
- * The four deploys run at once: each takes ~15 s, mostly the WebAssembly engine's idle lock timer after the work
- * (prisma/README.md). Deploys into the same database queue on Prisma's advisory lock, which gives up after 10 s; a
- * deploy that gave up is run again once the others have finished.
+ * The four deploys run at once: each takes ~15 s, mostly the CLI's start and the WebAssembly engine's idle timer after
+ * the work (prisma/README.md). Prisma's own advisory lock is one per database, whatever the history, so four deploys
+ * into one database would queue on it and give up after its 10 s; each service holds a lock of its own instead
+ * (withServiceLock), so two `pnpm migrate` runs never migrate the same service at once, and different services run side by side.
  */
 export async function migrateServiceDatabases({ root, urls, passwords = {} }: MigrateOptions): Promise<MigrationResult[]> {
   refuseCombinedDirectory(root);
   const databases = databasesOf(urls);
   for (const url of databases.keys()) await ensureDatabase(url);
-  const baselines = new Map<DatabaseOwner, Baseline>();
-  for (const service of databaseOwners) baselines.set(service, await baselineHistory(urls[service], service, join(root, 'prisma', service, 'migrations')));
-  const deploy = (service: DatabaseOwner) => deployMigrations(root, service, urls[service]);
-  const first = await Promise.allSettled(databaseOwners.map(deploy));
-  const outputs = new Map<DatabaseOwner, string>();
-  for (const [i, outcome] of first.entries()) {
-    const service = databaseOwners[i]!;
-    if (outcome.status === 'fulfilled') outputs.set(service, outcome.value);
-    else if (/advisory lock/i.test(String((outcome.reason as Error).message))) outputs.set(service, await deploy(service));
-    else throw outcome.reason;
-  }
+  const results = await Promise.all(
+    databaseOwners.map((service) =>
+      withServiceLock(urls[service], service, async () => {
+        const baseline = await baselineHistory(urls[service], service, join(root, 'prisma', service, 'migrations'));
+        return { ...baseline, output: await deployMigrations(root, service, urls[service]) };
+      }),
+    ),
+  );
   for (const url of databases.keys()) await provisionDatabaseRoles(url, passwords);
-  return databaseOwners.map((service) => ({ ...baselines.get(service)!, output: outputs.get(service) ?? '' }));
+  return results;
+}
+
+/** Runs `work` holding the service's migration lock in its database (a session advisory lock, released at the end). */
+async function withServiceLock<T>(url: string, service: DatabaseOwner, work: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, application_name: 'trading-migrate' });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [`trading.migrate.${service}`]);
+    return await work();
+  } finally {
+    await client.end();
+  }
 }
 
 /**
@@ -65,7 +76,8 @@ async function deployMigrations(root: string, service: DatabaseOwner, url: strin
   try {
     const { stdout } = await run('pnpm', ['exec', 'prisma', 'migrate', 'deploy', '--config', `prisma/${service}.config.ts`], {
       cwd: root,
-      env: { ...process.env, DATABASE_URL: url },
+      // withServiceLock stands for Prisma's one lock per database (above).
+      env: { ...process.env, DATABASE_URL: url, PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK: '1' },
       maxBuffer: 16 * 1024 * 1024,
     });
     return stdout;
