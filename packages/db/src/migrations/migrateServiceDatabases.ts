@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { type DatabasePasswords, provisionDatabaseRoles } from '../databaseRoles.ts';
 import { type Baseline, baselineHistory } from './baselineHistory.ts';
 import { ensureDatabase } from './ensureDatabase.ts';
@@ -28,36 +27,21 @@ export type MigrationResult = Baseline & { output: string };
  * config (its migrations, its history table), then provisions the runtime roles once in each database.
  *
  * The four deploys run at once: each takes ~15 s, mostly the CLI's start and the WebAssembly engine's idle timer after
- * the work (prisma/README.md). Prisma's own advisory lock is one per database, whatever the history, so four deploys
- * into one database would queue on it and give up after its 10 s; each service holds a lock of its own instead
- * (withServiceLock), so two `pnpm migrate` runs never migrate the same service at once, and different services run side by side.
+ * the work (prisma/README.md). Each holds its service's migration lock (prisma/migrationConfig.ts), not Prisma's one
+ * per database, so they run side by side in one database too, while two runs never migrate one service at once.
  */
 export async function migrateServiceDatabases({ root, urls, passwords = {} }: MigrateOptions): Promise<MigrationResult[]> {
   refuseCombinedDirectory(root);
   const databases = databasesOf(urls);
   for (const url of databases.keys()) await ensureDatabase(url);
   const results = await Promise.all(
-    databaseOwners.map((service) =>
-      withServiceLock(urls[service], service, async () => {
-        const baseline = await baselineHistory(urls[service], service, join(root, 'prisma', service, 'migrations'));
-        return { ...baseline, output: await deployMigrations(root, service, urls[service]) };
-      }),
-    ),
+    databaseOwners.map(async (service) => {
+      const baseline = await baselineHistory(urls[service], service, join(root, 'prisma', service, 'migrations'));
+      return { ...baseline, output: await deployMigrations(root, service, urls[service]) };
+    }),
   );
   for (const url of databases.keys()) await provisionDatabaseRoles(url, passwords);
   return results;
-}
-
-/** Runs `work` holding the service's migration lock in its database (a session advisory lock, released at the end). */
-async function withServiceLock<T>(url: string, service: DatabaseOwner, work: () => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, application_name: 'trading-migrate' });
-  await client.connect();
-  try {
-    await client.query('SELECT pg_advisory_lock(hashtext($1))', [`trading.migrate.${service}`]);
-    return await work();
-  } finally {
-    await client.end();
-  }
 }
 
 /**
@@ -76,8 +60,7 @@ async function deployMigrations(root: string, service: DatabaseOwner, url: strin
   try {
     const { stdout } = await run('pnpm', ['exec', 'prisma', 'migrate', 'deploy', '--config', `prisma/${service}.config.ts`], {
       cwd: root,
-      // withServiceLock stands for Prisma's one lock per database (above).
-      env: { ...process.env, DATABASE_URL: url, PRISMA_SCHEMA_DISABLE_ADVISORY_LOCK: '1' },
+      env: { ...process.env, DATABASE_URL: url },
       maxBuffer: 16 * 1024 * 1024,
     });
     return stdout;
