@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { defineConfig } from 'prisma/config';
 
+// The client's config (`pnpm generate`). Migrations have one config per service, prisma/<service>.config.ts, which
+// `pnpm migrate` (infra/scripts/migrate.ts) runs: see prisma/README.md.
 // Zero-env default; schema.prisma reads it through env("DATABASE_URL").
 process.env.DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/trading';
 // Prisma 6 falls back to its native query engine (and downloads it) whenever it cannot
@@ -13,13 +15,10 @@ process.env.CHECKPOINT_DISABLE ??= '1';
 
 export default defineConfig({
   schema: 'prisma/schema.prisma',
-  migrations: { path: 'prisma/migrations' },
-  // The CLI runs its WebAssembly schema engine over this driver adapter: no native binary.
+  // The CLI runs its WebAssembly engine over this driver adapter: no native binary.
   engine: 'js',
   experimental: { adapter: true },
   async adapter() {
-    // The CLI never closes this pool: allowExitOnIdle lets it exit without waiting
-    // for pg's 10 s idle timeout.
     return new PrismaPg({ connectionString: process.env.DATABASE_URL, allowExitOnIdle: true });
   },
 });

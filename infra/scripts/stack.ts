@@ -15,16 +15,17 @@ import {
   randomBrokerPassword,
   serviceBrokerUrl,
 } from '@trading/bus';
-import { databasePasswordsFrom, provisionDatabaseRoles, serviceDatabaseUrl } from '@trading/db';
-import { operatorPorts } from '@trading/platform';
-import pg from 'pg';
+import { databasePasswordsFrom, migrateServiceDatabases, serviceDatabaseUrl } from '@trading/db';
+import { type DatabaseOwner, databaseOwners, databasesConfigShape, databaseUrlsByService, loadConfig, operatorPorts } from '@trading/platform';
 import { PinoPretty } from 'pino-pretty';
 
 const services = ['payment', 'trade', 'reporting', 'market', 'gateway'] as const;
-// No service sees another's broker password, nor the admin's URL: each gets AMQP_URL as its own broker user.
+// No service sees another's broker password, nor the admin's URL: each gets AMQP_URL as its own broker user, and its
+// own database as its runtime role (DATABASE_URL), never the migration role's URLs.
 const env = Object.fromEntries(
   Object.entries(process.env).filter(
-    ([key]) => key !== 'ADMIN_API_KEY' && !key.startsWith('DB_PASSWORD_') && !services.some((s) => key === brokerPasswordVariable(s)),
+    ([key]) =>
+      key !== 'ADMIN_API_KEY' && !key.startsWith('DB_PASSWORD_') && !key.endsWith('_DATABASE_URL') && !services.some((s) => key === brokerPasswordVariable(s)),
   ),
 );
 /** DB_PASSWORD_<SERVICE>, when the database asks for passwords; none with local trust authentication. */
@@ -51,7 +52,28 @@ const adminApiKey = process.env.ADMIN_API_KEY ?? randomBytes(32).toString('base6
 const adminKeyFile = new URL('../../.tmp/admin-api-key', import.meta.url).pathname;
 /** Only the gateway and Reporting authenticate clients; Payment and Trade never see the operator's key. */
 const needsAdminKey = new Set<string>(['gateway', 'reporting']);
-const databaseUrl = env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/trading';
+/**
+ * STACK_DATABASES=split: a database per service on the same server, named after DATABASE_URL's (trading_payment,
+ * trading_trade, trading_reporting, trading_market), each holding its service's schema only. Otherwise (`one`, the
+ * default) every service shares DATABASE_URL's. <SERVICE>_DATABASE_URL, when set, names a service's own either way.
+ */
+const stackDatabases = env.STACK_DATABASES ?? 'one';
+if (stackDatabases !== 'one' && stackDatabases !== 'split') {
+  process.stderr.write(`STACK_DATABASES must be one or split, not ${stackDatabases}\n`);
+  process.exit(2);
+}
+const databaseUrls = databaseUrlsByService(loadConfig(databasesConfigShape, stackDatabases === 'split' ? withSplitDefaults(process.env) : process.env));
+
+/** The environment with each service's database variable defaulted to <DATABASE_URL's database>_<service>. */
+function withSplitDefaults(source: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const base = new URL(source.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/trading');
+  const own = (service: DatabaseOwner) => {
+    const url = new URL(base);
+    url.pathname = `${base.pathname}_${service}`;
+    return [`${service.toUpperCase()}_DATABASE_URL`, source[`${service.toUpperCase()}_DATABASE_URL`] || url.toString()];
+  };
+  return { ...source, ...Object.fromEntries(databaseOwners.map(own)) };
+}
 const gatewayPort = Number(env.GATEWAY_PORT ?? '3000');
 const reportingPort = Number(env.REPORTING_PORT ?? '3002');
 /**
@@ -69,21 +91,6 @@ const pretty =
   env.LOG_FORMAT === 'json'
     ? process.stdout
     : PinoPretty({ colorize: true, singleLine: true, ignore: 'pid,hostname,service', messageFormat: '[{service}] {msg}' });
-
-async function ensureDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.slice(1));
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
-  } finally {
-    await client.end();
-  }
-}
 
 function enableManagementUi(): string {
   try {
@@ -136,8 +143,9 @@ function startService(name: (typeof services)[number], k: number): Promise<Child
     ...env,
     AMQP_URL: serviceBrokerUrl(adminAmqpUrl, name, brokerPasswords),
     ...(onCluster ? { AMQP_URLS: adminAmqpUrls.map((url) => serviceBrokerUrl(url, name, brokerPasswords)).join(',') } : {}),
-    // Each service connects as its own runtime role, granted only its own schema (provisionDatabaseRoles).
-    DATABASE_URL: serviceDatabaseUrl(databaseUrl, name, databasePasswords),
+    // Each service connects to its own database as its own runtime role, granted only its own schema
+    // (provisionDatabaseRoles); the gateway's health probe goes to Payment's.
+    DATABASE_URL: serviceDatabaseUrl(databaseUrls[name === 'gateway' ? 'payment' : name], name, databasePasswords),
     OPERATOR_PORT: String(operatorPorts[name] + 100 * k),
     ...(name === 'gateway' ? { GATEWAY_PORT: String(gatewayPort + 10 * k) } : {}),
     ...(name === 'reporting' ? { REPORTING_PORT: String(reportingPort + 10 * k) } : {}),
@@ -183,9 +191,7 @@ async function stop(code: number): Promise<void> {
 process.once('SIGINT', () => void stop(0));
 process.once('SIGTERM', () => void stop(0));
 
-await ensureDatabase(databaseUrl);
-execFileSync('pnpm', ['exec', 'prisma', 'migrate', 'deploy'], { stdio: ['ignore', 'ignore', 'inherit'], env });
-await provisionDatabaseRoles(databaseUrl, databasePasswords);
+await migrateServiceDatabases({ root: new URL('../../', import.meta.url).pathname, urls: databaseUrls, passwords: databasePasswords });
 // The cluster's nodes run both plugins already (`pnpm cluster up`); the system broker gets them here.
 const managementUi = onCluster ? `${clusterNodes.map((n) => `http://127.0.0.1:${n.management}`).join('  ')} (guest / guest)` : enableManagementUi();
 const brokerMetrics = onCluster ? clusterNodes.map((n) => `http://127.0.0.1:${n.prometheus}/metrics`).join('  ') : enableBrokerMetrics();
@@ -206,6 +212,7 @@ process.stdout.write(`
     Dashboard      http://127.0.0.1:${reportingPort}/
     Reports API    curl -H "Authorization: Bearer <key>" http://127.0.0.1:${reportingPort}/api/report
     Health         http://127.0.0.1:${gatewayPort}/health
+    Databases      ${databaseOwners.map((service) => `${service} ${new URL(databaseUrls[service]).pathname.slice(1)}`).join(', ')}
     Market prices  exchange \`market\`, routing keys market.tick.<SYMBOL> (table market.tick)
     RabbitMQ UI    ${managementUi}
     Metrics        ${services.map((name) => `${name.padEnd(9)} ${instanceNumbers.map((k) => `http://127.0.0.1:${operatorPorts[name] + 100 * k}/metrics`).join('  ')}`).join('\n                   ')}

@@ -12,7 +12,9 @@ import pg from 'pg';
  *   (outbox.ts), and Reporting on its projections, which it rebuilds from its event store.
  *
  * Roles are the cluster's; their grants are each database's, so provisioning runs once per database, after its
- * migrations, and again after every later migration (the grants cover the tables that exist when it runs).
+ * migrations, and again after every later migration (the grants cover the tables that exist when it runs). A database
+ * may hold every service's schema (the default) or one service's only (PAYMENT_DATABASE_URL, …): a role is granted its
+ * schema where the schema is, and CONNECT there; the gateway (no schema; its health probe) may connect to each.
  */
 /** `truncate`: the tables of its schema the role may TRUNCATE, or 'all' of them but the append-only ones. */
 export type DatabaseRole = { role: string; schema: string | undefined; appendOnly: readonly string[]; truncate: readonly string[] | 'all' };
@@ -60,8 +62,10 @@ export async function provisionDatabaseRoles(adminUrl: string, passwords: Databa
   await client.connect();
   try {
     const database = (await client.query<{ db: string }>('SELECT current_database() AS db')).rows[0]!.db;
+    const present = new Set((await client.query<{ nspname: string }>('SELECT nspname FROM pg_namespace')).rows.map((r) => r.nspname));
     for (const [service, { role, schema, appendOnly, truncate }] of Object.entries(databaseRoles) as [DatabaseService, DatabaseRole][]) {
       await ensureRole(client, role, passwords[service]);
+      if (schema && !present.has(schema)) continue;
       await client.query(`GRANT CONNECT ON DATABASE ${quote(database)} TO ${quote(role)}`);
       if (!schema) continue;
       const s = quote(schema);

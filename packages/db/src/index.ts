@@ -17,3 +17,4 @@ export * from './deadLetters/recordDeadLetter.ts';
 export { afterCommit } from './afterCommit.ts';
 export * from './probeDatabase.ts';
 export * from './accountStream.ts';
+export * from './migrations/index.ts';

@@ -1,4 +1,4 @@
-import { baseConfigShape, booleanSetting, operatorConfigShape } from '@trading/platform';
+import { baseConfigShape, ownDatabaseShape, booleanSetting, operatorConfigShape } from '@trading/platform';
 import { z } from 'zod';
 
 const ms = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
@@ -6,6 +6,7 @@ const ms = (min: number, max: number, fallback: number) => z.coerce.number().int
 /** The market service's settings, read once by main.ts through loadConfig. */
 export const marketConfigShape = {
   ...baseConfigShape,
+  ...ownDatabaseShape('market'),
   ...operatorConfigShape('market'),
   /** `simulated`: the seeded random walk; `csv`: replay MARKET_CSV_FILE. */
   MARKET_SOURCE: z.enum(['simulated', 'csv']).default('simulated'),

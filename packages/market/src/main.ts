@@ -2,7 +2,17 @@ import { randomInt } from 'node:crypto';
 import { connectBus } from '@trading/bus';
 import { topology } from '@trading/contracts';
 import { connectDatabase, databaseProbe } from '@trading/db';
-import { announceReady, closeGracefully, createLogger, loadConfig, runMain, startOperatorServer, startTracing, brokerUrls } from '@trading/platform';
+import {
+  announceReady,
+  closeGracefully,
+  createLogger,
+  loadConfig,
+  ownDatabaseUrl,
+  runMain,
+  startOperatorServer,
+  startTracing,
+  brokerUrls,
+} from '@trading/platform';
 import { marketConfigShape } from './config.ts';
 import { holdLeadership } from './holdLeadership.ts';
 import { type LeaderTerm, startLeaderTerm } from './leaderTerm.ts';
@@ -11,17 +21,18 @@ import { loadInstruments } from './tickStore.ts';
 
 runMain('market', async () => {
   const config = loadConfig(marketConfigShape);
+  const databaseUrl = ownDatabaseUrl(config, 'market');
   startTracing('market', config);
   const logger = createLogger('market', config.LOG_LEVEL);
   const seed = config.MARKET_SEED ?? randomInt(0, 0xffffffff);
-  const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger, applicationName: 'trading-market' });
+  const db = await connectDatabase({ url: databaseUrl, poolMax: config.DB_POOL_MAX, logger, applicationName: 'trading-market' });
   const instruments = await loadInstruments(db);
   const makeSource = sourceFactory(config, seed, instruments);
   const bus = await connectBus({ url: brokerUrls(config), logger, service: 'market', topology, prefetch: config.PREFETCH });
   const clock = () => new Date();
   let term: LeaderTerm | undefined;
   const leadership = holdLeadership({
-    url: config.DATABASE_URL,
+    url: databaseUrl,
     applicationName: 'trading-market-leader',
     retryMs: config.MARKET_LEADER_RETRY_MS,
     logger,

@@ -1,8 +1,19 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { Decimal } from '@trading/contracts';
-import { checkInvariants, definitiveReply, type Load, type RequestRecord, sqlChecks, startLoad, summarize, waitForInvariants } from '@trading/faults';
+import {
+  checkInvariants,
+  checkViolations,
+  definitiveReply,
+  type Load,
+  type RequestRecord,
+  sqlChecks,
+  startLoad,
+  summarize,
+  waitForInvariants,
+} from '@trading/faults';
 import { rabbitmqctl, type ServiceName, startStack, TradingClient, testEnv, useStack, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
+import pg from 'pg';
 import { backupTool, query, servicePrivileges, type Totals, totals } from './support/backupTool.ts';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
@@ -185,7 +196,13 @@ describe('a backup taken while a load runs through the gateway', function () {
 async function eventsAgainstFacts(url: string, users: readonly string[]) {
   const check = sqlChecks.find((c) => c.name === 'events-stored-once');
   if (!check) throw new Error('the invariant checker has no events-stored-once check');
-  return query<{ type: string; saga_id: string | null; expected: string | null; stored: string }>(url, check.sql, [users]);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await checkViolations(client, check, users)) as { type: string; saga_id: string | null; expected: string | null; stored: string }[];
+  } finally {
+    await client.end();
+  }
 }
 
 /** Per user, the sum of the DEPOSIT rows of the ledger. */

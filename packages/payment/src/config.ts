@@ -1,8 +1,9 @@
-import { baseConfigShape, booleanSetting, inboxRetentionShape, operatorConfigShape } from '@trading/platform';
+import { baseConfigShape, ownDatabaseShape, booleanSetting, inboxRetentionShape, operatorConfigShape } from '@trading/platform';
 
 /** The Payment service's settings, read once by main.ts through loadConfig. */
 export const paymentConfigShape = {
   ...baseConfigShape,
+  ...ownDatabaseShape('payment'),
   ...inboxRetentionShape,
   ...operatorConfigShape('payment'),
   /** Fault injection for tests: exit right after a commit, before publishing (see crashAfterCommit.ts). */

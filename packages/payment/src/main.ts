@@ -7,6 +7,7 @@ import {
   createLogger,
   inboxPruningSettings,
   loadConfig,
+  ownDatabaseUrl,
   runMain,
   startOperatorServer,
   startTracing,
@@ -20,9 +21,10 @@ import type { PaymentDeps } from './deps.ts';
 /** The Payment service's composition root: the only place that reads config and builds the logger, database and bus. */
 runMain('payment', async () => {
   const config = loadConfig(paymentConfigShape);
+  const databaseUrl = ownDatabaseUrl(config, 'payment');
   startTracing('payment', config);
   const logger = createLogger('payment', config.LOG_LEVEL);
-  const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger, applicationName: 'trading-payment' });
+  const db = await connectDatabase({ url: databaseUrl, poolMax: config.DB_POOL_MAX, logger, applicationName: 'trading-payment' });
   const bus = await connectBus({ url: brokerUrls(config), logger, service: 'payment', topology, prefetch: config.PREFETCH });
   const outbox = createOutbox({ db, bus, schema: 'payment', logger });
   outbox.start();

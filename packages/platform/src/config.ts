@@ -33,6 +33,40 @@ export const baseConfigShape = {
   OTEL_BSP_SCHEDULE_DELAY: z.coerce.number().int().min(1).max(60_000).default(5000),
 };
 
+/** The services that own a database schema (named after the service), and so may have a database of their own. */
+export const databaseOwners = ['payment', 'trade', 'reporting', 'market'] as const;
+export type DatabaseOwner = (typeof databaseOwners)[number];
+
+/**
+ * A service's own database: <SERVICE>_DATABASE_URL (PAYMENT_DATABASE_URL, …), validated with the rest of its config.
+ * Unset, the service uses DATABASE_URL, so with none set every service shares the one database, as before the split.
+ */
+export function ownDatabaseShape<S extends DatabaseOwner>(service: S) {
+  return { [`${service.toUpperCase()}_DATABASE_URL`]: z.string().url().optional() } as Record<`${Uppercase<S>}_DATABASE_URL`, z.ZodOptional<z.ZodString>>;
+}
+
+/** The database a service connects to: its own URL (ownDatabaseShape) when set, else DATABASE_URL. */
+export function ownDatabaseUrl<S extends DatabaseOwner>(
+  config: { DATABASE_URL: string } & Partial<Record<`${Uppercase<S>}_DATABASE_URL`, string>>,
+  service: S,
+): string {
+  return config[`${service.toUpperCase() as Uppercase<S>}_DATABASE_URL`] ?? config.DATABASE_URL;
+}
+
+/** Every owner's database, for the tools that reach them all: `pnpm migrate`, the invariant checker, backups. */
+export const databasesConfigShape = {
+  DATABASE_URL: baseConfigShape.DATABASE_URL,
+  ...ownDatabaseShape('payment'),
+  ...ownDatabaseShape('trade'),
+  ...ownDatabaseShape('reporting'),
+  ...ownDatabaseShape('market'),
+};
+
+/** Each owner's database (ownDatabaseUrl): the same URL four times by default, or up to four databases. */
+export function databaseUrlsByService(config: { DATABASE_URL: string } & Partial<Record<`${Uppercase<DatabaseOwner>}_DATABASE_URL`, string>>) {
+  return Object.fromEntries(databaseOwners.map((service) => [service, ownDatabaseUrl(config, service)])) as Record<DatabaseOwner, string>;
+}
+
 /** The broker URLs a service connects to: AMQP_URLS (a cluster's nodes) when set, else AMQP_URL. */
 export function brokerUrls(config: { AMQP_URL: string; AMQP_URLS?: string[] | undefined }): string | string[] {
   return config.AMQP_URLS ?? config.AMQP_URL;

@@ -1,8 +1,9 @@
-import { baseConfigShape, operatorConfigShape } from '@trading/platform';
+import { baseConfigShape, ownDatabaseShape, operatorConfigShape } from '@trading/platform';
 import { z } from 'zod';
 
 export const reportingConfigShape = {
   ...baseConfigShape,
+  ...ownDatabaseShape('reporting'),
   ...operatorConfigShape('reporting'),
   /** The reports API and the dashboard. Loopback by default: set 0.0.0.0 (in a container, say) to be reached from elsewhere. */
   REPORTING_PORT: z.coerce.number().int().min(0).max(65535).default(3002),

@@ -2,7 +2,17 @@ import { fileURLToPath } from 'node:url';
 import { connectBus } from '@trading/bus';
 import { apiKeyHash, queues, streamTicketKey, topology } from '@trading/contracts';
 import { connectDatabase, databaseProbe } from '@trading/db';
-import { announceReady, closeGracefully, createLogger, loadConfig, runMain, startOperatorServer, startTracing, brokerUrls } from '@trading/platform';
+import {
+  announceReady,
+  closeGracefully,
+  createLogger,
+  loadConfig,
+  ownDatabaseUrl,
+  runMain,
+  startOperatorServer,
+  startTracing,
+  brokerUrls,
+} from '@trading/platform';
 import { reportingConfigShape } from './config.ts';
 import { followMarket } from './followMarket.ts';
 import { watchDeadLetters } from './deadLetterMetrics.ts';
@@ -19,12 +29,13 @@ import { createQueryGate } from './queryGate.ts';
 
 runMain('reporting', async () => {
   const config = loadConfig(reportingConfigShape);
+  const databaseUrl = ownDatabaseUrl(config, 'reporting');
   startTracing('reporting', config);
   const logger = createLogger('reporting', config.LOG_LEVEL);
-  const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger, applicationName: 'trading-reporting' });
+  const db = await connectDatabase({ url: databaseUrl, poolMax: config.DB_POOL_MAX, logger, applicationName: 'trading-reporting' });
   // Queries have a pool of their own, so none of them can take the connections event ingestion needs.
   const queryDb = await connectDatabase({
-    url: config.DATABASE_URL,
+    url: databaseUrl,
     poolMax: config.REPORTING_QUERY_POOL_MAX,
     logger,
     applicationName: 'trading-reporting-queries',
@@ -44,7 +55,7 @@ runMain('reporting', async () => {
   // Only the key's SHA-256, and the stream tickets' key derived from it, are kept: the clear ADMIN_API_KEY goes no further.
   const auth = createAuthenticator(db, config.ADMIN_API_KEY === undefined ? undefined : apiKeyHash(config.ADMIN_API_KEY), sessions);
   const ticketKey = config.ADMIN_API_KEY === undefined ? undefined : streamTicketKey(config.ADMIN_API_KEY);
-  const listener = listenForUpdates(config.DATABASE_URL, logger, relayUpdates(db, stream, logger));
+  const listener = listenForUpdates(databaseUrl, logger, relayUpdates(db, stream, logger));
   const http = await startHttpServer({
     db,
     queries,

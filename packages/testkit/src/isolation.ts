@@ -1,20 +1,23 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
 import { devBrokerPassword, keptBrokerPasswords, provisionBroker, rabbitmqctl, serviceBrokerUrl } from '@trading/bus';
 import type { ServiceName } from '@trading/contracts';
-import { provisionDatabaseRoles } from '@trading/db';
+import { migrateServiceDatabases } from '@trading/db';
+import { type DatabaseOwner, databaseOwners } from '@trading/platform';
 import pg from 'pg';
 
 export { rabbitmqctl };
 
-const run = promisify(execFile);
 const ROOT = new URL('../../../', import.meta.url).pathname;
 
 export type TestEnv = {
   /** Unique per test run: names the database and the vhost. */
   runId: string;
+  /** The run's database: every service's, or, when split, the first (Payment's), where the gateway's health probe goes. */
   databaseUrl: string;
+  /** Each service's database, as the migration role: databaseUrl four times, or four databases when split. */
+  databaseUrls: Record<DatabaseOwner, string>;
+  /** Every database the run created (one, or one per service when split). */
+  databases: string[];
   /** The vhost as the broker's admin (guest), for a test's own setup and inspection; services get serviceAmqpUrl. */
   amqpUrl: string;
   vhost: string;
@@ -34,23 +37,35 @@ export const testBrokerPasswords = keptBrokerPasswords(`${ROOT}.tmp/broker-passw
 /** Runs older than this are abandoned (a killed test process); the next run removes what they left. */
 const STALE_AFTER_MS = 3 * 60 * 60 * 1000;
 
+export type TestEnvOptions = {
+  /**
+   * 'one' (the default): one database holds every service's schema, as `npm start` runs by default. 'split': one
+   * database per service (trading_test_<run>_payment, …), each holding only its service's schema, as with
+   * PAYMENT_DATABASE_URL, TRADE_DATABASE_URL, … set; startStack then gives each service its own.
+   */
+  databases?: 'one' | 'split';
+};
+
 /**
- * Creates a database (migrated with the project's own migrations, its services' runtime roles granted their schemas) and
- * a RabbitMQ vhost for this run only, provisioned as `npm start` provisions its own: the service users with their
- * permissions, and the whole topology.
+ * Creates the run's database, or one per service (migrated by `pnpm migrate`'s own code, the runtime roles granted their
+ * schemas), and a RabbitMQ vhost for this run only, provisioned as `npm start` provisions its own: the service users
+ * with their permissions, and the whole topology.
  */
-export async function createTestEnv(): Promise<TestEnv> {
+export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestEnv> {
   await removeStaleEnvs();
   const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const database = `trading_test_${runId}`;
+  const base = `trading_test_${runId}`;
+  const split = options.databases === 'split';
+  const databaseUrls = Object.fromEntries(
+    databaseOwners.map((service) => [service, withDatabase(ADMIN_DATABASE_URL, split ? `${base}_${service}` : base)]),
+  ) as Record<DatabaseOwner, string>;
+  const databases = split ? databaseOwners.map((service) => `${base}_${service}`) : [base];
   const vhost = `test_${runId}`;
-  const databaseUrl = withDatabase(ADMIN_DATABASE_URL, database);
-  await adminQuery(`CREATE DATABASE "${database}"`);
-  await run('pnpm', ['exec', 'prisma', 'migrate', 'deploy'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl } });
-  await provisionDatabaseRoles(databaseUrl);
+  for (const database of databases) await adminQuery(`CREATE DATABASE "${database}"`);
+  await migrateServiceDatabases({ root: ROOT, urls: databaseUrls });
   const amqpUrl = `${AMQP_BASE}/${encodeURIComponent(vhost)}`;
   await provisionBroker(amqpUrl, testBrokerPasswords);
-  return { runId, database, databaseUrl, vhost, amqpUrl };
+  return { runId, database: databases[0]!, databases, databaseUrl: databaseUrls.payment, databaseUrls, vhost, amqpUrl };
 }
 
 /** The run's vhost as a service's own broker user, with the permissions `npm start` gives it. */
@@ -60,7 +75,7 @@ export function serviceAmqpUrl(env: Pick<TestEnv, 'amqpUrl'>, service: ServiceNa
 
 export async function destroyTestEnv(env: TestEnv): Promise<void> {
   await rabbitmqctl('delete_vhost', env.vhost).catch(() => undefined);
-  await adminQuery(`DROP DATABASE IF EXISTS "${env.database}" WITH (FORCE)`);
+  for (const database of env.databases) await adminQuery(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
 }
 
 async function removeStaleEnvs(): Promise<void> {

@@ -14,7 +14,8 @@ export function testEnv(): TestEnv {
 
 export const mochaHooks = {
   async beforeAll(this: { timeout(ms: number): void }) {
-    this.timeout(120_000);
+    // Four `prisma migrate deploy` runs (one per service's migrations, at once) on a shared machine.
+    this.timeout(300_000);
     state.tradingTestEnv = await createTestEnv();
   },
   async afterAll(this: { timeout(ms: number): void }) {

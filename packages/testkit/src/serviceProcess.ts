@@ -73,6 +73,7 @@ export class ServiceProcess {
         ...this.env,
         OPERATOR_PORT: this.operatorPort,
         ...asServiceUser(this.name, this.env.AMQP_URL, this.env.AMQP_URLS, this.env.DATABASE_URL),
+        ...ownDatabaseAsServiceUser(this.name, this.env),
       },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
@@ -136,6 +137,13 @@ const asServiceUser = (name: ServiceName, amqpUrl: string | undefined, amqpUrls:
     : {}),
   ...(databaseUrl ? { DATABASE_URL: serviceDatabaseUrl(databaseUrl, name) } : {}),
 });
+
+/** The service's own database (PAYMENT_DATABASE_URL, …), when the stack gives it one, as its runtime role too. */
+function ownDatabaseAsServiceUser(name: ServiceName, env: Record<string, string | undefined>): Record<string, string> {
+  const variable = `${name.toUpperCase()}_DATABASE_URL`;
+  const url = env[variable];
+  return url ? { [variable]: serviceDatabaseUrl(url, name) } : {};
+}
 
 /**
  * Where test services listen: below the kernel's ephemeral range (from 32768 on Linux, 49152 on macOS), so no

@@ -1,4 +1,5 @@
 import { TEST_ADMIN_API_KEY } from './adminKey.ts';
+import type { TestEnv } from './isolation.ts';
 import { testEnv } from './mochaHooks.ts';
 import { freePort, type ServiceName, ServiceProcess, type ServiceProcessOptions } from './serviceProcess.ts';
 
@@ -21,20 +22,29 @@ export type Stack = {
 /**
  * Starts the named services as processes against this run's database and vhost.
  * `env` adds settings (e.g. SAGA_TIMEOUT_MS) to every service; `sourceRoots` runs some of them from another
- * version's source (ServiceProcess), the others from this repository.
+ * version's source (ServiceProcess), the others from this repository. `on` is another environment than the run's
+ * (createTestEnv({ databases: 'split' }): each service is then given its own database, PAYMENT_DATABASE_URL, …).
  */
 export async function startStack(
   names: readonly ServiceName[],
   env: Record<string, string> = {},
   sourceRoots: Partial<Record<ServiceName, string>> = {},
+  on: TestEnv = testEnv(),
 ): Promise<Stack> {
-  const { amqpUrl, databaseUrl, runId } = testEnv();
+  const { amqpUrl, databaseUrl, databaseUrls, runId } = on;
+  // Only a database of its own is named: a test that sets DATABASE_URL (a restored copy, say) moves every service.
+  const ownDatabases = Object.fromEntries(
+    Object.entries(databaseUrls)
+      .filter(([, url]) => url !== databaseUrl)
+      .map(([service, url]) => [`${service.toUpperCase()}_DATABASE_URL`, url]),
+  );
   const gatewayPort = await freePort();
   const reportingPort = await freePort();
   const common = {
     ADMIN_API_KEY: TEST_ADMIN_API_KEY,
     AMQP_URL: amqpUrl,
     DATABASE_URL: databaseUrl,
+    ...ownDatabases,
     GATEWAY_PORT: String(gatewayPort),
     REPORTING_PORT: String(reportingPort),
     // The dashboard's page follows prices on this stack's gateway.

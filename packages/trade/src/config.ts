@@ -1,9 +1,10 @@
-import { baseConfigShape, booleanSetting, inboxRetentionShape, operatorConfigShape } from '@trading/platform';
+import { baseConfigShape, ownDatabaseShape, booleanSetting, inboxRetentionShape, operatorConfigShape } from '@trading/platform';
 import { z } from 'zod';
 
 /** The Trade service's settings, read once by main.ts through loadConfig. */
 export const tradeConfigShape = {
   ...baseConfigShape,
+  ...ownDatabaseShape('trade'),
   ...inboxRetentionShape,
   ...operatorConfigShape('trade'),
   /** How long a saga waits for Payment's next answer. */

@@ -7,6 +7,7 @@ import {
   createLogger,
   inboxPruningSettings,
   loadConfig,
+  ownDatabaseUrl,
   runMain,
   startOperatorServer,
   startTracing,
@@ -22,9 +23,10 @@ import { startTimeoutSweeper } from './timeoutSweeper.ts';
 /** The Trade service's composition root: the only place that reads config and builds the logger, database and bus. */
 runMain('trade', async () => {
   const config = loadConfig(tradeConfigShape);
+  const databaseUrl = ownDatabaseUrl(config, 'trade');
   startTracing('trade', config);
   const logger = createLogger('trade', config.LOG_LEVEL);
-  const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX, logger, applicationName: 'trading-trade' });
+  const db = await connectDatabase({ url: databaseUrl, poolMax: config.DB_POOL_MAX, logger, applicationName: 'trading-trade' });
   const bus = await connectBus({ url: brokerUrls(config), logger, service: 'trade', topology, prefetch: config.PREFETCH });
   const outbox = createOutbox({ db, bus, schema: 'trade', logger });
   const deps: TradeDeps = {

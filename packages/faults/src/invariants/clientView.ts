@@ -1,6 +1,6 @@
 import { Decimal } from '@trading/contracts';
 import { definitiveReply, type RequestRecord } from '../load/records.ts';
-import type { CheckResult, Queryable } from './types.ts';
+import type { CheckResult, Connections } from './types.ts';
 
 type Totals = { exists: boolean; deposited: string; withdrawn: string; buys: string; bought: string; sells: string; sold: string };
 const FIELDS = ['deposited', 'withdrawn', 'buys', 'bought', 'sells', 'sold'] as const;
@@ -28,24 +28,35 @@ export function clientTotals(records: readonly RequestRecord[]): Map<string, Omi
   return new Map([...totals].map(([user, t]) => [user, Object.fromEntries(FIELDS.map((f) => [f, t[f].toFixed()])) as Omit<Totals, 'exists'>]));
 }
 
-const DATABASE_TOTALS = `
+/** Payment's side of a user's totals: whether the account exists, and its deposits and withdrawals. */
+const PAYMENT_TOTALS = `
   SELECT u.user_id::text AS user_id, a.user_id IS NOT NULL AS exists,
     (SELECT coalesce(sum(available_delta), 0) FROM payment.ledger l WHERE l.user_id = u.user_id AND kind = 'DEPOSIT')::text AS deposited,
-    (SELECT coalesce(-sum(available_delta), 0) FROM payment.ledger l WHERE l.user_id = u.user_id AND kind = 'WITHDRAWAL')::text AS withdrawn,
+    (SELECT coalesce(-sum(available_delta), 0) FROM payment.ledger l WHERE l.user_id = u.user_id AND kind = 'WITHDRAWAL')::text AS withdrawn
+  FROM unnest($1::uuid[]) AS u(user_id) LEFT JOIN payment.account a ON a.user_id = u.user_id`;
+
+/** Trade's side: the user's trades. */
+const TRADE_TOTALS = `
+  SELECT u.user_id::text AS user_id,
     (SELECT count(*) FROM trade.trade t WHERE t.user_id = u.user_id AND side = 'BUY')::text AS buys,
     (SELECT coalesce(sum(quantity), 0) FROM trade.trade t WHERE t.user_id = u.user_id AND side = 'BUY')::text AS bought,
     (SELECT count(*) FROM trade.trade t WHERE t.user_id = u.user_id AND side = 'SELL')::text AS sells,
     (SELECT coalesce(sum(quantity), 0) FROM trade.trade t WHERE t.user_id = u.user_id AND side = 'SELL')::text AS sold
-  FROM unnest($1::uuid[]) AS u(user_id) LEFT JOIN payment.account a ON a.user_id = u.user_id`;
+  FROM unnest($1::uuid[]) AS u(user_id)`;
 
 /**
  * The clients' view against the records: for each user of the load, the deposits, withdrawals and trades
  * confirmed OK add up to exactly what the ledger and trade.trade hold. An ERROR that had an effect, an OK
- * without one, or an effect applied twice all break it.
+ * without one, or an effect applied twice all break it. Payment's and Trade's sides are read from their own databases.
  */
-export async function checkClientView(db: Queryable, records: readonly RequestRecord[]): Promise<CheckResult> {
+export async function checkClientView(dbs: Connections, records: readonly RequestRecord[]): Promise<CheckResult> {
   const told = clientTotals(records);
-  const { rows } = await db.query<Totals & { user_id: string }>(DATABASE_TOTALS, [[...told.keys()]]);
+  const users = [[...told.keys()]];
+  const payment = (await dbs.payment.query<Pick<Totals, 'exists' | 'deposited' | 'withdrawn'> & { user_id: string }>(PAYMENT_TOTALS, users)).rows;
+  const trades = new Map(
+    (await dbs.trade.query<Pick<Totals, 'buys' | 'bought' | 'sells' | 'sold'> & { user_id: string }>(TRADE_TOTALS, users)).rows.map((r) => [r.user_id, r]),
+  );
+  const rows: (Totals & { user_id: string })[] = payment.map((row) => ({ ...row, ...trades.get(row.user_id)! }));
   const violations = rows.flatMap((row): { user_id: string; field: string; client?: string; database: string }[] => {
     const client = told.get(row.user_id);
     if (!row.exists) return [{ user_id: row.user_id, field: 'account', client: 'exists', database: 'missing' }];

@@ -1,5 +1,5 @@
 import { renamedEventTypes } from '@trading/contracts';
-import { HOUSE, inScope, type SqlCheck, TERMINAL_SAGA_STATES } from './types.ts';
+import { HOUSE, imported, inScope, type SqlCheck, TERMINAL_SAGA_STATES } from './types.ts';
 
 /*
  * Reporting's event store against the facts of record. Each fact implies exactly one event: a ledger row its
@@ -11,7 +11,8 @@ import { HOUSE, inScope, type SqlCheck, TERMINAL_SAGA_STATES } from './types.ts'
  * answer to a release with nothing reserved) are checked to be stored at most once per saga. A SagaStarted stored by
  * schema version 1 is the OrderAccepted of its saga. The house's ledger rows (TRADE, FEE) are the
  * other side of the saga user's FundsCaptured or FundsCredited, not events of their own, and the house's account
- * (made by a migration) has no UserCreated.
+ * (made by a migration) has no UserCreated. The facts are counted in Payment's and Trade's databases and those counts
+ * compared with the events in Reporting's.
  */
 const ledgerEventType = `CASE kind WHEN 'DEPOSIT' THEN 'FundsDeposited' WHEN 'WITHDRAWAL' THEN 'FundsWithdrawn'
   WHEN 'RESERVE' THEN 'FundsReserved' WHEN 'RELEASE' THEN 'FundsReleased' WHEN 'CAPTURE' THEN 'FundsCaptured'
@@ -34,15 +35,34 @@ export const eventChecks: SqlCheck[] = [
   {
     name: 'events-stored-once',
     rule: 'reporting.event holds exactly one event per fact of record, counted per (type, user, saga); un-derivable saga events at most once per saga',
-    sql: `
-      WITH facts AS (
+    queries: [
+      {
+        on: 'reporting',
+        imports: [
+          {
+            from: 'payment',
+            sql: `
+      SELECT type, user_id, saga_id, count(*) AS n FROM (
              SELECT ${ledgerEventType} AS type, user_id, saga_id FROM payment.ledger WHERE ${inScope('user_id')} AND user_id <> ${HOUSE}
              UNION ALL SELECT 'UserCreated', user_id, NULL FROM payment.account WHERE ${inScope('user_id')} AND user_id <> ${HOUSE}
-             UNION ALL SELECT 'UserRemoved', user_id, NULL FROM payment.account WHERE removed_at IS NOT NULL AND ${inScope('user_id')}
-             UNION ALL SELECT 'TradeRecorded', user_id, saga_id FROM trade.trade WHERE ${inScope('user_id')}
+             UNION ALL SELECT 'UserRemoved', user_id, NULL FROM payment.account WHERE removed_at IS NOT NULL AND ${inScope('user_id')}) facts
+      GROUP BY 1, 2, 3`,
+          },
+          {
+            from: 'trade',
+            sql: `
+      SELECT type, user_id, saga_id, count(*) AS n FROM (
+             SELECT 'TradeRecorded' AS type, user_id, saga_id FROM trade.trade WHERE ${inScope('user_id')}
              UNION ALL SELECT CASE state WHEN 'COMPLETED' THEN 'SagaCompleted' ELSE 'SagaFailed/' || state::text END, user_id, id
-               FROM trade.saga WHERE state::text IN ${TERMINAL_SAGA_STATES} AND ${inScope('user_id')}),
-           expected AS (SELECT type, user_id, saga_id, count(*) AS n FROM facts GROUP BY 1, 2, 3),
+               FROM trade.saga WHERE state::text IN ${TERMINAL_SAGA_STATES} AND ${inScope('user_id')}) facts
+      GROUP BY 1, 2, 3`,
+          },
+        ],
+        sql: `
+      WITH expected AS (SELECT type, user_id, saga_id, sum(n) AS n FROM (
+                          SELECT * FROM ${imported(2, 'type text, user_id uuid, saga_id uuid, n bigint')} payment
+                          UNION ALL SELECT * FROM ${imported(3, 'type text, user_id uuid, saga_id uuid, n bigint')} trade) facts
+                        GROUP BY 1, 2, 3),
            stored AS (SELECT CASE type WHEN 'SagaFailed' THEN 'SagaFailed/' || coalesce(outcome, '?') ELSE type END AS type,
                              user_id, saga_id, count(*) AS n
                       FROM reporting.event
@@ -58,5 +78,7 @@ export const eventChecks: SqlCheck[] = [
       FROM reporting.event
       WHERE (type IN ${unrecorded} OR ${releasedNothing}) AND ${inScope('user_id')}
       GROUP BY 1, 2, 3 HAVING count(*) > 1`,
+      },
+    ],
   },
 ];

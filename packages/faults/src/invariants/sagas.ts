@@ -1,26 +1,39 @@
-import { HOUSE, inScope, type SqlCheck, TERMINAL_SAGA_STATES } from './types.ts';
+import { HOUSE, imported, inScope, type SqlCheck, TERMINAL_SAGA_STATES } from './types.ts';
 
 /** Trades: every saga ends, ends clean, and moves money exactly once. Meant for after the load and a settle time. */
 export const sagaChecks: SqlCheck[] = [
   {
     name: 'sagas-terminal',
     rule: `every trade.saga is in a terminal state ${TERMINAL_SAGA_STATES}`,
-    sql: `
+    queries: [
+      {
+        on: 'trade',
+        sql: `
       SELECT id AS saga_id, user_id, side, state, created_at, deadline
       FROM trade.saga WHERE ${inScope('user_id')} AND state::text NOT IN ${TERMINAL_SAGA_STATES}`,
+      },
+    ],
   },
   {
     name: 'nothing-held',
     rule: 'with every saga ended, no funds are reserved (account, open reservation) and no holding is reserved',
-    sql: `
+    queries: [
+      {
+        on: 'payment',
+        sql: `
       SELECT 'payment.account' AS "table", user_id, NULL::uuid AS saga_id, reserved
         FROM payment.account WHERE ${inScope('user_id')} AND reserved <> 0
       UNION ALL
       SELECT 'payment.reservation', user_id, saga_id, amount
-        FROM payment.reservation WHERE ${inScope('user_id')} AND status = 'RESERVED'
-      UNION ALL
-      SELECT 'trade.holding', user_id, NULL, reserved
+        FROM payment.reservation WHERE ${inScope('user_id')} AND status = 'RESERVED'`,
+      },
+      {
+        on: 'trade',
+        sql: `
+      SELECT 'trade.holding' AS "table", user_id, NULL::uuid AS saga_id, reserved
         FROM trade.holding WHERE ${inScope('user_id')} AND reserved <> 0`,
+      },
+    ],
   },
   {
     name: 'saga-money-once',
@@ -29,9 +42,14 @@ export const sagaChecks: SqlCheck[] = [
       'COMPLETED BUY paid notional + fee once (the rest of its reservation released) and the house took notional and fee; a ' +
       'COMPLETED SELL was credited notional - fee once and the house paid the notional and took the fee; any other ended saga ' +
       'moved no money of either; an ended saga holds nothing; no ledger row names a saga Trade does not have or another user',
-    sql: `
-      WITH s AS (SELECT id, user_id, side::text AS side, state::text AS state, notional, fee
-                 FROM trade.saga WHERE ${inScope('user_id')}),
+    queries: [
+      {
+        on: 'payment',
+        imports: [
+          { from: 'trade', sql: `SELECT id, user_id, side::text AS side, state::text AS state, notional, fee FROM trade.saga WHERE ${inScope('user_id')}` },
+        ],
+        sql: `
+      WITH s AS ${imported(2, 'id uuid, user_id uuid, side text, state text, notional numeric, fee numeric')},
            l AS (SELECT saga_id, min(user_id::text)::uuid AS user_id, count(DISTINCT user_id) AS users,
                         count(*) FILTER (WHERE kind = 'RESERVE') AS reserves,
                         count(*) FILTER (WHERE kind = 'RELEASE') AS releases,
@@ -66,5 +84,7 @@ export const sagaChecks: SqlCheck[] = [
          OR (state = 'COMPLETED' AND house_fee <> fee)
          OR (state IN ${TERMINAL_SAGA_STATES} AND state <> 'COMPLETED' AND (captures > 0 OR credits > 0 OR house_trades > 0 OR house_fees > 0))
          OR (state IN ${TERMINAL_SAGA_STATES} AND still_reserved <> 0)`,
+      },
+    ],
   },
 ];

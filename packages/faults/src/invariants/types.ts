@@ -1,13 +1,30 @@
 import { HOUSE_USER_ID } from '@trading/contracts';
+import type { DatabaseOwner } from '@trading/platform';
 
 /** Anything that runs a parameterised query: a pg Client, a pool, a client inside a transaction. */
 export type Queryable = { query<R extends object = Record<string, unknown>>(sql: string, values?: unknown[]): Promise<{ rows: R[] }> };
 
+/** Each service's database; the same connection four times when they share one. */
+export type Connections = Record<DatabaseOwner, Queryable>;
+
 /**
- * One invariant, stated as a query that returns the rows breaking it (none when it holds). `$1` is the user scope;
- * a `global` check has no parameter and reads the whole database whatever the scope (a sum over every account).
+ * Rows read from one service's database for a query on another's: no SQL ever spans two databases. The rows travel
+ * as one JSON text parameter (jsonb keeps NUMERIC exact), which the query reads with `imported`.
  */
-export type SqlCheck = { name: string; rule: string; sql: string; global?: boolean };
+export type Import = { from: DatabaseOwner; sql: string };
+
+/** A query on one service's database, with what it imports from others: parameter $2 is the first import, and so on. */
+export type CheckQuery = { on: DatabaseOwner; sql: string; imports?: readonly Import[] };
+
+/**
+ * One invariant, stated as queries that return the rows breaking it (none when it holds); its rows are theirs
+ * together. `$1` is the user scope, which every query of a scoped check names; a `global` check has no scope (its
+ * imports are then $1, $2, …) and reads the whole database whatever the scope (a sum over every account).
+ */
+export type SqlCheck = { name: string; rule: string; queries: readonly CheckQuery[]; global?: boolean };
+
+/** An import's rows as a relation of the given columns, e.g. imported(2, 'user_id uuid, paid numeric'). */
+export const imported = (parameter: number, columns: string): string => `(SELECT * FROM jsonb_to_recordset($${parameter}::jsonb) AS r(${columns}))`;
 
 export type CheckResult = {
   name: string;

@@ -1,32 +1,36 @@
 import { resolve } from 'node:path';
 import { databasePasswordsFrom } from '@trading/db';
-import { baseConfigShape, ConfigError, loadConfig } from '@trading/platform';
+import { ConfigError, databasesConfigShape, databaseUrlsByService, loadConfig } from '@trading/platform';
 import { backupDatabase } from './backupDatabase.ts';
 import { redacted } from './connection.ts';
 import { defaultBackupFile } from './defaultBackupFile.ts';
 import { OpsError } from '../opsError.ts';
-import { describeContents } from './listTables.ts';
+import { describeContents, listTables } from './listTables.ts';
 import { type BackupCommand, parseCommand, USAGE } from './parseCommand.ts';
 import { restoreDatabase } from './restoreDatabase.ts';
+import { backupFiles, restoreTarget } from './serviceDatabases.ts';
 
 /*
  * `pnpm backup [--out <file>]` and `pnpm restore <file> [--into <database-url>] [--force]` (README, Operations →
  * Backups). The database is DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/trading), as the migration
- * role; the runtime roles' passwords, for a restore that creates them, are DB_PASSWORD_<SERVICE>, as `pnpm migrate`
+ * role, or with a database per service each <SERVICE>_DATABASE_URL (serviceDatabases.ts); the runtime roles' passwords, for a restore that creates them, are DB_PASSWORD_<SERVICE>, as `pnpm migrate`
  * reads them. Exit codes: 0 done, 1 failed, 2 wrong command, 3 restore refused (errors.ts).
  */
 const print = (line: string): void => void process.stdout.write(`${line}\n`);
 
 async function run(command: BackupCommand): Promise<void> {
   if (command.command === 'help') return print(USAGE);
-  const config = loadConfig({ DATABASE_URL: baseConfigShape.DATABASE_URL });
+  const config = loadConfig(databasesConfigShape);
+  const urls = databaseUrlsByService(config);
   if (command.command === 'backup') {
-    const backup = await backupDatabase(config.DATABASE_URL, resolve(command.out ?? defaultBackupFile(new Date())));
-    print(`backup written: ${backup.file} (${mebibytes(backup.bytes)}, ${backup.bytes} bytes) in ${seconds(backup.durationMs)}`);
-    print(`one snapshot of ${redacted(config.DATABASE_URL)} taken at ${backup.startedAt.toISOString()}: ${describeContents(backup.contents)}`);
+    for (const { url, file, services } of backupFiles(resolve(command.out ?? defaultBackupFile(new Date())), urls)) {
+      const backup = await backupDatabase(url, file);
+      print(`backup written: ${backup.file} (${mebibytes(backup.bytes)}, ${backup.bytes} bytes) in ${seconds(backup.durationMs)}`);
+      print(`one snapshot of ${redacted(url)} (${services.join(', ')}) taken at ${backup.startedAt.toISOString()}: ${describeContents(backup.contents)}`);
+    }
     return;
   }
-  const targetUrl = command.into ?? config.DATABASE_URL;
+  const targetUrl = command.into ?? restoreTarget(await listTables(resolve(command.file)).catch(() => []), urls, config.DATABASE_URL);
   const restore = await restoreDatabase({ file: resolve(command.file), targetUrl, force: command.force, passwords: databasePasswordsFrom(process.env) });
   print(
     `restored ${command.file} into database ${restore.database} (${redacted(targetUrl)}) in ${seconds(restore.durationMs)}: ${describeContents(restore.contents)}`,

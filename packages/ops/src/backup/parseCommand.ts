@@ -7,9 +7,11 @@ export type BackupCommand =
   | { command: 'help' };
 
 export const USAGE = `usage:
-  pnpm backup [--out <file>]                              dump DATABASE_URL (default .tmp/backups/trading-<UTC time>.dump)
-  pnpm restore <file> [--into <database-url>] [--force]   restore a dump into DATABASE_URL, or into the database --into names
-                                                          (created if missing); a database holding data is replaced only with --force`;
+  pnpm backup [--out <file>]                              dump DATABASE_URL (default .tmp/backups/trading-<UTC time>.dump); with a
+                                                          database per service (<SERVICE>_DATABASE_URL), each to <file>.<service>.dump
+  pnpm restore <file> [--into <database-url>] [--force]   restore a dump into DATABASE_URL (a dump of one service's schema: into that
+                                                          service's database), or into the database --into names (created if
+                                                          missing); a database holding data is replaced only with --force`;
 
 /** The command line after the script (`backup …` or `restore …`), checked. Pure. */
 export function parseCommand(argv: readonly string[]): BackupCommand {

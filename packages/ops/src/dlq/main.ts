@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { devBrokerPassword, keptBrokerPasswords } from '@trading/bus';
 import { connectDatabase } from '@trading/db';
-import { loadConfig, runMain } from '@trading/platform';
+import { loadConfig, ownDatabaseUrl, runMain } from '@trading/platform';
 import { dlqConfigShape } from './config.ts';
 import { createReplayer } from './createReplayer.ts';
 import { OpsError } from '../opsError.ts';
@@ -26,7 +26,7 @@ runMain('dlq', async () => {
     return;
   }
   const passwords = keptBrokerPasswords(new URL('../../../../.tmp/broker-passwords.json', import.meta.url).pathname, process.env, devBrokerPassword, false);
-  const db = await connectDatabase({ url: config.DATABASE_URL, poolMax: 2, applicationName: 'trading-dlq' });
+  const db = await connectDatabase({ url: ownDatabaseUrl(config, 'reporting'), poolMax: 2, applicationName: 'trading-dlq' });
   const replayer = createReplayer(config.AMQP_URL, passwords);
   try {
     process.exitCode = await runDlq(

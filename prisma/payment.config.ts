@@ -1,0 +1,3 @@
+import { migrationConfig } from './migrationConfig.ts';
+
+export default migrationConfig('payment');
