@@ -1,16 +1,6 @@
 import { Decimal } from '@trading/contracts';
-import { baseConfigShape, booleanSetting, ConfigError } from '@trading/platform';
+import { baseConfigShape, booleanSetting, ConfigError, commaSeparated } from '@trading/platform';
 import { z } from 'zod';
-
-/** A comma-separated list of `item`s. */
-const list = <T extends z.ZodType>(item: T) =>
-  z.string().transform((text, ctx) => {
-    const parsed = text.split(',').map((part) => item.safeParse(part.trim()));
-    const bad = parsed.findIndex((p) => !p.success);
-    if (bad < 0) return parsed.map((p) => p.data as z.output<T>);
-    ctx.addIssue({ code: 'custom', message: `item ${bad + 1} of "${text}" is not valid` });
-    return z.NEVER;
-  });
 
 /** A target rate in sagas per second, or `max` for flat out. */
 const rate = z.union([z.literal('max'), z.coerce.number().int().min(1).max(100_000)]);
@@ -25,7 +15,7 @@ export const benchConfigShape = {
    * GATEWAY_URL: socket i starts on the i-th and moves to the next when its gateway goes away, re-sending what is
    * unanswered with its id.
    */
-  GATEWAY_URLS: list(z.string().url()).optional(),
+  GATEWAY_URLS: commaSeparated(z.string().url()).optional(),
   /** The operator's key (npm start prints it): the bench acts for its many users with it, exempt from the rate limits. */
   ADMIN_API_KEY: z.string({ message: 'is required: the operator key `npm start` printed (npm run bench reads it while that stack runs)' }).min(32),
   /** The gateway process to measure in idle mode; found through the port's listener when unset. */
@@ -57,14 +47,14 @@ export const benchConfigShape = {
   BENCH_FLOOD_DEPTH: z.coerce.number().int().min(1).max(256).default(50),
   BENCH_FLOOD_HTTP: z.coerce.number().int().min(0).max(1000).default(16),
   /** One measured step per rate, in order; `max` runs flat out with BENCH_DEPTH requests in flight per connection. */
-  BENCH_RATES: list(rate).prefault('250,500,750,max'),
+  BENCH_RATES: commaSeparated(rate).prefault('250,500,750,max'),
   BENCH_DURATION_S: z.coerce.number().min(0.2).max(600).default(10),
   BENCH_WARMUP_S: z.coerce.number().min(0).max(60).default(2),
   BENCH_CONNECTIONS: z.coerce.number().int().min(1).max(5000).default(50),
   BENCH_DEPTH: z.coerce.number().int().min(1).max(256).default(8),
   BENCH_USERS: z.coerce.number().int().min(1).max(100_000).default(200),
   BENCH_MIX: z.enum(['both', 'buy']).default('both'),
-  BENCH_SYMBOLS: list(
+  BENCH_SYMBOLS: commaSeparated(
     z
       .string()
       .regex(/^[A-Za-z0-9]{1,16}$/)

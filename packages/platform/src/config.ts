@@ -1,6 +1,23 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 
+/**
+ * A comma-separated setting as the list of its items, trimmed, blanks dropped; `item` checks each (a list of URLs,
+ * symbols, rates). Bound its length with `.refine` where it matters.
+ */
+export const commaSeparated = <T extends z.ZodType>(item: T) =>
+  z.string().transform((text, ctx) => {
+    const parts = text
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== '');
+    const parsed = parts.map((part) => item.safeParse(part));
+    const bad = parsed.findIndex((p) => !p.success);
+    if (bad < 0) return parsed.map((p) => p.data as z.output<T>);
+    ctx.addIssue({ code: 'custom', message: `"${parts[bad]}" (item ${bad + 1}) is not valid: ${parsed[bad]?.error?.issues[0]?.message ?? ''}` });
+    return z.NEVER;
+  });
+
 /** Settings every service shares. Each service extends this with its own keys. */
 export const baseConfigShape = {
   /**
@@ -12,15 +29,8 @@ export const baseConfigShape = {
    * A RabbitMQ cluster's nodes, comma-separated, each as AMQP_URL would name it (the same user and vhost); when set it
    * replaces AMQP_URL, and a lost connection moves to the next node (`pnpm cluster up` prints them).
    */
-  AMQP_URLS: z
-    .string()
-    .transform((value) =>
-      value
-        .split(',')
-        .map((url) => url.trim())
-        .filter((url) => url !== ''),
-    )
-    .pipe(z.array(z.string().url()).min(1))
+  AMQP_URLS: commaSeparated(z.string().url())
+    .refine((urls) => urls.length > 0, 'name at least one node')
     .optional(),
   DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/trading'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,4 +1,4 @@
-import { baseConfigShape, ownDatabaseShape, operatorConfigShape } from '@trading/platform';
+import { baseConfigShape, commaSeparated, ownDatabaseShape, operatorConfigShape } from '@trading/platform';
 import { z } from 'zod';
 
 export const reportingConfigShape = {
@@ -22,20 +22,8 @@ export const reportingConfigShape = {
    * Where the dashboard's page opens its price stream (the gateway's ticker feed): ws:// or wss:// URLs as the
    * browser reaches them, comma-separated; the page starts on the first and moves to the next when it goes away.
    */
-  GATEWAY_PUBLIC_URL: z
-    .string()
-    .transform((value) =>
-      value
-        .split(',')
-        .map((url) => url.trim())
-        .filter((url) => url !== ''),
-    )
-    .pipe(
-      z
-        .array(z.string().regex(/^wss?:\/\/[^\s/?#]+\/?$/, { message: 'must be ws:// or wss:// URLs such as ws://127.0.0.1:3000' }))
-        .min(1)
-        .max(9),
-    )
+  GATEWAY_PUBLIC_URL: commaSeparated(z.string().regex(/^wss?:\/\/[^\s/?#]+\/?$/, { message: 'must be ws:// or wss:// URLs such as ws://127.0.0.1:3000' }))
+    .refine((urls) => urls.length >= 1 && urls.length <= 9, 'one to nine gateways')
     .default(['ws://127.0.0.1:3000']),
   /**
    * How long an idle Reporting waits for more events before it stores a transaction's worth. Nobody waits on it, and
