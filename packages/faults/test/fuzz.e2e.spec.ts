@@ -79,11 +79,14 @@ describe('fuzzed requests through the gateway', function () {
   let stack: Stack;
   let client: TradingClient;
   let user: string;
+  let userKey: string;
 
   before(async () => {
     stack = await startStack(ALL_SERVICES, SCENARIO_ENV);
     client = await TradingClient.connect(stack.gatewayUrl);
-    user = String((await client.request({ type: 'ADD_USER' })).user_id);
+    const added = await client.request({ type: 'ADD_USER' });
+    user = String(added.user_id);
+    userKey = String(added.api_key);
     await client.request({ type: 'DEPOSIT', user_id: user, amount: '100' });
   });
   after(async () => {
@@ -117,6 +120,55 @@ describe('fuzzed requests through the gateway', function () {
     expect(await client.request({ type: 'USER_INFO', user_id: user })).to.include({ status: 'OK' });
     const report = await waitForInvariants(testEnv().databaseUrl, { users: [user], settleMs: 30_000 });
     expect(report.ok, summarize(report)).to.equal(true);
+  });
+
+  it('answers SUBSCRIBE, UNSUBSCRIBE and LOGIN with strange channels, symbols, user ids and tickets at once, following no other account', async () => {
+    const garbage = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.integer(), fc.constant(null), fc.object({ maxDepth: 1 }));
+    const streamRequest = fc.record(
+      {
+        type: fc.constantFrom('SUBSCRIBE', 'UNSUBSCRIBE'),
+        channel: fc.oneof(fc.constantFrom('ticker', 'trades', 'account', 'ACCOUNT', 'orders'), garbage),
+        symbol: fc.oneof(fc.constantFrom('BTC', 'NOPE', 'btc'), garbage),
+        user_id: fc.oneof(fc.constant(user), fc.uuid(), garbage),
+      },
+      { requiredKeys: ['type'] },
+    );
+    const ticket = fc.oneof(
+      garbage,
+      fc.string({ maxLength: 300 }).map((text) => `st1.${text}`),
+      // The shape of a real ticket (st1.<base64url payload>.<43-character MAC>), forged.
+      fc.tuple(fc.stringMatching(/^[A-Za-z0-9_-]{1,60}$/), fc.stringMatching(/^[A-Za-z0-9_-]{43}$/)).map(([p, m]) => `st1.${p}.${m}`),
+    );
+    const owner = await TradingClient.connect(stack.gatewayUrl, { apiKey: userKey });
+    const anonymous = await TradingClient.connect(stack.gatewayUrl, { apiKey: null });
+    try {
+      await fc.assert(
+        fc.asyncProperty(streamRequest, async (body) => {
+          // Well under the gateway's REPLY_TIMEOUT_MS: answered at once, never left to time out.
+          const reply = await owner.request(body, 3000);
+          expect(replyDefect(reply), JSON.stringify({ body, reply })).to.equal(undefined);
+          if (reply.status === 'OK' && body.channel === 'account') expect(reply.user_id, 'only its own account').to.equal(user);
+        }),
+        { numRuns: 300, seed: 20_261_202, endOnFailure: true },
+      );
+      await fc.assert(
+        fc.asyncProperty(ticket, async (stream_ticket) => {
+          const reply = await anonymous.request({ type: 'LOGIN', stream_ticket }, 3000);
+          expect(replyDefect(reply), JSON.stringify({ stream_ticket, reply })).to.equal(undefined);
+          expect(reply.status, 'a forged ticket authenticates nobody').to.equal('ERROR');
+        }),
+        { numRuns: 200, seed: 20_261_202, endOnFailure: true },
+      );
+      // The flood of LOGINs has spent the anonymous socket's rate budget: once it is back, the socket still acts for nobody.
+      let after = await anonymous.request({ type: 'USER_INFO', user_id: user }, 3000);
+      if (after.code === 'RATE_LIMITED') {
+        await new Promise((resolve) => setTimeout(resolve, Number(after.retry_after_ms) + 50));
+        after = await anonymous.request({ type: 'USER_INFO', user_id: user }, 3000);
+      }
+      expect(after).to.include({ status: 'ERROR', code: 'UNAUTHENTICATED' });
+    } finally {
+      await Promise.all([owner.close(), anonymous.close()]);
+    }
   });
 
   it('answers hostile ids, numbers, times, cursors and mixed-case user ids at once, and dead-letters none of them', async () => {
