@@ -1,11 +1,13 @@
 import { type OutgoingMessage, withSchemaVersion } from '@trading/contracts';
-import { extractTraceContext, injectTraceContext, withSpan } from '@trading/platform';
+import { extractTraceContext, injectTraceContext, TransientError, withSpan } from '@trading/platform';
 import { once } from 'node:events';
 import type { BusState } from './busState.ts';
 import { waitForChannel } from './waitForChannel.ts';
 
 /**
- * Publishes and resolves once the broker has confirmed the message (persisted on a quorum queue). The message carries
+ * Publishes and resolves once the broker has confirmed the message (persisted on a quorum queue); rejects with a
+ * TransientError when it was nacked or its channel closed first (a broker node dying, a queue without a leader), so a
+ * handler that publishes is retried rather than spending its attempts on the broker's trouble. The message carries
  * the schema version it was written in: its own header if it has one (an outbox row), or the current one. With tracing
  * on, the publish is a PRODUCER span continuing the trace the message's headers carry (an outbox row's, a replayed
  * dead letter's) or else the active one, and the message carries that span's `traceparent`.
@@ -48,7 +50,7 @@ async function send(state: BusState, message: OutgoingMessage): Promise<void> {
         userId: state.username,
         timestamp: Math.floor(Date.now() / 1000),
       },
-      (err) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()),
+      (err) => (err ? reject(new TransientError(`publish not confirmed: ${err instanceof Error ? err.message : String(err)}`)) : resolve()),
     );
     if (!accepted && !state.drained) {
       // A channel that closes before it drains settles the wait too: the publishes behind it then wait for the next

@@ -70,6 +70,24 @@ describe('RabbitMQ bus', () => {
     expect(await listQueues(), 'a second provisioning leaves it alone').to.match(new RegExp(`^${queues.reportingQueries}\\s+quorum$`, 'm'));
   });
 
+  it('rejects a publish the broker nacks with a TransientError, so a handler that publishes is retried, not dead-lettered', async () => {
+    const queue = `nacking-${randomUUID()}`;
+    const connection = await amqp.connect(testEnv().amqpUrl);
+    const channel = await connection.createChannel();
+    await channel.assertQueue(queue, { durable: false, autoDelete: true, arguments: { 'x-max-length': 0, 'x-overflow': 'reject-publish' } });
+    try {
+      const refused = await bus.publish({ exchange: '', routingKey: queue, messageId: randomUUID(), type: 'Test', body: {} }).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(refused).to.be.instanceOf(TransientError);
+      expect((refused as Error).message).to.match(/nacked/);
+    } finally {
+      await channel.deleteQueue(queue);
+      await connection.close();
+    }
+  });
+
   it('delivers a confirmed persistent message to its consumer, which acks it', async () => {
     const received: Delivery[] = [];
     await bus.consumePrivate([{ exchange: exchanges.apiResponse, routingKey: 'gateway.bus-test' }], async (d) => {
