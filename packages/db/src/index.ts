@@ -17,4 +17,5 @@ export * from './deadLetters/recordDeadLetter.ts';
 export { afterCommit } from './afterCommit.ts';
 export * from './probeDatabase.ts';
 export * from './accountStream.ts';
+export * from './partitionOwnership.ts';
 export * from './migrations/index.ts';
