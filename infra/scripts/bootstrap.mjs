@@ -55,6 +55,13 @@ if (!(await reachable(amqpUrl, 5672))) {
   fail(`RabbitMQ is not reachable at ${new URL(amqpUrl).host}: start it (rabbitmq-server -detached) or set AMQP_URL.`);
 }
 
+// Payment's and Trade's partitions route through the consistent-hash exchange, a plugin that ships with RabbitMQ.
+if (['localhost', '127.0.0.1'].includes(new URL(amqpUrl).hostname)) {
+  const plugin = 'rabbitmq_consistent_hash_exchange';
+  if (run('rabbitmq-plugins', ['enable', '--quiet', plugin], true) !== 0) {
+    process.stdout.write(`• could not enable ${plugin}: run \`rabbitmq-plugins enable ${plugin}\` as the broker's user\n`);
+  }
+}
 process.stdout.write(`• installing the workspace with pnpm ${pnpmVersion}\n`);
 if (pnpm(['install', '--frozen-lockfile', '--reporter=silent']) !== 0) fail('pnpm install failed (see above).');
 process.stdout.write('• generating the Prisma client\n');

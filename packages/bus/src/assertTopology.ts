@@ -7,7 +7,7 @@ import type { Channel } from 'amqplib';
  */
 export async function assertTopology(channel: Channel, topology: Topology): Promise<void> {
   for (const exchange of topology.exchanges) {
-    await channel.assertExchange(exchange.name, exchange.type, { durable: exchange.durable });
+    await channel.assertExchange(exchange.name, exchange.type, { durable: exchange.durable, arguments: exchange.arguments });
   }
   for (const name of topology.checkedExchanges ?? []) await channel.checkExchange(name);
   for (const queue of topology.queues) {

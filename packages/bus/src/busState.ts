@@ -43,6 +43,10 @@ export type Consumer = {
   prefetch?: number;
   channel?: Channel;
   tag?: string;
+  /** Set once the consumer is being removed (removeConsumer): its new deliveries are left for the broker to return. */
+  stopping?: boolean;
+  /** The messages of this consumer in hand. */
+  readonly inFlight: Set<Promise<void>>;
 };
 
 /** What the bus's verbs share: the connection as it is now, the registered consumers and the messages in hand. */

@@ -2,7 +2,7 @@ import type { OutgoingMessage } from '@trading/contracts';
 import { type Binding, type BusOptions, createBusState, type Handler } from './busState.ts';
 import { close, stopConsuming } from './close.ts';
 import { connect } from './connect.ts';
-import { addConsumer } from './consume.ts';
+import { addConsumer, type Consumption } from './consume.ts';
 import { followPrivate, type PrivateQueue } from './privateQueue.ts';
 import { publish } from './publish.ts';
 import { queueDepth } from './queueDepth.ts';
@@ -16,14 +16,16 @@ export type Bus = {
   publish(message: OutgoingMessage): Promise<void>;
   /**
    * Consumes a durable queue of the topology; each message is acked only after `handler` resolves. `prefetch` bounds
-   * the messages in hand at once on this queue (default the bus's), e.g. to run few queries side by side.
+   * the messages in hand at once on this queue (default the bus's), e.g. to run few queries side by side. It consumes
+   * across reconnects until its `stop` (a partition handed to another instance), which finishes what the handler
+   * holds, then leaves the rest to the broker.
    */
-  consume(queue: string, handler: Handler, options?: { prefetch?: number }): Promise<void>;
+  consume(queue: string, handler: Handler, options?: { prefetch?: number }): Promise<Consumption>;
   /**
    * Consumes a private queue bound with `bindings` (a gateway's replies): exclusive to this connection, gone with it,
    * declared again on every reconnect. `options.name` names it (a gateway's `gateway.<instance>`); default server-named.
    */
-  consumePrivate(bindings: readonly Binding[], handler: Handler, options?: { name?: string }): Promise<void>;
+  consumePrivate(bindings: readonly Binding[], handler: Handler, options?: { name?: string }): Promise<Consumption>;
   /**
    * Consumes a private queue whose bindings change while it runs (a gateway's live feeds: one binding per feed its
    * subscribers want), named like consumePrivate's. The bindings are made again on every reconnect.

@@ -24,7 +24,7 @@ export function toDefinitions(topology: Topology, vhost = '/', passwords?: Broke
       durable: e.durable,
       auto_delete: false,
       internal: false,
-      arguments: {},
+      arguments: e.arguments ?? {},
     })),
     queues: topology.queues.map((q) => ({ name: q.name, vhost, durable: q.durable, auto_delete: false, arguments: q.arguments })),
     bindings: topology.bindings.map((b) => ({

@@ -14,5 +14,6 @@ export * from './watchQueueDepth.ts';
 export * from './followTicks.ts';
 export * from './readDeadLetter.ts';
 export * from './openRepublisher.ts';
+export type { Consumption } from './consume.ts';
 export type { PrivateQueue } from './privateQueue.ts';
 export * from './cluster/index.ts';

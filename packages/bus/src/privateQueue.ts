@@ -18,7 +18,7 @@ const same = (a: Binding, b: Binding): boolean => a.exchange === b.exchange && a
  */
 export async function followPrivate(state: BusState, handler: Handler, name?: string): Promise<PrivateQueue> {
   const bindings: Binding[] = [];
-  const consumer: Consumer = { handler, bindings, ...(name ? { privateName: name } : {}) };
+  const consumer: Omit<Consumer, 'inFlight'> = { handler, bindings, ...(name ? { privateName: name } : {}) };
   await addConsumer(state, consumer);
   const live = () => (state.model && consumer.channel && consumer.privateQueue ? { channel: consumer.channel, queue: consumer.privateQueue } : undefined);
   return {

@@ -23,7 +23,10 @@ export async function provisionBroker(adminUrl: string, passwords: BrokerPasswor
   const connection = await amqp.connect(adminUrl);
   try {
     await replaceChangedQueues(connection, topology);
-    await assertTopology(await connection.createChannel(), topology);
+    await assertTopology(await connection.createChannel(), topology).catch((err: Error) => {
+      if (!/exchange type/i.test(err.message)) throw err;
+      throw new Error(`${err.message}: enable the plugin first (rabbitmq-plugins enable rabbitmq_consistent_hash_exchange)`);
+    });
   } finally {
     await connection.close();
   }

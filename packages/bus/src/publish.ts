@@ -1,4 +1,4 @@
-import { type OutgoingMessage, withSchemaVersion } from '@trading/contracts';
+import { type OutgoingMessage, PARTITION_HEADER, partitionedSources, partitionKeyOf, withSchemaVersion } from '@trading/contracts';
 import { extractTraceContext, injectTraceContext, TransientError, withSpan } from '@trading/platform';
 import { once } from 'node:events';
 import type { BusState } from './busState.ts';
@@ -8,7 +8,8 @@ import { waitForChannel } from './waitForChannel.ts';
  * Publishes and resolves once the broker has confirmed the message (persisted on a quorum queue); rejects with a
  * TransientError when it was nacked or its channel closed first (a broker node dying, a queue without a leader), so a
  * handler that publishes is retried rather than spending its attempts on the broker's trouble. The message carries
- * the schema version it was written in: its own header if it has one (an outbox row), or the current one. With tracing
+ * the schema version it was written in: its own header if it has one (an outbox row), or the current one. One that may
+ * reach Payment's or Trade's partitions carries the key they are chosen by (partitionKeyOf: its user). With tracing
  * on, the publish is a PRODUCER span continuing the trace the message's headers carry (an outbox row's, a replayed
  * dead letter's) or else the active one, and the message carries that span's `traceparent`.
  */
@@ -44,7 +45,7 @@ async function send(state: BusState, message: OutgoingMessage): Promise<void> {
         type: message.type,
         correlationId: message.correlationId,
         replyTo: message.replyTo,
-        headers: injectTraceContext(withSchemaVersion(message.headers)),
+        headers: injectTraceContext(withSchemaVersion(withPartitionKey(message))),
         ...(message.expirationMs === undefined ? {} : { expiration: String(message.expirationMs) }),
         appId: state.options.service,
         userId: state.username,
@@ -60,4 +61,9 @@ async function send(state: BusState, message: OutgoingMessage): Promise<void> {
       });
     }
   });
+}
+
+function withPartitionKey(message: OutgoingMessage): Record<string, string | number> | undefined {
+  if (!partitionedSources.has(message.exchange)) return message.headers;
+  return { [PARTITION_HEADER]: partitionKeyOf(message.body, message.messageId), ...message.headers };
 }

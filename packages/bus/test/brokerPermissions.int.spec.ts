@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { exchanges, publishesTo, type ServiceName, serviceNames, serviceQueues, topology } from '@trading/contracts';
+import { exchanges, partitionExchanges, partitionQueue, publishesTo, type ServiceName, serviceNames, serviceQueues, topology } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
 import { rabbitmqctl, serviceAmqpUrl, testBrokerPasswords, testEnv, waitFor } from '@trading/testkit';
 import amqp from 'amqplib';
@@ -128,9 +128,12 @@ describe('each service’s broker user, on least privilege', () => {
     expect(await brokerAnswer('market', (channel) => channel.assertQueue('', { exclusive: true }))).to.equal(ACCESS_REFUSED);
   });
 
-  it('a service cannot bind its queue with a key the topology does not give it', async () => {
-    expect(await brokerAnswer('trade', (channel) => channel.bindQueue('trade.commands', exchanges.api, 'trade.*'))).to.equal(0);
-    expect(await brokerAnswer('trade', (channel) => channel.bindQueue('trade.commands', exchanges.api, 'reporting.*'))).to.equal(ACCESS_REFUSED);
+  it('a service cannot bind its queues or its partitions with a key the topology does not give it', async () => {
+    expect(await brokerAnswer('trade', (channel) => channel.bindExchange(partitionExchanges.trade, exchanges.api, 'trade.*'))).to.equal(0);
+    expect(await brokerAnswer('trade', (channel) => channel.bindExchange(partitionExchanges.trade, exchanges.api, 'reporting.*'))).to.equal(ACCESS_REFUSED);
+    expect(await brokerAnswer('trade', (channel) => channel.bindQueue(partitionQueue('trade', 0), exchanges.api, 'reporting.*'))).to.equal(ACCESS_REFUSED);
+    expect(await brokerAnswer('trade', (channel) => channel.bindExchange(partitionExchanges.payment, exchanges.api, 'trade.*'))).to.equal(ACCESS_REFUSED);
+    expect(await brokerAnswer('payment', (channel) => channel.deleteExchange(partitionExchanges.payment))).to.equal(ACCESS_REFUSED);
   });
 });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { type Delivery, exchanges, queues, topology } from '@trading/contracts';
+import { type Delivery, exchanges, PARTITION_HEADER, partitionQueues, queues, topology } from '@trading/contracts';
 import { createLogger, TransientError } from '@trading/platform';
 import { rabbitmqctl, testBrokerPasswords, testEnv, waitFor } from '@trading/testkit';
 import amqp from 'amqplib';
@@ -29,7 +29,8 @@ describe('RabbitMQ bus', () => {
     for (const queue of topology.queues) {
       expect(listed).to.match(new RegExp(`^${queue.name}\\s+${queue.arguments['x-queue-type']}\\s+true$`, 'm'));
     }
-    expect(topology.queues.map((q) => q.name).sort()).to.deep.equal(Object.values(queues).sort());
+    const partitions = [...partitionQueues.payment, ...partitionQueues.trade];
+    expect(topology.queues.map((q) => q.name).sort()).to.deep.equal([...Object.values(queues), ...partitions].sort());
     const bindings = await rabbitmqctl('list_bindings', '-p', testEnv().vhost, 'source_name', 'destination_name', 'routing_key', '--no-table-headers');
     for (const b of topology.bindings) {
       expect(bindings).to.include(`${b.source}\t${b.destination}\t${b.routingKey}`);
@@ -100,15 +101,39 @@ describe('RabbitMQ bus', () => {
     expect(delivery.body).to.deep.equal({ n: 1 });
   });
 
+  it('routes every message of one user to one partition, whichever exchange it comes by, and spreads the users', async () => {
+    const seen = new Map<string, Set<string>>();
+    const handler = (queue: string) => async (d: Delivery) => {
+      const key = String(d.headers[PARTITION_HEADER]);
+      seen.set(key, (seen.get(key) ?? new Set()).add(queue));
+    };
+    for (const queue of partitionQueues.payment) await bus.consume(queue, handler(queue));
+    const users = Array.from({ length: 40 }, () => randomUUID());
+    for (const user_id of users) {
+      await bus.publish({ exchange: exchanges.payment, routingKey: 'payment.deposit', messageId: randomUUID(), type: 'DEPOSIT', body: { user_id } });
+      await bus.publish({ exchange: exchanges.payment, routingKey: 'payment.withdraw', messageId: randomUUID(), type: 'WITHDRAW', body: { user_id } });
+      const at = new Date().toISOString();
+      const event = { type: 'OrderAccepted', user_id, at };
+      await bus.publish({ exchange: exchanges.domainEvents, routingKey: 'trade.order.accepted', messageId: randomUUID(), type: 'OrderAccepted', body: event });
+    }
+    await waitFor(() => (users.every((u) => seen.has(u)) ? true : undefined));
+    await new Promise((r) => setTimeout(r, 300));
+    for (const user of users) expect([...seen.get(user)!], user).to.have.length(1);
+    const used = new Set(users.map((u) => [...seen.get(u)!][0]));
+    expect(used.size, 'partitions that received some user').to.be.greaterThan(4);
+  });
+
   it('dead-letters a message whose handler keeps failing, with the reason, after the allowed attempts', async () => {
     const poison = randomUUID();
     let attempts = 0;
-    await bus.consume(queues.payment, async (d) => {
-      if (d.messageId === poison) {
-        attempts += 1;
-        throw new Error('handler exploded');
-      }
-    });
+    for (const queue of partitionQueues.payment) {
+      await bus.consume(queue, async (d) => {
+        if (d.messageId === poison) {
+          attempts += 1;
+          throw new Error('handler exploded');
+        }
+      });
+    }
     const dead: Delivery[] = [];
     await bus.consume(queues.deadLetter, async (d) => {
       dead.push(d);
@@ -117,19 +142,21 @@ describe('RabbitMQ bus', () => {
     const letter = await waitFor(() => dead.find((d) => d.messageId === poison));
     expect(attempts).to.equal(2);
     expect(letter.headers['x-error']).to.equal('handler exploded');
-    expect(letter.headers['x-failed-queue']).to.equal(queues.payment);
+    expect(partitionQueues.payment).to.include(letter.headers['x-failed-queue']);
   });
 
   it('keeps a message through transient failures, however many, and never dead-letters it for them', async () => {
     const id = randomUUID();
     let calls = 0;
     const handled: string[] = [];
-    await bus.consume(queues.trade, async (d) => {
-      if (d.messageId !== id) return;
-      calls += 1;
-      if (calls <= 4) throw new TransientError('database unavailable');
-      handled.push(String(d.messageId));
-    });
+    for (const queue of partitionQueues.trade) {
+      await bus.consume(queue, async (d) => {
+        if (d.messageId !== id) return;
+        calls += 1;
+        if (calls <= 4) throw new TransientError('database unavailable');
+        handled.push(String(d.messageId));
+      });
+    }
     const dead: Delivery[] = [];
     await bus.consume(queues.deadLetter, async (d) => {
       dead.push(d);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { brokerUsers, type Delivery, exchanges, queues, topology } from '@trading/contracts';
+import { brokerUsers, type Delivery, exchanges, partitionQueues, queues, topology } from '@trading/contracts';
 import { createLogger, PoisonMessageError } from '@trading/platform';
 import { serviceAmqpUrl, testEnv, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
@@ -42,9 +42,11 @@ describe("the publisher's identity on every message", () => {
   it("dead-letters as the consumer's user, keeping the publisher's in x-original-user-id", async () => {
     const poison = randomUUID();
     const trade = await connect(serviceAmqpUrl(testEnv(), 'trade'), 'trade');
-    await trade.consume(queues.trade, async (d) => {
-      if (d.messageId === poison) throw new PoisonMessageError('never valid');
-    });
+    for (const queue of partitionQueues.trade) {
+      await trade.consume(queue, async (d) => {
+        if (d.messageId === poison) throw new PoisonMessageError('never valid');
+      });
+    }
     const admin = await connect(testEnv().amqpUrl, 'identity-test');
     const dead: Delivery[] = [];
     await admin.consume(queues.deadLetter, async (d) => {

@@ -10,6 +10,7 @@ import {
   gatewayFeedSources,
   gatewayReplySources,
   marketTickBinding,
+  ownExchange,
   publishOnly,
   publishesTo,
   serviceBindings,
@@ -56,9 +57,11 @@ function permissionFor(service: ServiceName): BrokerPermission {
     ...(service === 'gateway' ? [...gatewayReplySources, ...gatewayFeedSources] : serviceBindings(service).map((b) => b.source)),
     ...(followsMarket.has(service) ? [marketTickBinding.exchange] : []),
   ];
+  // Write on its consistent-hash exchange, to bind it to its sources; configure on it is the provisioning's.
+  const bound = [ownExchange(service)].filter((e) => e !== undefined).map(escapeRegExp);
   return {
     configure: anyOf(own),
-    write: anyOf([...own, ...[...publishesTo[service], exchanges.deadLetter].map(escapeRegExp)]),
+    write: anyOf([...own, ...bound, ...[...publishesTo[service], exchanges.deadLetter].map(escapeRegExp)]),
     read: anyOf([...own, ...(consumedQueues[service] ?? []).map(escapeRegExp), ...sources.map(escapeRegExp)]),
   };
 }

@@ -1,7 +1,7 @@
 import type { ServiceName } from './brokerUsers.ts';
 import { accountKey } from './accountStream.ts';
 import { eventRoutingKeys, priceTickKey } from './messages.ts';
-import { type BindingDeclaration, exchanges, queues, type Topology, topology } from './topology.ts';
+import { type BindingDeclaration, exchanges, partitionExchanges, partitionQueues, queues, type Topology, topology } from './topology.ts';
 
 /** The exchanges each service publishes to. Every consumer also publishes to `dead-letter` what it gives up on. */
 export const publishesTo: Record<ServiceName, readonly string[]> = {
@@ -13,11 +13,14 @@ export const publishesTo: Record<ServiceName, readonly string[]> = {
   market: [exchanges.market],
 };
 
-/** The durable queues each service consumes. The gateway's is private: gateway.<instance>, one per instance, gone with it. */
+/**
+ * The durable queues each service consumes: Payment's and Trade's partitions, and the queue they had before partitions
+ * (drained, no longer bound). The gateway's is private: gateway.<instance>, one per instance, gone with it.
+ */
 export const serviceQueues: Record<ServiceName, readonly string[]> = {
   gateway: [],
-  payment: [queues.payment],
-  trade: [queues.trade],
+  payment: [queues.payment, ...partitionQueues.payment],
+  trade: [queues.trade, ...partitionQueues.trade],
   reporting: [queues.reporting, queues.reportingQueries],
   market: [],
 };
@@ -65,16 +68,21 @@ export const gatewayFeedSources = [exchanges.market, exchanges.accounts] as cons
 /** Routing key of a revoked credential: every gateway instance forgets it at once. */
 export const credentialRevokedKey = eventRoutingKeys.CredentialRevoked;
 
-/** The bindings of a service's own queue, as the topology declares them. */
+/** The exchange a service owns the bindings to: its consistent-hash exchange, if it is partitioned. */
+export const ownExchange = (service: ServiceName): string | undefined =>
+  service === 'payment' || service === 'trade' ? partitionExchanges[service] : undefined;
+
+/** The bindings of a service's own queues, and of its own consistent-hash exchange, as the topology declares them. */
 export function serviceBindings(service: ServiceName): BindingDeclaration[] {
   const own = serviceQueues[service];
-  return topology.bindings.filter((b) => b.destinationType === 'queue' && own.includes(b.destination));
+  return topology.bindings.filter((b) => (b.destinationType === 'queue' ? own.includes(b.destination) : b.destination === ownExchange(service)));
 }
 
 /**
- * The part of the topology a service asserts with its own broker user at every (re)connect: its queue and that
- * queue's bindings, declared; every exchange it binds from, publishes or dead-letters to, only checked to exist.
- * The rest (exchanges, other queues, removing retired bindings) is the provisioning's, done as the broker's admin.
+ * The part of the topology a service asserts with its own broker user at every (re)connect: its queues and their
+ * bindings (and its consistent-hash exchange's), declared; its own queues' retired bindings, removed (an instance of
+ * an earlier version may have bound them again); every exchange it binds from, publishes or dead-letters to, only
+ * checked to exist. The rest (exchanges, other queues and bindings) is the provisioning's, done as the broker's admin.
  */
 export function topologyFor(service: ServiceName): Topology {
   const own = serviceQueues[service];
@@ -87,7 +95,7 @@ export function topologyFor(service: ServiceName): Topology {
     exchanges: [],
     queues: topology.queues.filter((q) => own.includes(q.name)),
     bindings,
-    retiredBindings: [],
+    retiredBindings: topology.retiredBindings.filter((b) => b.destinationType === 'queue' && own.includes(b.destination)),
     checkedExchanges: [...new Set([...sources, ...publishesTo[service], ...(publishOnly.has(service) ? [] : [exchanges.deadLetter])])],
   };
 }

@@ -19,3 +19,4 @@ export * from './probeDatabase.ts';
 export * from './accountStream.ts';
 export * from './partitionOwnership.ts';
 export * from './migrations/index.ts';
+export * from './consumePartitions.ts';

@@ -1,6 +1,6 @@
 import { connectBus } from '@trading/bus';
 import { queues, topology } from '@trading/contracts';
-import { connectDatabase, createOutbox, createProcessOnce, databaseProbe, startInboxPruning } from '@trading/db';
+import { connectDatabase, consumePartitions, createOutbox, createProcessOnce, databaseProbe, startInboxPruning } from '@trading/db';
 import {
   announceReady,
   closeGracefully,
@@ -33,10 +33,14 @@ runMain('payment', async () => {
   const processOnce = createProcessOnce({ db, bus, outbox: handlerOutbox, schema: 'payment', maxBatch: config.PREFETCH, logger });
   const inboxPruning = startInboxPruning({ db, schema: 'payment', logger, ...inboxPruningSettings(config) });
   const deps: PaymentDeps = { db, bus, processOnce, logger, clock };
-  await bus.consume(queues.payment, createHandler(deps));
+  const handler = createHandler(deps);
+  // What an earlier version left in the queue before partitions, then this instance's share of the partitions.
+  await bus.consume(queues.payment, handler);
+  const partitions = consumePartitions({ bus, url: databaseUrl, service: 'payment', handler, rebalanceMs: config.PARTITION_REBALANCE_MS, logger });
   const operator = await startOperatorServer({ service: 'payment', config, probes: { broker: () => bus.connected, database: databaseProbe(db) }, logger });
   closeGracefully(logger, [
     ['consumers', () => bus.stopConsuming()],
+    ['partitions', () => partitions.stop()],
     ['inbox pruning', () => inboxPruning.stop()],
     ['outbox', () => outbox.stop()],
     ['bus', () => bus.close()],

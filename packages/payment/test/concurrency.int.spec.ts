@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@trading/db';
-import { queues } from '@trading/contracts';
-import { rabbitmqctl, type Stack, startStack, testEnv } from '@trading/testkit';
+import { partitionQueues, queues } from '@trading/contracts';
+import { rabbitmqctl, type Stack, startStack, testEnv, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
 import { ledgerDiscrepancies } from '../src/index.ts';
 import { testDatabase } from './support/database.ts';
@@ -20,9 +20,23 @@ describe('concurrent requests on two payment instances', function () {
     prisma = testDatabase();
   });
 
-  it('has both instances consuming the one payment queue', async () => {
-    const listed = await rabbitmqctl('list_consumers', '-p', testEnv().vhost, 'queue_name', '--no-table-headers');
-    expect(listed.split('\n').filter((line) => line.trim() === queues.payment)).to.have.length(2);
+  it('has the two instances share the partitions, four each, and both drain the queue from before partitions', async () => {
+    const rows = async (...args: string[]) =>
+      (await rabbitmqctl(...args, '--no-table-headers'))
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => line.trim().split(/\s+/));
+    const byPartition = await waitFor(async () => {
+      const channels = new Map((await rows('list_channels', '-p', testEnv().vhost, 'pid', 'connection')).map(([pid, connection]) => [pid, connection]));
+      const consumers = await rows('list_consumers', '-p', testEnv().vhost, 'queue_name', 'channel_pid');
+      const owners = partitionQueues.payment.map((queue) => consumers.filter(([q]) => q === queue).map(([, pid]) => channels.get(pid!)));
+      const perConnection = new Map<string | undefined, number>();
+      for (const [owner] of owners) perConnection.set(owner, (perConnection.get(owner) ?? 0) + 1);
+      const even = owners.every((o) => o.length === 1) && [...perConnection.values()].every((n) => n === 4) && perConnection.size === 2;
+      return even ? { consumers, perConnection } : undefined;
+    }, 20_000);
+    expect([...byPartition.perConnection.values()]).to.deep.equal([4, 4]);
+    expect(byPartition.consumers.filter(([q]) => q === queues.payment)).to.have.length(2);
   });
   after(async () => {
     await prisma?.$disconnect();

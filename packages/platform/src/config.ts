@@ -100,6 +100,15 @@ export const inboxRetentionShape = {
   INBOX_PRUNE_BATCH: z.coerce.number().int().min(1).max(100_000).default(1000),
 };
 
+/** Settings of a service whose queue is partitioned (Payment, Trade): how its instances share the partitions. */
+export const partitionsConfigShape = {
+  /**
+   * How often an instance counts the instances of its service and takes or gives up partitions to keep its fair share;
+   * a partition whose instance died is taken within about this long.
+   */
+  PARTITION_REBALANCE_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+};
+
 /** The settings of inboxRetentionShape as the pruning job of @trading/db takes them. */
 export function inboxPruningSettings(config: { INBOX_RETENTION_HOURS: number; INBOX_PRUNE_INTERVAL_MS: number; INBOX_PRUNE_BATCH: number }) {
   return {

@@ -1,4 +1,4 @@
-import { baseConfigShape, ownDatabaseShape, booleanSetting, inboxRetentionShape, operatorConfigShape } from '@trading/platform';
+import { baseConfigShape, ownDatabaseShape, booleanSetting, inboxRetentionShape, operatorConfigShape, partitionsConfigShape } from '@trading/platform';
 import { z } from 'zod';
 
 /** The Trade service's settings, read once by main.ts through loadConfig. */
@@ -6,6 +6,7 @@ export const tradeConfigShape = {
   ...baseConfigShape,
   ...ownDatabaseShape('trade'),
   ...inboxRetentionShape,
+  ...partitionsConfigShape,
   ...operatorConfigShape('trade'),
   /** How long a saga waits for Payment's next answer. */
   SAGA_TIMEOUT_MS: z.coerce.number().int().min(50).max(600_000).default(10_000),

@@ -1,6 +1,6 @@
 import { connectBus, watchQueueDepth } from '@trading/bus';
 import { queues, topology } from '@trading/contracts';
-import { connectDatabase, createOutbox, createProcessOnce, databaseProbe, startInboxPruning } from '@trading/db';
+import { connectDatabase, consumePartitions, createOutbox, createProcessOnce, databaseProbe, startInboxPruning } from '@trading/db';
 import {
   announceReady,
   closeGracefully,
@@ -53,7 +53,10 @@ runMain('trade', async () => {
   const sweeper = startTimeoutSweeper(deps, config.SAGA_SWEEP_INTERVAL_MS);
   const inboxPruning = startInboxPruning({ db, schema: 'trade', logger, ...inboxPruningSettings(config) });
   await market.warmUp(config.PRICE_WARMUP_MS);
-  await bus.consume(queues.trade, createHandler(deps));
+  const handler = createHandler(deps);
+  // What an earlier version left in the queue before partitions, then this instance's share of the partitions.
+  await bus.consume(queues.trade, handler);
+  const partitions = consumePartitions({ bus, url: databaseUrl, service: 'trade', handler, rebalanceMs: config.PARTITION_REBALANCE_MS, logger });
   const deadLetters = watchQueueDepth(bus, {
     queue: queues.deadLetter,
     alarmDepth: config.DEAD_LETTER_ALARM_DEPTH,
@@ -63,6 +66,7 @@ runMain('trade', async () => {
   const operator = await startOperatorServer({ service: 'trade', config, probes: { broker: () => bus.connected, database: databaseProbe(db) }, logger });
   closeGracefully(logger, [
     ['consumers', () => bus.stopConsuming()],
+    ['partitions', () => partitions.stop()],
     ['timeout sweeper', () => sweeper.stop()],
     ['dead-letter watch', async () => deadLetters.stop()],
     ['inbox pruning', () => inboxPruning.stop()],
