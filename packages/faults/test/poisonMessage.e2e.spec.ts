@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DELIVERY_LIMIT, eventRoutingKeys, exchanges, queues, requestRoutes } from '@trading/contracts';
+import { DELIVERY_LIMIT, eventRoutingKeys, exchanges, partitionQueues, requestRoutes } from '@trading/contracts';
 import { expect } from 'chai';
 import { runScenario, useRawClient, useScenarioStack } from './support/scenario.ts';
 
@@ -27,7 +27,7 @@ describe('poison messages on the payment queue mid-load', function () {
       const dead = deadLetters.filter((d) => d.messageId === id);
       expect(dead, `dead letters of ${id}`).to.have.length(1);
       expect(dead[0]!.headers['x-error']).to.be.a('string').and.not.equal('');
-      expect(dead[0]!.headers['x-failed-queue']).to.equal(queues.payment);
+      expect(partitionQueues.payment).to.include(dead[0]!.headers['x-failed-queue']);
       expect(dead[0]!.deliveryCount).to.be.below(DELIVERY_LIMIT);
     }
   });

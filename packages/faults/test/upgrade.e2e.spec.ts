@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Decimal, queues, type Reply } from '@trading/contracts';
+import { Decimal, queues, type Reply, serviceQueues } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
 import { previousVersionRoot, type ServiceProcess, type Stack, serviceAmqpUrl, startStack, testEnv } from '@trading/testkit';
 import { expect } from 'chai';
@@ -14,7 +14,9 @@ import { SCENARIO_ENV, sleep, waitFor } from './support/scenario.ts';
  * it keeps ReserveFunds and CaptureFunds commands; then both are, while BUYs and SELLs are placed, so their
  * ReserveFunds and CreditFunds commands wait too; then the old Trade is paused and the other Payment resumed, so its
  * answers wait in `trade.commands`. Every old process is killed where it stands, and the current Payment and Trade
- * take over both queues.
+ * take over both queues. The old services bound those queues again as they started (today's topology routes to
+ * partitions, <service>.commands.<n>), so the partitions hold a copy of everything sent meanwhile: the current
+ * services retire the old bindings, drain the old queues and their partitions, and their inboxes drop the copies.
  */
 const CLIENTS = 4;
 const USERS_PER_CLIENT = 2;
@@ -35,6 +37,10 @@ describe('an upgrade from schema version 1 with sagas in flight', function () {
     this.timeout(90_000);
     const previous = await previousVersionRoot();
     stack = await startStack(['gateway', 'reporting', 'market'], ENV);
+    // Connected first: as the broker's admin it asserts today's topology, which retires the queues' bindings from
+    // before partitions, and the old services bind them again as they start.
+    raw = await RawClient.connect(testEnv().amqpUrl, serviceAmqpUrl(testEnv(), 'gateway'), createLogger('dead-letters', 'silent'));
+    await raw.watchDeadLetters();
     await Promise.all([
       stack.addInstance('payment', oldEnv(), { sourceRoot: previous }),
       stack.addInstance('payment', oldEnv(), { sourceRoot: previous }),
@@ -42,8 +48,6 @@ describe('an upgrade from schema version 1 with sagas in flight', function () {
     ]);
     db = new pg.Client({ connectionString: testEnv().databaseUrl });
     await db.connect();
-    raw = await RawClient.connect(testEnv().amqpUrl, serviceAmqpUrl(testEnv(), 'gateway'), createLogger('dead-letters', 'silent'));
-    await raw.watchDeadLetters();
   });
 
   after(async function () {
@@ -131,10 +135,11 @@ describe('an upgrade from schema version 1 with sagas in flight', function () {
       userIds,
     ]);
     expect(unpriced.rows[0].n, 'sagas ended PRICE_UNAVAILABLE').to.equal(0);
-    await waitFor(
-      'payment.commands and trade.commands drained',
-      async () => (await raw!.queueDepth(queues.payment)) + (await raw!.queueDepth(queues.trade)) === 0,
-    );
+    const allQueues = [...serviceQueues.payment, ...serviceQueues.trade];
+    await waitFor('payment.commands and trade.commands drained, and their partitions', async () => {
+      const depths = await Promise.all(allQueues.map((queue) => raw!.queueDepth(queue)));
+      return depths.every((n) => n === 0);
+    });
     const deadLetters = raw!.deadLetters.filter((d) => !(Date.parse(String(d.headers['x-failed-at'])) < startedAt));
     expect(deadLetters.map((d) => `${d.type} from ${String(d.headers['x-failed-queue'])}: ${String(d.headers['x-error'])}`)).to.deep.equal([]);
 

@@ -1,5 +1,5 @@
 import { type Bus, connectBus } from '@trading/bus';
-import { type Delivery, exchanges, okReply, queues, replyMessage, requestRoutes, type RoutedRequestType, topology } from '@trading/contracts';
+import { type Delivery, exchanges, okReply, partitionQueues, queues, replyMessage, requestRoutes, type RoutedRequestType, topology } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
 import { freePort, rabbitmqctl, type Stack, startStack, testEnv, TradingClient } from '@trading/testkit';
 import { expect } from 'chai';
@@ -44,8 +44,8 @@ describe('gateway routing over the real broker', function () {
       if (!answer.has(String(body.id))) return;
       for (const m of replyMessage(d, responseExchange, okReply(body.id, body.type, `served by ${d.routingKey}`))) await peer.publish(m);
     };
-    await peer.consume(queues.payment, serve(exchanges.paymentResponse));
-    await peer.consume(queues.trade, serve(exchanges.apiResponse));
+    for (const queue of partitionQueues.payment) await peer.consume(queue, serve(exchanges.paymentResponse));
+    for (const queue of partitionQueues.trade) await peer.consume(queue, serve(exchanges.apiResponse));
     await peer.consume(queues.reportingQueries, serve(exchanges.apiResponse));
   });
   after(async () => {

@@ -1,5 +1,5 @@
 import { mkdirSync, rmSync } from 'node:fs';
-import { Decimal } from '@trading/contracts';
+import { Decimal, queues, serviceQueues } from '@trading/contracts';
 import {
   checkInvariants,
   checkViolations,
@@ -162,7 +162,7 @@ describe('a backup taken while a load runs through the gateway', function () {
   it('with the old queues purged, the services on the copy end every saga it holds, and re-sent DEPOSITs are applied once', async () => {
     await stack().stop();
     const vhost = testEnv().vhost;
-    for (const queue of ['payment.commands', 'trade.commands', 'reporting.events']) await rabbitmqctl('purge_queue', '-p', vhost, queue);
+    for (const queue of [...serviceQueues.payment, ...serviceQueues.trade, queues.reporting]) await rabbitmqctl('purge_queue', '-p', vhost, queue);
     const onCopy = await startStack(ALL_SERVICES, { ...STACK_ENV, DATABASE_URL: copyUrl() });
     try {
       const users = new Set(

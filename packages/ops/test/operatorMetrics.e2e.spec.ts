@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type Bus, connectBus } from '@trading/bus';
-import { eventRoutingKeys, exchanges, queues, type ServiceName, topology } from '@trading/contracts';
+import { eventRoutingKeys, exchanges, partitionQueues, queues, type ServiceName, topology } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
 import { type Stack, startStack, testEnv, TradingClient, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
@@ -19,6 +19,11 @@ function samplesOf(text: string): Sample[] {
       const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1]!, m[2]!]));
       return { name: match[1]!, labels, value: Number(match[3]) };
     });
+}
+
+/** The sum of the samples named `name` over the given queues (a partitioned queue's partitions), 0 if none. */
+function summed(samples: Sample[], name: string, queues: readonly string[]): number {
+  return samples.filter((s) => s.name === name && queues.includes(s.labels.queue ?? '')).reduce((sum, s) => sum + s.value, 0);
 }
 
 const typesOf = (text: string): string[] => [...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]!);
@@ -120,7 +125,7 @@ describe('operator ports: /health and /metrics of every service', function () {
     expect(sampleValue(trade, 'trading_saga_duration_seconds_sum', { side: 'BUY', outcome: 'COMPLETED' })).to.be.above(0);
     expect(sampleValue(trade, 'trading_outbox_backlog_messages', { schema: 'trade' })).to.be.a('number');
     const payment = samplesOf(await scrape('payment'));
-    expect(sampleValue(payment, 'trading_messages_consumed_total', { queue: queues.payment })).to.be.at.least(3);
+    expect(summed(payment, 'trading_messages_consumed_total', partitionQueues.payment)).to.be.at.least(3);
     expect(sampleValue(payment, 'trading_batch_size_count')).to.be.at.least(1);
     expect(sampleValue(payment, 'trading_outbox_oldest_age_seconds', { schema: 'payment' })).to.be.at.least(0);
     expect(sampleValue(payment, 'trading_inbox_duplicates_total')).to.equal(0);
@@ -131,12 +136,10 @@ describe('operator ports: /health and /metrics of every service', function () {
     const body = { type: 'OrderAccepted', saga_id: randomUUID(), user_id: randomUUID(), side: 'BUY', reserve: '1', at: new Date().toISOString() };
     await admin.publish({ exchange: exchanges.domainEvents, routingKey: eventRoutingKeys.OrderAccepted, messageId: randomUUID(), type: 'OrderAccepted', body });
     await waitFor(async () =>
-      sampleValue(samplesOf(await scrape('payment')), 'trading_messages_dead_lettered_total', { queue: queues.payment }) === 1 ? true : undefined,
+      summed(samplesOf(await scrape('payment')), 'trading_messages_dead_lettered_total', partitionQueues.payment) === 1 ? true : undefined,
     );
     // Reporting moves it from the dead-letter queue into its store, where it waits until it is replayed or dropped.
-    await waitFor(async () =>
-      (sampleValue(samplesOf(await scrape('reporting')), 'trading_dead_letters_waiting', { queue: queues.payment }) ?? 0) >= 1 ? true : undefined,
-    );
+    await waitFor(async () => (summed(samplesOf(await scrape('reporting')), 'trading_dead_letters_waiting', partitionQueues.payment) >= 1 ? true : undefined));
   });
 
   it('every alert rule reads only metrics the services serve, and has a summary and a runbook', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Bus, connectBus } from '@trading/bus';
-import { eventRoutingKeys, exchanges, type PaymentEvent, queues, SCHEMA_VERSION_HEADER, topology } from '@trading/contracts';
+import { eventRoutingKeys, exchanges, type PaymentEvent, partitionQueues, queues, SCHEMA_VERSION_HEADER, topology } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
 import { closeTestMarket, rabbitmqctl, type Stack, serviceAmqpUrl, setPrices, startStack, TradingClient, testEnv, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
@@ -32,7 +32,7 @@ describe('Trade reading Payment’s answers of schema version 1', function () {
     await stack?.stop();
     await closeTestMarket();
     // What Trade announced went to Payment's queue, which no one consumed here: it is no other test's business.
-    await rabbitmqctl('purge_queue', '-p', testEnv().vhost, queues.payment);
+    for (const queue of [queues.payment, ...partitionQueues.payment]) await rabbitmqctl('purge_queue', '-p', testEnv().vhost, queue);
   });
 
   /** Publishes a Payment event as version 1 did: on `payment-response`, routing key payment.<entity>.<event>, no version. */

@@ -31,11 +31,14 @@ const COLUMNS = `id, message_id AS "messageId", failed_queue AS "failedQueue", f
 
 export type DeadLetterFilter = { state?: DeadLetterState | undefined; queue?: string | undefined; limit: number };
 
-/** The dead letters in `state` (all by default), of one failed queue or all, the most recently failed first. */
+/**
+ * The dead letters in `state` (all by default), of one failed queue (a partitioned queue's name, `payment.commands`,
+ * takes in its partitions, `payment.commands.<n>`) or all, the most recently failed first.
+ */
 export function listDeadLetters(db: SqlClient, { state, queue, limit }: DeadLetterFilter): Promise<DeadLetter[]> {
   return db.$queryRawUnsafe<DeadLetter[]>(
     `SELECT ${COLUMNS} FROM reporting.dead_letter
-     WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR failed_queue = $2)
+     WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR failed_queue = $2 OR starts_with(failed_queue, $2 || '.'))
      ORDER BY last_failed_at DESC, id LIMIT $3`,
     state ?? null,
     queue ?? null,
