@@ -1,4 +1,4 @@
-import { queues } from '@trading/contracts';
+import { queues, topology } from '@trading/contracts';
 import { counter, gauge } from '@trading/platform';
 
 const consumed = counter('trading_messages_consumed_total', 'Messages delivered to the consumers of this service, by queue.', ['queue']);
@@ -16,8 +16,8 @@ const deadLetterDepth = gauge(
   ['queue'],
 );
 
-const durableQueues: ReadonlySet<string> = new Set(Object.values(queues));
-/** A queue as a label: the topology's names as they are; a private queue (gateway.<instance>, amq.gen-…) as `private`. */
+const durableQueues: ReadonlySet<string> = new Set(topology.queues.map((q) => q.name));
+/** A queue as a label: the topology's names as they are (a partition's, `payment.commands.3`, included); a private queue (gateway.<instance>, amq.gen-…) as `private`. */
 const label = (queue: string) => ({ queue: durableQueues.has(queue) ? queue : 'private' });
 
 export function countDelivery(queue: string, wasRedelivered: boolean): void {

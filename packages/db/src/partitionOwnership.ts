@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Logger } from '@trading/platform';
+import { gauge, type Logger } from '@trading/platform';
 import pg from 'pg';
 
 export type PartitionOwnershipOptions = {
@@ -83,6 +83,17 @@ type Connection = { client: pg.Client; broken?: string };
  * connects again `intervalMs` later. The client is closed only after the releases, so a session that is still alive
  * (a query timed out, say) keeps the others off those partitions until this instance has drained them.
  */
+/** The partitions each running ownership holds now, by group, read on every scrape. */
+const holdings = new Map<string, Set<ReadonlySet<number>>>();
+gauge('trading_partitions_owned', "Partitions of the service's queue this instance consumes now (its fair share once settled).", ['group'], function () {
+  this.reset();
+  for (const [group, sets] of holdings)
+    this.set(
+      { group },
+      [...sets].reduce((sum, set) => sum + set.size, 0),
+    );
+});
+
 export function ownPartitions(options: PartitionOwnershipOptions): {
   owned(): readonly number[];
   /** Releases every partition (release, then unlock), closes the connection, stops for good. */
@@ -98,6 +109,7 @@ export function ownPartitions(options: PartitionOwnershipOptions): {
   const log = logger.child({ group, instance: instanceId.toString('hex') });
 
   const owned = new Set<number>();
+  holdings.set(group, (holdings.get(group) ?? new Set()).add(owned));
   let connection: Connection | undefined;
   let stopped = false;
   let stopping: Promise<void> | undefined;
@@ -269,6 +281,7 @@ export function ownPartitions(options: PartitionOwnershipOptions): {
         stopped = true;
         wakeUp();
         await loop;
+        holdings.get(group)?.delete(owned);
       })();
       return stopping;
     },

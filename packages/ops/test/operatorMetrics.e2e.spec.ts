@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type Bus, connectBus } from '@trading/bus';
-import { eventRoutingKeys, exchanges, partitionQueues, queues, type ServiceName, topology } from '@trading/contracts';
+import { eventRoutingKeys, exchanges, partitionQueues, type ServiceName, topology } from '@trading/contracts';
 import { createLogger } from '@trading/platform';
 import { type Stack, startStack, testEnv, TradingClient, waitFor } from '@trading/testkit';
 import { expect } from 'chai';
@@ -126,6 +126,9 @@ describe('operator ports: /health and /metrics of every service', function () {
     expect(sampleValue(trade, 'trading_outbox_backlog_messages', { schema: 'trade' })).to.be.a('number');
     const payment = samplesOf(await scrape('payment'));
     expect(summed(payment, 'trading_messages_consumed_total', partitionQueues.payment)).to.be.at.least(3);
+    // One instance: all eight partitions are its own.
+    expect(sampleValue(payment, 'trading_partitions_owned', { group: 'payment' })).to.equal(partitionQueues.payment.length);
+    expect(sampleValue(trade, 'trading_partitions_owned', { group: 'trade' })).to.equal(partitionQueues.trade.length);
     expect(sampleValue(payment, 'trading_batch_size_count')).to.be.at.least(1);
     expect(sampleValue(payment, 'trading_outbox_oldest_age_seconds', { schema: 'payment' })).to.be.at.least(0);
     expect(sampleValue(payment, 'trading_inbox_duplicates_total')).to.equal(0);
