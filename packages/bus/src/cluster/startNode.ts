@@ -13,7 +13,9 @@ export async function startNode(node: BrokerNode): Promise<void> {
     mkdirSync(join(node.dir, 'mnesia'), { recursive: true });
     mkdirSync(join(node.dir, 'log'), { recursive: true });
     writeFileSync(join(node.dir, 'rabbitmq.conf'), configOf(node));
-    const plugins = node.management === undefined ? '' : 'rabbitmq_management,rabbitmq_prometheus,rabbitmq_consistent_hash_exchange';
+    // Every node routes Payment's and Trade's partitions (the consistent-hash exchange); a node with a UI serves metrics too.
+    const plugins =
+      node.management === undefined ? 'rabbitmq_consistent_hash_exchange' : 'rabbitmq_management,rabbitmq_prometheus,rabbitmq_consistent_hash_exchange';
     writeFileSync(join(node.dir, 'enabled_plugins'), `[${plugins}].\n`);
     await runCommand('chown', ['-R', 'rabbitmq:rabbitmq', node.dir]);
     await runCommand('rabbitmq-server', ['-detached'], {
