@@ -1,19 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Decimal } from '@trading/contracts';
 import { expect } from 'chai';
+import { type Change, oneByOne } from './support/oneByOne.ts';
 import { usePaymentHarness } from './support/harness.ts';
-
-type Change = { type: 'DEPOSIT' | 'WITHDRAW'; amount: string };
-
-/** What the requests answer when applied one by one: each reply's status and code, or the balance it leaves. */
-function oneByOne(changes: readonly Change[]): string[] {
-  let balance = new Decimal(0);
-  return changes.map(({ type, amount }) => {
-    if (type === 'WITHDRAW' && balance.lt(amount)) return 'ERROR INSUFFICIENT_FUNDS';
-    balance = type === 'DEPOSIT' ? balance.add(amount) : balance.sub(amount);
-    return `OK ${balance.toFixed()}`;
-  });
-}
 
 /**
  * One account's requests share a transaction (a lane of the batch) and are applied in the order they came, so each

@@ -1,20 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Decimal } from '@trading/contracts';
 import { type Stack, startStack } from '@trading/testkit';
 import { expect } from 'chai';
+import { type Change, oneByOne } from './support/oneByOne.ts';
 import { PaymentProbe } from './support/paymentProbe.ts';
-
-type Change = { type: 'DEPOSIT' | 'WITHDRAW'; amount: string };
-
-/** What the requests answer when applied one by one: each reply's status and code, or the balance it leaves. */
-function oneByOne(changes: readonly Change[]): string[] {
-  let balance = new Decimal(0);
-  return changes.map(({ type, amount }) => {
-    if (type === 'WITHDRAW' && balance.lt(amount)) return 'ERROR INSUFFICIENT_FUNDS';
-    balance = type === 'DEPOSIT' ? balance.add(amount) : balance.sub(amount);
-    return `OK ${balance.toFixed()}`;
-  });
-}
 
 /** A stream of changes in which about one WITHDRAW in four is refused, so a change applied out of turn shows. */
 function changesOf(count: number): Change[] {
