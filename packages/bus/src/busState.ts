@@ -63,6 +63,9 @@ export type BusState = {
   publishChannel: ConfirmChannel | null;
   /** Publishes waiting for the connection to come back. */
   waiters: Array<(channel: ConfirmChannel) => void>;
+  /** True while a nacked publish channel is being replaced (renewPublishChannel), and when it last was. */
+  renewing: boolean;
+  renewedAt: number;
   /** Set while the publish channel's buffer is full: resolves on its `drain`. */
   drained: Promise<unknown> | null;
   readonly consumers: Consumer[];
@@ -89,6 +92,8 @@ export function createBusState(options: BusOptions): BusState {
     model: null,
     publishChannel: null,
     waiters: [],
+    renewing: false,
+    renewedAt: 0,
     drained: null,
     consumers: [],
     inFlight: new Set(),

@@ -10,6 +10,10 @@ const redelivered = counter(
 const deadLettered = counter('trading_messages_dead_lettered_total', 'Messages this service sent to the dead-letter queue, by the queue they failed on.', [
   'queue',
 ]);
+const nacked = counter(
+  'trading_publishes_nacked_total',
+  'Publishes the broker nacked (a queue without a leader, a node going down); each sends the next publishes on a new channel.',
+);
 const deadLetterDepth = gauge(
   'trading_dead_letter_queue_messages',
   'Messages waiting in the dead-letter queue, as last read by the service that watches it (Trade); no series elsewhere.',
@@ -32,4 +36,8 @@ export function countDeadLettered(queue: string): void {
 /** watchQueueDepth's reading, when the queue it watches is the dead-letter queue. */
 export function recordQueueDepth(queue: string, depth: number): void {
   if (queue === queues.deadLetter) deadLetterDepth.set({ queue }, depth);
+}
+
+export function countNacked(): void {
+  nacked.inc();
 }

@@ -2,12 +2,14 @@ import { type OutgoingMessage, PARTITION_HEADER, partitionedSources, partitionKe
 import { extractTraceContext, injectTraceContext, TransientError, withSpan } from '@trading/platform';
 import { once } from 'node:events';
 import type { BusState } from './busState.ts';
+import { renewPublishChannel } from './renewPublishChannel.ts';
 import { waitForChannel } from './waitForChannel.ts';
 
 /**
  * Publishes and resolves once the broker has confirmed the message (persisted on a quorum queue); rejects with a
  * TransientError when it was nacked or its channel closed first (a broker node dying, a queue without a leader), so a
- * handler that publishes is retried rather than spending its attempts on the broker's trouble. The message carries
+ * handler that publishes is retried rather than spending its attempts on the broker's trouble; after a nack the next
+ * publishes go on a new channel (renewPublishChannel). The message carries
  * the schema version it was written in: its own header if it has one (an outbox row), or the current one. One that may
  * reach Payment's or Trade's partitions carries the key they are chosen by (partitionKeyOf: its user). With tracing
  * on, the publish is a PRODUCER span continuing the trace the message's headers carry (an outbox row's, a replayed
@@ -51,7 +53,12 @@ async function send(state: BusState, message: OutgoingMessage): Promise<void> {
         userId: state.username,
         timestamp: Math.floor(Date.now() / 1000),
       },
-      (err) => (err ? reject(new TransientError(`publish not confirmed: ${err instanceof Error ? err.message : String(err)}`)) : resolve()),
+      (err) => {
+        if (!err) return resolve();
+        reject(new TransientError(`publish not confirmed: ${err instanceof Error ? err.message : String(err)}`));
+        // amqplib's error for a basic.nack; a closed channel's ("channel closed") is the connection's business.
+        if (err instanceof Error && err.message === 'message nacked') void renewPublishChannel(state, channel);
+      },
     );
     if (!accepted && !state.drained) {
       // A channel that closes before it drains settles the wait too: the publishes behind it then wait for the next

@@ -2,7 +2,7 @@ import type { ChannelModel } from 'amqplib';
 import { assertTopology } from './assertTopology.ts';
 import type { BusState } from './busState.ts';
 import { startConsumer } from './consume.ts';
-import { dropConnection } from './dropConnection.ts';
+import { openPublishChannel } from './renewPublishChannel.ts';
 
 /**
  * Runs after every successful (re)connect, before the connection is handed out: opens the publish channel, asserts
@@ -10,12 +10,8 @@ import { dropConnection } from './dropConnection.ts';
  * reconnect, tells the reconnect listeners.
  */
 export async function setupConnection(state: BusState, model: ChannelModel): Promise<void> {
-  const channel = await model.createConfirmChannel();
-  // Listened to before the topology is asserted: a declaration the broker refuses (a queue whose home node is down,
-  // 404) closes the channel with an error event, which unheard would crash the process instead of failing the setup.
-  channel.on('error', (err: Error) => state.log.warn({ err: err.message }, 'publish channel error'));
+  const channel = await openPublishChannel(state, model);
   if (state.topology) await assertTopology(channel, state.topology);
-  channel.on('close', () => dropConnection(state, model, channel === state.publishChannel));
   for (const consumer of state.consumers) await startConsumer(state, model, consumer);
   state.blocked = false;
   state.model = model;

@@ -71,19 +71,37 @@ describe('RabbitMQ bus', () => {
     expect(await listQueues(), 'a second provisioning leaves it alone').to.match(new RegExp(`^${queues.reportingQueries}\\s+quorum$`, 'm'));
   });
 
-  it('rejects a publish the broker nacks with a TransientError, so a handler that publishes is retried, not dead-lettered', async () => {
+  it('rejects a publish the broker nacks with a TransientError, so a handler that publishes is retried, not dead-lettered, and publishes on a new channel after it', async () => {
     const queue = `nacking-${randomUUID()}`;
     const connection = await amqp.connect(testEnv().amqpUrl);
     const channel = await connection.createChannel();
     await channel.assertQueue(queue, { durable: false, autoDelete: true, arguments: { 'x-max-length': 0, 'x-overflow': 'reject-publish' } });
+    // The vhost's confirm channels: the bus's publish channel (the other buses of this file are closed).
+    const confirmChannels = async () =>
+      (await rabbitmqctl('list_channels', 'vhost', 'name', 'confirm', '--no-table-headers'))
+        .split('\n')
+        .map((line) => line.trim().split('\t'))
+        .filter(([vhost, , confirm]) => vhost === testEnv().vhost && confirm === 'true')
+        .map(([, name]) => name);
     try {
+      const before = await confirmChannels();
+      expect(before).to.have.length(1);
       const refused = await bus.publish({ exchange: '', routingKey: queue, messageId: randomUUID(), type: 'Test', body: {} }).then(
         () => undefined,
         (err: unknown) => err,
       );
       expect(refused).to.be.instanceOf(TransientError);
       expect((refused as Error).message).to.match(/nacked/);
+      // A RabbitMQ 3.10 channel can keep nacking a quorum queue after its leader died (renewPublishChannel): the next
+      // publishes go on a new channel, and the old one is closed once it has settled what it held.
+      await waitFor(async () => {
+        const after = await confirmChannels();
+        return after.length === 1 && after[0] !== before[0] ? after : undefined;
+      }, 10_000);
+      await channel.assertQueue(`${queue}-open`, { durable: false });
+      await bus.publish({ exchange: '', routingKey: `${queue}-open`, messageId: randomUUID(), type: 'Test', body: {} });
     } finally {
+      await channel.deleteQueue(`${queue}-open`);
       await channel.deleteQueue(queue);
       await connection.close();
     }

@@ -1,5 +1,7 @@
-import { expect } from 'chai';
+import { clusterNodes, connectBus, nodePid, restartNode } from '@trading/bus';
+import { createLogger, TransientError } from '@trading/platform';
 import { freePort, type ServiceName } from '@trading/testkit';
+import { expect } from 'chai';
 import { allNodesRunning, killAndRestartNode, leadersNode, runClusterFault, useClusterScenarioStack } from './support/clusterScenario.ts';
 
 /*
@@ -26,6 +28,62 @@ describe('faults on a three-node RabbitMQ cluster, under a steady mixed load', f
         loadLimitMs: 180_000,
       });
       expect(await allNodesRunning(), 'every node running again').to.equal(true);
+    });
+
+    it('a publisher whose first messages to quorum queues left as their leaders’ node died is confirmed again once new leaders are elected, not once the node is back', async () => {
+      // The gateway's case when its node led the partitions: it reconnects to a live node at once and publishes on a
+      // new channel while the queues still elect their new leaders. On RabbitMQ 3.10 a channel whose first publish to a
+      // quorum queue comes then keeps nacking that queue until the dead node is back (seconds to minutes); the bus
+      // moves to a new channel after a nack (renewPublishChannel).
+      const [first, second] = cluster.broker().adminUrls;
+      const node = clusterNodes[0]!;
+      const queues = Array.from({ length: 8 }, (_, i) => `leaders-${i}`);
+      const logger = createLogger('leaders-test', 'silent');
+      // Declared over a connection to the first node, so each queue's leader is there (client-local); they go with
+      // the run's vhost.
+      const topology = {
+        exchanges: [],
+        queues: queues.map((name) => ({ name, durable: true as const, arguments: { 'x-queue-type': 'quorum' } })),
+        bindings: [],
+        retiredBindings: [],
+      };
+      await (await connectBus({ url: first!, logger, service: 'leaders-test', topology, prefetch: 1 })).close();
+      // The publisher is on a live node and has not published to these queues yet.
+      const bus = await connectBus({ url: second!, logger, service: 'leaders-test', prefetch: 1 });
+      try {
+        const publishAll = () =>
+          Promise.all(
+            queues.map((queue) =>
+              bus.publish({ exchange: '', routingKey: queue, messageId: `${queue}-${Date.now()}`, type: 'TEST', body: {} }).then(
+                () => true,
+                (err: unknown) => {
+                  if (!(err instanceof TransientError)) throw err;
+                  return false;
+                },
+              ),
+            ),
+          );
+        // Its first publishes leave as the node dies, before the others have noticed.
+        const pid = await nodePid(node);
+        process.kill(pid, 'SIGKILL');
+        const killedAt = Date.now();
+        let allOkFrom = 0;
+        let nacked = 0;
+        while (Date.now() - killedAt < 8000) {
+          const acked = await publishAll();
+          nacked += acked.filter((ok) => !ok).length;
+          if (acked.every(Boolean)) allOkFrom ||= Date.now();
+          else allOkFrom = 0;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        process.stdout.write(`      ${nacked} publishes nacked; every one acked from ${allOkFrom ? `${allOkFrom - killedAt} ms after the kill` : 'never'}\n`);
+        expect(allOkFrom, 'a round after the kill with every publish acked, and every round since').to.be.above(0);
+        // New leaders take a second or two on a loaded machine; without a new channel it lasts until the node is back.
+        expect(allOkFrom - killedAt, 'ms from the kill until every publish is acked').to.be.at.most(3000);
+      } finally {
+        await bus.close();
+        await restartNode(node);
+      }
     });
 
     it('one of two instances of each service killed with SIGKILL: the other carries on, every invariant holds', async () => {
