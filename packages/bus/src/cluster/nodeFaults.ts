@@ -46,6 +46,19 @@ export async function restartNode(node: ClusterNode, timeoutMs = 120_000): Promi
   }
 }
 
+/** The broker users connected to `vhost` on `node` (a service's, `trading-gateway`…), sorted, as `asked` lists them. */
+export async function usersOnNode(vhost: string, node: ClusterNode, asked: ClusterNode): Promise<string[]> {
+  const rows = JSON.parse(await nodeCtl(asked, 'list_connections', 'port', 'vhost', 'user', '--formatter', 'json')) as {
+    port: number;
+    vhost: string;
+    user: string;
+  }[];
+  return rows
+    .filter((r) => r.vhost === vhost && r.port === node.amqp)
+    .map((r) => r.user)
+    .sort();
+}
+
 /** Client connections on `vhost` per node (by the AMQP port they reached), as `asked` lists them cluster-wide. */
 export async function connectionsByNode(vhost: string, asked: ClusterNode): Promise<Map<ClusterNode, number>> {
   const rows = JSON.parse(await nodeCtl(asked, 'list_connections', 'port', 'vhost', '--formatter', 'json')) as { port: number; vhost: string }[];

@@ -1,5 +1,15 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { type ClusterNode, clusterNodes, connectionsByNode, killNode, nodeRunning, quorumQueues, replicasCaughtUp, restartNode } from '@trading/bus';
+import {
+  type ClusterNode,
+  clusterNodes,
+  connectionsByNode,
+  killNode,
+  nodeRunning,
+  quorumQueues,
+  replicasCaughtUp,
+  restartNode,
+  usersOnNode,
+} from '@trading/bus';
 import { type ClusterBroker, type Stack, serviceAmqpUrl, useClusterStack } from '@trading/testkit';
 import { errorCodes } from '@trading/contracts';
 import { expect } from 'chai';
@@ -83,6 +93,8 @@ export function killAndRestartNode(
   return async () => {
     const { vhost } = cluster.broker();
     const node = await pick(vhost);
+    // Whose connections go with it: the gateway's decides whether new requests meet a new channel at once.
+    process.stdout.write(`      on ${node.name} at the kill: ${(await usersOnNode(vhost, node, node)).join(', ') || 'no connection'}\n`);
     const faultAt = await killNode(node);
     await sleep(downMs);
     const accepting = await restartNode(node);
