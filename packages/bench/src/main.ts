@@ -92,7 +92,8 @@ async function idle(config: BenchConfig) {
 }
 
 async function hotAccount(config: BenchConfig) {
-  print(`• hot account against ${config.GATEWAY_URL}: ${config.BENCH_WARMUP_S} s warm-up + ${config.BENCH_DURATION_S} s each step`);
+  const gateways = config.GATEWAY_URLS ?? [config.GATEWAY_URL];
+  print(`• hot account against ${gateways.join(', ')}: ${config.BENCH_WARMUP_S} s warm-up + ${config.BENCH_DURATION_S} s each step`);
   return runHotAccount({
     gatewayUrl: config.GATEWAY_URLS ?? config.GATEWAY_URL,
     apiKey: config.ADMIN_API_KEY,
@@ -105,6 +106,7 @@ async function hotAccount(config: BenchConfig) {
     hotRate: config.BENCH_HOT_RATE,
     symbol: config.BENCH_SYMBOLS[0]!,
     quantity: config.BENCH_HOT_QUANTITY,
+    databaseUrl: config.DATABASE_URL,
     progress: print,
   });
 }

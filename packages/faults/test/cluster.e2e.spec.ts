@@ -86,20 +86,26 @@ describe('faults on a three-node RabbitMQ cluster, under a steady mixed load', f
       }
     });
 
-    it('one of two instances of each service killed with SIGKILL: the other carries on, every invariant holds', async () => {
-      const services: ServiceName[] = ['payment', 'trade', 'reporting', 'market'];
-      // A second Reporting listens on a port of its own.
-      for (const name of services) await cluster.stack().addInstance(name, name === 'reporting' ? { REPORTING_PORT: String(await freePort()) } : {});
-      // The first instances: the market's first is its leader, which the second succeeds.
+    it('one of two instances of each service, a gateway included, killed with SIGKILL: the others carry on, the dead gateway’s clients move and re-send by id, every invariant holds', async () => {
+      const services: ServiceName[] = ['gateway', 'payment', 'trade', 'reporting', 'market'];
+      // A second gateway and a second Reporting listen on ports of their own.
+      const ports: Partial<Record<ServiceName, Record<string, string>>> = {
+        gateway: { GATEWAY_PORT: String(await freePort()) },
+        reporting: { REPORTING_PORT: String(await freePort()) },
+      };
+      for (const name of services) await cluster.stack().addInstance(name, ports[name] ?? {});
+      // The first instances: the market's first is its leader, which the second succeeds; the clients are spread over
+      // both gateways, and those of the first move to the second.
       const killed = services.map((name) => cluster.stack().services[name][0]!);
-      await runClusterFault('cluster: one of two instances of each service SIGKILLed', cluster, async () => {
+      const { result } = await runClusterFault('cluster: one of two instances of each service SIGKILLed, a gateway included', cluster, async () => {
         const faultAt = Date.now();
         await Promise.all(killed.map((service) => service.kill()));
         const dead = Date.now();
         // The survivors carry the load alone for a while.
         await new Promise((resolve) => setTimeout(resolve, 15_000));
-        return { faultAt, marks: { 'all four dead': dead } };
+        return { faultAt, marks: { 'all five dead': dead } };
       });
+      expect(result.summary.failoverResends, 'requests re-sent on the other gateway').to.be.above(0);
     });
   }
 });
