@@ -22,8 +22,9 @@ export async function openPublishChannel(state: BusState, model: NonNullable<Bus
  * Replaces the publish channel after the broker nacked a message on it. On RabbitMQ 3.10, a channel whose first
  * publish to a quorum queue came just as the queue's leader node died has every later publish to that queue nacked
  * until the dead node is back, from seconds to minutes, while a new channel publishes as soon as the queue has its
- * new leader (it seems to hold on to the dead one; later releases look the leader up better: rabbitmq-server#9241). Publishes go to the new channel at once; the old one settles what it holds and is
- * closed. `packages/faults/test/cluster.e2e.spec.ts` reproduces the case on the cluster.
+ * new leader (it seems to hold on to the dead one; later releases look the leader up better: rabbitmq-server#9241).
+ * Publishes go to the new channel at once; the old one settles what it holds and is closed.
+ * `packages/faults/test/cluster.e2e.spec.ts` reproduces the case on the cluster.
  */
 export async function renewPublishChannel(state: BusState, nacked: ConfirmChannel): Promise<void> {
   countNacked();
