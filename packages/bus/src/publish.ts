@@ -2,6 +2,7 @@ import { type OutgoingMessage, PARTITION_HEADER, partitionedSources, partitionKe
 import { extractTraceContext, injectTraceContext, TransientError, withSpan } from '@trading/platform';
 import { once } from 'node:events';
 import type { BusState } from './busState.ts';
+import { countNacked } from './metrics.ts';
 import { renewPublishChannel } from './renewPublishChannel.ts';
 import { waitForChannel } from './waitForChannel.ts';
 
@@ -57,7 +58,10 @@ async function send(state: BusState, message: OutgoingMessage): Promise<void> {
         if (!err) return resolve();
         reject(new TransientError(`publish not confirmed: ${err instanceof Error ? err.message : String(err)}`));
         // amqplib's error for a basic.nack; a closed channel's ("channel closed") is the connection's business.
-        if (err instanceof Error && err.message === 'message nacked') void renewPublishChannel(state, channel);
+        if (err instanceof Error && err.message === 'message nacked') {
+          countNacked();
+          void renewPublishChannel(state, channel);
+        }
       },
     );
     if (!accepted && !state.drained) {

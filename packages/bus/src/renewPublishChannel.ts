@@ -1,7 +1,6 @@
 import type { ConfirmChannel } from 'amqplib';
 import type { BusState } from './busState.ts';
 import { dropConnection } from './dropConnection.ts';
-import { countNacked } from './metrics.ts';
 
 /** At most one new publish channel this often: a queue that keeps refusing (it is full) must not churn channels. */
 const MIN_INTERVAL_MS = 250;
@@ -27,7 +26,6 @@ export async function openPublishChannel(state: BusState, model: NonNullable<Bus
  * `packages/faults/test/cluster.e2e.spec.ts` reproduces the case on the cluster.
  */
 export async function renewPublishChannel(state: BusState, nacked: ConfirmChannel): Promise<void> {
-  countNacked();
   const model = state.model;
   if (!model || state.publishChannel !== nacked || state.renewing || Date.now() - state.renewedAt < MIN_INTERVAL_MS) return;
   state.renewing = true;

@@ -31,10 +31,9 @@ describe('faults on a three-node RabbitMQ cluster, under a steady mixed load', f
     });
 
     it('a publisher whose first messages to quorum queues left as their leaders’ node died is confirmed again once new leaders are elected, not once the node is back', async () => {
-      // The gateway's case when its node led the partitions: it reconnects to a live node at once and publishes on a
-      // new channel while the queues still elect their new leaders. On RabbitMQ 3.10 a channel whose first publish to a
-      // quorum queue comes then keeps nacking that queue until the dead node is back (seconds to minutes); the bus
-      // moves to a new channel after a nack (renewPublishChannel).
+      // The gateway's case when its node led the partitions: its first publishes to them, on a new channel, went as the
+      // queues lost their leaders. On RabbitMQ 3.10 such a channel keeps nacking those queues until the dead node is
+      // back (seconds to minutes); the bus moves to a new channel after a nack (renewPublishChannel).
       const [first, second] = cluster.broker().adminUrls;
       const node = clusterNodes[0]!;
       const queues = Array.from({ length: 8 }, (_, i) => `leaders-${i}`);

@@ -46,21 +46,22 @@ export async function restartNode(node: ClusterNode, timeoutMs = 120_000): Promi
   }
 }
 
-/** The broker users connected to `vhost` on `node` (a service's, `trading-gateway`…), sorted, as `asked` lists them. */
-export async function usersOnNode(vhost: string, node: ClusterNode, asked: ClusterNode): Promise<string[]> {
+/** The client connections to `vhost` per node (by the AMQP port they reached), as `asked` lists them cluster-wide. */
+async function connectionsOf(vhost: string, asked: ClusterNode): Promise<Map<ClusterNode, { user: string }[]>> {
   const rows = JSON.parse(await nodeCtl(asked, 'list_connections', 'port', 'vhost', 'user', '--formatter', 'json')) as {
     port: number;
     vhost: string;
     user: string;
   }[];
-  return rows
-    .filter((r) => r.vhost === vhost && r.port === node.amqp)
-    .map((r) => r.user)
-    .sort();
+  return new Map(clusterNodes.map((n) => [n, rows.filter((r) => r.vhost === vhost && r.port === n.amqp)]));
 }
 
-/** Client connections on `vhost` per node (by the AMQP port they reached), as `asked` lists them cluster-wide. */
+/** The broker users connected to `vhost` on `node` (a service's, `trading-gateway`…), sorted, as `asked` lists them. */
+export async function usersOnNode(vhost: string, node: ClusterNode, asked: ClusterNode): Promise<string[]> {
+  return ((await connectionsOf(vhost, asked)).get(node) ?? []).map((r) => r.user).sort();
+}
+
+/** Client connections on `vhost` per node, as `asked` lists them cluster-wide. */
 export async function connectionsByNode(vhost: string, asked: ClusterNode): Promise<Map<ClusterNode, number>> {
-  const rows = JSON.parse(await nodeCtl(asked, 'list_connections', 'port', 'vhost', '--formatter', 'json')) as { port: number; vhost: string }[];
-  return new Map(clusterNodes.map((n) => [n, rows.filter((r) => r.vhost === vhost && r.port === n.amqp).length]));
+  return new Map([...(await connectionsOf(vhost, asked))].map(([n, rows]) => [n, rows.length]));
 }
