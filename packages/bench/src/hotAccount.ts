@@ -12,9 +12,10 @@ import { vacuumIfAutovacuumOff } from './vacuumStandIn.ts';
  * flight, either spread over `accounts` accounts (one socket each) or all on one account (one socket), flat out, for
  * DEPOSITs and for BUYs (market orders); then the other accounts' latency, paced, without and beside one account's
  * DEPOSITs at `hotRate` (a busy account on a machine with room to spare: the hot account's cost to others through the
- * batches, not the machine's saturation), and, for the record, beside one account's DEPOSITs flat out (two cores
- * saturated: everyone waits for a core). The targets (issue 24): the hot rate at least half the many-account rate,
- * for DEPOSIT and for BUY, and the other accounts' p99 beside the busy account within 20 % of their p99 without it.
+ * batches, not the machine's saturation), and, for the record, beside one account's DEPOSITs flat out and beside its
+ * BUYs flat out (two cores saturated: everyone waits for a core). The targets (issue 24): the hot rate at least half
+ * the many-account rate, for DEPOSIT and for BUY, and the other accounts' p99 beside the busy account within 20 % of
+ * their p99 without it.
  */
 export type HotAccountOptions = {
   /** One gateway, or several: socket i starts on the i-th and moves to the next when its gateway goes away. */
@@ -53,6 +54,9 @@ export type HotAccountResult = {
     /** For the record: beside one account's DEPOSITs flat out, the machine saturated. */
     beside_flat_out: LatencySummary;
     flat_out_per_s: number;
+    /** And beside one account's BUYs flat out: sagas whose lanes cross Trade and Payment. */
+    beside_flat_out_buy: LatencySummary;
+    flat_out_buy_per_s: number;
   };
   targets_met: boolean;
 };
@@ -103,7 +107,7 @@ export async function runHotAccount(options: HotAccountOptions): Promise<HotAcco
     const others = many.slice(0, Math.ceil(many.length / 2));
     const spread = many.slice(others.length);
     options.progress(
-      `• ${others.length} other accounts' DEPOSITs at ${options.othersRate}/s: alone; beside ${options.hotRate}/s spread over ${spread.length} accounts; beside one account at ${options.hotRate}/s; beside one flat out`,
+      `• ${others.length} other accounts' DEPOSITs at ${options.othersRate}/s: alone; beside ${options.hotRate}/s spread over ${spread.length} accounts; beside one account at ${options.hotRate}/s; beside one flat out, DEPOSITs then BUYs`,
     );
     await vacuum();
     const quiet = (await paced(others, deposit, options.othersRate, options)).latency;
@@ -118,11 +122,19 @@ export async function runHotAccount(options: HotAccountOptions): Promise<HotAcco
     );
     await vacuum();
     const [besideFlatOut, hotFlatOut] = await Promise.all([
-      paced(many, deposit, options.othersRate, options),
+      paced(others, deposit, options.othersRate, options),
       flatOut(hot, options.inFlight, deposit, options),
     ]);
     options.progress(
       `  others, beside it flat out          p50 ${besideFlatOut.latency.p50_ms} ms  p99 ${besideFlatOut.latency.p99_ms} ms  (it: ${hotFlatOut.per_s}/s)`,
+    );
+    await vacuum();
+    const [besideFlatOutBuy, hotFlatOutBuy] = await Promise.all([
+      paced(others, deposit, options.othersRate, options),
+      flatOut(hot, options.inFlight, buy, options),
+    ]);
+    options.progress(
+      `  others, beside its BUYs flat out     p50 ${besideFlatOutBuy.latency.p50_ms} ms  p99 ${besideFlatOutBuy.latency.p99_ms} ms  (it: ${hotFlatOutBuy.per_s}/s)`,
     );
 
     const ratio = (a: RateStep, b: RateStep) => round(a.per_s / Math.max(b.per_s, 1e-9));
@@ -138,6 +150,8 @@ export async function runHotAccount(options: HotAccountOptions): Promise<HotAcco
         p99_ratio_to_spread: round(besideHot.latency.p99_ms / Math.max(besideSpread.latency.p99_ms, 1e-9)),
         beside_flat_out: besideFlatOut.latency,
         flat_out_per_s: hotFlatOut.per_s,
+        beside_flat_out_buy: besideFlatOutBuy.latency,
+        flat_out_buy_per_s: hotFlatOutBuy.per_s,
       },
       targets_met: false,
     };

@@ -61,6 +61,13 @@ type Outcome = { stored: boolean; response?: unknown; messages: OutgoingMessage[
  */
 const MAX_PER_SCOPE = 50;
 
+/**
+ * A scope that sends this many messages a second (a market maker's account, say; an ordinary user sends a few) is busy:
+ * its messages run in batches of their own, beside everyone else's, so its lane neither lengthens the others' batches
+ * nor makes them wait for its own (BENCHMARKS.md, the hot account).
+ */
+const BUSY_SCOPE_PER_SECOND = 50;
+
 /** The positions of the batch's messages grouped by scope, each group in arrival order. */
 function lanesOf(specs: readonly OnceSpec<unknown>[]): number[][] {
   const lanes = new Map<string, number[]>();
@@ -157,6 +164,7 @@ export function createProcessOnce(deps: ProcessOnceDeps): ProcessOnce {
     keyOf: (spec) => spec.key,
     laneOf: (spec) => spec.scope,
     maxPerLane: MAX_PER_SCOPE,
+    busyLanePerSecond: BUSY_SCOPE_PER_SECOND,
   });
   return async <R>(spec: OnceSpec<R>) => {
     try {
