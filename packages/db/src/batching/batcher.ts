@@ -33,16 +33,21 @@ function laneRates(perSecond: number) {
   let current = new Map<string, number>();
   let last = new Map<string, number>();
   let since = 0;
+  /** How many lanes reached the rate in each second: while none did, nothing is busy and no lane is looked up. */
+  let busyNow = 0;
+  let busyLast = 0;
   return {
     arrived(lane: string, now: number): void {
       if (now - since >= 1000) {
-        last = now - since >= 2000 ? new Map() : current;
-        current = new Map();
+        [last, busyLast] = now - since >= 2000 ? [new Map(), 0] : [current, busyNow];
+        [current, busyNow] = [new Map(), 0];
         since = now;
       }
-      current.set(lane, (current.get(lane) ?? 0) + 1);
+      const count = (current.get(lane) ?? 0) + 1;
+      current.set(lane, count);
+      if (count === perSecond) busyNow += 1;
     },
-    isBusy: (lane: string): boolean => (current.get(lane) ?? 0) >= perSecond || (last.get(lane) ?? 0) >= perSecond,
+    isBusy: (lane: string): boolean => busyNow + busyLast > 0 && ((current.get(lane) ?? 0) >= perSecond || (last.get(lane) ?? 0) >= perSecond),
   };
 }
 
