@@ -109,33 +109,19 @@ export async function runHotAccount(options: HotAccountOptions): Promise<HotAcco
     options.progress(
       `• ${others.length} other accounts' DEPOSITs at ${options.othersRate}/s: alone; beside ${options.hotRate}/s spread over ${spread.length} accounts; beside one account at ${options.hotRate}/s; beside one flat out, DEPOSITs then BUYs`,
     );
-    await vacuum();
-    const quiet = (await paced(others, deposit, options.othersRate, options)).latency;
-    options.progress(`  others, alone                       p50 ${quiet.p50_ms} ms  p99 ${quiet.p99_ms} ms`);
-    await vacuum();
-    const [besideSpread] = await Promise.all([paced(others, deposit, options.othersRate, options), paced(spread, deposit, options.hotRate, options)]);
-    options.progress(`  others, beside the rate spread      p50 ${besideSpread.latency.p50_ms} ms  p99 ${besideSpread.latency.p99_ms} ms`);
-    await vacuum();
-    const [besideHot, hotPaced] = await Promise.all([paced(others, deposit, options.othersRate, options), paced(hot, deposit, options.hotRate, options)]);
-    options.progress(
-      `  others, beside the busy account     p50 ${besideHot.latency.p50_ms} ms  p99 ${besideHot.latency.p99_ms} ms  (it: ${hotPaced.per_s}/s, p99 ${hotPaced.latency.p99_ms} ms)`,
-    );
-    await vacuum();
-    const [besideFlatOut, hotFlatOut] = await Promise.all([
-      paced(others, deposit, options.othersRate, options),
-      flatOut(hot, options.inFlight, deposit, options),
-    ]);
-    options.progress(
-      `  others, beside it flat out          p50 ${besideFlatOut.latency.p50_ms} ms  p99 ${besideFlatOut.latency.p99_ms} ms  (it: ${hotFlatOut.per_s}/s)`,
-    );
-    await vacuum();
-    const [besideFlatOutBuy, hotFlatOutBuy] = await Promise.all([
-      paced(others, deposit, options.othersRate, options),
-      flatOut(hot, options.inFlight, buy, options),
-    ]);
-    options.progress(
-      `  others, beside its BUYs flat out     p50 ${besideFlatOutBuy.latency.p50_ms} ms  p99 ${besideFlatOutBuy.latency.p99_ms} ms  (it: ${hotFlatOutBuy.per_s}/s)`,
-    );
+    /** The others' paced DEPOSITs, alone or beside a load, from a vacuumed database: their latency, and the load's. */
+    const othersBeside = async (name: string, load?: () => Promise<{ per_s: number; latency: LatencySummary }>) => {
+      await vacuum();
+      const [mine, its] = await Promise.all([paced(others, deposit, options.othersRate, options), load?.()]);
+      const it = its ? `  (it: ${its.per_s}/s, p99 ${its.latency.p99_ms} ms)` : '';
+      options.progress(`  others, ${name.padEnd(27)} p50 ${mine.latency.p50_ms} ms  p99 ${mine.latency.p99_ms} ms${it}`);
+      return { latency: mine.latency, loadPerS: its?.per_s ?? 0 };
+    };
+    const quiet = (await othersBeside('alone')).latency;
+    const besideSpread = await othersBeside('beside the rate spread', () => paced(spread, deposit, options.hotRate, options));
+    const besideHot = await othersBeside('beside the busy account', () => paced(hot, deposit, options.hotRate, options));
+    const besideFlatOut = await othersBeside('beside it flat out', () => flatOut(hot, options.inFlight, deposit, options));
+    const besideFlatOutBuy = await othersBeside('beside its BUYs flat out', () => flatOut(hot, options.inFlight, buy, options));
 
     const ratio = (a: RateStep, b: RateStep) => round(a.per_s / Math.max(b.per_s, 1e-9));
     const result: HotAccountResult = {
@@ -144,14 +130,14 @@ export async function runHotAccount(options: HotAccountOptions): Promise<HotAcco
       others: {
         quiet,
         beside_hot: besideHot.latency,
-        hot_per_s: hotPaced.per_s,
+        hot_per_s: besideHot.loadPerS,
         p99_ratio: round(besideHot.latency.p99_ms / Math.max(quiet.p99_ms, 1e-9)),
         beside_spread: besideSpread.latency,
         p99_ratio_to_spread: round(besideHot.latency.p99_ms / Math.max(besideSpread.latency.p99_ms, 1e-9)),
         beside_flat_out: besideFlatOut.latency,
-        flat_out_per_s: hotFlatOut.per_s,
+        flat_out_per_s: besideFlatOut.loadPerS,
         beside_flat_out_buy: besideFlatOutBuy.latency,
-        flat_out_buy_per_s: hotFlatOutBuy.per_s,
+        flat_out_buy_per_s: besideFlatOutBuy.loadPerS,
       },
       targets_met: false,
     };
